@@ -1,0 +1,65 @@
+"""Terms for BM25: identifiers whole and split (snake_case, camelCase), lower-cased, lightly stemmed.
+
+Code and questions go through the same function, so `resolve_redirects`, `resolveRedirects`
+and "redirects are resolved" meet on the terms `resolv` and `redirect`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]{2,}")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+STOPWORDS = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "of", "on", "or", "so", "that", "the", "their", "then", "there", "these", "this", "to", "was", "were", "what", "when", "where", "which", "while", "who", "why", "will", "with", "you", "your", "can", "does", "do", "not", "no", "my", "we", "our", "should", "would", "could", "get", "set", "self", "cls", "def", "return", "none", "true", "false", "null", "nil", "var", "let", "const", "func", "fn", "pub", "use", "import", "end", "elif", "else", "try", "except", "finally", "pass", "class", "new", "this", "void", "int", "str"]
+)
+
+
+def stem(word: str) -> str:
+    """A deliberately small stemmer: plurals, -ed, -ing, a final e."""
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("ing") and len(word) >= 6:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) >= 5:
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def split_identifier(word: str) -> list[str]:
+    """`getHTTPResponse_code` -> ['get', 'http', 'response', 'code']."""
+    parts: list[str] = []
+    for piece in word.split("_"):
+        parts.extend(p.lower() for p in _CAMEL.findall(piece))
+    return parts
+
+
+def terms(text: str) -> list[str]:
+    """Every term of text, in order, with repeats: whole identifiers and their parts."""
+    out: list[str] = []
+    for word in _WORD.findall(text):
+        lower = word.lower()
+        parts = split_identifier(word)
+        if len(parts) > 1:
+            if lower not in STOPWORDS:
+                out.append(lower.strip("_"))
+            out.extend(stem(p) for p in parts if len(p) > 1 and p not in STOPWORDS)
+        elif lower not in STOPWORDS and len(lower) > 1:
+            out.append(stem(lower.strip("_")) if lower.strip("_") else lower)
+    return out
+
+
+def term_counts(texts: Iterable[str]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(terms(text))
+    return counts

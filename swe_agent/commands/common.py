@@ -1,0 +1,68 @@
+"""What the command modules share: options, JSON output, opening the repository and settings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from swe_agent.errors import SweAgentError
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+RepoOption = Annotated[
+    Path, typer.Option("--repo", "-C", help="Run as if started in this directory.", show_default=False)
+]
+
+
+def emit_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, default=str))
+
+
+def interactive() -> bool:
+    return sys.stdout.isatty()
+
+
+def open_repo(path: Path):
+    from swe_agent.repo.gitrepo import GitRepo
+
+    return GitRepo(path)
+
+
+def settings_for(root: Path | None):
+    from swe_agent.config import load_settings
+
+    return load_settings(root)
+
+
+def run_index(repo, store, settings, *, quiet: bool = False):
+    """Index with a progress bar when a person is watching; shared by index, ask and sleep."""
+    from swe_agent.index import index_repository
+
+    if quiet or not interactive():
+        return index_repository(repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("index", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return index_repository(
+            repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers, progress=progress
+        )
+
+
+def relative_path(root: Path, path: str) -> str:
+    """A path given on the command line, relative to the root, in POSIX form."""
+    candidate = Path(path)
+    if candidate.is_absolute() or (Path.cwd() / candidate).exists():
+        try:
+            return (Path.cwd() / candidate).resolve().relative_to(root).as_posix()
+        except ValueError:
+            raise SweAgentError(f"{path} is outside the repository {root}", "give a path inside it") from None
+    return candidate.as_posix()

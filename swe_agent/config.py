@@ -1,0 +1,99 @@
+"""Settings. Precedence: defaults < user config < repo .swe_agent/config.toml < SWE_AGENT_* env
+< command-line flags (applied by cli.py with `replace`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from swe_agent.errors import SweAgentError
+
+USER_CONFIG = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "swe-agent" / "config.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_file_bytes: int = 1_000_000
+    """Files larger than this are skipped by the index."""
+    workers: int = 0
+    """Parser processes for indexing; 0 means one per core."""
+    sleep_model: str = "claude-haiku-4-5"
+    """Model that writes sleep-time notes when ANTHROPIC_API_KEY is set."""
+    foreground_model: str = "claude-sonnet-4-5"
+    """Model that answers questions when ANTHROPIC_API_KEY is set."""
+    sleep_budget: int = 200_000
+    """Sleep-time tokens one `swe-agent sleep` run may spend."""
+    sleep_level: int = 2
+    """How much sleep-time analysis to do: 0 none, 1 summaries, 2 + questions, 3 + history."""
+    context_budget: int = 16_000
+    """Tokens of the foreground agent's main context."""
+    max_steps: int = 12
+    """Tool calls the foreground agent may make for one question."""
+    request_timeout: float = 60.0
+    """Seconds one model request may take."""
+    call_deadline: float = 180.0
+    """Seconds one model call may take, retries included."""
+    max_retries: int = 4
+    """Retries of a model call on 429, 529, 5xx and timeouts."""
+    max_retry_after: float = 30.0
+    """Cap on a server's retry-after, in seconds."""
+    debounce_seconds: float = 0.3
+    """Quiet time before the watcher flushes file events."""
+    max_delay_seconds: float = 2.0
+    """Longest the watcher holds events during a storm of them."""
+    sleep_budget_per_commit: int = 50_000
+    """Sleep-time tokens the daemon spends per new commit."""
+    sleep_budget_per_hour: int = 400_000
+    """Sleep-time tokens the daemon spends per hour at most."""
+
+
+def _coerce(field: dataclasses.Field[Any], value: Any, source: str) -> Any:
+    kind = field.type if isinstance(field.type, type) else {"int": int, "float": float, "str": str}.get(
+        str(field.type), str
+    )
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise SweAgentError(
+            f"bad value {value!r} for {field.name} in {source}",
+            f"give a {kind.__name__}",
+        ) from None
+
+
+def _apply(settings: Settings, values: dict[str, Any], source: str) -> Settings:
+    known = {f.name: f for f in fields(Settings)}
+    changes = {}
+    for key, value in values.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise SweAgentError(f"unknown setting {key!r} in {source}", f"known: {', '.join(known)}")
+        changes[name] = _coerce(known[name], value, source)
+    return dataclasses.replace(settings, **changes)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SweAgentError(f"{path} is not valid TOML ({exc})", "fix or delete the file") from None
+
+
+def load_settings(root: Path | None, environ: dict[str, str] | None = None) -> Settings:
+    environ = dict(os.environ if environ is None else environ)
+    settings = Settings()
+    for path in (USER_CONFIG, root / ".swe_agent" / "config.toml" if root else None):
+        if path and path.is_file():
+            settings = _apply(settings, _read_toml(path), str(path))
+    env = {k[len("SWE_AGENT_"):].lower(): v for k, v in environ.items() if k.startswith("SWE_AGENT_")}
+    env = {k: v for k, v in env.items() if k in {f.name for f in fields(Settings)}}
+    return _apply(settings, env, "the environment")
+
+
+def override(settings: Settings, **flags: Any) -> Settings:
+    """Apply command-line flags that were given (None means not given)."""
+    return dataclasses.replace(settings, **{k: v for k, v in flags.items() if v is not None})

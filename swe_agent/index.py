@@ -1,0 +1,263 @@
+"""Keep the store in step with the work tree.
+
+Content hashes decide what is parsed again (size and mtime spare the hashing of files that
+did not move); deleted and renamed files leave with everything tied to them; notes about a
+file whose content changed go stale in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from swe_agent.code.chunks import chunk_file
+from swe_agent.code.extract import parse_source
+from swe_agent.code.languages import language_for
+from swe_agent.code.tokens import term_counts, terms
+from swe_agent.repo.gitrepo import GitRepo, RepoFile
+from swe_agent.store import files as files_table
+from swe_agent.store.db import Store
+from swe_agent.store.search import CHUNK_COLUMNS, POSTING_COLUMNS
+from swe_agent.store.symbols import DEF_COLUMNS, REF_COLUMNS
+
+POOL_THRESHOLD = 48  # below this many files, parsing in-process beats starting a pool
+BATCH = 400  # files written per transaction on a first index
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class Parsed:
+    """Everything the store needs about one file, as rows."""
+
+    path: str
+    file_row: tuple
+    definitions: list[tuple] = field(default_factory=list)
+    references: list[tuple] = field(default_factory=list)
+    chunks: list[tuple] = field(default_factory=list)
+    postings: list[tuple] = field(default_factory=list)
+    invalid_utf8: bool = False
+
+
+@dataclass(slots=True)
+class IndexReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    invalid_utf8: list[str] = field(default_factory=list)
+    parse_errors: list[str] = field(default_factory=list)
+    stale_notes: int = 0
+    seconds: float = 0.0
+    head: str | None = None
+
+    @property
+    def touched(self) -> list[str]:
+        return self.added + self.changed + self.removed
+
+
+def stable_id(*parts: object) -> int:
+    digest = hashlib.blake2b("\0".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str, str]:
+    """Read, parse, chunk and tokenise one file. Runs in worker processes; pure but for the read."""
+    full = os.path.join(root, path)
+    try:
+        data = Path(full).read_bytes()
+        stat = os.stat(full)
+    except OSError as exc:
+        return (path, f"unreadable ({exc.strerror or exc})")
+    if b"\0" in data[:8192]:
+        return (path, "binary")
+    try:
+        text = data.decode("utf-8")
+        invalid = False
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        invalid = True
+    language = language_for(path)
+    parsed = parse_source(path, data, language)
+    lines = text.splitlines()
+    digest = content_hash(data)
+    out = Parsed(
+        path,
+        (path, parsed.language, digest, len(data), stat.st_mtime_ns, len(lines), commit, parsed.error_count),
+        invalid_utf8=invalid,
+    )
+    for d in parsed.definitions:
+        out.definitions.append(
+            (stable_id(path, d.qualname, d.start_line), path, d.name, d.qualname, d.kind,
+             d.start_line, d.end_line, d.signature, d.doc, d.parent)
+        )
+    out.references = [(path, r.name, r.line, r.kind, r.enclosing) for r in parsed.references]
+    path_terms = terms(path.replace("/", " ").replace(".", " "))
+    for ordinal, chunk in enumerate(chunk_file(lines, parsed.definitions)):
+        chunk_id = stable_id(path, digest, ordinal)
+        counts = term_counts([chunk.text])
+        counts.update(path_terms)
+        out.chunks.append(
+            (chunk_id, "code", path, chunk.start_line, chunk.end_line, chunk.symbol, sum(counts.values()))
+        )
+        out.postings.extend((term, chunk_id, tf) for term, tf in counts.items())
+    return out
+
+
+def _analyse_many(args: tuple[str, list[str], str | None]) -> list[Parsed | tuple[str, str]]:
+    root, paths, commit = args
+    return [analyse_file(root, p, commit) for p in paths]
+
+
+def plan(repo: GitRepo, store: Store, max_bytes: int) -> tuple[list[str], list[str], list[str], int, list[tuple[str, str]]]:
+    """(added, changed, removed, unchanged count, skipped) comparing work tree and store."""
+    candidates, skipped = repo.candidate_files(max_bytes)
+    known = files_table.known_files(store)
+    added, changed, unchanged = [], [], 0
+    for f in candidates:
+        state = known.get(f.path)
+        if state is None:
+            added.append(f.path)
+        elif _same(repo.root, f, state):
+            unchanged += 1
+        else:
+            changed.append(f.path)
+    present = {f.path for f in candidates}
+    removed = [p for p in known if p not in present]
+    return added, changed, removed, unchanged, skipped
+
+
+def _same(root: Path, f: RepoFile, state: files_table.FileState) -> bool:
+    full = root / f.path
+    try:
+        stat = full.stat()
+    except OSError:
+        return False
+    if stat.st_size == state.size and stat.st_mtime_ns == state.mtime_ns:
+        return True
+    try:
+        return content_hash(full.read_bytes()) == state.hash
+    except OSError:
+        return False
+
+
+def index_repository(
+    repo: GitRepo,
+    store: Store,
+    *,
+    max_bytes: int = 1_000_000,
+    workers: int = 0,
+    progress: Progress | None = None,
+    only: list[str] | None = None,
+) -> IndexReport:
+    """Bring the store up to date with the work tree. `only` restricts the work to some paths."""
+    started = time.perf_counter()
+    repo.exclude_store()
+    added, changed, removed, unchanged, skipped = plan(repo, store, max_bytes)
+    if only is not None:
+        wanted = set(only)
+        added = [p for p in added if p in wanted]
+        changed = [p for p in changed if p in wanted]
+        removed = [p for p in removed if p in wanted]
+    report = IndexReport(added, changed, removed, unchanged, skipped, head=repo.head())
+    todo = added + changed
+    first = True
+    done = 0
+    for batch in _parse_all(str(repo.root), todo, report.head, workers):
+        with store.transaction():
+            if first:
+                report.stale_notes = _forget(store, changed, removed)
+                store.con.execute("DELETE FROM skipped")
+                store.insert("skipped", ("path", "reason"), skipped)
+                first = False
+            _write(store, batch, report)
+        done += len(batch)
+        if progress:
+            progress(done, len(todo))
+    if first:
+        with store.transaction():
+            report.stale_notes = _forget(store, changed, removed)
+            store.con.execute("DELETE FROM skipped")
+            store.insert("skipped", ("path", "reason"), skipped)
+    with store.transaction():
+        store.set_meta("indexed_head", report.head or "")
+        store.set_meta("indexed_at", str(time.time()))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _forget(store: Store, changed: list[str], removed: list[str]) -> int:
+    """Delete the old rows of changed and removed files and mark their notes stale."""
+    gone = changed + removed
+    if not gone:
+        return 0
+    stale = store.one(
+        "SELECT count(*) FROM notes WHERE NOT stale AND path IN (SELECT unnest(?::VARCHAR[]))",
+        [gone],
+    )
+    store.con.execute(
+        "UPDATE notes SET stale = true WHERE NOT stale AND path IN (SELECT unnest(?::VARCHAR[]))",
+        [gone],
+    )
+    files_table.delete_files(store, gone)
+    return int(stale[0]) if stale else 0
+
+
+def _write(store: Store, batch: list[Parsed | tuple[str, str]], report: IndexReport) -> None:
+    file_rows, defs, refs, chunks, postings = [], [], [], [], []
+    for item in batch:
+        if isinstance(item, tuple):
+            report.skipped.append(item)
+            store.insert("skipped", ("path", "reason"), [item])
+            continue
+        file_rows.append(item.file_row)
+        defs.extend(item.definitions)
+        refs.extend(item.references)
+        chunks.extend(item.chunks)
+        postings.extend(item.postings)
+        if item.invalid_utf8:
+            report.invalid_utf8.append(item.path)
+        if item.file_row[-1]:
+            report.parse_errors.append(item.path)
+    store.insert("files", files_table.FILE_COLUMNS, file_rows)
+    store.insert("definitions", DEF_COLUMNS, defs)
+    store.insert("refs", REF_COLUMNS, refs)
+    store.insert("chunks", CHUNK_COLUMNS, chunks)
+    store.insert("postings", POSTING_COLUMNS, postings)
+
+
+def _parse_all(
+    root: str, paths: list[str], commit: str | None, workers: int
+) -> Iterator[list[Parsed | tuple[str, str]]]:
+    if not paths:
+        return
+    workers = workers or os.cpu_count() or 1
+    if len(paths) < POOL_THRESHOLD or workers == 1:
+        for start in range(0, len(paths), BATCH):
+            yield _analyse_many((root, paths[start : start + BATCH], commit))
+        return
+    # fork is cheapest, but unsafe once threads run (the daemon's observer): then forkserver.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    step = max(8, min(64, len(paths) // (workers * 8) or 8))
+    jobs = [(root, paths[i : i + step], commit) for i in range(0, len(paths), step)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        pending: list[Parsed | tuple[str, str]] = []
+        for result in pool.map(_analyse_many, jobs):
+            pending.extend(result)
+            if len(pending) >= BATCH:
+                yield pending
+                pending = []
+        if pending:
+            yield pending

@@ -1,0 +1,116 @@
+"""Read-side queries shared by the CLI, the agent's tools and the daemon.
+
+Each query is a function of an open store. `run_query` is how the CLI calls one: through
+the daemon when it runs (it owns the store then), else on a read-only connection of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from swe_agent.code.tokens import terms
+from swe_agent.repo.gitrepo import GitRepo
+from swe_agent.store import files as files_table
+from swe_agent.store import symbols as sym
+from swe_agent.store.db import Store, open_store, store_path
+from swe_agent.store.search import bm25
+
+
+def search_code_in(store: Store, query: str, k: int = 10) -> list[dict[str, Any]]:
+    hits = bm25(store, terms(query), space="code", limit=k)
+    return [
+        {"path": h.path, "start_line": h.start_line, "end_line": h.end_line, "symbol": h.symbol,
+         "score": round(h.score, 4)}
+        for h in hits
+    ]
+
+
+def lookup_symbol_in(store: Store, name: str, limit: int = 20) -> dict[str, Any]:
+    definitions = sym.find_definitions(store, name, limit)
+    for d in definitions:
+        d.pop("rank", None)
+        d.pop("id", None)
+    return {
+        "name": name,
+        "definitions": definitions,
+        "references": sym.references_to(store, name),
+        "callers": sym.callers(store, name),
+    }
+
+
+def file_outline_in(store: Store, path: str) -> dict[str, Any]:
+    row = store.one("SELECT language, lines FROM files WHERE path = ?", [path])
+    if row is None:
+        from swe_agent.errors import SweAgentError
+
+        raise SweAgentError(f"{path} is not in the index", "check the path, or run `swe-agent index`")
+    definitions = sym.definitions_in(store, path)
+    for d in definitions:
+        d.pop("id", None)
+    return {"path": path, "language": row[0], "lines": row[1], "definitions": definitions}
+
+
+def store_status_in(store: Store) -> dict[str, Any]:
+    notes = store.one(
+        "SELECT count(*) FILTER (WHERE NOT stale), count(*) FILTER (WHERE stale) FROM notes"
+    )
+    return {
+        "indexed_head": store.meta("indexed_head") or None,
+        "indexed_at": float(store.meta("indexed_at") or 0) or None,
+        "counts": files_table.counts(store),
+        "languages": files_table.languages(store),
+        "notes": {"current": int(notes[0]), "stale": int(notes[1])} if notes else {},
+    }
+
+
+QUERIES: dict[str, Callable[..., Any]] = {
+    "search_code": search_code_in,
+    "lookup_symbol": lookup_symbol_in,
+    "file_outline": file_outline_in,
+    "store_status": store_status_in,
+}
+
+
+def run_query(root: Path, name: str, **kwargs: Any) -> Any:
+    """Run a named query through the daemon if it serves this repository, else locally."""
+    from swe_agent.watch import client
+
+    answered, result = client.try_query(root, name, kwargs)
+    if answered:
+        return result
+    with open_store(root, read_only=True) as store:
+        return QUERIES[name](store, **kwargs)
+
+
+def search_code(root: Path, query: str, k: int = 10) -> list[dict[str, Any]]:
+    return run_query(root, "search_code", query=query, k=k)
+
+
+def lookup_symbol(root: Path, name: str) -> dict[str, Any]:
+    return run_query(root, "lookup_symbol", name=name)
+
+
+def file_outline(root: Path, path: str) -> dict[str, Any]:
+    return run_query(root, "file_outline", path=path)
+
+
+def store_status(repo: GitRepo) -> dict[str, Any]:
+    result = run_query(repo.root, "store_status")
+    path = store_path(repo.root)
+    wal = Path(str(path) + ".wal")
+    result["store_bytes"] = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+    result["store_path"] = str(path)
+    result["head"] = repo.head()
+    result["fresh"] = bool(result["head"]) and result["indexed_head"] == result["head"]
+    result["dirty_files"] = sorted(repo.dirty_files())
+    result["daemon_pid"] = _daemon_pid(repo.root)
+    return result
+
+
+def _daemon_pid(root: Path) -> int | None:
+    from swe_agent.watch import client
+
+    return client.daemon_pid(root) if os.name == "posix" else None

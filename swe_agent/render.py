@@ -1,0 +1,75 @@
+"""Text rendering of results for people. Pure functions of plain data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def index_summary(report: Any) -> str:
+    parts = [
+        f"indexed in {report.seconds:.2f}s: {len(report.added)} added, {len(report.changed)} changed, "
+        f"{len(report.removed)} removed, {report.unchanged} unchanged"
+    ]
+    if report.skipped:
+        reasons: dict[str, int] = {}
+        for _, reason in report.skipped:
+            key = reason.split(" (")[0]
+            reasons[key] = reasons.get(key, 0) + 1
+        parts.append("skipped " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())))
+    if report.invalid_utf8:
+        parts.append(f"{len(report.invalid_utf8)} files with invalid UTF-8 (read with replacement)")
+    if report.parse_errors:
+        parts.append(f"{len(report.parse_errors)} files with syntax errors (kept what parsed)")
+    if report.stale_notes:
+        parts.append(f"{report.stale_notes} notes went stale")
+    for label, paths in (("+", report.added), ("~", report.changed), ("-", report.removed)):
+        if 0 < len(paths) <= 20:
+            parts.extend(f"  {label} {p}" for p in paths)
+    return "\n".join(parts)
+
+
+def symbol_text(result: dict[str, Any]) -> str:
+    if not result["definitions"]:
+        return f"no definition matches {result['name']!r}"
+    lines = []
+    for d in result["definitions"]:
+        lines.append(f"{d['kind']} {d['qualname']}  {d['path']}:{d['start_line']}-{d['end_line']}")
+        if d.get("signature"):
+            lines.append(f"    {d['signature']}")
+        if d.get("doc"):
+            lines.append(f"    {d['doc'].splitlines()[0]}")
+    if result["callers"]:
+        lines.append("callers:")
+        lines.extend(f"  {c['qualname']}  {c['path']}:{c['line']} ({c['calls']}x)" for c in result["callers"])
+    if result["references"]:
+        lines.append(f"references ({len(result['references'])}):")
+        lines.extend(
+            f"  {r['path']}:{r['line']} {r['kind']} in {r['enclosing'] or '<module>'}" for r in result["references"][:20]
+        )
+    return "\n".join(lines)
+
+
+def outline_text(result: dict[str, Any]) -> str:
+    lines = [f"{result['path']} ({result['language'] or 'text'}, {result['lines']} lines)"]
+    depth: dict[str, int] = {}
+    for d in result["definitions"]:
+        level = depth.get(d["parent"], -1) + 1 if d["parent"] else 0
+        depth[d["qualname"]] = level
+        lines.append(f"{'  ' * (level + 1)}{d['kind']} {d['name']}  {d['start_line']}-{d['end_line']}")
+    return "\n".join(lines)
+
+
+def status_text(s: dict[str, Any]) -> str:
+    c = s["counts"]
+    fresh = "fresh" if s["fresh"] else f"behind HEAD (indexed {str(s['indexed_head'])[:10]}, HEAD {str(s['head'])[:10]})"
+    lines = [
+        f"index: {fresh}; {len(s['dirty_files'])} uncommitted changes in the work tree",
+        f"files {c['files']}, lines {c['lines']}, definitions {c['definitions']}, references {c['references']}, "
+        f"chunks {c['chunks']}, skipped {c['skipped']}",
+        "languages: " + ", ".join(f"{k} {v}" for k, v in s["languages"].items()),
+    ]
+    if s.get("notes"):
+        lines.append(f"notes: {s['notes']['current']} current, {s['notes']['stale']} stale")
+    lines.append(f"store: {s['store_path']} ({s['store_bytes'] / 1e6:.1f} MB)")
+    lines.append(f"daemon: {'running, pid ' + str(s['daemon_pid']) if s['daemon_pid'] else 'not running'}")
+    return "\n".join(lines)

@@ -1,0 +1,142 @@
+"""The repository as swe-agent sees it: tracked files plus untracked files git does not ignore,
+minus what must never be read (secrets, binaries, symlinks out, submodules, huge files)."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import git
+
+from swe_agent.errors import EmptyRepository, NotARepository
+
+SECRET_PATTERNS = (
+    ".env", ".env.*", "*.env", "*.pem", "*.key", "*.p12", "*.pfx", "*.crt", "*.cer", "*.der",
+    "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.keystore", "*.jks",
+    ".netrc", ".pgpass", ".htpasswd", "credentials", "credentials.*", "*credentials*.json",
+    "secrets.*", "*.secret", "*.secrets", ".npmrc", ".pypirc",
+)
+STORE_DIR = ".swe_agent"
+
+
+def is_secret(path: str) -> bool:
+    name = PurePosixPath(path).name.lower()
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_PATTERNS)
+
+
+@dataclass(frozen=True, slots=True)
+class RepoFile:
+    path: str  # relative, POSIX
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    author: str
+    date: str  # ISO 8601
+    message: str
+
+
+class GitRepo:
+    def __init__(self, start: Path) -> None:
+        try:
+            self.git = git.Repo(start, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise NotARepository(
+                f"{start} is not inside a git repository",
+                "run swe-agent inside a git work tree, or `git init` one first",
+            ) from None
+        if self.git.bare or self.git.working_tree_dir is None:
+            raise NotARepository(f"{start} is a bare repository", "run it in a work tree")
+        self.root = Path(self.git.working_tree_dir).resolve()
+
+    def head(self) -> str | None:
+        try:
+            return self.git.head.commit.hexsha
+        except ValueError:  # no commits yet
+            return None
+
+    def branch(self) -> str | None:
+        try:
+            return self.git.active_branch.name
+        except TypeError:  # detached
+            return None
+
+    def candidate_files(self, max_bytes: int) -> tuple[list[RepoFile], list[tuple[str, str]]]:
+        """Files worth indexing, and (path, reason) for each one skipped."""
+        listed = self.git.git.ls_files("-z", "--cached", "--others", "--exclude-standard", "-s")
+        submodules = set()
+        paths: list[str] = []
+        for entry in listed.split("\0"):
+            if not entry:
+                continue
+            if "\t" in entry and entry[:6].isdigit():  # staged entry: "mode sha stage\tpath"
+                meta, _, path = entry.partition("\t")
+                if meta.startswith("160000"):
+                    submodules.add(path)
+                paths.append(path)
+            else:
+                paths.append(entry)
+        if not paths:
+            raise EmptyRepository(
+                f"{self.root} has no files to index",
+                "add some files (tracked or untracked, not ignored) and run it again",
+            )
+        files, skipped = [], []
+        for path in dict.fromkeys(paths):
+            reason = self._skip_reason(path, submodules, max_bytes)
+            if reason:
+                skipped.append((path, reason))
+            else:
+                files.append(RepoFile(path, (self.root / path).stat().st_size))
+        return files, skipped
+
+    def _skip_reason(self, path: str, submodules: set[str], max_bytes: int) -> str | None:
+        if path.startswith(STORE_DIR + "/"):
+            return "swe-agent store"
+        if path in submodules:
+            return "submodule"
+        if is_secret(path):
+            return "secret-looking file"
+        full = self.root / path
+        if full.is_symlink():
+            target = Path(os.path.realpath(full))
+            if not target.is_relative_to(self.root):
+                return "symlink leading out of the repository"
+            return "symlink"
+        if not full.exists():
+            return "deleted from the work tree"
+        if full.is_dir():
+            return "submodule"
+        size = full.stat().st_size
+        if size > max_bytes:
+            return f"over the size limit ({size} > {max_bytes} bytes)"
+        return None
+
+    def exclude_store(self) -> None:
+        """Add .swe_agent/ to .git/info/exclude once, so git never sees the store."""
+        exclude = Path(self.git.git_dir) / "info" / "exclude"
+        exclude.parent.mkdir(parents=True, exist_ok=True)
+        text = exclude.read_text() if exclude.exists() else ""
+        if f"/{STORE_DIR}/" not in text.split("\n"):
+            exclude.write_text(text + ("" if text.endswith("\n") or not text else "\n") + f"/{STORE_DIR}/\n")
+
+    def log(self, path: str | None = None, limit: int = 50, rev: str = "HEAD") -> list[Commit]:
+        """Commits reachable from rev (never --all), newest first, optionally touching path."""
+        if self.head() is None:
+            return []
+        args = [rev, "--"] + ([path] if path else [])
+        out = []
+        for c in self.git.iter_commits(args, max_count=limit):
+            out.append(Commit(c.hexsha, c.author.name or "", c.committed_datetime.isoformat(), c.message.strip()))
+        return out
+
+    def changed_files(self, old: str, new: str = "HEAD") -> list[str]:
+        return [p for p in self.git.git.diff("--name-only", old, new).splitlines() if p]
+
+    def dirty_files(self) -> set[str]:
+        out = self.git.git.status("--porcelain", "-z")
+        return {entry[3:] for entry in out.split("\0") if len(entry) > 3}

@@ -1,0 +1,137 @@
+"""The connection to the store, its transactions, and bulk writes.
+
+DuckDB admits one process with a read-write connection, and no other process at all while
+it is held (read-only included), and it has no busy timeout. So connections are opened late,
+closed early, and opening retries a lock for a bounded time before it gives up with a
+one-line error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from swe_agent.errors import NoIndex, StoreError, StoreLocked
+from swe_agent.store import migrations
+
+STORE_DIR = ".swe_agent"
+DB_NAME = "index.duckdb"
+REBUILD_HINT = "run `swe-agent index --rebuild` to start a fresh store"
+
+
+def store_path(root: Path) -> Path:
+    return root / STORE_DIR / DB_NAME
+
+
+class Store:
+    """An open DuckDB connection to one repository's store."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
+        return self.con.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> tuple | None:
+        return self.con.execute(sql, params).fetchone()
+
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        cur = self.con.execute(sql, params)
+        names = [d[0] for d in cur.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Bulk insert: one statement, one list per column, zipped by DuckDB's unnest."""
+        if not rows:
+            return
+        cols = list(zip(*rows, strict=True))
+        unnests = ", ".join("unnest(?)" for _ in columns)
+        self.con.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {unnests}",
+            [list(c) for c in cols],
+        )
+
+    def meta(self, key: str) -> str | None:
+        row = self.one("SELECT value FROM meta WHERE key = ?", [key])
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            [key, value],
+        )
+
+
+def open_store(
+    root: Path, *, create: bool = False, read_only: bool = False, wait: float = 10.0
+) -> Store:
+    """Open the store of the repository at root, creating and migrating it when asked."""
+    path = store_path(root)
+    if not path.exists():
+        if not create:
+            raise NoIndex("no index yet", "run `swe-agent index` in the repository first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect(path, read_only=read_only and not create, wait=wait)
+    store = Store(con, path, read_only and not create)
+    try:
+        if not store.read_only:
+            migrations.migrate(con)
+        else:
+            migrations.check(con)
+    except migrations.ForeignStore as exc:
+        con.close()
+        raise StoreError(f"{path} is not a swe-agent store ({exc})", REBUILD_HINT) from None
+    return store
+
+
+def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" not in text.lower():
+                raise StoreError(f"cannot open {path}: {_first_line(text)}", REBUILD_HINT) from None
+            if time.monotonic() >= deadline:
+                raise StoreLocked(
+                    f"the store {path} is busy (another swe-agent process holds it)",
+                    "wait for it to finish, or run `swe-agent daemon start` so it serves queries",
+                ) from None
+        except (duckdb.SerializationException, duckdb.InvalidInputException) as exc:
+            raise StoreError(f"{path} is corrupt or foreign: {_first_line(str(exc))}", REBUILD_HINT) from None
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open {path}: {_first_line(str(exc))}", REBUILD_HINT) from None
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text

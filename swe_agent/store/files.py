@@ -1,0 +1,57 @@
+"""The files table: what was indexed, at which content hash."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from swe_agent.store.db import Store
+
+FILE_COLUMNS = ("path", "language", "hash", "size", "mtime_ns", "lines", "commit_sha", "parse_errors")
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    hash: str
+    size: int
+    mtime_ns: int | None
+
+
+def known_files(store: Store) -> dict[str, FileState]:
+    rows = store.query("SELECT path, hash, size, mtime_ns FROM files")
+    return {path: FileState(h, size, mtime) for path, h, size, mtime in rows}
+
+
+def delete_files(store: Store, paths: Iterable[str]) -> None:
+    """Remove files and everything tied to them: definitions, references, code chunks."""
+    paths = list(paths)
+    if not paths:
+        return
+    con = store.con
+    con.execute("CREATE OR REPLACE TEMP TABLE gone AS SELECT unnest(?::VARCHAR[]) AS path", [paths])
+    con.execute(
+        "DELETE FROM postings WHERE chunk_id IN "
+        "(SELECT id FROM chunks WHERE space = 'code' AND path IN (SELECT path FROM gone))"
+    )
+    con.execute("DELETE FROM chunks WHERE space = 'code' AND path IN (SELECT path FROM gone)")
+    for table in ("files", "definitions", "refs"):
+        con.execute(f"DELETE FROM {table} WHERE path IN (SELECT path FROM gone)")
+    con.execute("DROP TABLE gone")
+
+
+def counts(store: Store) -> dict[str, int]:
+    row = store.one(
+        "SELECT (SELECT count(*) FROM files), (SELECT coalesce(sum(lines), 0) FROM files), "
+        "(SELECT count(*) FROM definitions), (SELECT count(*) FROM refs), "
+        "(SELECT count(*) FROM chunks WHERE space = 'code'), (SELECT count(*) FROM skipped)"
+    )
+    assert row is not None
+    keys = ("files", "lines", "definitions", "references", "chunks", "skipped")
+    return dict(zip(keys, (int(v) for v in row), strict=True))
+
+
+def languages(store: Store) -> dict[str, int]:
+    rows = store.query(
+        "SELECT coalesce(language, 'text'), count(*) FROM files GROUP BY 1 ORDER BY 2 DESC"
+    )
+    return {lang: n for lang, n in rows}

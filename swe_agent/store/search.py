@@ -1,0 +1,83 @@
+"""BM25 in plain DuckDB SQL over a postings table that is updated per file.
+
+DuckDB's fts extension rebuilds its whole index on any change; this table changes file by
+file, and the statistics (N, average length, document frequency) are computed at query time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from swe_agent.store.db import Store
+
+CHUNK_COLUMNS = ("id", "space", "path", "start_line", "end_line", "symbol", "length")
+POSTING_COLUMNS = ("term", "chunk_id", "tf")
+K1 = 1.2
+B = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    chunk_id: int
+    path: str
+    start_line: int
+    end_line: int
+    symbol: str | None
+    score: float
+
+
+def postings_rows(chunk_id: int, counts: Counter[str]) -> list[tuple[str, int, int]]:
+    return [(term, chunk_id, tf) for term, tf in counts.items()]
+
+
+def delete_chunks(store: Store, ids: Iterable[int]) -> None:
+    ids = list(ids)
+    if ids:
+        store.con.execute("DELETE FROM postings WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))", [ids])
+        store.con.execute("DELETE FROM chunks WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
+
+
+def bm25(
+    store: Store,
+    query_terms: list[str],
+    *,
+    space: str = "code",
+    limit: int = 10,
+    paths: list[str] | None = None,
+) -> list[Hit]:
+    """The best chunks of a space for the query terms, best first."""
+    if not query_terms:
+        return []
+    qtf = Counter(query_terms)
+    path_filter = "AND c.path IN (SELECT unnest($paths::VARCHAR[]))" if paths else ""
+    rows = store.query(
+        f"""
+        WITH q AS (SELECT unnest($terms::VARCHAR[]) AS term, unnest($weights::DOUBLE[]) AS qtf),
+        hits AS (
+            SELECT p.term, p.chunk_id, p.tf, c.length
+            FROM postings p JOIN q ON p.term = q.term JOIN chunks c ON c.id = p.chunk_id
+            WHERE c.space = $space {path_filter}
+        ),
+        df AS (SELECT term, count(*) AS df FROM hits GROUP BY term),
+        stats AS (SELECT count(*) AS n, greatest(avg(length), 1) AS avgdl FROM chunks WHERE space = $space),
+        scored AS (
+            SELECT h.chunk_id,
+                   sum(q.qtf * ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
+                       * h.tf * ({K1} + 1) / (h.tf + {K1} * (1 - {B} + {B} * h.length / s.avgdl))) AS score
+            FROM hits h JOIN df USING (term) JOIN q USING (term) CROSS JOIN stats s
+            GROUP BY h.chunk_id ORDER BY score DESC LIMIT $limit
+        )
+        SELECT c.id, c.path, c.start_line, c.end_line, c.symbol, s.score
+        FROM scored s JOIN chunks c ON c.id = s.chunk_id ORDER BY s.score DESC, c.path, c.start_line
+        """,
+        {
+            "terms": list(qtf),
+            "weights": [float(w) for w in qtf.values()],
+            "space": space,
+            "limit": limit,
+            **({"paths": paths} if paths else {}),
+        },
+    )
+    return [Hit(int(r[0]), r[1], int(r[2]), int(r[3]), r[4], float(r[5])) for r in rows]

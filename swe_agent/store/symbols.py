@@ -1,0 +1,84 @@
+"""Definitions and references: lookups by name, callers, outlines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from swe_agent.store.db import Store
+
+DEF_COLUMNS = (
+    "id", "path", "name", "qualname", "kind", "start_line", "end_line", "signature", "doc", "parent",
+)
+REF_COLUMNS = ("path", "name", "line", "kind", "enclosing")
+_DEF_FIELDS = "id, path, name, qualname, kind, start_line, end_line, signature, doc, parent"
+
+
+def find_definitions(store: Store, name: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Definitions whose name or qualified name matches: exact first, then suffix, then prefix.
+
+    A dotted name may also carry a module path ("sessions.Session.send")."""
+    last = name.rsplit(".", 1)[-1]
+    return store.rows(
+        f"""
+        SELECT {_DEF_FIELDS},
+          CASE WHEN qualname = $name THEN 0
+               WHEN name = $name THEN 1
+               WHEN $name LIKE '%.' || qualname THEN 2
+               WHEN qualname LIKE '%.' || $name THEN 2
+               WHEN lower(name) = lower($last) THEN 3
+               ELSE 4 END AS rank
+        FROM definitions
+        WHERE name = $last OR lower(name) = lower($last) OR qualname = $name
+           OR (length($last) >= 3 AND lower(name) LIKE lower($last) || '%')
+        ORDER BY rank, length(path), path, start_line
+        LIMIT $limit
+        """,
+        {"name": name, "last": last, "limit": limit},
+    )
+
+
+def definitions_in(store: Store, path: str) -> list[dict[str, Any]]:
+    return store.rows(
+        f"SELECT {_DEF_FIELDS} FROM definitions WHERE path = ? ORDER BY start_line, end_line DESC",
+        [path],
+    )
+
+
+def definition_at(store: Store, path: str, line: int) -> dict[str, Any] | None:
+    """The innermost definition of path that contains line."""
+    rows = store.rows(
+        f"SELECT {_DEF_FIELDS} FROM definitions WHERE path = ? AND start_line <= ? AND end_line >= ? "
+        "ORDER BY end_line - start_line LIMIT 1",
+        [path, line, line],
+    )
+    return rows[0] if rows else None
+
+
+def references_to(store: Store, name: str, limit: int = 50) -> list[dict[str, Any]]:
+    last = name.rsplit(".", 1)[-1]
+    return store.rows(
+        "SELECT path, name, line, kind, enclosing FROM refs WHERE name = ? "
+        "ORDER BY kind = 'import', path, line LIMIT ?",
+        [last, limit],
+    )
+
+
+def callers(store: Store, name: str, limit: int = 30) -> list[dict[str, Any]]:
+    """Definitions that call name, with how many call sites each."""
+    last = name.rsplit(".", 1)[-1]
+    return store.rows(
+        """
+        SELECT r.path, r.enclosing AS qualname, count(*) AS calls, min(r.line) AS line
+        FROM refs r WHERE r.name = ? AND r.kind = 'call' AND r.enclosing IS NOT NULL
+        GROUP BY r.path, r.enclosing ORDER BY calls DESC, r.path LIMIT ?
+        """,
+        [last, limit],
+    )
+
+
+def callees(store: Store, path: str, qualname: str, limit: int = 40) -> list[str]:
+    rows = store.query(
+        "SELECT DISTINCT name FROM refs WHERE path = ? AND enclosing = ? AND kind = 'call' LIMIT ?",
+        [path, qualname, limit],
+    )
+    return [r[0] for r in rows]

@@ -1,0 +1,1 @@
+"""The watcher and the daemon: sleep-time compute that follows the repository by itself."""

@@ -1,0 +1,107 @@
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from swe_agent.errors import EmptyRepository, NotARepository
+from swe_agent.index import index_repository
+from swe_agent.queries import file_outline_in, lookup_symbol_in, search_code_in
+from swe_agent.repo.gitrepo import GitRepo
+from swe_agent.store.db import open_store
+from tests.helpers import commit_all, git
+
+
+def index(root: Path, **kwargs):
+    with open_store(root, create=True) as store:
+        return index_repository(GitRepo(root), store, **kwargs)
+
+
+def test_first_index_stores_files_symbols_references_and_chunks(sample_repo: Path) -> None:
+    report = index(sample_repo)
+    assert "minihttp/sessions.py" in report.added and not report.changed
+    with open_store(sample_repo, read_only=True) as store:
+        row = store.one("SELECT language, lines, commit_sha FROM files WHERE path = 'minihttp/sessions.py'")
+        assert row[0] == "python" and row[1] == len((sample_repo / "minihttp/sessions.py").read_text().splitlines())
+        assert row[2] == git(sample_repo, "rev-parse", "HEAD").strip()
+        found = lookup_symbol_in(store, "resolve_redirects")
+        assert found["definitions"][0]["qualname"] == "Session.resolve_redirects"
+        assert any(c["qualname"] == "Session.request" for c in found["callers"])
+        outline = file_outline_in(store, "minihttp/auth.py")
+        assert [d["qualname"] for d in outline["definitions"]][:2] == ["_basic_auth_str", "AuthBase"]
+        hits = search_code_in(store, "drop Authorization header when redirect goes to another host", 5)
+        assert hits[0]["symbol"] == "Session.rebuild_auth"
+    assert "/.swe_agent/" in (sample_repo / ".git/info/exclude").read_text()
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
+def test_second_index_parses_only_what_changed(sample_repo: Path) -> None:
+    index(sample_repo)
+    again = index(sample_repo)
+    assert again.added == again.changed == again.removed == [] and again.unchanged > 5
+    cookies = sample_repo / "minihttp/cookies.py"
+    cookies.write_text(cookies.read_text() + "\n\ndef clear_expired(jar):\n    return jar\n")
+    (sample_repo / "minihttp/utils.py").unlink()
+    git(sample_repo, "mv", "minihttp/cli.py", "minihttp/main.py")
+    report = index(sample_repo)
+    assert report.changed == ["minihttp/cookies.py"]
+    assert sorted(report.removed) == ["minihttp/cli.py", "minihttp/utils.py"]
+    assert report.added == ["minihttp/main.py"]
+    with open_store(sample_repo, read_only=True) as store:
+        assert lookup_symbol_in(store, "clear_expired")["definitions"]
+        for table in ("files", "definitions", "refs", "chunks"):
+            assert store.one(f"SELECT count(*) FROM {table} WHERE path = 'minihttp/utils.py'") == (0,)
+        orphans = store.one("SELECT count(*) FROM postings WHERE chunk_id NOT IN (SELECT id FROM chunks)")
+        assert orphans == (0,)
+        assert search_code_in(store, "parse_url scheme host port", 10)[0]["path"] != "minihttp/utils.py"
+
+
+def test_what_must_not_be_read_is_skipped_with_a_reason(sample_repo: Path, tmp_path: Path) -> None:
+    (sample_repo / ".env").write_text("API_KEY=secret\n")
+    (sample_repo / "server.pem").write_text("-----BEGIN PRIVATE KEY-----\n")
+    (sample_repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
+    (sample_repo / "big.txt").write_text("x" * 2000)
+    outside = tmp_path / "outside.py"
+    outside.write_text("SECRET = 1\n")
+    os.symlink(outside, sample_repo / "linked.py")
+    (sample_repo / "latin1.py").write_bytes("name = 'caf\xe9'\n\ndef caf():\n    pass\n".encode("latin-1"))
+    (sample_repo / "broken.py").write_text("def ok():\n    return 1\n\ndef broken(:\n    pass\n")
+    report = index(sample_repo, max_bytes=1000)
+    reasons = dict(report.skipped)
+    assert reasons[".env"] == reasons["server.pem"] == "secret-looking file"
+    assert reasons["logo.png"] == "binary"
+    assert reasons["big.txt"].startswith("over the size limit")
+    assert reasons["linked.py"] == "symlink leading out of the repository"
+    assert report.invalid_utf8 == ["latin1.py"]
+    assert "broken.py" in report.parse_errors
+    with open_store(sample_repo, read_only=True) as store:
+        assert lookup_symbol_in(store, "ok")["definitions"]
+        assert lookup_symbol_in(store, "caf")["definitions"]
+        assert store.one("SELECT count(*) FROM files WHERE path IN ('.env', 'linked.py', 'logo.png')") == (0,)
+
+
+def test_a_submodule_is_skipped(sample_repo: Path, tmp_path: Path) -> None:
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    git(inner, "init", "-q")
+    (inner / "x.py").write_text("X = 1\n")
+    commit_all(inner, "inner")
+    git(sample_repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "vendor/inner")
+    report = index(sample_repo)
+    assert dict(report.skipped)["vendor/inner"] == "submodule"
+
+
+def test_not_a_repository_and_an_empty_one(tmp_path: Path) -> None:
+    with pytest.raises(NotARepository, match="git init"):
+        GitRepo(tmp_path)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    with pytest.raises(EmptyRepository, match="add some files"):
+        index(tmp_path)
+
+
+def test_a_language_without_grammar_is_searchable_as_text(sample_repo: Path) -> None:
+    (sample_repo / "docs").mkdir()
+    (sample_repo / "docs/deploy.txt").write_text("To deploy, run the frobnicator script twice.\n")
+    index(sample_repo)
+    with open_store(sample_repo, read_only=True) as store:
+        assert search_code_in(store, "frobnicator", 3)[0]["path"] == "docs/deploy.txt"
