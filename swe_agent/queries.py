@@ -74,15 +74,15 @@ QUERIES: dict[str, Callable[..., Any]] = {
 }
 
 
-def run_query(root: Path, name: str, **kwargs: Any) -> Any:
-    """Run a named query through the daemon if it serves this repository, else locally."""
+def run_query(root: Path, op: str, **kwargs: Any) -> Any:
+    """Run the query named op through the daemon if it serves this repository, else locally."""
     from swe_agent.watch import client
 
-    answered, result = client.try_query(root, name, kwargs)
+    answered, result = client.try_query(root, op, kwargs)
     if answered:
         return result
     with open_store(root, read_only=True) as store:
-        return QUERIES[name](store, **kwargs)
+        return QUERIES[op](store, **kwargs)
 
 
 def search_code(root: Path, query: str, k: int = 10) -> list[dict[str, Any]]:

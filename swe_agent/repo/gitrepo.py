@@ -15,8 +15,9 @@ from swe_agent.errors import EmptyRepository, NotARepository
 SECRET_PATTERNS = (
     ".env", ".env.*", "*.env", "*.pem", "*.key", "*.p12", "*.pfx", "*.crt", "*.cer", "*.der",
     "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.keystore", "*.jks",
-    ".netrc", ".pgpass", ".htpasswd", "credentials", "credentials.*", "*credentials*.json",
-    "secrets.*", "*.secret", "*.secrets", ".npmrc", ".pypirc",
+    ".netrc", ".pgpass", ".htpasswd", "credentials", "*credentials*.json", "*credentials*.y*ml",
+    "*credentials*.toml", "*credentials*.ini", "secrets.json", "secrets.y*ml", "secrets.toml",
+    "secrets.ini", "secrets.txt", "*.secret", "*.secrets", ".npmrc", ".pypirc",
 )
 STORE_DIR = ".swe_agent"
 

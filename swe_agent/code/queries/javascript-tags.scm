@@ -1,0 +1,44 @@
+; Definitions and references for JavaScript (also loaded for TypeScript and TSX).
+; Started from tree-sitter-javascript's queries/tags.scm; doc comments are read in code.
+(method_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.method
+
+(class_declaration name: (_) @name) @definition.class
+
+(class name: (_) @name) @definition.class
+
+(function_declaration name: (identifier) @name) @definition.function
+
+(generator_function_declaration name: (identifier) @name) @definition.function
+
+(lexical_declaration
+  (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)]) @definition.function)
+
+(variable_declaration
+  (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)]) @definition.function)
+
+(assignment_expression
+  left: (member_expression object: (_) @receiver property: (property_identifier) @name)
+  right: [(arrow_function) (function_expression)]) @definition.function
+
+(assignment_expression
+  left: (identifier) @name
+  right: [(arrow_function) (function_expression)]) @definition.function
+
+(pair key: (property_identifier) @name value: [(arrow_function) (function_expression)]) @definition.function
+
+(call_expression function: (identifier) @name) @reference.call
+
+(call_expression function: (member_expression property: (property_identifier) @name)) @reference.call
+
+(new_expression constructor: (identifier) @name) @reference.class
+
+(import_specifier name: (identifier) @name) @reference.import
+
+(import_clause (identifier) @name) @reference.import
+
+(import_statement source: (string (string_fragment) @name)) @reference.import
+
+(call_expression
+  function: (identifier) @_require
+  arguments: (arguments (string (string_fragment) @name))
+  (#eq? @_require "require")) @reference.import

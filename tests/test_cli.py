@@ -1,0 +1,93 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from swe_agent.cli import app
+
+runner = CliRunner()
+SWE_AGENT = Path(sys.executable).parent / "swe-agent"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(SWE_AGENT), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_index_then_query_commands_as_json(sample_repo: Path) -> None:
+    first = runner.invoke(app, ["index", str(sample_repo), "--json"])
+    assert first.exit_code == 0, first.output
+    assert "minihttp/sessions.py" in json.loads(first.output)["added"]
+    second = json.loads(runner.invoke(app, ["index", str(sample_repo), "--json"]).output)
+    assert second["added"] == second["changed"] == [] and second["unchanged"] > 0
+
+    hits = json.loads(runner.invoke(app, ["search", "retry backoff", "-C", str(sample_repo), "--json", "-k", "3"]).output)
+    assert hits[0]["path"] == "minihttp/adapters.py" and len(hits) <= 3
+
+    found = json.loads(runner.invoke(app, ["symbols", "Session.send", "-C", str(sample_repo), "--json"]).output)
+    assert found["definitions"][0]["qualname"] == "Session.send"
+    assert {c["qualname"] for c in found["callers"]} >= {"Session.request", "Session.resolve_redirects"}
+
+    outline = json.loads(
+        runner.invoke(app, ["outline", "minihttp/sessions.py", "-C", str(sample_repo), "--json"]).output
+    )
+    assert "Session.rebuild_auth" in [d["qualname"] for d in outline["definitions"]]
+
+    status = json.loads(runner.invoke(app, ["status", "-C", str(sample_repo), "--json"]).output)
+    assert status["fresh"] is True and status["counts"]["files"] >= 8 and status["store_bytes"] > 0
+
+
+def test_text_output_for_people(sample_repo: Path) -> None:
+    assert runner.invoke(app, ["index", str(sample_repo)]).exit_code == 0
+    text = runner.invoke(app, ["outline", "minihttp/auth.py", "-C", str(sample_repo)]).output
+    assert "class HTTPBasicAuth" in text and "method apply" in text
+    text = runner.invoke(app, ["status", "-C", str(sample_repo)]).output
+    assert "index: fresh" in text and "daemon: not running" in text
+
+
+def test_user_mistakes_are_one_line_errors_without_traceback(tmp_path: Path, sample_repo: Path) -> None:
+    cases = [
+        (["index", str(tmp_path / "nowhere")], "not inside a git repository"),
+        (["search", "x", "-C", str(sample_repo)], "no index yet"),
+        (["status", "-C", str(tmp_path)], "not inside a git repository"),
+    ]
+    for args, message in cases:
+        done = run(*args)
+        assert done.returncode != 0
+        assert message in done.stderr and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert run("index", str(sample_repo)).returncode == 0
+    done = run("outline", "no/such/file.py", "-C", str(sample_repo))
+    assert done.returncode == 1 and "not in the index" in done.stderr
+
+
+def test_corrupt_store_suggests_rebuild_and_rebuild_fixes_it(sample_repo: Path) -> None:
+    store = sample_repo / ".swe_agent" / "index.duckdb"
+    store.parent.mkdir()
+    store.write_bytes(b"garbage" * 1000)
+    done = run("search", "redirect", "-C", str(sample_repo))
+    assert done.returncode == 1 and "--rebuild" in done.stderr and "Traceback" not in done.stderr
+    assert run("index", "--rebuild", str(sample_repo)).returncode == 0
+    assert "resolve_redirects" in run("search", "redirect", "-C", str(sample_repo)).stdout
+
+
+def test_start_up_imports_nothing_heavy() -> None:
+    code = (
+        "import sys\n"
+        "from swe_agent.cli import app\n"
+        "heavy = [m for m in ('anthropic', 'tree_sitter', 'duckdb', 'watchdog', 'git', 'httpx') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
+
+
+def test_every_command_has_help_text() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    assert group.commands, "no commands"
+    for name, command in group.commands.items():
+        assert command.help or command.short_help, f"{name} has no help"
+        assert runner.invoke(app, [name, "--help"]).exit_code == 0
