@@ -91,3 +91,15 @@ def test_every_command_has_help_text() -> None:
     for name, command in group.commands.items():
         assert command.help or command.short_help, f"{name} has no help"
         assert runner.invoke(app, [name, "--help"]).exit_code == 0
+
+
+def test_query_commands_import_neither_anthropic_nor_tree_sitter(sample_repo: Path) -> None:
+    assert run("index", str(sample_repo)).returncode == 0
+    for args in (["search", "redirect"], ["symbols", "Session"], ["status"], ["outline", "minihttp/auth.py"]):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "swe_agent", *args, "-C", str(sample_repo)],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert done.returncode == 0, done.stderr[-500:]
+        imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+        assert "anthropic" not in imported and "tree_sitter" not in imported, args
