@@ -2,7 +2,13 @@ from collections import Counter
 from pathlib import Path
 
 from swe_agent.store.db import open_store
-from swe_agent.store.search import CHUNK_COLUMNS, POSTING_COLUMNS, bm25, delete_chunks, postings_rows
+from swe_agent.store.search import (
+    CHUNK_COLUMNS,
+    POSTING_COLUMNS,
+    bm25,
+    delete_chunks,
+    postings_rows,
+)
 
 
 def add(store, chunk_id: int, path: str, words: str, space: str = "code") -> None:
