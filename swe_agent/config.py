@@ -21,9 +21,9 @@ class Settings:
     """Files larger than this are skipped by the index."""
     workers: int = 0
     """Parser processes for indexing; 0 means one per core."""
-    sleep_model: str = "claude-haiku-4-5"
+    sleep_model: str = "claude-haiku-5-5"
     """Model that writes sleep-time notes when ANTHROPIC_API_KEY is set."""
-    foreground_model: str = "claude-sonnet-4-5"
+    foreground_model: str = "claude-sonnet-5-5"
     """Model that answers questions when ANTHROPIC_API_KEY is set."""
     sleep_budget: int = 200_000
     """Sleep-time tokens one `swe-agent sleep` run may spend."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from swe_agent.code.chunks import chunk_file
 from swe_agent.code.extract import parse_source
 from swe_agent.code.languages import language_for
+from swe_agent.code.tokens import VERSION as TOKENIZER_VERSION
 from swe_agent.code.tokens import term_counts, terms
 from swe_agent.repo.gitrepo import GitRepo, RepoFile
 from swe_agent.store import files as files_table
@@ -125,6 +126,8 @@ def plan(repo: GitRepo, store: Store, max_bytes: int) -> tuple[list[str], list[s
     """(added, changed, removed, unchanged count, skipped) comparing work tree and store."""
     candidates, skipped = repo.candidate_files(max_bytes)
     known = files_table.known_files(store)
+    if known and store.meta("tokenizer") != TOKENIZER_VERSION:
+        known = {p: files_table.FileState("", -1, None) for p in known}  # every file parses again
     added, changed, unchanged = [], [], 0
     for f in candidates:
         state = known.get(f.path)
@@ -193,6 +196,7 @@ def index_repository(
             store.insert("skipped", ("path", "reason"), skipped)
     with store.transaction():
         store.set_meta("indexed_head", report.head or "")
+        store.set_meta("tokenizer", TOKENIZER_VERSION)
         store.set_meta("indexed_at", str(time.time()))
     report.seconds = time.perf_counter() - started
     return report

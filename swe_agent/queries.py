@@ -66,7 +66,24 @@ def store_status_in(store: Store) -> dict[str, Any]:
     }
 
 
+def search_notes_in(store: Store, query: str, k: int = 8) -> list[dict[str, Any]]:
+    from swe_agent.store.notes import search_notes
+
+    return search_notes(store, query, k)
+
+
+def list_notes_in(store: Store, target: str | None = None, include_stale: bool = False) -> list[dict[str, Any]]:
+    from swe_agent.store.notes import notes_for
+
+    if target is None:
+        return notes_for(store, include_stale=include_stale)
+    by_path = notes_for(store, path=target, include_stale=include_stale)
+    return by_path or notes_for(store, symbol=target, include_stale=include_stale)
+
+
 QUERIES: dict[str, Callable[..., Any]] = {
+    "search_notes": search_notes_in,
+    "list_notes": list_notes_in,
     "search_code": search_code_in,
     "lookup_symbol": lookup_symbol_in,
     "file_outline": file_outline_in,

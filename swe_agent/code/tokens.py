@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+VERSION = "2"  # bump when terms() changes: stores built with another version are re-indexed
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]{2,}")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
@@ -25,14 +26,21 @@ def stem(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("ing") and len(word) >= 6:
-        word = word[:-3]
+        word = _undouble(word[:-3])
     elif word.endswith("ed") and len(word) >= 5:
-        word = word[:-2]
+        word = _undouble(word[:-2])
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     return word
+
+
+def _undouble(stem: str) -> str:
+    """'dropp' -> 'drop', 'runn' -> 'run'; 'call' and 'pass' keep their double letter."""
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiouls":
+        return stem[:-1]
+    return stem
 
 
 def split_identifier(word: str) -> list[str]:

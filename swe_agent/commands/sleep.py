@@ -1,9 +1,122 @@
-"""Commands of the sleep part (not yet written)."""
+"""Commands of sleep-time analysis: sleep, notes."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from swe_agent.commands.common import (
+    JsonFlag,
+    RepoOption,
+    emit_json,
+    interactive,
+    open_repo,
+    run_index,
+    settings_for,
+)
+from swe_agent.errors import SweAgentError
 
 
 def register(app: typer.Typer) -> None:
-    """Add this part's commands to the app."""
+    app.command()(sleep)
+    app.command()(notes)
+
+
+def sleep(
+    budget: Annotated[int | None, typer.Option(help="Sleep-time tokens to spend at most.")] = None,
+    level: Annotated[int | None, typer.Option(help="0 nothing, 1 summaries, 2 + questions, 3 + history.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan and the estimated tokens.")] = False,
+    repo_dir: RepoOption = Path("."),
+    as_json: JsonFlag = False,
+) -> None:
+    """Think about the repository before questions come: write notes about what changed."""
+    from swe_agent.config import override
+
+    repo = open_repo(repo_dir)
+    settings = override(settings_for(repo.root), sleep_budget=budget, sleep_level=level)
+    if not 0 <= settings.sleep_level <= 3:
+        raise SweAgentError(f"--level {settings.sleep_level} is out of range", "give a level from 0 to 3")
+    if settings.sleep_budget < 0:
+        raise SweAgentError(f"--budget {settings.sleep_budget} is negative", "give a number of tokens, 0 or more")
+    from swe_agent.watch import client
+
+    answered, result = client.try_query(
+        repo.root, "sleep", {"budget": settings.sleep_budget, "level": settings.sleep_level, "dry_run": dry_run}
+    )
+    if not answered:
+        result = _sleep_here(repo, settings, dry_run)
+    if as_json:
+        emit_json(result)
+        return
+    typer.echo(_sleep_text(result, dry_run))
+
+
+def _sleep_here(repo, settings, dry_run: bool) -> dict:
+    from swe_agent.llm.factory import model_for
+    from swe_agent.sleep import run_sleep
+    from swe_agent.store.calls import StoreRecorder
+    from swe_agent.store.db import open_store
+
+    with open_store(repo.root, create=True) as store:
+        run_index(repo, store, settings, quiet=not interactive())
+        model = model_for("sleep", settings, os.environ, recorder=StoreRecorder(store))
+        kwargs = {"model": model, "budget": settings.sleep_budget, "level": settings.sleep_level, "dry_run": dry_run}
+        if dry_run or not interactive():
+            return run_sleep(repo, store, **kwargs).as_dict()
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        with Progress(TextColumn("sleeping"), BarColumn(), TextColumn("{task.description}"), transient=True) as bar:
+            task = bar.add_task("", total=settings.sleep_budget)
+
+            def progress(notes: int, tokens: int, budget: int) -> None:
+                bar.update(task, completed=tokens, description=f"{notes} notes, {tokens:,} of {budget:,} tokens")
+
+            return run_sleep(repo, store, progress=progress, **kwargs).as_dict()
+
+
+def _sleep_text(r: dict, dry_run: bool) -> str:
+    mode = "offline (no ANTHROPIC_API_KEY: notes made by static analysis)" if r["mode"] == "offline" else r["mode"]
+    if dry_run:
+        total = sum(p["estimated_tokens"] for p in r["planned"])
+        lines = [f"plan ({mode}, level {r['level']}): {len(r['planned'])} files, about {total:,} tokens "
+                 f"against a budget of {r['budget']:,}"]
+        lines += [f"  {p['path']}  priority {p['priority']}, {p['definitions']} definitions, ~{p['estimated_tokens']} tokens"
+                  for p in r["planned"][:30]]
+        return "\n".join(lines)
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(r["notes_by_kind"].items())) or "none"
+    lines = [f"sleep-time {mode}, level {r['level']}: {r['notes_written']} notes ({kinds}) in {r['seconds']:.1f}s",
+             f"tokens spent {r['tokens_spent']:,} of {r['budget']:,}; files analysed {r['files_done']} of {r['files_pending']}"]
+    if r["dropped_stale"]:
+        lines.append(f"dropped {r['dropped_stale']} stale notes")
+    if r["yielded"]:
+        lines.append("stopped early to serve a question; the next run goes on")
+    return "\n".join(lines)
+
+
+def notes(
+    target: Annotated[str | None, typer.Argument(help="A path or a symbol (name or Class.method).")] = None,
+    query: Annotated[str | None, typer.Option("--search", "-s", help="Search the notes with BM25.")] = None,
+    stale: Annotated[bool, typer.Option(help="Include stale notes.")] = False,
+    repo_dir: RepoOption = Path("."),
+    as_json: JsonFlag = False,
+) -> None:
+    """List sleep-time notes, for a path or a symbol, or search them."""
+    from swe_agent.queries import run_query
+
+    repo = open_repo(repo_dir)
+    if query:
+        rows = run_query(repo.root, "search_notes", query=query, k=20)
+    else:
+        rows = run_query(repo.root, "list_notes", target=target, include_stale=stale)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        typer.echo("no notes yet: run `swe-agent sleep`" if not target and not query else "no notes match")
+    for n in rows:
+        where = f"{n['path']}{'::' + n['symbol'] if n['symbol'] else ''}" or "(repository)"
+        flag = " [stale]" if n.get("stale") else ""
+        typer.echo(f"[{n['kind']}] {where}{flag}\n  {n['title']}\n  {n['body'][:300]}")

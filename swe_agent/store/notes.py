@@ -1,0 +1,138 @@
+"""Sleep-time notes: rows tied to the content hash of the code they speak of, searchable with
+the same BM25 machinery as code (space 'note'). Stale notes are never served as current."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from swe_agent.code.tokens import term_counts, terms
+from swe_agent.store.db import Store
+from swe_agent.store.search import CHUNK_COLUMNS, POSTING_COLUMNS, bm25, delete_chunks
+
+NOTE_COLUMNS = (
+    "id", "kind", "path", "symbol", "code_hash", "title", "body", "evidence", "model", "tokens", "priority",
+)
+_FIELDS = "id, kind, path, symbol, title, body, evidence, model, tokens, priority, stale, used_count"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    kind: str  # summary | question | history | cochange | overview
+    path: str  # '' for repository-wide notes
+    symbol: str | None
+    title: str
+    body: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # {path, symbol, start_line, end_line}
+    code_hash: str | None = None
+    model: str = "offline"
+    tokens: int = 0
+    priority: float = 0.0
+
+    @property
+    def id(self) -> int:
+        from swe_agent.index import stable_id
+
+        return stable_id("note", self.kind, self.path, self.symbol, self.title)
+
+
+def write_notes(store: Store, notes: Iterable[Note]) -> list[int]:
+    """Insert notes (replacing any with the same id) with a search chunk each."""
+    notes = list({n.id: n for n in notes}.values())
+    if not notes:
+        return []
+    ids = [n.id for n in notes]
+    delete_notes(store, ids)
+    store.insert(
+        "notes", NOTE_COLUMNS,
+        [(n.id, n.kind, n.path, n.symbol, n.code_hash, n.title, n.body, json.dumps(n.evidence),
+          n.model, n.tokens, n.priority) for n in notes],
+    )
+    chunks, postings = [], []
+    for n in notes:
+        first = n.evidence[0] if n.evidence else {}
+        counts = term_counts([n.title, n.title, n.body, n.symbol or "", n.path.replace("/", " ")])
+        chunks.append((n.id, "note", n.path, int(first.get("start_line") or 0), int(first.get("end_line") or 0),
+                       n.symbol, sum(counts.values())))
+        postings.extend((term, n.id, tf) for term, tf in counts.items())
+    store.insert("chunks", CHUNK_COLUMNS, chunks)
+    store.insert("postings", POSTING_COLUMNS, postings)
+    return ids
+
+
+def delete_notes(store: Store, ids: list[int]) -> None:
+    if ids:
+        delete_chunks(store, ids)
+        store.con.execute("DELETE FROM notes WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
+
+
+def drop_stale(store: Store) -> int:
+    """Delete stale notes and their chunks; returns how many went."""
+    ids = [r[0] for r in store.query("SELECT id FROM notes WHERE stale")]
+    delete_notes(store, ids)
+    return len(ids)
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    row["evidence"] = json.loads(row["evidence"] or "[]")
+    return row
+
+
+def search_notes(store: Store, query: str, k: int = 8, kinds: list[str] | None = None) -> list[dict[str, Any]]:
+    """Current notes best first, by BM25 over their titles, bodies, symbols and paths."""
+    hits = bm25(store, terms(query), space="note", limit=k * 4 if kinds else k * 2)
+    if not hits:
+        return []
+    scores = {h.chunk_id: h.score for h in hits}
+    rows = store.rows(
+        f"SELECT {_FIELDS} FROM notes WHERE NOT stale AND id IN (SELECT unnest(?::BIGINT[]))",
+        [list(scores)],
+    )
+    rows = [r for r in rows if not kinds or r["kind"] in kinds]
+    for r in rows:
+        r["score"] = round(scores[r["id"]], 4)
+    rows.sort(key=lambda r: (-r["score"], r["path"], r["title"]))
+    return [_decode(r) for r in rows[:k]]
+
+
+def notes_for(
+    store: Store, path: str | None = None, symbol: str | None = None, include_stale: bool = False
+) -> list[dict[str, Any]]:
+    clauses, params = [], []
+    if path is not None:
+        clauses.append("path = ?")
+        params.append(path)
+    if symbol is not None:
+        clauses.append("(symbol = ? OR symbol LIKE '%.' || ?)")
+        params.extend([symbol, symbol])
+    if not include_stale:
+        clauses.append("NOT stale")
+    where = " AND ".join(clauses) or "true"
+    rows = store.rows(
+        f"SELECT {_FIELDS} FROM notes WHERE {where} ORDER BY path, symbol NULLS FIRST, kind, title", params
+    )
+    return [_decode(r) for r in rows]
+
+
+def mark_used(store: Store, ids: Iterable[int]) -> None:
+    ids = list(ids)
+    if ids:
+        store.con.execute(
+            "UPDATE notes SET used_count = used_count + 1 WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids]
+        )
+
+
+def repository_overview(store: Store) -> str | None:
+    row = store.one("SELECT body FROM notes WHERE kind = 'overview' AND NOT stale ORDER BY created_at DESC LIMIT 1")
+    return row[0] if row else None
+
+
+def sleep_tokens_spent(store: Store) -> int:
+    row = store.one("SELECT coalesce(sum(tokens), 0) FROM notes WHERE NOT stale")
+    return int(row[0]) if row else 0
+
+
+def counts_by_kind(store: Store) -> dict[str, int]:
+    return dict(store.query("SELECT kind, count(*) FROM notes WHERE NOT stale GROUP BY kind ORDER BY kind"))

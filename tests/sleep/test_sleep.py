@@ -1,0 +1,122 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from swe_agent.cli import app
+from swe_agent.index import index_repository
+from swe_agent.llm import ScriptedModel, text_reply
+from swe_agent.repo.gitrepo import GitRepo
+from swe_agent.sleep import run_sleep
+from swe_agent.store.db import open_store
+from swe_agent.store.notes import notes_for, repository_overview, search_notes
+from tests.helpers import commit_all
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def indexed(sample_repo: Path):
+    repo = GitRepo(sample_repo)
+    with open_store(sample_repo, create=True) as store:
+        index_repository(repo, store)
+        yield repo, store
+
+
+def test_offline_notes_of_every_kind_tied_to_the_code(indexed) -> None:
+    repo, store = indexed
+    report = run_sleep(repo, store, budget=1_000_000, level=3)
+    assert set(report.notes_by_kind) == {"overview", "summary", "question", "history", "cochange"}
+    assert report.mode == "offline" and report.tokens_spent > 0
+    hits = search_notes(store, "why is my Authorization header dropped after a redirect?", 3)
+    assert any(h["symbol"] == "Session.rebuild_auth" for h in hits)
+    assert hits[0]["evidence"][0]["path"] == "minihttp/sessions.py"
+    history = [n for n in notes_for(store, symbol="Session.rebuild_auth") if n["kind"] == "history"]
+    assert "Strip the Authorization header when a redirect leaves the host" in history[0]["body"]
+    todo = [n for n in notes_for(store, path="minihttp/cookies.py") if "FIXME" in n["body"]]
+    assert todo and todo[0]["symbol"] == "merge_cookies"
+    raised = [n for n in notes_for(store, symbol="Session.resolve_redirects") if "TooManyRedirects" in n["title"]]
+    assert raised and "hops > self.max_redirects" in raised[0]["body"]
+    overview = repository_overview(store)
+    assert "console script minihttp" in overview and "pytest tests/" in overview
+    hashes = dict(store.query("SELECT path, hash FROM files"))
+    for note in notes_for(store):
+        if note["path"]:
+            assert store.one("SELECT code_hash FROM notes WHERE id = ?", [note["id"]])[0] == hashes[note["path"]]
+
+
+def test_deterministic_and_incremental(indexed, sample_repo: Path) -> None:
+    repo, store = indexed
+    run_sleep(repo, store, budget=1_000_000, level=2)
+    first = store.query("SELECT id, title, body FROM notes ORDER BY id")
+    again = run_sleep(repo, store, budget=1_000_000, level=2)
+    assert again.files_pending == 0 and sum(again.notes_by_kind.values()) == 0
+    assert store.query("SELECT id, title, body FROM notes ORDER BY id") == first
+
+
+def test_notes_go_stale_with_their_code_and_are_rewritten(indexed, sample_repo: Path) -> None:
+    repo, store = indexed
+    run_sleep(repo, store, budget=1_000_000, level=2)
+    before = len(notes_for(store, path="minihttp/auth.py"))
+    auth = sample_repo / "minihttp/auth.py"
+    auth.write_text(auth.read_text().replace("Bearer token authentication.", "Token authentication for APIs."))
+    commit_all(sample_repo, "Reword the token auth docstring", day=9)
+    report = index_repository(repo, store)
+    assert report.stale_notes == before
+    assert notes_for(store, path="minihttp/auth.py") == []
+    assert all(h["path"] != "minihttp/auth.py" for h in search_notes(store, "Bearer token authentication", 10))
+    rerun = run_sleep(repo, store, budget=1_000_000, level=2)
+    assert rerun.dropped_stale == before and rerun.files_done == 1
+    assert any("Token authentication for APIs" in n["body"] for n in notes_for(store, path="minihttp/auth.py"))
+
+
+def test_budget_and_priority(indexed) -> None:
+    repo, store = indexed
+    plan = run_sleep(repo, store, budget=300, level=2, dry_run=True)
+    assert plan.planned and store.one("SELECT count(*) FROM notes") == (0,)
+    assert plan.planned[0]["path"] != "tests/test_sessions.py"
+    report = run_sleep(repo, store, budget=300, level=2)
+    assert report.tokens_spent >= 300 and report.files_done < report.files_pending
+
+
+def test_yielding_stops_early_and_the_next_run_goes_on(indexed) -> None:
+    repo, store = indexed
+    report = run_sleep(repo, store, budget=1_000_000, level=2, should_yield=lambda: True)
+    assert report.yielded and report.files_done == 0
+    assert run_sleep(repo, store, budget=1_000_000, level=2).files_done == report.files_pending
+
+
+def test_model_written_notes_and_fallback_on_bad_json(indexed) -> None:
+    repo, store = indexed
+    good = json.dumps({"summary": "Follows redirects and keeps hop count.",
+                       "questions": [{"question": "Why do redirects loop forever?", "answer": "They stop at max_redirects."}]})
+    model = ScriptedModel([text_reply(good)] + [text_reply("not json")] * 200)
+    report = run_sleep(repo, store, model=model, budget=1_000_000, level=2)
+    assert report.model_fallbacks > 0 and model.requests
+    written = store.rows("SELECT title, model FROM notes WHERE model = 'scripted'")
+    assert any(r["title"] == "Why do redirects loop forever?" for r in written)
+    assert "```" in model.requests[0]["messages"][0]["content"]
+
+
+def test_cli_sleep_and_notes(sample_repo: Path) -> None:
+    done = runner.invoke(app, ["sleep", "-C", str(sample_repo), "--level", "3", "--json"])
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.output)
+    assert result["mode"] == "offline" and result["notes_written"] > 10
+    listed = json.loads(runner.invoke(app, ["notes", "Session.rebuild_auth", "-C", str(sample_repo), "--json"]).output)
+    assert {n["kind"] for n in listed} >= {"summary", "question", "history"}
+    text = runner.invoke(app, ["sleep", "-C", str(sample_repo)]).output
+    assert "offline" in text
+    searched = runner.invoke(app, ["notes", "-s", "retry backoff", "-C", str(sample_repo)]).output
+    assert "adapters.py" in searched
+
+
+def test_bad_level_is_a_one_line_error(sample_repo: Path) -> None:
+    swe_agent = Path(sys.executable).parent / "swe-agent"
+    for args in (["--level", "7"], ["--budget", "-5"]):
+        done = subprocess.run([str(swe_agent), "sleep", "-C", str(sample_repo), *args], capture_output=True, text=True)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
