@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,18 +17,24 @@ from swe_agent.commands.common import (
     run_index,
     settings_for,
 )
-from swe_agent.errors import SweAgentError
+from swe_agent.errors import NoIndex, SweAgentError
 
 ContinueFlag = Annotated[bool, typer.Option("--continue", help="Resume the last session.")]
 StatsFlag = Annotated[bool, typer.Option("--stats", help="Show the token ledger of this answer.")]
 BudgetOption = Annotated[
-    int | None, typer.Option("--budget", help="Tokens of main context (default from settings).", show_default=False)
+    int | None,
+    typer.Option(
+        "--budget", help="Tokens of main context (default from settings).", show_default=False
+    ),
 ]
 StepsOption = Annotated[
-    int | None, typer.Option("--steps", help="Most model steps for this answer.", show_default=False)
+    int | None,
+    typer.Option("--steps", help="Most model steps for this answer.", show_default=False),
 ]
 NoNotesFlag = Annotated[bool, typer.Option("--no-notes", help="Do not use sleep-time notes.")]
-OfflineFlag = Annotated[bool, typer.Option("--offline", help="Use the offline policy even with an API key.")]
+OfflineFlag = Annotated[
+    bool, typer.Option("--offline", help="Use the offline policy even with an API key.")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -47,15 +54,19 @@ def ask(
     as_json: JsonFlag = False,
 ) -> None:
     """Answer a question with ranked, cited locations (indexes the repository first if needed)."""
-    options = dict(continue_last=continue_, budget=budget, steps=steps, use_notes=not no_notes, offline=offline)
-    result, ledger = _answer(repo_dir, question, "question", **options, want_stats=stats)
+    ask_ = Ask("question", continue_, budget, steps, not no_notes, offline, stats)
+    result, ledger = _answer(repo_dir, question, ask_)
     _show(result, ledger, as_json=as_json, stats=stats)
 
 
 def task(
     file: Annotated[str, typer.Argument(help="A file with the issue's text, or - for stdin.")],
-    apply: Annotated[bool, typer.Option("--apply", help="Apply the proposed patch after `git apply --check`.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="With --apply: also over uncommitted changes.")] = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Apply the proposed patch after `git apply --check`.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --apply: also over uncommitted changes.")
+    ] = False,
     continue_: ContinueFlag = False,
     stats: StatsFlag = False,
     budget: BudgetOption = None,
@@ -67,8 +78,8 @@ def task(
 ) -> None:
     """Work on an issue: explanation, ranked locations and, with Claude, a proposed patch."""
     text = _read_task(file)
-    options = dict(continue_last=continue_, budget=budget, steps=steps, use_notes=not no_notes, offline=offline)
-    result, ledger = _answer(repo_dir, text, "task", **options, want_stats=stats)
+    ask_ = Ask("task", continue_, budget, steps, not no_notes, offline, stats)
+    result, ledger = _answer(repo_dir, text, ask_)
     if apply:
         from swe_agent.agent.patch import apply_patch
 
@@ -88,8 +99,11 @@ def sessions(
     from swe_agent.store.db import open_store
 
     repo = open_repo(repo_dir)
-    with open_store(repo.root, create=True) as store:
-        rows = table.list_sessions(store, limit)
+    try:
+        with open_store(repo.root) as store:
+            rows = table.list_sessions(store, limit)
+    except NoIndex:
+        rows = []
     if as_json:
         emit_json(rows)
         return
@@ -108,46 +122,58 @@ def _read_task(file: str) -> str:
     else:
         path = Path(file)
         if not path.is_file():
-            raise SweAgentError(f"no such task file: {file}", "give a file with the issue's text, or - for stdin")
+            raise SweAgentError(
+                f"no such task file: {file}", "give a file with the issue's text, or - for stdin"
+            )
         text = path.read_text(encoding="utf-8", errors="replace")
     if not text.strip():
         raise SweAgentError("the task is empty", "give the issue's text")
     return text
 
 
-def _answer(
-    repo_dir: Path, text: str, kind: str, *, continue_last: bool, budget: int | None, steps: int | None,
-    use_notes: bool, offline: bool, want_stats: bool,
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class Ask:
+    """What one ask or task was asked to do, from its flags."""
+
+    kind: str
+    continue_last: bool = False
+    budget: int | None = None
+    steps: int | None = None
+    use_notes: bool = True
+    offline: bool = False
+    stats: bool = False
+
+
+def _answer(repo_dir: Path, text: str, ask: Ask) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Answer through the daemon when one serves the repository, else here."""
     from swe_agent.config import override
+    from swe_agent.watch import client
 
     if not text.strip():
         raise SweAgentError("the question is empty", "say what you want to know")
-    if budget is not None and budget < 2000:
-        raise SweAgentError(f"--budget {budget} is too small", "give at least 2000 tokens")
-    if steps is not None and steps < 2:
-        raise SweAgentError(f"--steps {steps} is too few", "give at least 2")
+    if ask.budget is not None and ask.budget < 2000:
+        raise SweAgentError(f"--budget {ask.budget} is too small", "give at least 2000 tokens")
+    if ask.steps is not None and ask.steps < 2:
+        raise SweAgentError(f"--steps {ask.steps} is too few", "give at least 2")
     repo = open_repo(repo_dir)
-    settings = override(settings_for(repo.root), context_budget=budget, max_steps=steps)
-    from swe_agent.watch import client
-
-    request = {"question": text, "kind": kind, "continue_last": continue_last, "use_notes": use_notes,
-               "offline": offline, "context_budget": settings.context_budget, "max_steps": settings.max_steps}
+    settings = override(settings_for(repo.root), context_budget=ask.budget, max_steps=ask.steps)
+    request = {
+        "question": text, "kind": ask.kind, "continue_last": ask.continue_last,
+        "use_notes": ask.use_notes, "offline": ask.offline,
+        "context_budget": settings.context_budget, "max_steps": settings.max_steps,
+    }  # fmt: skip
     answered, result = client.try_query(repo.root, "ask", request)
     if answered:
         return result, []
-    return _answer_here(repo, text, kind, settings, continue_last=continue_last, use_notes=use_notes,
-                        offline=offline, want_stats=want_stats)
+    return _answer_here(repo, request, settings, ask.stats)
 
 
 def _answer_here(
-    repo: Any, text: str, kind: str, settings: Any, *, continue_last: bool, use_notes: bool, offline: bool,
-    want_stats: bool,
+    repo: Any, request: dict[str, Any], settings: Any, stats: bool
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     import os
-    import uuid
 
-    from swe_agent.agent import answer
+    from swe_agent.agent import answer_request
     from swe_agent.store import sessions as table
     from swe_agent.store.db import open_store
 
@@ -156,23 +182,18 @@ def _answer_here(
         if first:
             typer.echo(f"no index yet: indexing {repo.root} first", err=True)
         run_index(repo, store, settings, quiet=not first)
-        session_id = (table.last_session(store) if continue_last else None) or uuid.uuid4().hex[:12]
-        model = None
-        if not offline:
-            from swe_agent.llm.factory import model_for
-            from swe_agent.store.calls import StoreRecorder
-
-            model = model_for("foreground", settings, os.environ, recorder=StoreRecorder(store), session_id=session_id)
-        result = answer(store, repo, text, settings=settings, model=model, kind=kind, session_id=session_id,
-                        use_notes=use_notes)
-        ledger = table.ledger(store, result["session"]) if want_stats else []
-        if want_stats:
-            ledger = [r for r in ledger if r["turn"] == max(x["turn"] for x in ledger)]
+        result = answer_request(store, repo, request, settings=settings, environ=os.environ)
+        ledger: list[dict[str, Any]] = []
+        if stats:
+            turn = store.one("SELECT turns FROM agent_sessions WHERE id = ?", [result["session"]])
+            ledger = table.ledger(store, result["session"], turn[0] if turn else None)
             ledger.append({"totals": table.ledger_totals(store)})
     return result, ledger
 
 
-def _show(result: dict[str, Any], ledger: list[dict[str, Any]], *, as_json: bool, stats: bool) -> None:
+def _show(
+    result: dict[str, Any], ledger: list[dict[str, Any]], *, as_json: bool, stats: bool
+) -> None:
     from swe_agent.agent.render import answer_text, stats_text
 
     if as_json:

@@ -1,0 +1,244 @@
+"""Main context: a stable system prompt, core memory and the working set after it, and a queue
+of messages under one token budget.
+
+system[0] never changes within a session, so the provider's prompt cache holds; system[1]
+(core memory, open pages, recall state) is rebuilt at turn boundaries. When the queue grows
+past the budget the oldest messages move to recall storage behind a recursive summary that
+is the queue's first message. An assistant message with tool_use and the user message with
+its tool_result move together, always.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from swe_agent.agent.memory import (
+    CoreMemory,
+    WorkingSet,
+    count_tokens,
+    message_text,
+    message_tokens,
+)
+
+PRESSURE = 0.7  # share of the budget at which the agent is warned
+TARGET = 0.5  # share of the budget the queue is compacted down to
+PAGES_SHARE = 0.45  # share of the budget open pages may hold
+_LOCATION = re.compile(
+    r"[\w./-]+\.\w+:\d+(?:-\d+)?|`[^`\n]{2,80}`|\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b"
+)
+
+
+class Journal(Protocol):
+    """Where the context's changes are written (a session in the store)."""
+
+    def saved(self, seq: int, message: dict[str, Any], tokens: int) -> None: ...
+
+    def rewritten(self, seq: int, message: dict[str, Any], tokens: int) -> None: ...
+
+    def evicted(self, seqs: list[int], summary: str) -> None: ...
+
+
+def summarize(previous: str, messages: Sequence[dict[str, Any]], limit_tokens: int) -> str:
+    """A recursive, extractive summary: the old summary plus what the evicted messages did and
+    found, line by line, identifiers and paths verbatim; the oldest lines go first when full."""
+    lines = previous.splitlines() if previous else []
+    for message in messages:
+        content = message["content"]
+        blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
+        for block in blocks:
+            kind = block.get("type")
+            if kind == "tool_use":
+                lines.append(f"- called {message_text({'content': [block]})[:200]}")
+            elif kind in ("text", "tool_result"):
+                lines.extend(_salient(message_text({"content": [block]}), message["role"]))
+    while lines and count_tokens("\n".join(lines)) > limit_tokens:
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def _salient(text: str, role: str) -> list[str]:
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("[step ", "[page ")):
+            continue
+        if line.startswith("<task") or (role == "assistant" and not out):
+            out.append(f"- {role}: {line[:200]}")
+        elif _LOCATION.search(line) and len(out) < 8:
+            out.append(f"  {line[:160]}")
+    return out
+
+
+class MainContext:
+    def __init__(
+        self,
+        stable_prompt: str,
+        core: CoreMemory,
+        budget: int,
+        *,
+        tool_tokens: int = 0,
+        journal: Journal | None = None,
+    ) -> None:
+        self.stable_prompt = stable_prompt
+        self.core = core
+        self.budget = budget
+        self.tool_tokens = tool_tokens
+        self.journal = journal
+        self.pages = WorkingSet()
+        self.messages: list[dict[str, Any]] = []
+        self.seqs: list[int] = []
+        self.next_seq = 0
+        self.summary = ""
+        self.recalled = 0  # messages moved to recall storage so far
+        self.warned = False
+        self._dynamic = ""
+
+    # -- what the model sees -------------------------------------------------------------
+    def refresh(self) -> None:
+        """Rebuild system[1]; called at turn boundaries only."""
+        recall = (
+            f"{self.recalled} earlier messages are in recall storage (recall_search finds them); "
+            "the first message summarises them."
+            if self.recalled
+            else "recall storage holds no messages of this session yet."
+        )
+        self._dynamic = (
+            f"<core_memory>\n{self.core.render()}\n</core_memory>\n"
+            f"<working_set>\n{self.pages.summary()}\n</working_set>\n<recall>{recall}</recall>"
+        )
+
+    def system(self) -> list[str]:
+        if not self._dynamic:
+            self.refresh()
+        return [self.stable_prompt, self._dynamic]
+
+    def tokens(self) -> int:
+        fixed = sum(count_tokens(s) for s in self.system()) + self.tool_tokens
+        return fixed + sum(message_tokens(m) for m in self.messages)
+
+    def pressure(self) -> float:
+        return self.tokens() / self.budget
+
+    # -- the queue -------------------------------------------------------------------------
+    def restore(self, messages: list[tuple[int, str, Any]], summary: str, next_seq: int) -> None:
+        """Bring back a session's messages that were still in context."""
+        self.messages = [{"role": role, "content": content} for _, role, content in messages]
+        self.seqs = [seq for seq, _, _ in messages]
+        self.summary = summary
+        self.next_seq = next_seq
+
+    def add(self, role: str, content: Any) -> None:
+        message = {"role": role, "content": content}
+        self.messages.append(message)
+        self.seqs.append(self.next_seq)
+        if self.journal:
+            self.journal.saved(self.next_seq, message, message_tokens(message))
+        self.next_seq += 1
+
+    def add_user_text(self, text: str) -> None:
+        """A user text joins the last user message when there is one (after tool results)."""
+        if self.messages and self.messages[-1]["role"] == "user":
+            last = self.messages[-1]
+            content = last["content"]
+            blocks = (
+                [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
+            )
+            last["content"] = blocks + [{"type": "text", "text": text}]
+            self._rewritten(len(self.messages) - 1)
+        else:
+            self.add("user", [{"type": "text", "text": text}])
+
+    def _rewritten(self, index: int) -> None:
+        if self.journal:
+            message = self.messages[index]
+            self.journal.rewritten(self.seqs[index], message, message_tokens(message))
+
+    # -- paging ----------------------------------------------------------------------------
+    def open_pages(self, opened: list[tuple[str, int, str, str]]) -> list[str]:
+        """Open a page per (title, tokens, tool_use_id, key); a page asked for again replaces
+        its older copy, and least-recently-used pages beyond their share of the budget close.
+        Closed pages leave a one-line stub in place of their tool result."""
+        closed, ids = [], []
+        for title, tokens, tool_use_id, key in opened:
+            closed += [
+                self.pages.close(p.id)
+                for p in list(self.pages.pages.values())
+                if key and p.key == key
+            ]
+            ids.append(self.pages.open(title, tokens, tool_use_id, key).id)
+        closed += self.pages.evict(int(self.budget * PAGES_SHARE), set(ids))
+        stubs = {
+            p.tool_use_id: f"[{p.id} closed to save context: {p.title}; ask again to reopen it]"
+            for p in closed
+            if p is not None
+        }
+        for index, message in enumerate(self.messages):
+            if message["role"] != "user" or isinstance(message["content"], str):
+                continue
+            changed = False
+            for block in message["content"]:
+                if block.get("type") == "tool_result" and block.get("tool_use_id") in stubs:
+                    block["content"] = stubs[block["tool_use_id"]]
+                    changed = True
+            if changed:
+                self._rewritten(index)
+        return ids
+
+    def compact(self) -> int:
+        """At the budget, move the oldest messages to recall storage behind a summary.
+        Returns how many messages moved."""
+        if self.tokens() < self.budget:
+            return 0
+        cut = self._cut_point()
+        if cut <= 0:
+            return 0
+        evicted, seqs = self.messages[:cut], self.seqs[:cut]
+        folded = [m for m in evicted if not self._is_summary(m)]
+        self.recalled += len(folded)
+        self.summary = summarize(self.summary, folded, max(200, self.budget // 8))
+        head = {"role": "user", "content": [{"type": "text", "text": self._summary_text()}]}
+        self.messages = [head] + self.messages[cut:]
+        self.seqs = [self.next_seq] + self.seqs[cut:]
+        if self.journal:
+            self.journal.evicted(seqs, self.summary)
+            self.journal.saved(self.next_seq, head, message_tokens(head))
+        self.next_seq += 1
+        self.warned = False
+        live = {
+            b.get("tool_use_id")
+            for m in self.messages
+            if isinstance(m["content"], list)
+            for b in m["content"]
+            if b.get("type") == "tool_result"
+        }
+        for page_id, page in list(self.pages.pages.items()):
+            if page.tool_use_id not in live:
+                self.pages.close(page_id)
+        self.refresh()
+        return len(folded)
+
+    def _cut_point(self) -> int:
+        """The index where the kept queue starts: always an assistant message, so a
+        tool_use stays with its tool_result; the last exchange always stays."""
+        starts = [i for i, m in enumerate(self.messages) if m["role"] == "assistant" and i > 0]
+        if len(starts) < 2:
+            return 0
+        fixed = self.tokens() - sum(message_tokens(m) for m in self.messages)
+        target = self.budget * TARGET
+        for start in starts[:-1]:
+            rest = sum(message_tokens(m) for m in self.messages[start:])
+            if fixed + rest + count_tokens(self.summary) + 60 <= target:
+                return start
+        return starts[-1]
+
+    def _summary_text(self) -> str:
+        return (
+            f"[summary of {self.recalled} earlier messages, now in recall storage; "
+            f"recall_search finds them]\n{self.summary}"
+        )
+
+    @staticmethod
+    def _is_summary(message: dict[str, Any]) -> bool:
+        return message_text(message).startswith("[summary of ")

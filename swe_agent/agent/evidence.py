@@ -1,0 +1,193 @@
+"""Read the tools' results back as evidence for ranking. The offline policy sees exactly what a
+model would see, the framed text of each result, and parses the `path:start-end symbol`
+entries out of it. Pure functions of text."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from swe_agent.agent.question import Question
+from swe_agent.agent.rank import Evidence
+
+_HIT = re.compile(r"^(\d+)\. (\S+):(\d+)-(\d+) (\S+)  score ([\d.]+)$", re.M)
+_DEF = re.compile(r"^def (\S+):(\d+)-(\d+) (\S+) \((\w+), (exact|similar name)\)", re.M)
+_CALLER = re.compile(r"^caller (\S+):(\d+)-(\d+) (\S+) \((\d+) calls\)", re.M)
+_REF = re.compile(r"^ref (\S+):(\d+)-(\d+) (\S+) \((\w+)\)", re.M)
+_NOTE = re.compile(r"^note (-?\d+) \[(\w+)\] (.*?) — (.*)$", re.M)
+_NOTE_EVIDENCE = re.compile(r"(\S+):(\d+)-(\d+) (\S+)")
+_OUTLINE_HEAD = re.compile(r"^outline (\S+) \(", re.M)
+_OUTLINE_DEF = re.compile(r"^(\d+)-(\d+) (\w+) (\S+)", re.M)
+_PAGE_HEAD = re.compile(r"^open_page (\S+) lines (\d+)-(\d+) of (\d+)", re.M)
+
+
+@dataclass(slots=True)
+class Snippet:
+    path: str
+    start_line: int
+    end_line: int
+    text: str
+
+
+@dataclass(slots=True)
+class Findings:
+    evidence: list[Evidence] = field(default_factory=list)
+    snippets: list[Snippet] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # "title — body" of notes seen, best first
+
+
+def _sym(symbol: str) -> str | None:
+    return None if symbol in ("-", "") else symbol
+
+
+def from_search(text: str, findings: Findings, kind: str = "search") -> None:
+    hits = _HIT.findall(text)
+    top = max((float(h[5]) for h in hits), default=0.0) or 1.0
+    scale, what = (
+        (2.5, "the question") if kind == "search" else (1.5, "the issue's title and names")
+    )
+    for rank, path, start, end, symbol, score in hits:
+        weight = scale * float(score) / top
+        findings.evidence.append(
+            Evidence(
+                path,
+                _sym(symbol),
+                int(start),
+                int(end),
+                weight,
+                kind,
+                f"BM25 rank {rank} for {what}",
+            )
+        )
+
+
+def from_lookup(name: str, text: str, q: Question, findings: Findings) -> None:
+    """Definitions of a name the question uses (exact ones strongly, shared among them), the
+    traceback frames among them, and weakly the code that calls or refers to it."""
+    defs = _DEF.findall(text)
+    exact = [d for d in defs if d[5] == "exact"]
+    similar = [d for d in defs if d[5] != "exact"]
+    base = 2.0 + 0.4 * min(q.weights.get(name, 1.0), 5.0)
+    add = findings.evidence.append
+    for path, start, end, qualname, _kind, _ in exact:
+        s, e = int(start), int(end)
+        trace, why = _frame_match(path, qualname, q)
+        if trace:
+            add(Evidence(path, qualname, s, e, trace, "trace", why))
+        named = f"defines `{name}` named in the question"
+        add(Evidence(path, qualname, s, e, base / math.sqrt(len(exact)), "symbol", named))
+    for path, start, end, qualname, _kind, _ in similar[:6]:
+        weight = 0.3 * base / max(len(similar), 2)
+        add(
+            Evidence(
+                path, qualname, int(start), int(end), weight, "symbol", f"name similar to `{name}`"
+            )
+        )
+    for path, line, _, qualname, _calls in _CALLER.findall(text)[:10]:
+        add(Evidence(path, _sym(qualname), int(line), int(line), 0.35, "caller", f"calls `{name}`"))
+    refs = _REF.findall(text)
+    for path, line, _, enclosing, kind in refs[:10]:
+        weight = (0.6 if not defs else 0.2) / math.sqrt(len(refs))
+        why = f"refers to `{name}` ({kind})"
+        add(Evidence(path, _sym(enclosing), int(line), int(line), weight, "reference", why))
+
+
+def trace_weight(index: int, depth: int) -> float:
+    """The deepest frames of a traceback are the likeliest places of the fault."""
+    return 2.0 + 3.0 * (index / depth) ** 2
+
+
+def _frame_match(path: str, qualname: str, q: Question) -> tuple[float, str]:
+    depth = max(len(q.frames) - 1, 1)
+    for i, frame in reversed(list(enumerate(q.frames))):
+        if qualname.rsplit(".", 1)[-1] == frame.func and _same_file(path, frame.path):
+            return trace_weight(i, depth), f"in the traceback ({frame.func}, line {frame.line})"
+    return 0.0, ""
+
+
+def from_outline(text: str, q: Question, findings: Findings) -> None:
+    """A file the question names or a traceback passes through: the definitions holding the
+    traceback's lines (the deepest frames most) and those the question names."""
+    head = _OUTLINE_HEAD.search(text)
+    if not head:
+        return
+    path = head.group(1)
+    frames = [(i, f) for i, f in enumerate(q.frames) if _same_file(path, f.path)]
+    why = "file in the traceback" if frames else "file named in the question"
+    findings.evidence.append(Evidence(path, None, 1, 1, 1.5 if frames else 2.0, "path", why))
+    names = {n.rsplit(".", 1)[-1] for n in q.identifiers}
+    depth = max(len(q.frames) - 1, 1)
+    for start, end, kind, qualname in _OUTLINE_DEF.findall(text):
+        s, e = int(start), int(end)
+        if qualname.rsplit(".", 1)[-1] in names:
+            findings.evidence.append(
+                Evidence(path, qualname, s, e, 1.5, "path", "named, in a file the question names")
+            )
+        if kind in ("class", "module", "interface"):
+            continue
+        for i, frame in frames:
+            if s <= frame.line <= e:
+                weight = trace_weight(i, depth)
+                findings.evidence.append(
+                    Evidence(
+                        path, qualname, s, e, weight, "trace", f"holds traceback line {frame.line}"
+                    )
+                )
+
+
+def _same_file(path: str, frame_path: str) -> bool:
+    tail = "/".join(frame_path.replace("\\", "/").split("/")[-2:])
+    return path.endswith(tail) or tail.endswith(path)
+
+
+def from_notes(text: str, findings: Findings) -> None:
+    blocks = text.split("\nnote ")
+    rank = 0
+    for block in blocks:
+        match = _NOTE.search(block if block.startswith("note ") else "note " + block)
+        if not match:
+            continue
+        rank += 1
+        weight = 2.5 / (1 + 0.5 * (rank - 1))
+        title = match.group(4).strip()
+        lines = block.splitlines()
+        body = lines[1].strip() if len(lines) > 1 else ""
+        findings.notes.append(f"{title} — {body}" if body else title)
+        place = _NOTE_EVIDENCE.match(match.group(3))
+        for ev_line in (ln for ln in lines if ln.strip().startswith("evidence:")):
+            for path, start, end, symbol in _NOTE_EVIDENCE.findall(ev_line):
+                findings.evidence.append(
+                    Evidence(
+                        path,
+                        _sym(symbol),
+                        int(start),
+                        int(end),
+                        weight,
+                        "note",
+                        f"note: {title[:80]}",
+                    )
+                )
+        if place:
+            path, start, end, symbol = place.groups()
+            findings.evidence.append(
+                Evidence(
+                    path,
+                    _sym(symbol),
+                    int(start),
+                    int(end),
+                    0.6 * weight,
+                    "note",
+                    f"note: {title[:80]}",
+                )
+            )
+
+
+def from_page(text: str, findings: Findings) -> None:
+    head = _PAGE_HEAD.search(text)
+    if not head:
+        return
+    body = [ln for ln in text.splitlines() if re.match(r"^\s*\d+\| ", ln)]
+    findings.snippets.append(
+        Snippet(head.group(1), int(head.group(2)), int(head.group(3)), "\n".join(body))
+    )

@@ -1,0 +1,196 @@
+"""The agent loop: run -> step -> query / execute, controlled by three small exceptions.
+
+The same loop drives Claude and the offline policy; both are a `Model`. At the step limit or
+when the budget is spent the model is told so and must answer with what it has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from swe_agent.agent.context import PRESSURE, MainContext
+from swe_agent.agent.memory import count_tokens, plain_blocks
+from swe_agent.agent.tools import Toolbox, ToolResult
+from swe_agent.llm.base import Model
+
+
+class Answered(Exception):
+    """The model called `answer`; carries its input."""
+
+    def __init__(self, answer: dict[str, Any]) -> None:
+        super().__init__("answered")
+        self.answer = answer
+
+
+class LimitsExceeded(Exception):
+    """Steps or tokens are spent; the message tells the model to answer now."""
+
+
+class FormatError(Exception):
+    """The reply cannot be executed; the message tells the model what to do instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_steps: int
+    budget: int
+    max_tokens: int = 4096  # output tokens per model call
+
+
+@dataclass(slots=True)
+class Step:
+    """One model call and the tools it ran: a ledger row."""
+
+    step: int
+    tools: list[str] = field(default_factory=list)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    context_tokens: int = 0
+
+
+class Ledger(Protocol):
+    def record(self, step: Step) -> None: ...
+
+
+class Agent:
+    def __init__(
+        self,
+        model: Model,
+        toolbox: Toolbox,
+        context: MainContext,
+        limits: Limits,
+        ledger: Ledger | None = None,
+    ) -> None:
+        self.model = model
+        self.toolbox = toolbox
+        self.context = context
+        self.limits = limits
+        self.ledger = ledger
+        self.steps: list[Step] = []
+        self.forced = ""  # why the agent was made to answer early, if it was
+        self.last_text = ""
+
+    @property
+    def tool_calls(self) -> int:
+        return sum(len(s.tools) for s in self.steps)
+
+    def run(self, task: str) -> dict[str, Any]:
+        """Work on task until the model answers; returns the answer tool's input."""
+        self.context.add_user_text(task)
+        while True:
+            try:
+                self.step()
+            except Answered as done:
+                return done.answer
+            except FormatError as exc:
+                self.context.add_user_text(str(exc))
+            except LimitsExceeded as exc:
+                return self.finish(str(exc))
+
+    def step(self, *, forced: bool = False) -> None:
+        step = Step(len(self.steps) + 1)
+        self.steps.append(step)
+        try:
+            reply = self.query(step, forced=forced)
+            self.execute(reply, step, forced=forced)
+        finally:
+            if self.ledger and (step.input_tokens or step.tools):
+                self.ledger.record(step)
+
+    def query(self, step: Step, *, forced: bool = False) -> Any:
+        if not forced and step.step > self.limits.max_steps:
+            self.steps.pop()
+            raise LimitsExceeded(f"the step limit ({self.limits.max_steps}) is reached")
+        self.context.compact()
+        self.context.refresh()
+        step.context_tokens = self.context.tokens()
+        if not forced and step.context_tokens >= self.limits.budget:
+            self.steps.pop()
+            raise LimitsExceeded(f"the token budget ({self.limits.budget:,}) is spent")
+        system, messages = self.context.system(), self.context.messages
+        reply = self.model.complete(
+            system, messages, self.toolbox.specs, max_tokens=self.limits.max_tokens
+        )
+        usage = reply.usage
+        step.input_tokens, step.output_tokens = usage.input_tokens, usage.output_tokens
+        step.cache_read_input_tokens = usage.cache_read_input_tokens
+        step.cache_creation_input_tokens = usage.cache_creation_input_tokens
+        return reply
+
+    def execute(self, reply: Any, step: Step, *, forced: bool = False) -> None:
+        """Run the reply's tool calls (when forced, only `answer`) and add their results."""
+        self.context.add("assistant", plain_blocks(reply.content))
+        self.last_text = reply.text
+        calls = list(reply.tool_calls)
+        if not calls:
+            raise FormatError(
+                "Every reply must call a tool. To finish, call `answer` with an explanation and "
+                "the ranked locations."
+            )
+        answer: dict[str, Any] | None = None
+        ran: list[tuple[Any, ToolResult]] = []
+        for call in calls:
+            step.tools.append(call.name)
+            if call.name == "answer" and answer is None:
+                answer = dict(call.input or {})
+                ran.append((call, ToolResult("answer recorded", title="answer")))
+            elif forced:
+                ran.append((call, ToolResult("not run: limits reached", is_error=True)))
+            else:
+                ran.append((call, self.toolbox.run(call.name, dict(call.input or {}))))
+        self._add_results(ran)
+        if answer is not None:
+            raise Answered(answer)
+
+    def _add_results(self, ran: list[tuple[Any, ToolResult]]) -> None:
+        used = self.context.tokens()
+        opened = [
+            (r.title, count_tokens(r.body), call.id, r.key)
+            for call, r in ran
+            if not r.is_error and r.key
+        ]
+        ids = iter(self.context.open_pages(opened))
+        blocks = []
+        for call, result in ran:
+            page_id = next(ids) if not result.is_error and result.key else ""
+            blocks.append(
+                {
+                    "type": "tool_result",
+                    "tool_use_id": call.id,
+                    "content": self._frame(result, used, page_id),
+                    **({"is_error": True} if result.is_error else {}),
+                }
+            )
+        self.context.add("user", blocks)
+        if self.context.pressure() >= PRESSURE and not self.context.warned:
+            self.context.warned = True
+            self.context.add_user_text(
+                f"[memory pressure: {self.context.tokens():,} of {self.context.budget:,} tokens in main "
+                "context. Save what matters with core_memory_append; the oldest messages will move "
+                "to recall storage behind a summary.]"
+            )
+
+    def _frame(self, result: ToolResult, used: int, page_id: str) -> str:
+        step = len(self.steps)
+        head = f"[step {step} of {self.limits.max_steps} · {used:,} of {self.limits.budget:,} tokens used]"
+        tail = f"[page {result.page} of {result.pages}" + (f" · {page_id}" if page_id else "")
+        tail += f" · next: {result.next_call}]" if result.next_call else "]"
+        return f"{head}\n{result.body}\n{tail}"
+
+    def finish(self, reason: str) -> dict[str, Any]:
+        """Limits reached: one last call in which the model must answer."""
+        self.forced = reason
+        self.context.add_user_text(
+            f"[{reason}. Call `answer` now with the best locations you have found; "
+            "no other tool will run.]"
+        )
+        try:
+            self.step(forced=True)
+        except Answered as done:
+            return done.answer
+        except FormatError:
+            pass  # it replied in prose: that prose is the answer
+        return {"explanation": self.last_text or reason, "locations": []}

@@ -1,0 +1,158 @@
+"""Read a question or an issue for what it names: identifiers, file paths, traceback frames,
+whether it is about tests, and preferences the developer states. Pure functions."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import re
+from dataclasses import dataclass, field
+
+_FRAME = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>[\w<>]+)')
+_FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
+_TICK = re.compile(r"`([^`\n]{1,120})`")
+# fmt: off
+SOURCE_EXTENSIONS = frozenset([
+    "py", "pyi", "pyx", "js", "jsx", "mjs", "cjs", "ts", "tsx", "go", "rs", "java", "c", "h", "cc",
+    "cpp", "cxx", "hpp", "hh", "rb", "kt", "kts", "cs", "php", "swift", "scala", "m", "mm", "lua",
+    "sh", "ex", "exs", "erl", "hs", "ml", "clj", "dart", "r", "jl", "sql", "vue", "svelte",
+])
+# fmt: on
+_PATH = re.compile(
+    r"(?<![\w/.])((?:[\w.-]+/)*[\w-][\w.-]*\.(?:"
+    + "|".join(sorted(SOURCE_EXTENSIONS, key=len, reverse=True))
+    + r"))\b"
+)
+_DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b")
+_CAMEL = re.compile(
+    r"\b(?:[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+|[A-Z]{2,}[a-z]\w*|[a-z]+[A-Z]\w*)\b"
+)
+_SNAKE = re.compile(r"\b_*[A-Za-z][A-Za-z0-9]*_\w+\b")
+_CALL = re.compile(r"\b([A-Za-z_]\w{2,})\(")
+_TEST_WORDS = re.compile(
+    r"\b(?:which|what|where are the) (?:unit )?tests?\b|\btests? (?:for|of|that cover|covering)\b",
+    re.I,
+)
+_PREFERENCE = re.compile(
+    r"(?:^|(?<=[.!?]\s))((?:i|we) (?:prefer|like|want|always|never)\b[^.!?\n]*|"
+    r"(?:please )?(?:always|never|from now on)\b[^.!?\n]*)",
+    re.I | re.M,
+)
+# fmt: off
+_EXTENSIONS = SOURCE_EXTENSIONS | {
+    "md", "txt", "rst", "toml", "json", "yaml", "yml", "cfg", "ini", "html", "css",
+}
+_NOT_CODE = frozenset([
+    "self", "cls", "args", "kwargs", "e.g", "i.e", "etc", "README", "GitHub", "Python", "JavaScript",
+    "TypeScript", "macOS", "iOS", "JSON", "YAML", "HTTP", "HTTPS", "URL", "API", "CLI",
+])
+_MODULE_PREFIXES = (
+    "self.", "cls.", "np.", "pd.", "os.", "sys.", "re.", "json.", "typing.", "collections.",
+)
+# fmt: on
+_BUILTINS = set(dir(builtins))
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    path: str
+    line: int
+    func: str
+
+
+@dataclass(slots=True)
+class Question:
+    text: str
+    identifiers: list[str] = field(default_factory=list)  # best first, for lookup_symbol
+    paths: list[str] = field(default_factory=list)
+    frames: list[Frame] = field(default_factory=list)
+    about_tests: bool = False
+    preferences: list[str] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)  # identifier -> how strongly named
+
+
+def parse_question(text: str) -> Question:
+    q = Question(text)
+    q.frames = [Frame(m["path"], int(m["line"]), m["func"]) for m in _FRAME.finditer(text)]
+    best: dict[str, float] = {}
+    seen: dict[str, int] = {}
+
+    def add(name: str, weight: float) -> None:
+        name = _clean(name)
+        if name and _is_identifier(name):
+            best[name] = max(best.get(name, 0.0), weight)
+            seen[name] = seen.get(name, 0) + 1
+
+    for frame in q.frames:
+        if not frame.func.startswith("<"):
+            add(frame.func, 1.0)
+    code = " ".join(_FENCE.findall(text))
+    prose = _FENCE.sub(" ", _FRAME.sub(" ", text))
+    for tick in _TICK.findall(prose):
+        for name in _DOTTED.findall(tick) or re.findall(r"[A-Za-z_]\w+", tick)[:3]:
+            add(name, 3.0)
+    for pattern, weight in ((_DOTTED, 2.0), (_CAMEL, 1.5), (_SNAKE, 1.5), (_CALL, 1.5)):
+        for name in pattern.findall(prose):
+            add(name, weight)
+        for name in pattern.findall(code):
+            add(name, weight / 3)
+    # how strongly a name is named: its strongest mention, a little more for each repeat
+    scores = {name: w + 0.3 * math.log2(seen[name]) for name, w in best.items()}
+    q.paths = _paths(text, q.frames)
+    for path in q.paths:  # a file's stem named as a path is not an identifier to look up
+        scores.pop(path.rsplit("/", 1)[-1].rsplit(".", 1)[0], None)
+    q.weights = scores
+    q.identifiers = sorted(scores, key=lambda n: (-scores[n], -len(n), n))
+    q.about_tests = bool(_TEST_WORDS.search(prose))
+    q.preferences = [m.strip() for m in _PREFERENCE.findall(text)][:3]
+    return q
+
+
+def _clean(name: str) -> str:
+    name = name.strip().strip(".:,;()[]{}'\"").removesuffix("()")
+    for prefix in _MODULE_PREFIXES:
+        if name.startswith(prefix) and name.count(".") >= 1:
+            name = name[len(prefix) :]
+    return name
+
+
+def _is_identifier(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    if last in _EXTENSIONS and "." in name:
+        return False
+    if name in _NOT_CODE or last in _BUILTINS or len(last) < 3:
+        return False
+    if re.fullmatch(r"[\w.]+", name) is None or name[0].isdigit():
+        return False
+    return not (name.count(".") >= 1 and all(p.islower() and len(p) <= 3 for p in name.split(".")))
+
+
+def _paths(text: str, frames: list[Frame]) -> list[str]:
+    found: list[str] = []
+    for frame in reversed(frames):
+        found.append(frame.path)
+    for match in _PATH.findall(_FRAME.sub(" ", text)):
+        found.append(match)
+    out = []
+    for path in found:
+        rel = path.replace("\\", "/")
+        rel = re.sub(r"^(?:[A-Za-z]:)?/+", "", rel)
+        if rel and rel not in out:
+            out.append(rel)
+    return out[:6]
+
+
+def is_source_path(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return "." in name and name.rsplit(".", 1)[-1].lower() in SOURCE_EXTENSIONS
+
+
+def is_test_path(path: str) -> bool:
+    parts = path.lower().split("/")
+    name = parts[-1]
+    return (
+        any(p in ("test", "tests", "testing", "__tests__", "spec") for p in parts[:-1])
+        or name.startswith("test_")
+        or name in ("conftest.py", "tests.py")
+        or name.rsplit(".", 1)[0].endswith(("_test", "_spec", ".test", ".spec"))
+    )

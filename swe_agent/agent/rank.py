@@ -1,0 +1,145 @@
+"""Rank locations from evidence. Pure: evidence in, ranked locations out.
+
+Evidence of different kinds adds up (a definition named in the question that is also the
+best BM25 hit beats either alone); more of the same kind adds with diminishing returns. A
+location also borrows from its file's score, so the best definitions of the best files lead.
+Test files count less unless the question is about tests.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from swe_agent.agent.question import is_source_path, is_test_path
+
+TEST_FACTOR = 0.3
+OTHER_FACTOR = 0.3  # documentation, changelogs, configuration: rarely what a question is after
+FILE_SHARE = 0.5  # how much of its file's score a location borrows
+SAME_KIND_DECAY = 0.25
+PER_FILE = 5
+CONTAINER_FACTOR = 0.85  # weight of the second and later evidence of one kind
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    path: str
+    symbol: str | None
+    start_line: int
+    end_line: int
+    weight: float
+    kind: str  # symbol | trace | search | note | path | caller | reference
+    why: str
+
+
+@dataclass(slots=True)
+class Location:
+    path: str
+    symbol: str | None
+    start_line: int
+    end_line: int
+    score: float
+    why: list[str]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "symbol": self.symbol,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+            "why": "; ".join(self.why),
+        }
+
+
+def _combine(items: list[Evidence]) -> float:
+    by_kind: dict[str, list[float]] = defaultdict(list)
+    for e in items:
+        by_kind[e.kind].append(e.weight)
+    total = 0.0
+    for weights in by_kind.values():
+        weights.sort(reverse=True)
+        total += weights[0] + SAME_KIND_DECAY * sum(weights[1:4])
+    return total
+
+
+def rank(evidence: list[Evidence], *, about_tests: bool = False, limit: int = 10) -> list[Location]:
+    """Locations best first: one per definition, or per file for code outside definitions."""
+    groups: dict[tuple[str, str | None, int], list[Evidence]] = defaultdict(list)
+    for e in evidence:
+        # code outside definitions: each window is its own location, with its own lines
+        groups[(e.path, e.symbol or None, 0 if e.symbol else e.start_line)].append(e)
+    locations: list[Location] = []
+    for (path, symbol, _), items in groups.items():
+        best = max(items, key=lambda e: (e.weight, -e.start_line))
+        whys = list(dict.fromkeys(e.why for e in sorted(items, key=lambda e: -e.weight)))[:4]
+        locations.append(
+            Location(path, symbol, best.start_line, best.end_line, _combine(items), whys)
+        )
+    by_file: dict[str, list[float]] = defaultdict(list)
+    for loc in locations:
+        by_file[loc.path].append(loc.score)
+    file_score = {
+        path: sorted(scores, reverse=True)[0] + 0.3 * sum(sorted(scores, reverse=True)[1:3])
+        for path, scores in by_file.items()
+    }
+    for loc in locations:
+        loc.score = (loc.score + FILE_SHARE * file_score[loc.path]) * path_factor(
+            loc.path, about_tests
+        )
+    _fold_files(locations)
+    _yield_to_members(locations)
+    locations.sort(key=lambda loc: (-loc.score, loc.path, loc.start_line))
+    return _diverse(locations, limit)
+
+
+def _diverse(ranked: list[Location], limit: int) -> list[Location]:
+    """At most PER_FILE locations of one file until other files are listed too."""
+    chosen: list[Location] = []
+    held: list[Location] = []
+    per_file: dict[str, int] = defaultdict(int)
+    for loc in ranked:
+        if per_file[loc.path] < PER_FILE:
+            per_file[loc.path] += 1
+            chosen.append(loc)
+        else:
+            held.append(loc)
+        if len(chosen) >= limit:
+            return chosen
+    return (chosen + held)[:limit]
+
+
+def path_factor(path: str, about_tests: bool) -> float:
+    if not is_source_path(path):
+        return OTHER_FACTOR
+    if is_test_path(path) and not about_tests:
+        return TEST_FACTOR
+    return 1.0
+
+
+def _fold_files(locations: list[Location]) -> None:
+    """A file-level location (code outside any definition) gives way to a definition of the
+    same file that scores at least as well: the definition is the more useful answer."""
+    best_def: dict[str, float] = {}
+    for loc in locations:
+        if loc.symbol:
+            best_def[loc.path] = max(best_def.get(loc.path, 0.0), loc.score)
+    for loc in locations:
+        if not loc.symbol and best_def.get(loc.path, -1.0) >= loc.score:
+            loc.score *= 0.5
+
+
+def _yield_to_members(locations: list[Location]) -> None:
+    """A class (or other container) counts less when members of it have evidence of their
+    own: a fix is more often in a method than in the class body."""
+    parents = {
+        (loc.path, loc.symbol.rsplit(".", 1)[0])
+        for loc in locations
+        if loc.symbol and "." in loc.symbol
+    }
+    for loc in locations:
+        if loc.symbol and (loc.path, loc.symbol) in parents:
+            loc.score *= CONTAINER_FACTOR
+
+
+def file_ranking(locations: list[Location]) -> list[str]:
+    return list(dict.fromkeys(loc.path for loc in locations))

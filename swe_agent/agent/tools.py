@@ -1,0 +1,254 @@
+"""The agent's tools: one set, in Anthropic's format, for Claude and for the offline policy.
+
+Every result is a bounded page; the loop frames it with the budget line and "page k of n".
+Errors (a refused path, a bad argument, an edit that does not fit) come back as results the
+model can read, never as exceptions out of the loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from swe_agent.agent import views
+from swe_agent.agent.memory import CoreMemory, MemoryEditError, count_tokens
+from swe_agent.agent.views import ToolInputError
+from swe_agent.errors import SweAgentError
+
+_PAGE = {"type": "integer", "minimum": 1, "description": "Which page of the result (default 1)."}
+_LOCATION = {
+    "type": "object",
+    "properties": {
+        "path": {"type": "string"},
+        "symbol": {
+            "type": "string",
+            "description": "Qualified name, e.g. Session.send; empty for a file.",
+        },
+        "start_line": {"type": "integer"},
+        "end_line": {"type": "integer"},
+        "why": {"type": "string", "description": "The evidence for this location."},
+    },
+    "required": ["path", "why"],
+}
+
+
+def _tool(
+    name: str, description: str, properties: dict[str, Any], required: list[str]
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "description": description,
+        "input_schema": {"type": "object", "properties": properties, "required": required},
+    }
+
+
+TOOLS = [
+    _tool(
+        "search_notes",
+        "Search sleep-time notes about the code (summaries, anticipated questions with "
+        "their evidence locations, history). Cheap; try it first.",
+        {
+            "query": {"type": "string"},
+            "kinds": {"type": "array", "items": {"type": "string"}},
+            "page": _PAGE,
+        },
+        ["query"],
+    ),
+    _tool(
+        "search_code",
+        "BM25 full-text search over code chunks (definitions and windows). Returns "
+        "path:start-end symbol with a one-line preview. scope: all files (default), source files "
+        "without tests and docs, or tests only.",
+        {
+            "query": {"type": "string"},
+            "scope": {"type": "string", "enum": ["all", "source", "tests"]},
+            "page": _PAGE,
+        },
+        ["query"],
+    ),
+    _tool(
+        "lookup_symbol",
+        "Definitions of a name or qualified name (Class.method, module.func), then its "
+        "callers and other references.",
+        {"name": {"type": "string"}, "page": _PAGE},
+        ["name"],
+    ),
+    _tool(
+        "outline",
+        "The definitions of one file, with their lines.",
+        {"path": {"type": "string"}, "page": _PAGE},
+        ["path"],
+    ),
+    _tool(
+        "open_page",
+        "Read a window of a file, by page or from a line. Use `lines` to read less.",
+        {
+            "path": {"type": "string"},
+            "page": _PAGE,
+            "line": {"type": "integer", "minimum": 1},
+            "lines": {"type": "integer", "minimum": 5, "maximum": 120},
+        },
+        ["path"],
+    ),
+    _tool(
+        "history",
+        "Commits that touched a path or a symbol's lines, newest first, with files changed "
+        "alongside.",
+        {"path": {"type": "string"}, "symbol": {"type": "string"}, "page": _PAGE},
+        [],
+    ),
+    _tool(
+        "recall_search",
+        "Search messages moved out of main context and past sessions.",
+        {"query": {"type": "string"}, "page": _PAGE},
+        ["query"],
+    ),
+    _tool(
+        "core_memory_append",
+        "Append a line to a core memory block (preferences, task, overview). "
+        "Preferences the developer states are kept across sessions.",
+        {"label": {"type": "string"}, "text": {"type": "string"}},
+        ["label", "text"],
+    ),
+    _tool(
+        "core_memory_replace",
+        "Replace text in a core memory block; old must match exactly once.",
+        {"label": {"type": "string"}, "old": {"type": "string"}, "new": {"type": "string"}},
+        ["label", "old", "new"],
+    ),
+    _tool(
+        "answer",
+        "Finish: an explanation and the ranked locations (best first), and for a task a "
+        "unified diff in `patch`.",
+        {
+            "explanation": {"type": "string"},
+            "locations": {"type": "array", "items": _LOCATION},
+            "patch": {"type": "string", "description": "A unified diff against HEAD, or omit."},
+        },
+        ["explanation", "locations"],
+    ),
+]
+
+
+@dataclass(slots=True)
+class ToolResult:
+    body: str
+    title: str = ""
+    key: str = ""
+    page: int = 1
+    pages: int = 1
+    next_call: str = ""
+    is_error: bool = False
+    note_ids: list[int] = field(default_factory=list)
+
+
+def paginate(entries: list[str], per_page: int, page_tokens: int) -> list[list[str]]:
+    """Entries grouped into pages of at most per_page entries and page_tokens tokens."""
+    pages: list[list[str]] = []
+    current: list[str] = []
+    used = 0
+    for entry in entries:
+        cost = count_tokens(entry) + 1
+        if current and (len(current) >= per_page or used + cost > page_tokens):
+            pages.append(current)
+            current, used = [], 0
+        current.append(entry if cost <= page_tokens else entry[: page_tokens * 4 - 1] + "…")
+        used += cost
+    if current:
+        pages.append(current)
+    return pages or [[]]
+
+
+def _arg(args: dict[str, Any], name: str, kind: type, required: bool = False) -> Any:
+    value = args.get(name)
+    if value is None or value == "":
+        if required:
+            raise ToolInputError(f"missing argument {name!r}")
+        return None
+    if kind is int and isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        raise ToolInputError(
+            f"argument {name!r} must be {kind.__name__}, not {type(value).__name__}"
+        )
+    return value
+
+
+class Toolbox:
+    def __init__(
+        self,
+        sources: views.Sources,
+        core: CoreMemory,
+        *,
+        page_tokens: int = 1500,
+        use_notes: bool = True,
+    ) -> None:
+        self.src = sources
+        self.core = core
+        self.page_tokens = page_tokens
+        self.specs = [t for t in TOOLS if use_notes or t["name"] != "search_notes"]
+        self.names = {t["name"] for t in self.specs}
+        self.notes_seen: set[int] = set()
+
+    def run(self, name: str, args: dict[str, Any]) -> ToolResult:
+        """Run a tool other than `answer`; every failure becomes an error result."""
+        try:
+            if name not in self.names or name == "answer":
+                raise ToolInputError(
+                    f"no tool named {name!r}; tools: {', '.join(sorted(self.names))}"
+                )
+            if name.startswith("core_memory_"):
+                return ToolResult(self._edit_memory(name, args), title=name)
+            view = self._view(name, args)
+            return self._page(view, _arg(args, "page", int) or 1)
+        except (ToolInputError, MemoryEditError, SweAgentError, OSError) as exc:
+            return ToolResult(f"error: {exc}", title=f"{name} (error)", is_error=True)
+
+    def _view(self, name: str, args: dict[str, Any]) -> views.View:
+        src = self.src
+        if name == "search_code":
+            return views.search_code(
+                src, _arg(args, "query", str, True), _arg(args, "scope", str) or "all"
+            )
+        if name == "search_notes":
+            return views.search_notes(
+                src, _arg(args, "query", str, True), _arg(args, "kinds", list)
+            )
+        if name == "lookup_symbol":
+            return views.lookup_symbol(src, _arg(args, "name", str, True))
+        if name == "outline":
+            return views.outline(src, _arg(args, "path", str, True))
+        if name == "open_page":
+            return views.open_page(
+                src,
+                _arg(args, "path", str, True),
+                _arg(args, "page", int),
+                _arg(args, "line", int),
+                _arg(args, "lines", int),
+            )
+        if name == "history":
+            return views.history(src, _arg(args, "path", str), _arg(args, "symbol", str))
+        return views.recall_search(src, _arg(args, "query", str, True))
+
+    def _page(self, view: views.View, page: int) -> ToolResult:
+        if view.page is not None:
+            body = "\n".join([view.header, *view.entries])
+            return ToolResult(
+                body, view.title, view.key, view.page, view.pages or 1, view.next_call
+            )
+        pages = paginate(view.entries, view.per_page, self.page_tokens)
+        page = min(max(page, 1), len(pages))
+        offset = sum(len(p) for p in pages[: page - 1])
+        shown = pages[page - 1]
+        ids = view.note_ids[offset : offset + len(shown)]
+        self.notes_seen.update(ids)
+        body = "\n".join([view.header, *shown]) if shown else f"{view.header}\n(nothing found)"
+        more = view.next_call.format(next=page + 1) if page < len(pages) else ""
+        title = view.title + (f" p{page}" if page > 1 else "")
+        return ToolResult(body, title, f"{view.key}:{page}", page, len(pages), more, note_ids=ids)
+
+    def _edit_memory(self, name: str, args: dict[str, Any]) -> str:
+        label = _arg(args, "label", str, True)
+        if name == "core_memory_append":
+            return self.core.append(label, _arg(args, "text", str, True))
+        return self.core.replace(label, _arg(args, "old", str, True), args.get("new") or "")

@@ -1,0 +1,294 @@
+"""The retrieval tools' bodies: each turns the store and the work tree into a View, a header
+and a list of entries that the toolbox cuts into pages.
+
+Entries that name code share one shape, `path:start-end symbol`, so the model, the offline
+policy and the recursive summary all read locations the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import git
+
+from swe_agent.agent.paths import PathGuard
+from swe_agent.agent.question import is_source_path, is_test_path
+from swe_agent.code.tokens import terms
+from swe_agent.store import sessions
+from swe_agent.store import symbols as sym
+from swe_agent.store.db import Store
+from swe_agent.store.search import bm25
+
+WINDOW_LINES = 50  # lines of a file page
+PREVIEW_CHARS = 120
+
+
+@dataclass(slots=True)
+class View:
+    title: str
+    header: str
+    entries: list[str]
+    key: str
+    per_page: int = 10
+    page: int | None = None  # set when the view is already one page (a file window)
+    pages: int | None = None
+    next_call: str = ""  # how to ask for the next page
+    note_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Sources:
+    """What the tools read: the store, the work tree through a guard, and the session."""
+
+    store: Store
+    guard: PathGuard
+    repo: git.Repo | None = None
+    session_id: str | None = None
+    _lines: dict[str, list[str]] = field(default_factory=dict)
+
+    def lines(self, path: str) -> list[str]:
+        if path not in self._lines:
+            data = (self.guard.root / path).read_bytes()
+            self._lines[path] = data.decode("utf-8", errors="replace").splitlines()
+        return self._lines[path]
+
+    def preview(self, path: str, start: int, symbol: str | None) -> str:
+        lines = self.lines(path)
+        for line in lines[max(start - 1, 0) : start + 4]:
+            if line.strip() and not line.strip().startswith(("@", "#", "//")):
+                return _clip(line.strip())
+        return ""
+
+
+def _clip(text: str, limit: int = PREVIEW_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+SCOPES = ("all", "source", "tests")
+
+
+class ToolInputError(ValueError):
+    """An argument a tool cannot use; the message says which and why."""
+
+
+def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -> View:
+    if scope not in SCOPES:
+        raise ToolInputError(f"scope must be one of {', '.join(SCOPES)}")
+    paths = None
+    if scope != "all":
+        wanted = scope == "tests"
+        paths = sorted(
+            p for p in src.guard.indexed if is_source_path(p) and is_test_path(p) == wanted
+        )
+    hits = bm25(src.store, terms(query)[:400], space="code", limit=limit, paths=paths or None)
+    hits = [h for h in hits if h.path in src.guard.indexed]
+    entries = []
+    for rank, h in enumerate(hits, 1):
+        preview = src.preview(h.path, h.start_line, h.symbol)
+        entries.append(
+            f"{rank}. {h.path}:{h.start_line}-{h.end_line} {h.symbol or '-'}  score {h.score:.2f}\n"
+            f"   {preview}"
+        )
+    short = _clip(" ".join(query.split()), 60)
+    return View(
+        f'search_code "{short}"',
+        f"search_code ({scope}): {len(hits)} chunks match, best first",
+        entries,
+        f"search_code:{scope}:{query}",
+        per_page=10,
+        next_call="search_code with the same query and scope and page={next}",
+    )
+
+
+def lookup_symbol(src: Sources, name: str) -> View:
+    definitions = sym.find_definitions(src.store, name, 24)
+    entries = []
+    for d in definitions:
+        match = "exact" if d["rank"] <= 2 else "similar name"
+        doc = (d.get("doc") or "").strip().splitlines()
+        entries.append(
+            f"def {d['path']}:{d['start_line']}-{d['end_line']} {d['qualname']} ({d['kind']}, {match})\n"
+            f"   {_clip(d.get('signature') or '')}" + (f"\n   doc: {_clip(doc[0])}" if doc else "")
+        )
+    for c in sym.callers(src.store, name, 20):
+        entries.append(
+            f"caller {c['path']}:{c['line']}-{c['line']} {c['qualname']} ({c['calls']} calls)"
+        )
+    refs = [r for r in sym.references_to(src.store, name, 60) if r["kind"] != "call"]
+    for r in refs[:20]:
+        entries.append(
+            f"ref {r['path']}:{r['line']}-{r['line']} {r['enclosing'] or '-'} ({r['kind']})"
+        )
+    header = (
+        f"lookup_symbol {name}: {len(definitions)} definitions, then callers and other references"
+    )
+    return View(
+        f"lookup_symbol {name}",
+        header,
+        entries,
+        f"lookup_symbol:{name}",
+        per_page=12,
+        next_call="lookup_symbol with the same name and page={next}",
+    )
+
+
+def outline(src: Sources, path: str) -> View:
+    rel = src.guard.resolve(path)
+    row = src.store.one("SELECT language, lines FROM files WHERE path = ?", [rel])
+    language, total = (row[0], row[1]) if row else (None, len(src.lines(rel)))
+    defs = sym.definitions_in(src.store, rel)
+    entries = [
+        f"{d['start_line']}-{d['end_line']} {d['kind']} {d['qualname']}  {_clip(d.get('signature') or '', 90)}"
+        for d in defs
+    ]
+    header = f"outline {rel} ({language or 'text'}, {total} lines, {len(defs)} definitions)"
+    return View(
+        f"outline {rel}",
+        header,
+        entries,
+        f"outline:{rel}",
+        per_page=40,
+        next_call="outline with the same path and page={next}",
+    )
+
+
+def open_page(
+    src: Sources, path: str, page: int | None, line: int | None, count: int | None
+) -> View:
+    rel = src.guard.resolve(path)
+    lines = src.lines(rel)
+    size = max(5, min(count or WINDOW_LINES, 120))
+    total_pages = max(1, math.ceil(len(lines) / WINDOW_LINES))
+    if line:
+        start = max(1, min(line, max(len(lines), 1)))
+    else:
+        start = (min(max(page or 1, 1), total_pages) - 1) * WINDOW_LINES + 1
+    end = min(len(lines), start + size - 1)
+    where = sym.definition_at(src.store, rel, start)
+    inside = f" (in {where['qualname']})" if where else ""
+    entries = [f"{n:>5}| {lines[n - 1]}" for n in range(start, end + 1)]
+    header = f"open_page {rel} lines {start}-{end} of {len(lines)}{inside}"
+    return View(
+        f"{rel}:{start}-{end}",
+        header,
+        entries,
+        f"open_page:{rel}:{start}:{end}",
+        per_page=max(len(entries), 1),
+        page=(start - 1) // WINDOW_LINES + 1,
+        pages=total_pages,
+        next_call=f"open_page path={rel} line={end + 1}" if end < len(lines) else "",
+    )
+
+
+def history(src: Sources, path: str | None, symbol: str | None) -> View:
+    if src.repo is None:
+        return View("history", "history: this repository has no git history", [], "history")
+    span: tuple[int, int] | None = None
+    if symbol and not path:
+        found = sym.find_definitions(src.store, symbol, 1)
+        if not found:
+            return View(
+                "history", f"history: no definition named {symbol}", [], f"history:{symbol}"
+            )
+        path, span = found[0]["path"], (found[0]["start_line"], found[0]["end_line"])
+    if not path:
+        args = ["-n", "30"]
+        what = "the repository"
+    else:
+        rel = src.guard.resolve(path)
+        args = (
+            ["-n", "20", f"-L{span[0]},{span[1]}:{rel}", "-s"] if span else ["-n", "20", "--", rel]
+        )
+        what = f"{symbol} in {rel}" if span else rel
+    fmt = "--format=%x01%h %ad %an: %s"
+    try:
+        out = src.repo.git.log("--date=short", fmt, "--name-only" if not span else "-s", *args)
+    except git.GitCommandError:
+        out = ""
+    entries = []
+    for record in out.split("\x01")[1:]:
+        head, *files = [x for x in record.splitlines() if x.strip()]
+        others = [f for f in files if f != path][:6]
+        entries.append(head + (f"\n   changed with: {', '.join(others)}" if others else ""))
+    return View(
+        f"history {what}",
+        f"history of {what}: {len(entries)} commits, newest first",
+        entries,
+        f"history:{what}",
+        per_page=10,
+        next_call="history with the same arguments and page={next}",
+    )
+
+
+def recall_search(src: Sources, query: str) -> View:
+    rows = sessions.search_recall(
+        src.store, terms(query) or query.split(), session_id=src.session_id
+    )
+    words = [w.lower() for w in terms(query) or query.split()]
+    entries = [
+        f"session {r['session_id']} turn {r['turn']} #{r['seq']} {r['role']}: {_excerpt(r['text'], words)}"
+        for r in rows
+    ]
+    return View(
+        f'recall_search "{_clip(query, 40)}"',
+        f"recall_search: {len(rows)} past messages match",
+        entries,
+        f"recall:{query}",
+        per_page=6,
+        next_call="recall_search with the same query and page={next}",
+    )
+
+
+def _excerpt(text: str, words: list[str], size: int = 300) -> str:
+    """The part of text around its first matching word."""
+    flat = " ".join(text.split())
+    lower = flat.lower()
+    hits = [i for i in (lower.find(w) for w in words) if i >= 0]
+    start = max(0, min(hits) - size // 3) if hits else 0
+    return ("…" if start else "") + _clip(flat[start:], size)
+
+
+def search_notes(src: Sources, query: str, kinds: list[str] | None) -> View:
+    from swe_agent.store.notes import search_notes as find
+
+    notes = find(src.store, query, k=20, kinds=kinds)
+    entries = []
+    for n in notes:
+        place = _note_place(src.store, n.get("path") or "", n.get("symbol"))
+        evidence = "; ".join(_evidence(e) for e in (n.get("evidence") or [])[:4])
+        entries.append(
+            f"note {n['id']} [{n['kind']}] {place} — {_clip(n['title'], 160)}\n"
+            f"   {_clip(' '.join(str(n['body']).split()), 280)}"
+            + (f"\n   evidence: {evidence}" if evidence else "")
+        )
+    return View(
+        f'search_notes "{_clip(query, 40)}"',
+        f"search_notes: {len(notes)} current notes match, best first",
+        entries,
+        f"notes:{query}",
+        per_page=5,
+        next_call="search_notes with the same query and page={next}",
+        note_ids=[int(n["id"]) for n in notes],
+    )
+
+
+def _evidence(e: dict[str, Any]) -> str:
+    start, end = e.get("start_line") or 1, e.get("end_line") or e.get("start_line") or 1
+    return f"{e.get('path')}:{start}-{end} {e.get('symbol') or '-'}"
+
+
+def _note_place(store: Store, path: str, symbol: str | None) -> str:
+    """Where a note points, with lines when its symbol (or file) is in the index."""
+    if not path:
+        return "repository"
+    if symbol:
+        row = store.one(
+            "SELECT start_line, end_line FROM definitions WHERE path = ? AND qualname = ? "
+            "ORDER BY start_line LIMIT 1",
+            [path, symbol],
+        )
+        return f"{path}:{row[0]}-{row[1]} {symbol}" if row else f"{path}:1-1 {symbol}"
+    row = store.one("SELECT lines FROM files WHERE path = ?", [path])
+    return f"{path}:1-{row[0] if row else 1} -"

@@ -1,0 +1,135 @@
+"""One task end to end with Claude: the CLI, the real anthropic SDK, and a fake Messages API."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from swe_agent.agent.patch import apply_patch
+from swe_agent.cli import app
+from swe_agent.errors import SweAgentError
+from swe_agent.store.db import open_store
+from tests.fakeapi import FakeAnthropic, tool_message
+from tests.helpers import git
+
+PATCH = (
+    "\n".join(
+        [
+            "--- a/minihttp/sessions.py",
+            "+++ b/minihttp/sessions.py",
+            "@@ -4,7 +4,7 @@",
+            " from minihttp.cookies import CookieJar, merge_cookies",
+            " from minihttp.utils import parse_url, requote_uri",
+            " ",
+            "-DEFAULT_REDIRECT_LIMIT = 30",
+            "+DEFAULT_REDIRECT_LIMIT = 20",
+            " ",
+            " ",
+            " class TooManyRedirects(Exception):",
+        ]
+    )
+    + "\n"
+)
+ISSUE = "## Too many redirects are followed\n\nThe redirect limit should be 20, as browsers do.\n"
+LOCATION = {
+    "path": "minihttp/sessions.py",
+    "symbol": "Session.resolve_redirects",
+    "start_line": 47,
+    "end_line": 61,
+    "why": "enforces max_redirects",
+}
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAnthropic]:
+    with FakeAnthropic() as fake:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", fake.key)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+        yield fake
+
+
+def test_a_task_with_claude_end_to_end(api: FakeAnthropic, sample_repo: Path) -> None:
+    api.add(
+        tool_message(
+            "search_code",
+            {"query": "redirect limit"},
+            input_tokens=2100,
+            output_tokens=30,
+            cache_creation_input_tokens=900,
+        ),
+        tool_message(
+            "lookup_symbol",
+            {"name": "DEFAULT_REDIRECT_LIMIT"},
+            input_tokens=400,
+            output_tokens=20,
+            cache_read_input_tokens=2500,
+        ),
+        tool_message(
+            "open_page",
+            {"path": "minihttp/sessions.py", "line": 1, "lines": 12},
+            input_tokens=500,
+            output_tokens=25,
+            cache_read_input_tokens=2500,
+        ),
+        tool_message(
+            "answer",
+            {
+                "explanation": "The limit is DEFAULT_REDIRECT_LIMIT.",
+                "locations": [LOCATION],
+                "patch": PATCH,
+            },
+            input_tokens=600,
+            output_tokens=200,
+            cache_read_input_tokens=2500,
+        ),
+    )
+    issue = sample_repo / "issue.md"
+    issue.write_text(ISSUE)
+    done = CliRunner().invoke(
+        app, ["task", str(issue), "-C", str(sample_repo), "--json", "--apply"]
+    )
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert result["mode"] == "claude" and result["patch"] == PATCH
+    assert result["locations"] == [LOCATION]
+    assert (
+        result["usage"]["test_time_input_tokens"]
+        == 2100 + 900 + 400 + 2500 + 500 + 2500 + 600 + 2500
+    )
+    assert result["usage"]["test_time_output_tokens"] == 275 and result["usage"]["tool_calls"] == 4
+    assert "DEFAULT_REDIRECT_LIMIT = 20" in (sample_repo / "minihttp/sessions.py").read_text()
+    assert "applied the patch to minihttp/sessions.py" in done.stderr
+
+    bodies = api.messages
+    assert len(bodies) == 4
+    assert [t["name"] for t in bodies[0]["tools"]][-1] == "answer" and len(bodies[0]["tools"]) == 10
+    assert (
+        bodies[0]["system"][0]["cache_control"]
+        and bodies[0]["system"][0]["text"] == bodies[3]["system"][0]["text"]
+    )
+    assert "Too many redirects" in json.dumps(bodies[0]["messages"])
+    result_block = bodies[1]["messages"][-1]["content"][0]
+    assert result_block["type"] == "tool_result" and result_block["content"].startswith(
+        "[step 1 of 12 · "
+    )
+    assert "DEFAULT_REDIRECT_LIMIT" in json.dumps(bodies[2]["messages"][-1])
+    with open_store(sample_repo) as store:
+        calls = store.query("SELECT purpose, session_id FROM model_calls")
+    assert calls == [("foreground", result["session"])] * 4
+
+
+def test_apply_refuses_dirty_files_and_patches_that_do_not_apply(sample_repo: Path) -> None:
+    target = sample_repo / "minihttp/sessions.py"
+    target.write_text(target.read_text() + "# local edit\n")
+    with pytest.raises(SweAgentError, match="uncommitted changes: minihttp/sessions.py"):
+        apply_patch(sample_repo, PATCH, {"minihttp/sessions.py"})
+    assert apply_patch(sample_repo, PATCH, {"minihttp/sessions.py"}, force=True) == [
+        "minihttp/sessions.py"
+    ]
+    git(sample_repo, "checkout", "--", "minihttp/sessions.py")
+    broken = PATCH.replace("= 30", "= 31")
+    with pytest.raises(SweAgentError, match="does not apply cleanly"):
+        apply_patch(sample_repo, broken, set())
+    assert "DEFAULT_REDIRECT_LIMIT = 30" in target.read_text()

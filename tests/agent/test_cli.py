@@ -1,0 +1,102 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from swe_agent.cli import app
+
+SWE_AGENT = Path(sys.executable).parent / "swe-agent"
+KEYS = {"question", "mode", "answer", "locations", "patch", "usage", "session"}
+
+
+@pytest.fixture(autouse=True)
+def no_api_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+
+
+def invoke(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(app, list(args), input=stdin)
+
+
+def test_ask_as_the_first_command_builds_the_index_and_answers(sample_repo: Path) -> None:
+    done = invoke(
+        "ask",
+        "Where is the Authorization header dropped on a cross-host redirect?",
+        "-C",
+        str(sample_repo),
+        "--json",
+    )
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert set(result) == KEYS and result["mode"] == "offline"
+    assert result["locations"][0]["symbol"] == "Session.rebuild_auth"
+    assert set(result["locations"][0]) == {"path", "symbol", "start_line", "end_line", "why"}
+    assert "no index yet" in done.stderr
+
+    text = invoke(
+        "ask", "where is retry backoff computed?", "-C", str(sample_repo), "--stats"
+    ).stdout
+    assert "answered offline" in text and "minihttp/adapters.py:" in text
+    assert "Token ledger" in text and "Sleep-time tokens" in text
+
+    again = json.loads(
+        invoke("ask", "and the retry limit?", "--continue", "-C", str(sample_repo), "--json").stdout
+    )
+    listed = json.loads(invoke("sessions", "-C", str(sample_repo), "--json").stdout)
+    assert listed[0]["id"] == again["session"] and listed[0]["turns"] == 2 and len(listed) == 2
+    assert again["session"] in invoke("sessions", "-C", str(sample_repo)).stdout
+
+
+def test_task_from_stdin_and_budget_flags(sample_repo: Path) -> None:
+    issue = "## Bug\n\nExpired cookies are stored by `merge_cookies` instead of being removed.\n"
+    done = invoke(
+        "task",
+        "-",
+        "-C",
+        str(sample_repo),
+        "--json",
+        "--steps",
+        "6",
+        "--budget",
+        "8000",
+        stdin=issue,
+    )
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert result["locations"][0]["symbol"] == "merge_cookies" and result["patch"] is None
+    assert result["usage"]["tool_calls"] <= 6
+
+
+def run(
+    *args: str, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in __import__("os").environ.items() if k != "ANTHROPIC_API_KEY"}
+    return subprocess.run(
+        [str(SWE_AGENT), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+        env=env,
+    )
+
+
+def test_real_process_ask_and_one_line_errors(sample_repo: Path, tmp_path: Path) -> None:
+    done = run("ask", "Where are URLs quoted?", "--json", cwd=sample_repo)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["locations"][0]["path"] == "minihttp/utils.py"
+    cases = [
+        (("ask", "  "), "the question is empty"),
+        (("task", str(tmp_path / "missing.md")), "no such task file"),
+        (("task", "-", "--apply"), "no patch to apply"),
+        (("ask", "x", "--budget", "10"), "too small"),
+    ]
+    for args, message in cases:
+        failed = run(*args, cwd=sample_repo, stdin="Fix the redirect limit in resolve_redirects.")
+        assert failed.returncode != 0, args
+        assert message in failed.stderr and "Traceback" not in failed.stderr, failed.stderr
+        assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
