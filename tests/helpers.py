@@ -10,15 +10,27 @@ from pathlib import Path
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE = FIXTURES / "sample"
 
+OTHER_LANGUAGES = sorted(
+    p.relative_to(SAMPLE).as_posix()
+    for folder in ("web", "tools", "native", "java", "c", "cpp", "ruby")
+    for p in (SAMPLE / folder).rglob("*")
+    if p.is_file()
+)
+
 # Each commit: message, files replaced by an older version from fixtures/history, files absent.
 SAMPLE_HISTORY: list[tuple[str, dict[str, str], list[str]]] = [
     (
         "Initial import of minihttp",
         {"minihttp/sessions.py": "sessions_v1.py"},
-        ["minihttp/adapters.py"],
+        ["minihttp/adapters.py", *OTHER_LANGUAGES],
     ),
-    ("Strip the Authorization header when a redirect leaves the host", {}, ["minihttp/adapters.py"]),
-    ("Add HTTPAdapter with retry and exponential backoff", {}, []),
+    (
+        "Strip the Authorization header when a redirect leaves the host",
+        {},
+        ["minihttp/adapters.py", *OTHER_LANGUAGES],
+    ),
+    ("Add HTTPAdapter with retry and exponential backoff", {}, OTHER_LANGUAGES),
+    ("Add samples in other languages", {}, []),
 ]
 
 GIT_ENV = {

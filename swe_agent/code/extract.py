@@ -1,7 +1,9 @@
 """Definitions and references of one file, from tree-sitter tag queries kept as data files.
 
 `parse_source` is pure: (path, source, language) -> ParsedFile. Parsers and compiled queries
-are cached per process, since the indexer calls it in the workers of a process pool.
+are cached per process, since the indexer calls it in the workers of a process pool. The
+queries find names and ranges; nesting, qualified names, signatures and docs are derived here
+from the captured nodes, so only those nodes are visited in Python.
 """
 
 from __future__ import annotations
@@ -15,19 +17,49 @@ from typing import Any
 from swe_agent.code.languages import GRAMMARS, get_language, query_source
 from swe_agent.code.model import Definition, ParsedFile, Reference
 
-CONTAINERS = {"class", "interface", "impl", "module", "enum"}
-KIND_ALIASES = {"impl": "impl", "constant": "constant"}
+# A function directly inside one of these is a method.
+CONTAINERS = frozenset({"class", "interface", "impl", "enum"})
+# Kinds that hold other definitions; a constant or a type alias does not.
+SCOPES = CONTAINERS | {"module", "function", "method"}
+COMMENTS = frozenset({"comment", "line_comment", "block_comment"})
+# Nodes that may sit between a doc comment and its definition.
+ANNOTATIONS = frozenset({"attribute_item", "decorator", "annotation", "marker_annotation"})
+# Statements that wrap a definition; the comment above them documents it.
+WRAPPERS = frozenset(
+    {
+        "export_statement",
+        "lexical_declaration",
+        "variable_declaration",
+        "type_declaration",
+        "const_declaration",
+        "template_declaration",
+        "ambient_declaration",
+        "expression_statement",
+        "decorated_definition",
+    }
+)
 MAX_SIGNATURE = 200
 MAX_DOC = 1000
-_COMMENT_MARKS = re.compile(r"^\s*(?:/\*+|\*+/|\*|//+|#+|--)\s?|\s*\*+/\s*$")
+_COMMENT_MARKS = re.compile(r"^\s*(?:/\*+!?|\*+/|\*(?!/)|//+!?|#+|--)\s?|\s*\*+/\s*$")
+_STRING_QUOTES = re.compile(r"^[rRbBuUfF]*(\"\"\"|'''|\"|')(.*)\1$", re.DOTALL)
 
 
 @dataclass(slots=True)
-class _Def:
+class _Found:
+    """A definition as the query saw it, before nesting gives it a qualified name."""
+
     name: str
-    kind: str
+    label: str  # the <kind> of @definition.<kind>
     node: Any
-    receiver: str | None
+    receiver: str | None  # Go and C++ methods defined outside their type
+    pattern: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    qualname: str
+    kind: str
+    end_byte: int
 
 
 @functools.cache
@@ -39,21 +71,18 @@ def _tools(language: str) -> tuple[Any, Any]:
 
 
 def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
+    """Definitions, references and the count of syntax errors of one file's bytes."""
     if language not in GRAMMARS:
         return ParsedFile(language=None)
     import tree_sitter
 
     parser, query = _tools(language)
-    tree = parser.parse(source)
-    root = tree.root_node
-    found, refs = _captures(tree_sitter.QueryCursor(query).matches(root))
+    root = parser.parse(source).root_node
+    found, raw_refs = _captures(tree_sitter.QueryCursor(query).matches(root))
     definitions = _definitions(found, language, source)
     owner = _line_owner(definitions, root.end_point[0] + 2)
     references = sorted(
-        {
-            Reference(name, line, kind, owner[line] if line < len(owner) else None)
-            for name, line, kind in refs
-        },
+        {Reference(name, line, kind, owner[line]) for name, line, kind in raw_refs},
         key=lambda r: (r.line, r.name, r.kind),
     )
     errors = _count_errors(root) if root.has_error else 0
@@ -61,131 +90,169 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
 
 
 def _text(node: Any) -> str:
-    return node.text.decode("utf-8", errors="replace") if node is not None else ""
+    return node.text.decode("utf-8", errors="replace")
 
 
-def _captures(matches: list[tuple[int, dict[str, list[Any]]]]) -> tuple[list[_Def], list[tuple[str, int, str]]]:
-    defs: dict[tuple[int, int], _Def] = {}
+def _captures(matches: list[Any]) -> tuple[list[_Found], list[tuple[str, int, str]]]:
+    """Definitions (one per node, the earliest pattern wins) and (name, line, kind) refs."""
+    defs: dict[tuple[int, int], _Found] = {}
     refs: list[tuple[str, int, str]] = []
-    for _, caps in matches:
+    for pattern, caps in matches:
         names = caps.get("name")
         if not names:
             continue
         name_node = names[0]
         for label, nodes in caps.items():
-            if label.startswith("definition."):
+            group, _, kind = label.partition(".")
+            if group == "definition":
                 node = nodes[0]
                 key = (node.start_byte, node.end_byte)
-                if key not in defs:  # the first pattern that matched a node wins
+                if key not in defs or pattern < defs[key].pattern:
                     receiver = caps.get("receiver")
-                    defs[key] = _Def(_text(name_node), label.split(".", 1)[1], node, _text(receiver[0]) if receiver else None)
-            elif label.startswith("reference."):
-                kind = label.split(".", 1)[1]
+                    scope = _text(receiver[0]).replace("::", ".") if receiver else None
+                    defs[key] = _Found(_text(name_node), kind, node, scope, pattern)
+            elif group == "reference":
                 name = _text(name_node)
                 if kind == "import":
                     name = _import_name(name)
                 if name:
                     refs.append((name, name_node.start_point[0] + 1, kind))
-    return sorted(defs.values(), key=lambda d: (d.node.start_byte, -d.node.end_byte)), refs
+    ordered = sorted(defs.values(), key=lambda d: (d.node.start_byte, -d.node.end_byte))
+    return ordered, refs
 
 
 def _import_name(raw: str) -> str:
-    """'"net/http"' -> 'http', '<stdio.h>' -> 'stdio', './utils.js' -> 'utils'."""
-    raw = raw.strip("\"'<> ")
-    last = raw.replace("::", "/").rstrip("/").rsplit("/", 1)[-1]
-    return last.split(".", 1)[0] if "." in last and not last.startswith(".") else last
+    """'"net/http"' -> 'http', '<stdio.h>' -> 'stdio', './format.js' -> 'format'."""
+    last = raw.strip("\"'<> ").replace("::", "/").rstrip("/").rpartition("/")[2]
+    stem = last.rpartition(".")[0]
+    return stem if stem.strip(".") else last.strip(".")
 
 
-def _definitions(found: list[_Def], language: str, source: bytes) -> list[Definition]:
+def _definitions(found: list[_Found], language: str, source: bytes) -> list[Definition]:
     out: list[Definition] = []
-    stack: list[tuple[_Def, Definition]] = []
-    for d in found:
-        while stack and stack[-1][0].node.end_byte < d.node.end_byte:
+    stack: list[_Scope] = []
+    for f in found:
+        while stack and stack[-1].end_byte < f.node.end_byte:
             stack.pop()
-        while stack and not (stack[-1][0].node.start_byte <= d.node.start_byte and d.node.end_byte <= stack[-1][0].node.end_byte):
-            stack.pop()
-        parent = stack[-1][1] if stack else None
-        if d.receiver:
-            qualname = f"{d.receiver}.{d.name}"
-        else:
-            qualname = f"{parent.qualname}.{d.name}" if parent else d.name
-        kind = d.kind
-        if kind in ("function", "method"):
-            kind = "method" if (parent and parent.kind in CONTAINERS) or d.receiver else "function"
-        if kind == "constant" and language == "python" and not d.name.isupper():
-            kind = "variable"
-        definition = Definition(
-            name=d.name,
-            qualname=qualname,
-            kind=kind,
-            start_line=d.node.start_point[0] + 1,
-            end_line=d.node.end_point[0] + 1,
-            signature=_signature(d.node),
-            doc=_doc(d.node, language),
-            parent=parent.qualname if parent else None,
+        outer = stack[-1] if stack else None
+        prefix = f"{outer.qualname}." if outer else ""
+        parent = f"{prefix}{f.receiver}" if f.receiver else (outer.qualname if outer else None)
+        qualname = f"{parent}.{f.name}" if parent else f.name
+        kind = _kind(f.label, outer.kind if outer else None, f.receiver is not None)
+        if kind in SCOPES:
+            stack.append(_Scope(qualname, kind, f.node.end_byte))
+        if kind == "impl":  # a Rust impl block only names its methods' parent
+            continue
+        out.append(
+            Definition(
+                name=f.name,
+                qualname=qualname,
+                kind=kind,
+                start_line=f.node.start_point[0] + 1,
+                end_line=_end_line(f.node),
+                signature=_signature(f.node, source, language),
+                doc=_python_doc(f.node) if language == "python" else _leading_comment(f.node),
+                parent=parent,
+            )
         )
-        out.append(definition)
-        stack.append((d, definition))
     return out
 
 
-def _signature(node: Any) -> str:
+def _kind(label: str, outer: str | None, has_receiver: bool) -> str:
+    if label not in ("function", "method"):
+        return label
+    if has_receiver or outer in CONTAINERS or (label == "method" and outer == "module"):
+        return "method"
+    return "function"
+
+
+def _end_line(node: Any) -> int:
+    """1-based last line; a node that ends with its newline ends on the line before."""
+    row, column = node.end_point
+    return row if column == 0 and row > node.start_point[0] else row + 1
+
+
+def _signature(node: Any, source: bytes, language: str) -> str:
+    """The header: up to the body (a Python header up to its ':'), else the first line."""
+    start = node.start_byte
     body = node.child_by_field_name("body")
-    end = body.start_byte if body is not None and body.start_byte > node.start_byte else None
-    text = node.text[: end - node.start_byte] if end else node.text.split(b"\n", 1)[0]
-    line = " ".join(text.decode("utf-8", errors="replace").split())
-    return line[:MAX_SIGNATURE]
+    if body is not None and body.start_byte > start:
+        end = body.start_byte
+        if language == "python":
+            colons = [c.end_byte for c in node.children if c.type == ":" and c.end_byte <= end]
+            end = colons[-1] if colons else end
+    else:
+        newline = source.find(b"\n", start, node.end_byte)
+        end = newline if newline != -1 else node.end_byte
+    text = source[start : min(end, start + 4 * MAX_SIGNATURE)]
+    return " ".join(text.decode("utf-8", errors="replace").split())[:MAX_SIGNATURE]
 
 
-def _doc(node: Any, language: str) -> str:
-    if language == "python":
-        body = node.child_by_field_name("body")
-        if body is not None and body.named_child_count:
-            first = body.named_children[0]
-            if first.type == "expression_statement" and first.named_child_count and first.named_children[0].type == "string":
-                return _clean_docstring(_text(first.named_children[0]))
+def _python_doc(node: Any) -> str:
+    """The first statement of the body, when it is a string, cleaned like inspect.getdoc."""
+    body = node.child_by_field_name("body")
+    if body is None:
         return ""
-    return _leading_comment(node)
+    for index in range(body.named_child_count):
+        statement = body.named_child(index)
+        if statement.type == "comment":
+            continue
+        if statement.type != "expression_statement" or statement.named_child_count != 1:
+            return ""
+        string = statement.named_children[0]
+        return _clean_docstring(_text(string)) if string.type == "string" else ""
+    return ""
 
 
 def _clean_docstring(raw: str) -> str:
-    raw = re.sub(r'^[rRbBuUfF]*("""|\'\'\'|"|\')', "", raw)
-    raw = re.sub(r'("""|\'\'\'|"|\')$', "", raw)
-    return inspect.cleandoc(raw)[:MAX_DOC]
+    quoted = _STRING_QUOTES.match(raw)
+    return inspect.cleandoc(quoted.group(2) if quoted else raw)[:MAX_DOC]
 
 
 def _leading_comment(node: Any) -> str:
-    """Comments right above the definition (or above the statement that wraps it)."""
+    """The comments right above a definition, or above the statement that wraps it."""
     anchor = node
-    while anchor.parent is not None and anchor.parent.type != "program" and anchor.parent.start_byte == anchor.start_byte:
+    previous, row = _previous(anchor)
+    while previous is None and anchor.parent is not None and anchor.parent.type in WRAPPERS:
         anchor = anchor.parent
-    if anchor.parent is not None and anchor.parent.type in ("lexical_declaration", "variable_declaration", "export_statement"):
-        anchor = anchor.parent
+        previous, row = _previous(anchor)
     lines: list[str] = []
-    previous, row = anchor.prev_sibling, anchor.start_point[0]
-    while previous is not None and previous.type in ("comment", "line_comment", "block_comment") and previous.end_point[0] >= row - 1:
+    while previous is not None and previous.type in COMMENTS and previous.end_point[0] >= row - 1:
+        before = previous.prev_sibling
+        if before is not None and before.end_point[0] == previous.start_point[0]:
+            break  # a trailing comment of the code before it
         lines[:0] = _text(previous).splitlines()
         row = previous.start_point[0]
-        previous = previous.prev_sibling
-    cleaned = [_COMMENT_MARKS.sub("", ln).rstrip() for ln in lines]
-    return "\n".join(ln for ln in cleaned if ln.strip())[:MAX_DOC]
+        previous = previous.prev_named_sibling
+    cleaned = (_COMMENT_MARKS.sub("", line).rstrip() for line in lines)
+    return "\n".join(line for line in cleaned if line.strip())[:MAX_DOC]
+
+
+def _previous(node: Any) -> tuple[Any, int]:
+    """The named sibling before a node, skipping attributes and annotations, and the first
+    row of what was skipped."""
+    row = node.start_point[0]
+    previous = node.prev_named_sibling
+    while previous is not None and previous.type in ANNOTATIONS:
+        row = previous.start_point[0]
+        previous = previous.prev_named_sibling
+    return previous, row
 
 
 def _line_owner(definitions: list[Definition], size: int) -> list[str | None]:
+    """The qualname of the innermost definition covering each line (index = line number)."""
     owner: list[str | None] = [None] * size
-    for d in definitions:  # sorted outer first, so inner definitions overwrite
-        for line in range(d.start_line, min(d.end_line, size - 1) + 1):
-            owner[line] = d.qualname
+    for d in definitions:  # outer definitions come first, so inner ones overwrite them
+        end = min(d.end_line, size - 1)
+        owner[d.start_line : end + 1] = [d.qualname] * (end + 1 - d.start_line)
     return owner
 
 
 def _count_errors(root: Any) -> int:
-    count, cursor, stack = 0, None, [root]
+    count, stack = 0, [root]
     while stack:
         node = stack.pop()
         if node.is_error or node.is_missing:
             count += 1
-        if node.has_error:
-            stack.extend(node.children)
-    del cursor
+        stack.extend(child for child in node.children if child.has_error)
     return count

@@ -1,4 +1,8 @@
-"""Which language a file is in, and its tree-sitter grammar, loaded lazily per process."""
+"""Which language a file is in, and its tree-sitter grammar and tag query, loaded lazily.
+
+Importing this module imports no grammar: the indexer's workers and the query commands that
+never parse stay light.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,18 @@ if TYPE_CHECKING:
     import tree_sitter
 
 EXTENSIONS = {
-    ".py": "python", ".pyi": "python",
-    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
-    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx",
-    ".go": "go", ".rs": "rust", ".java": "java",
-    ".c": "c", ".h": "c",
-    ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp", ".hxx": "cpp",
+    **dict.fromkeys((".py", ".pyi"), "python"),
+    **dict.fromkeys((".js", ".mjs", ".cjs", ".jsx"), "javascript"),
+    **dict.fromkeys((".ts", ".mts", ".cts"), "typescript"),
+    ".tsx": "tsx",
+    ".go": "go",
+    ".rs": "rust",
+    ".java": "java",
+    **dict.fromkeys((".c", ".h"), "c"),
+    **dict.fromkeys((".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"), "cpp"),
     ".rb": "ruby",
 }
-# grammar module, function returning the language pointer
+# language -> (grammar module, the function in it that returns the language pointer)
 GRAMMARS = {
     "python": ("tree_sitter_python", "language"),
     "javascript": ("tree_sitter_javascript", "language"),
@@ -33,8 +40,12 @@ GRAMMARS = {
     "cpp": ("tree_sitter_cpp", "language"),
     "ruby": ("tree_sitter_ruby", "language"),
 }
-# query files loaded before a language's own, whose patterns it shares
-BASE_QUERIES = {"typescript": ("javascript",), "tsx": ("javascript",), "cpp": ("c",)}
+# Query files read before a language's own, whose patterns its grammar shares.
+BASE_QUERIES = {
+    "typescript": ("javascript",),
+    "tsx": ("javascript", "typescript"),
+    "cpp": ("c",),
+}
 KNOWN_LANGUAGES = tuple(GRAMMARS)
 
 
@@ -53,5 +64,5 @@ def get_language(name: str) -> tree_sitter.Language:
 def query_source(name: str) -> str:
     """The tag query of a language: its base languages' files, then its own."""
     folder = resources.files("swe_agent.code").joinpath("queries")
-    parts = [folder.joinpath(f"{lang}-tags.scm").read_text() for lang in (*BASE_QUERIES.get(name, ()), name)]
-    return "\n".join(parts)
+    names = (*BASE_QUERIES.get(name, ()), name)
+    return "\n".join(folder.joinpath(f"{lang}-tags.scm").read_text() for lang in names)

@@ -16,7 +16,7 @@
 
 (preproc_function_def name: (identifier) @name) @definition.macro
 
-(preproc_def name: (identifier) @name) @definition.constant
+(preproc_def name: (identifier) @name value: (_)) @definition.constant
 
 (call_expression function: (identifier) @name) @reference.call
 

@@ -17,7 +17,7 @@
   (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)]) @definition.function)
 
 (assignment_expression
-  left: (member_expression object: (_) @receiver property: (property_identifier) @name)
+  left: (member_expression property: (property_identifier) @name)
   right: [(arrow_function) (function_expression)]) @definition.function
 
 (assignment_expression

@@ -3,7 +3,10 @@
 
 (function_definition name: (identifier) @name) @definition.function
 
-(module (expression_statement (assignment left: (identifier) @name) @definition.constant))
+; Module-level UPPER_CASE assignments are constants.
+(module
+  (expression_statement (assignment left: (identifier) @name) @definition.constant)
+  (#match? @name "^_*[A-Z][A-Z0-9_]*$"))
 
 (call function: [(identifier) @name (attribute attribute: (identifier) @name)]) @reference.call
 
@@ -13,7 +16,5 @@
 (import_statement name: [(dotted_name (identifier) @name .) (aliased_import name: (dotted_name (identifier) @name .))]) @reference.import
 
 (import_from_statement name: [(dotted_name (identifier) @name .) (aliased_import name: (dotted_name (identifier) @name .))]) @reference.import
-
-(raise_statement [(call function: [(identifier) @name (attribute attribute: (identifier) @name)]) (identifier) @name]) @reference.raise
 
 (except_clause [(identifier) @name (attribute attribute: (identifier) @name) (as_pattern (identifier) @name)]) @reference.class

@@ -10,6 +10,8 @@
 
 (module name: (identifier) @name) @definition.module
 
+(internal_module name: [(identifier) (nested_identifier)] @name) @definition.module
+
 (interface_declaration name: (type_identifier) @name) @definition.interface
 
 (type_alias_declaration name: (type_identifier) @name) @definition.type
