@@ -24,7 +24,7 @@ from swe_agent.store.db import Store
 from swe_agent.store.notes import Note, drop_stale, repository_overview, write_notes
 
 LEVELS = range(0, 4)
-PER_FILE = 12  # definitions per file that get notes of their own, best priority first
+PER_FILE = 40  # definitions per file that get notes of their own, best priority first
 Progress = Callable[[int, int, int], None]  # notes written, tokens spent, budget
 
 
