@@ -1,9 +1,100 @@
-"""Commands of the bench part (not yet written)."""
+"""Commands of the bench part: `swe-agent bench localize`."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from swe_agent.commands.common import JsonFlag, emit_json
+
+DEFAULT_WORKDIR = (
+    Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "swe-agent" / "bench"
+)
+PARETO_BUDGETS = "4000:4,8000:8"  # points of the Pareto curve besides the settings' budget
+
+bench_app = typer.Typer(
+    help="Measure localization accuracy and tokens, with and without notes.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this part's commands to the app."""
+    app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command()
+def localize(
+    tasks: Annotated[
+        Path, typer.Option("--tasks", help="A .jsonl file of tasks (dev or SWE-bench format).")
+    ],
+    workdir: Annotated[
+        Path, typer.Option(help="Where projects, repositories and indexes are cached.")
+    ] = DEFAULT_WORKDIR,
+    levels: Annotated[
+        str, typer.Option(help="Sleep levels to compare; 0 is no notes.")
+    ] = "0,1,2,3",
+    snapshots: Annotated[
+        Path | None,
+        typer.Option(help="Folder of git snapshots, one per OWNER+NAME, for SWE-bench tasks."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Run only the first N tasks.", min=1)] = None,
+    budgets: Annotated[
+        str,
+        typer.Option(
+            help="More foreground budgets TOKENS:STEPS for the Pareto curve; '' for none."
+        ),
+    ] = PARETO_BUDGETS,
+    sleep_budget: Annotated[
+        int | None, typer.Option(help="Sleep-time tokens per repository and level.")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="No model even with an API key.")
+    ] = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write the Pareto and amortization curves to this PNG.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Index, sleep at each level, ask each task's question, and score the ranked locations."""
+    import time
+
+    from swe_agent.bench.measures import all_measures
+    from swe_agent.bench.report import plot as draw
+    from swe_agent.bench.report import report_text
+    from swe_agent.bench.run import BenchConfig, Budget, parse_budgets, parse_levels, run_bench
+    from swe_agent.bench.tasks import load_tasks
+    from swe_agent.config import load_settings, override
+
+    settings = override(load_settings(None), sleep_budget=sleep_budget)
+    main = Budget(settings.context_budget, settings.max_steps)
+    config = BenchConfig(
+        workdir=workdir.expanduser().resolve(),
+        levels=parse_levels(levels),
+        budgets=tuple(dict.fromkeys((main, *parse_budgets(budgets)))),
+        snapshots=snapshots.expanduser().resolve() if snapshots else None,
+        offline=offline or not os.environ.get("ANTHROPIC_API_KEY", "").strip(),
+    )
+    loaded = load_tasks(tasks, limit)
+    started = time.perf_counter()
+    outcome = run_bench(
+        loaded, config, settings, os.environ, log=lambda line: typer.echo(line, err=True)
+    )
+    mode = (
+        "offline"
+        if config.offline
+        else f"claude ({settings.foreground_model}, sleep {settings.sleep_model})"
+    )
+    summary = all_measures(outcome["results"], outcome["repos"])
+    if plot:
+        typer.echo(draw(summary, plot), err=True)
+    if as_json:
+        emit_json({
+            "mode": mode, "tasks_file": str(tasks), "levels": list(config.levels),
+            "budgets": [b.label for b in config.budgets], "main_budget": main.label,
+            "wall_seconds": round(time.perf_counter() - started, 3), "summary": summary, **outcome,
+        })  # fmt: skip
+        return
+    typer.echo(report_text(summary, outcome["repos"], mode))
+    typer.echo(f"wall time {time.perf_counter() - started:.1f}s")

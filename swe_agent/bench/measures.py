@@ -1,0 +1,201 @@
+"""The paper's measures over the results of a run. Pure functions of the result rows.
+
+A row is one answer: task, level, budget, `main` (the budget the table shows), the hits
+(`file@k`, `function@k`, `file_rank`), `test_time_tokens`, `sleep_tokens` (of its source and
+level), `naive` (the naive reader) and `anticipation` (levels above 0).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from statistics import mean, median
+from typing import Any
+
+from swe_agent.bench.score import FILE_KS, FUNCTION_KS, accuracy
+
+Row = dict[str, Any]
+QUERIES = (1, 2, 5, 10)
+WEIGHTS = (1, 10)  # the paper weights test-time tokens 10x; unweighted too
+METRICS = tuple(f"file@{k}" for k in FILE_KS) + tuple(f"function@{k}" for k in FUNCTION_KS)
+
+
+def _rounded(value: float | None, places: int = 3) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def summarize(rows: Sequence[Row]) -> dict[str, Any]:
+    """Accuracies and mean tokens and seconds of some answers."""
+    out: dict[str, Any] = {"tasks": len(rows)}
+    for metric in METRICS:
+        out[metric] = _rounded(accuracy([r.get(metric) for r in rows]))
+    out["test_time_tokens"] = round(mean(r["test_time_tokens"] for r in rows)) if rows else 0
+    out["seconds"] = _rounded(mean(r["seconds"] for r in rows)) if rows else 0.0
+    return out
+
+
+def by_level(rows: Sequence[Row], repos: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table: one line per level at the main budget, with the sleep-time it cost."""
+    lines = []
+    for level in sorted({r["level"] for r in rows}):
+        chosen = [r for r in rows if r["level"] == level and r.get("main")]
+        levels = [repo["levels"].get(str(level), {}) for repo in repos]
+        lines.append({
+            "level": level, "notes": level > 0, **summarize(chosen),
+            "sleep_tokens": sum(x.get("tokens", 0) for x in levels),
+            "sleep_seconds": round(sum(x.get("seconds", 0.0) for x in levels), 3),
+        })  # fmt: skip
+    return lines
+
+
+def pareto(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Accuracy against mean test-time tokens, per level and foreground budget."""
+    groups: dict[tuple[int, int, int], list[Row]] = defaultdict(list)
+    for r in rows:
+        groups[(r["level"], r["context_budget"], r["max_steps"])].append(r)
+    return [
+        {
+            "level": level,
+            "notes": level > 0,
+            "context_budget": budget,
+            "max_steps": steps,
+            **summarize(group),
+        }
+        for (level, budget, steps), group in sorted(groups.items())
+    ]
+
+
+def amortization(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Cost per query when n questions hit the same repository: its sleep-time tokens once,
+    shared by the n, plus w times the mean test-time tokens of its questions; averaged over
+    sources. `vs_level_0` is the ratio to the cost without notes, when level 0 ran."""
+    per_source: dict[tuple[int, str], list[Row]] = defaultdict(list)
+    for r in rows:
+        if r.get("main"):
+            per_source[(r["level"], r["source"])].append(r)
+    cost: dict[tuple[int, int, int], float] = {}
+    for level in sorted({level for level, _ in per_source}):
+        sources = [group for (lv, _), group in per_source.items() if lv == level]
+        for n in QUERIES:
+            for w in WEIGHTS:
+                cost[(level, n, w)] = mean(
+                    g[0]["sleep_tokens"] / n + w * mean(r["test_time_tokens"] for r in g)
+                    for g in sources
+                )
+    out = []
+    for (level, n, w), value in sorted(cost.items()):
+        base = cost.get((0, n, w))
+        out.append({
+            "level": level, "queries": n, "weight": w, "cost_per_query": round(value),
+            "vs_level_0": round(value / base, 3) if base else None,
+        })  # fmt: skip
+    return out
+
+
+def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Spearman's rank correlation (average ranks for ties); None when undefined."""
+    if len(xs) < 3:
+        return None
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = mean(rx), mean(ry)
+    sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    sxx = sum((a - mx) ** 2 for a in rx)
+    syy = sum((b - my) ** 2 for b in ry)
+    return round(sxy / math.sqrt(sxx * syy), 3) if sxx and syy else None
+
+
+def _ranks(values: Sequence[float]) -> list[float]:
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def reciprocal_rank(rank: int | None) -> float:
+    return 1.0 / rank if rank else 0.0
+
+
+def predictability(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Per level with notes: how the gain over level 0 (reciprocal rank of the first gold
+    file, function@5, tokens saved) relates to how closely the question matched an
+    anticipated question (cosine of terms with the best question note's title) and to the
+    best note's BM25 score; with the gains by thirds of the similarity."""
+    base = {r["task"]: r for r in rows if r["level"] == 0 and r.get("main")}
+    out = []
+    for level in sorted({r["level"] for r in rows if r["level"] > 0}):
+        pairs = [(r, base[r["task"]]) for r in rows
+                 if r["level"] == level and r.get("main") and r["task"] in base and r.get("anticipation")]  # fmt: skip
+        if not pairs:
+            continue
+        gains = [{
+            "task": r["task"],
+            "similarity": r["anticipation"]["question_similarity"],
+            "note_score": r["anticipation"]["note_score"],
+            "gain_rr": reciprocal_rank(r["file_rank"]) - reciprocal_rank(b["file_rank"]),
+            "gain_function5": int(bool(r.get("function@5"))) - int(bool(b.get("function@5"))),
+            "tokens_saved": b["test_time_tokens"] - r["test_time_tokens"],
+        } for r, b in pairs]  # fmt: skip
+        sims = [g["similarity"] for g in gains]
+        scores = [g["note_score"] for g in gains]
+        out.append({
+            "level": level, "tasks": len(gains),
+            "spearman_similarity_gain_rr": spearman(sims, [g["gain_rr"] for g in gains]),
+            "spearman_similarity_gain_function5": spearman(sims, [g["gain_function5"] for g in gains]),
+            "spearman_similarity_tokens_saved": spearman(sims, [g["tokens_saved"] for g in gains]),
+            "spearman_note_score_gain_rr": spearman(scores, [g["gain_rr"] for g in gains]),
+            "thirds": _thirds(gains), "tasks_detail": gains,
+        })  # fmt: skip
+    return out
+
+
+def _thirds(gains: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ordered = sorted(gains, key=lambda g: g["similarity"])
+    size = len(ordered)
+    cuts = [ordered[size * i // 3 : size * (i + 1) // 3] for i in range(3)]
+    return [
+        {"third": name, "tasks": len(part),
+         "similarity_max": round(max(g["similarity"] for g in part), 3),
+         "gain_rr": round(mean(g["gain_rr"] for g in part), 3),
+         "gain_function5": round(mean(g["gain_function5"] for g in part), 3),
+         "tokens_saved": round(mean(g["tokens_saved"] for g in part))}
+        for name, part in zip(("low", "middle", "high"), cuts, strict=True) if part
+    ]  # fmt: skip
+
+
+def naive_comparison(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Per level: test-time tokens against those of a naive agent that reads the top BM25
+    files whole until it reaches a gold file, over the tasks where both reached one within
+    ten files (the agent by its file@10)."""
+    out = []
+    for level in sorted({r["level"] for r in rows}):
+        chosen = [r for r in rows if r["level"] == level and r.get("main")]
+        both = [r for r in chosen if r.get("file@10") and r["naive"]["rank"]]
+        naive = [r["naive"]["tokens"] for r in both]
+        ours = [r["test_time_tokens"] for r in both]
+        out.append({
+            "level": level, "tasks": len(chosen), "both_hit": len(both),
+            "naive_file@10": _rounded(accuracy([r["naive"]["rank"] is not None for r in chosen])),
+            "naive_tokens_median": round(median(naive)) if naive else None,
+            "tokens_median": round(median(ours)) if ours else None,
+            "ratio_of_sums": round(sum(naive) / sum(ours), 2) if ours and sum(ours) else None,
+            "ratio_median": round(median(n / max(o, 1) for n, o in zip(naive, ours, strict=True)), 2) if both else None,
+        })  # fmt: skip
+    return out
+
+
+def all_measures(rows: Sequence[Row], repos: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "by_level": by_level(rows, repos),
+        "pareto": pareto(rows),
+        "amortization": amortization(rows),
+        "predictability": predictability(rows),
+        "naive": naive_comparison(rows),
+    }

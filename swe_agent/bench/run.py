@@ -1,0 +1,271 @@
+"""The pipeline: per source, get the code, index it once, then per sleep level restore the
+bare index, sleep, and answer every task of that source at every foreground budget.
+
+The bare index is kept beside the work directory's repositories (`<workdir>/index/`) and
+copied over the repository's store before each level, so levels never see each other's
+notes or sessions, and a second run re-indexes only what changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from swe_agent.bench import lookups
+from swe_agent.bench.projects import prepare
+from swe_agent.bench.score import score_answer
+from swe_agent.bench.tasks import Source, Task
+from swe_agent.errors import SweAgentError
+
+Log = Callable[[str], None]
+KEPT_LOCATIONS = 10  # locations kept per answer in the results, for studying misses
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """One foreground budget: main-context tokens and model steps."""
+
+    context_budget: int
+    max_steps: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.context_budget}/{self.max_steps}"
+
+
+@dataclass(frozen=True, slots=True)
+class BenchConfig:
+    workdir: Path
+    levels: tuple[int, ...] = (0, 1, 2, 3)
+    budgets: tuple[Budget, ...] = ()  # the first is the main budget, the one the table shows
+    snapshots: Path | None = None
+    offline: bool = False
+
+
+def parse_levels(text: str) -> tuple[int, ...]:
+    try:
+        levels = tuple(dict.fromkeys(int(p) for p in text.split(",") if p.strip()))
+    except ValueError:
+        raise SweAgentError(
+            f"cannot read --levels {text!r}", "give levels from 0 to 3, e.g. 0,2"
+        ) from None
+    if not levels or any(not 0 <= level <= 3 for level in levels):
+        raise SweAgentError(
+            f"--levels {text!r} is out of range", "give levels from 0 to 3, e.g. 0,2"
+        )
+    return levels
+
+
+def parse_budgets(text: str) -> tuple[Budget, ...]:
+    """`TOKENS:STEPS,...` as budgets, e.g. `4000:4,8000:8`."""
+    budgets = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        tokens, _, steps = part.partition(":")
+        try:
+            budget = Budget(int(tokens), int(steps))
+        except ValueError:
+            raise SweAgentError(
+                f"cannot read the budget {part!r}", "write TOKENS:STEPS, e.g. 8000:8"
+            ) from None
+        if budget.context_budget < 2000 or budget.max_steps < 2:
+            raise SweAgentError(
+                f"the budget {part!r} is too small", "give at least 2000 tokens and 2 steps"
+            )
+        budgets.append(budget)
+    return tuple(dict.fromkeys(budgets))
+
+
+def group_tasks(tasks: list[Task]) -> dict[Source, list[Task]]:
+    """Tasks by source, in order of first appearance."""
+    groups: dict[Source, list[Task]] = {}
+    for task in tasks:
+        groups.setdefault(task.source, []).append(task)
+    return groups
+
+
+def run_bench(
+    tasks: list[Task],
+    config: BenchConfig,
+    settings: Any,
+    environ: Mapping[str, str],
+    log: Log | None = None,
+) -> dict[str, Any]:
+    """Every task at every level and budget: {"repos": [...], "results": [...]}."""
+    log = log or (lambda _: None)
+    budgets = config.budgets or (Budget(settings.context_budget, settings.max_steps),)
+    config = replace(config, budgets=budgets)
+    repos, results = [], []
+    for source, group in group_tasks(tasks).items():
+        repo_info, rows = run_source(source, group, config, settings, environ, log)
+        repos.append(repo_info)
+        results.extend(rows)
+    return {"repos": repos, "results": results}
+
+
+def run_source(
+    source: Source,
+    tasks: list[Task],
+    config: BenchConfig,
+    settings: Any,
+    environ: Mapping[str, str],
+    log: Log,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    from swe_agent.index import index_repository
+    from swe_agent.repo.gitrepo import GitRepo
+    from swe_agent.store.db import open_store
+
+    started = time.perf_counter()
+    log(f"{source.describe()}: getting the code")
+    root = prepare(source, config.workdir, config.snapshots)
+    repo = GitRepo(root)
+    prepared = time.perf_counter() - started
+    base = config.workdir / "index" / f"{source.key}.duckdb"
+    _restore(base, root)
+    with open_store(root, create=True) as store:
+        report = index_repository(
+            repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers
+        )
+        files = store.one("SELECT count(*) FROM files")[0]
+        spans = {t.id: lookups.gold_spans(store, t.gold_functions) for t in tasks}
+        naive = {t.id: lookups.naive_reader(store, root, t.question, t.gold_files) for t in tasks}
+    _save(root, base)
+    log(
+        f"{source.describe()}: {files} files indexed in {report.seconds:.1f}s ({len(report.added) + len(report.changed)} parsed)"
+    )
+    info: dict[str, Any] = {
+        "source": source.describe(), "root": str(root), "files": files, "head": report.head,
+        "prepare_seconds": round(prepared, 3), "index_seconds": round(report.seconds, 3),
+        "parsed": len(report.added) + len(report.changed), "levels": {},
+    }  # fmt: skip
+    rows = []
+    for level in config.levels:
+        _restore(base, root)
+        with open_store(root) as store:
+            sleep = _sleep(repo, store, level, settings, environ, config.offline)
+            info["levels"][str(level)] = sleep
+            log(
+                f"{source.describe()}: level {level} sleep {sleep['tokens']:,} tokens, {sleep['notes']} notes, {sleep['seconds']:.1f}s"
+            )
+            seen = {
+                t.id: lookups.anticipation(store, t.question) if level > 0 else None for t in tasks
+            }
+            for budget in config.budgets:
+                for task in tasks:
+                    row = ask(store, repo, task, level, budget, settings, environ, config.offline)
+                    row.update(main=budget == config.budgets[0], sleep_tokens=sleep["tokens"],
+                               naive=naive[task.id], anticipation=seen[task.id],
+                               gold_spans_found=sum(1 for s in spans[task.id].values() if s))  # fmt: skip
+                    row.update(
+                        score_answer(
+                            row["locations"], task.gold_files, task.gold_functions, spans[task.id]
+                        )
+                    )
+                    rows.append(row)
+                    log(_line(row))
+    return info, rows
+
+
+def _sleep(
+    repo: Any, store: Any, level: int, settings: Any, environ: Mapping[str, str], offline: bool
+) -> dict[str, Any]:
+    from swe_agent.sleep import run_sleep
+
+    model = None
+    if level > 0 and not offline:
+        from swe_agent.llm.factory import model_for
+        from swe_agent.store.calls import StoreRecorder
+
+        model = model_for("sleep", settings, environ, recorder=StoreRecorder(store))
+    try:
+        report = run_sleep(repo, store, model=model, budget=settings.sleep_budget, level=level)
+    finally:
+        _close(model)
+    return {
+        "tokens": report.tokens_spent, "notes": sum(report.notes_by_kind.values()),
+        "notes_by_kind": dict(report.notes_by_kind), "files_done": report.files_done,
+        "files_pending": report.files_pending, "seconds": round(report.seconds, 3), "mode": report.mode,
+    }  # fmt: skip
+
+
+def ask(
+    store: Any, repo: Any, task: Task, level: int, budget: Budget, settings: Any,
+    environ: Mapping[str, str], offline: bool,
+) -> dict[str, Any]:  # fmt: skip
+    """One answer, with its tokens and time; level 0 answers without notes."""
+    from swe_agent.agent import answer
+    from swe_agent.config import override
+
+    settings = override(settings, context_budget=budget.context_budget, max_steps=budget.max_steps)
+    model = None
+    if not offline:
+        from swe_agent.llm.factory import model_for
+        from swe_agent.store.calls import StoreRecorder
+
+        model = model_for("foreground", settings, environ, recorder=StoreRecorder(store))
+    started = time.perf_counter()
+    try:
+        result = answer(
+            store,
+            repo,
+            task.question,
+            settings=settings,
+            model=model,
+            kind=task.kind,
+            use_notes=level > 0,
+        )
+    finally:
+        _close(model)
+    usage = result.get("usage") or {}
+    keep = ("path", "symbol", "start_line", "end_line")
+    return {
+        "task": task.id, "source": task.source.describe(), "level": level, "budget": budget.label,
+        "context_budget": budget.context_budget, "max_steps": budget.max_steps, "mode": result.get("mode"),
+        "test_time_tokens": int(usage.get("test_time_input_tokens") or 0),
+        "test_time_output_tokens": int(usage.get("test_time_output_tokens") or 0),
+        "tool_calls": usage.get("tool_calls"), "notes_used": usage.get("notes_used"),
+        "seconds": round(time.perf_counter() - started, 3),
+        "locations": [{k: loc.get(k) for k in keep} for loc in result["locations"][:KEPT_LOCATIONS]],
+    }  # fmt: skip
+
+
+def _close(model: Any) -> None:
+    if model is not None and hasattr(model, "close"):
+        model.close()
+
+
+def _store_files(root: Path) -> list[Path]:
+    from swe_agent.store.db import store_path
+
+    path = store_path(root)
+    return [path, path.with_name(path.name + ".wal")]
+
+
+def _restore(base: Path, root: Path) -> None:
+    """Put the bare index back as the repository's store (or no store at all when none yet)."""
+    db, wal = _store_files(root)
+    wal.unlink(missing_ok=True)
+    if base.is_file():
+        db.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(base, db)
+    else:
+        db.unlink(missing_ok=True)
+
+
+def _save(root: Path, base: Path) -> None:
+    db, wal = _store_files(root)
+    if wal.exists():
+        raise SweAgentError(f"the store of {root} was not checkpointed", "run the bench again")
+    base.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(db, base)
+
+
+def _line(row: dict[str, Any]) -> str:
+    hits = " ".join(f"{k}={'y' if row.get(k) else '-'}" for k in ("file@1", "file@5", "function@5"))
+    return (f"  {row['task']} level {row['level']} budget {row['budget']}: {hits} "
+            f"{row['test_time_tokens']:,} tokens {row['seconds']:.1f}s")  # fmt: skip

@@ -1,0 +1,63 @@
+from swe_agent.bench.measures import all_measures, amortization, predictability, spearman
+
+
+def row(
+    task, level, tokens, rank, f5, budget=16000, main=True, similarity=0.0, sleep=0, naive=None
+):
+    return {
+        "task": task, "source": "p==1", "level": level, "context_budget": budget, "max_steps": 12, "main": main,
+        "file@1": rank == 1, "file@5": rank is not None and rank <= 5, "file@10": rank is not None,
+        "function@1": f5, "function@5": f5, "file_rank": rank, "test_time_tokens": tokens, "seconds": 0.5,
+        "sleep_tokens": sleep, "naive": naive or {"rank": 1, "tokens": 10_000},
+        "anticipation": {"question_similarity": similarity, "note_score": similarity * 10} if level else None,
+    }  # fmt: skip
+
+
+ROWS = [
+    row("a", 0, 1000, 3, False), row("b", 0, 2000, None, False), row("c", 0, 1000, 1, True),
+    row("a", 2, 500, 1, True, similarity=0.9, sleep=9000), row("b", 2, 1000, 2, False, similarity=0.5, sleep=9000),
+    row("c", 2, 900, 1, True, similarity=0.1, sleep=9000),
+    row("a", 2, 300, 2, False, budget=4000, main=False, similarity=0.9, sleep=9000),
+]  # fmt: skip
+REPOS = [{"levels": {"0": {"tokens": 0, "seconds": 0.0}, "2": {"tokens": 9000, "seconds": 2.0}}}]
+
+
+def test_table_pareto_and_naive_comparison() -> None:
+    m = all_measures(ROWS, REPOS)
+    zero, two = m["by_level"]
+    assert zero["tasks"] == two["tasks"] == 3  # the main budget only
+    assert two["file@1"] == zero["file@10"] == two["function@5"] == 0.667
+    assert two["sleep_tokens"] == 9000 and two["test_time_tokens"] == 800
+    assert [(p["level"], p["context_budget"], p["tasks"]) for p in m["pareto"]] == [
+        (0, 16000, 3),
+        (2, 4000, 1),
+        (2, 16000, 3),
+    ]
+    naive = {n["level"]: n for n in m["naive"]}
+    assert naive[2]["both_hit"] == 3 and naive[2]["ratio_of_sums"] == round(30_000 / 2400, 2)
+    assert naive[0]["both_hit"] == 2
+
+
+def test_amortization_counts_sleep_tokens_once_per_repository() -> None:
+    cost = {(r["level"], r["queries"], r["weight"]): r for r in amortization(ROWS)}
+    assert cost[(0, 1, 1)]["cost_per_query"] == 1333
+    assert cost[(2, 1, 1)]["cost_per_query"] == 9800  # 9000 + 800
+    assert cost[(2, 10, 10)]["cost_per_query"] == 900 + 8000
+    assert cost[(2, 10, 10)]["vs_level_0"] == round(8900 / 13333.33, 3)
+
+
+def test_predictability_relates_gain_to_similarity() -> None:
+    (p,) = predictability(ROWS)
+    assert p["level"] == 2 and p["tasks"] == 3
+    detail = {g["task"]: g for g in p["tasks_detail"]}
+    assert detail["a"]["gain_rr"] == 1 - 1 / 3 and detail["a"]["gain_function5"] == 1
+    assert detail["b"]["gain_rr"] == 0.5 and detail["c"]["gain_rr"] == 0
+    assert p["spearman_similarity_gain_rr"] == 1.0  # the closer the match, the larger the gain
+    assert [t["third"] for t in p["thirds"]] == ["low", "middle", "high"]
+
+
+def test_spearman_with_ties_and_too_few_points() -> None:
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == 1.0
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == -1.0
+    assert spearman([1, 1, 2], [5, 5, 6]) == 1.0
+    assert spearman([1, 2], [1, 2]) is None and spearman([1, 2, 3], [7, 7, 7]) is None

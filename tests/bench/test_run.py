@@ -1,0 +1,92 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from swe_agent.bench.measures import all_measures
+from swe_agent.bench.report import PLOT_MISSING, report_text
+from swe_agent.bench.run import BenchConfig, Budget, parse_budgets, parse_levels, run_bench
+from swe_agent.bench.tasks import load_tasks
+from swe_agent.cli import app
+from swe_agent.config import Settings
+from swe_agent.errors import SweAgentError
+
+runner = CliRunner()
+QUESTIONS = [
+    ("redirect", "Why is my Authorization header dropped when a redirect goes to another host?",
+     ["minihttp/sessions.py"], ["minihttp/sessions.py::Session.rebuild_auth"]),
+    ("retry", "How long does the adapter wait between retries of a failed connection?",
+     ["minihttp/adapters.py"], ["minihttp/adapters.py::HTTPAdapter.backoff_time"]),
+]  # fmt: skip
+
+
+@pytest.fixture
+def tasks_file(sample_repo: Path, tmp_path: Path) -> Path:
+    lines = [
+        json.dumps(
+            {"id": i, "path": str(sample_repo), "question": q, "gold_files": f, "gold_functions": g}
+        )
+        for i, q, f, g in QUESTIONS
+    ]
+    path = tmp_path / "tasks.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_the_pipeline_on_a_local_repository(
+    tasks_file: Path, tmp_path: Path, sample_repo: Path
+) -> None:
+    tasks = load_tasks(tasks_file)
+    config = BenchConfig(
+        tmp_path / "work", levels=(0, 2), budgets=(Budget(16000, 12), Budget(4000, 4)), offline=True
+    )
+    out = run_bench(tasks, config, Settings(), {})
+    rows = out["results"]
+    assert len(rows) == 2 * 2 * 2  # tasks x levels x budgets
+    (repo,) = out["repos"]
+    assert (
+        repo["parsed"] > 0
+        and repo["levels"]["0"]["tokens"] == 0
+        and repo["levels"]["2"]["tokens"] > 0
+    )
+    for r in rows:
+        assert r["mode"] == "offline" and r["test_time_tokens"] > 0 and r["gold_spans_found"] == 1
+        assert {"file@1", "file@5", "file@10", "function@1", "function@5"} <= r.keys()
+        assert (r["anticipation"] is None) == (r["level"] == 0)
+        assert r["naive"]["tokens"] > 0
+    assert all(r["notes_used"] == 0 for r in rows if r["level"] == 0)
+    assert not (sample_repo / ".swe_agent").exists()  # the bench works on its own copy
+    again = run_bench(tasks[:1], config, Settings(), {})
+    assert again["repos"][0]["parsed"] == 0  # the cached index is reused
+    summary = all_measures(rows, out["repos"])
+    text = report_text(summary, out["repos"], "offline")
+    assert "file@1" in text and "Pareto" in text and "predictability, level 2" in text
+
+
+def test_the_command_prints_json_and_says_what_became_of_the_plot(
+    tasks_file: Path, tmp_path: Path
+) -> None:
+    png = tmp_path / "plot.png"
+    args = ["bench", "localize", "--tasks", str(tasks_file), "--workdir", str(tmp_path / "work"),
+            "--levels", "0,1", "--budgets", "", "--limit", "1", "--offline", "--json", "--plot", str(png)]  # fmt: skip
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert (
+        data["mode"] == "offline" and data["budgets"] == ["16000/12"] and len(data["results"]) == 2
+    )
+    assert [line["level"] for line in data["summary"]["by_level"]] == [0, 1]
+    assert png.is_file() or PLOT_MISSING in done.stderr
+
+
+def test_levels_and_budgets_are_checked() -> None:
+    assert parse_levels("0, 2,2") == (0, 2)
+    assert parse_budgets("4000:4, 8000:8") == (Budget(4000, 4), Budget(8000, 8))
+    assert parse_budgets("") == ()
+    for bad in ("4", "0,x", ""):
+        with pytest.raises(SweAgentError):
+            parse_levels(bad)
+    for bad in ("4000", "100:4", "4000:x"):
+        with pytest.raises(SweAgentError):
+            parse_budgets(bad)
