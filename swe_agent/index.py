@@ -126,12 +126,15 @@ def plan(repo: GitRepo, store: Store, max_bytes: int) -> tuple[list[str], list[s
     """(added, changed, removed, unchanged count, skipped) comparing work tree and store."""
     candidates, skipped = repo.candidate_files(max_bytes)
     known = files_table.known_files(store)
+    binary = files_table.known_binaries(store)
     if known and store.meta("tokenizer") != TOKENIZER_VERSION:
         known = {p: files_table.FileState("", -1, None) for p in known}  # every file parses again
     added, changed, unchanged = [], [], 0
     for f in candidates:
         state = known.get(f.path)
-        if state is None:
+        if binary.get(f.path) == (f.size, f.mtime_ns):
+            skipped.append((f.path, "binary"))  # unchanged since it was found binary: not read again
+        elif state is None:
             added.append(f.path)
         elif _same(repo.root, f, state):
             unchanged += 1
@@ -143,15 +146,10 @@ def plan(repo: GitRepo, store: Store, max_bytes: int) -> tuple[list[str], list[s
 
 
 def _same(root: Path, f: RepoFile, state: files_table.FileState) -> bool:
-    full = root / f.path
-    try:
-        stat = full.stat()
-    except OSError:
-        return False
-    if stat.st_size == state.size and stat.st_mtime_ns == state.mtime_ns:
+    if f.size == state.size and f.mtime_ns == state.mtime_ns:
         return True
     try:
-        return content_hash(full.read_bytes()) == state.hash
+        return content_hash((root / f.path).read_bytes()) == state.hash
     except OSError:
         return False
 
@@ -182,18 +180,16 @@ def index_repository(
         with store.transaction():
             if first:
                 report.stale_notes = _forget(store, changed, removed)
-                store.con.execute("DELETE FROM skipped")
-                store.insert("skipped", ("path", "reason"), skipped)
+                files_table.replace_skipped(store, repo.root, skipped)
                 first = False
-            _write(store, batch, report)
+            _write(store, repo.root, batch, report)
         done += len(batch)
         if progress:
             progress(done, len(todo))
     if first:
         with store.transaction():
             report.stale_notes = _forget(store, changed, removed)
-            store.con.execute("DELETE FROM skipped")
-            store.insert("skipped", ("path", "reason"), skipped)
+            files_table.replace_skipped(store, repo.root, skipped)
     with store.transaction():
         store.set_meta("indexed_head", report.head or "")
         store.set_meta("tokenizer", TOKENIZER_VERSION)
@@ -219,12 +215,11 @@ def _forget(store: Store, changed: list[str], removed: list[str]) -> int:
     return int(stale[0]) if stale else 0
 
 
-def _write(store: Store, batch: list[Parsed | tuple[str, str]], report: IndexReport) -> None:
-    file_rows, defs, refs, chunks, postings = [], [], [], [], []
+def _write(store: Store, root: Path, batch: list[Parsed | tuple[str, str]], report: IndexReport) -> None:
+    file_rows, defs, refs, chunks, postings, skipped = [], [], [], [], [], []
     for item in batch:
         if isinstance(item, tuple):
-            report.skipped.append(item)
-            store.insert("skipped", ("path", "reason"), [item])
+            skipped.append(item)
             continue
         file_rows.append(item.file_row)
         defs.extend(item.definitions)
@@ -235,6 +230,8 @@ def _write(store: Store, batch: list[Parsed | tuple[str, str]], report: IndexRep
             report.invalid_utf8.append(item.path)
         if item.file_row[-1]:
             report.parse_errors.append(item.path)
+    report.skipped.extend(skipped)
+    files_table.add_skipped(store, root, skipped)
     store.insert("files", files_table.FILE_COLUMNS, file_rows)
     store.insert("definitions", DEF_COLUMNS, defs)
     store.insert("refs", REF_COLUMNS, refs)

@@ -105,3 +105,15 @@ def test_a_language_without_grammar_is_searchable_as_text(sample_repo: Path) -> 
     index(sample_repo)
     with open_store(sample_repo, read_only=True) as store:
         assert search_code_in(store, "frobnicator", 3)[0]["path"] == "docs/deploy.txt"
+
+
+def test_an_unchanged_binary_stays_skipped_and_a_changed_one_is_looked_at_again(sample_repo: Path) -> None:
+    blob = sample_repo / "logo.png"
+    blob.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
+    index(sample_repo)
+    with open_store(sample_repo, read_only=True) as store:
+        assert store.one("SELECT reason, size FROM skipped WHERE path = 'logo.png'") == ("binary", 11)
+    assert dict(index(sample_repo).skipped)["logo.png"] == "binary"
+    blob.write_text("now it is text\n")
+    report = index(sample_repo)
+    assert "logo.png" in report.added and "logo.png" not in dict(report.skipped)

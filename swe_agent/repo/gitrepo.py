@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -31,6 +32,7 @@ def is_secret(path: str) -> bool:
 class RepoFile:
     path: str  # relative, POSIX
     size: int
+    mtime_ns: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,34 +89,41 @@ class GitRepo:
                 "add some files (tracked or untracked, not ignored) and run it again",
             )
         files, skipped = [], []
+        root = str(self.root)
         for path in dict.fromkeys(paths):
-            reason = self._skip_reason(path, submodules, max_bytes)
+            try:
+                info = os.lstat(os.path.join(root, path))
+            except OSError:
+                info = None
+            reason = self._skip_reason(path, info, submodules, max_bytes)
             if reason:
                 skipped.append((path, reason))
             else:
-                files.append(RepoFile(path, (self.root / path).stat().st_size))
+                assert info is not None
+                files.append(RepoFile(path, info.st_size, info.st_mtime_ns))
         return files, skipped
 
-    def _skip_reason(self, path: str, submodules: set[str], max_bytes: int) -> str | None:
+    def _skip_reason(
+        self, path: str, info: os.stat_result | None, submodules: set[str], max_bytes: int
+    ) -> str | None:
+        """Why path must not be indexed, from one lstat; None when it may."""
         if path.startswith(STORE_DIR + "/"):
             return "swe-agent store"
         if path in submodules:
             return "submodule"
         if is_secret(path):
             return "secret-looking file"
-        full = self.root / path
-        if full.is_symlink():
-            target = Path(os.path.realpath(full))
+        if info is None:
+            return "deleted from the work tree"
+        if stat.S_ISLNK(info.st_mode):
+            target = Path(os.path.realpath(self.root / path))
             if not target.is_relative_to(self.root):
                 return "symlink leading out of the repository"
             return "symlink"
-        if not full.exists():
-            return "deleted from the work tree"
-        if full.is_dir():
+        if stat.S_ISDIR(info.st_mode):
             return "submodule"
-        size = full.stat().st_size
-        if size > max_bytes:
-            return f"over the size limit ({size} > {max_bytes} bytes)"
+        if info.st_size > max_bytes:
+            return f"over the size limit ({info.st_size} > {max_bytes} bytes)"
         return None
 
     def exclude_store(self) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from swe_agent.store.db import Store
 
@@ -55,3 +57,25 @@ def languages(store: Store) -> dict[str, int]:
         "SELECT coalesce(language, 'text'), count(*) FROM files GROUP BY 1 ORDER BY 2 DESC"
     )
     return {lang: n for lang, n in rows}
+
+
+def known_binaries(store: Store) -> dict[str, tuple[int, int]]:
+    """(size, mtime) of files skipped as binary, so an unchanged one is not read again."""
+    rows = store.query("SELECT path, size, mtime_ns FROM skipped WHERE reason = 'binary' AND size IS NOT NULL")
+    return {path: (size, mtime) for path, size, mtime in rows}
+
+
+def add_skipped(store: Store, root: Path, skipped: list[tuple[str, str]]) -> None:
+    rows = []
+    for path, reason in skipped:
+        try:
+            info = os.lstat(root / path)
+            rows.append((path, reason, info.st_size, info.st_mtime_ns))
+        except OSError:
+            rows.append((path, reason, None, None))
+    store.insert("skipped", ("path", "reason", "size", "mtime_ns"), rows)
+
+
+def replace_skipped(store: Store, root: Path, skipped: list[tuple[str, str]]) -> None:
+    store.con.execute("DELETE FROM skipped")
+    add_skipped(store, root, skipped)
