@@ -260,7 +260,7 @@ def search_notes(src: Sources, query: str, kinds: list[str] | None) -> View:
         evidence = "; ".join(_evidence(e) for e in (n.get("evidence") or [])[:4])
         entries.append(
             f"note {n['id']} [{n['kind']}] {place} — {_clip(n['title'], 160)}\n"
-            f"   {_clip(' '.join(str(n['body']).split()), 280)}"
+            f"   {_clip(' '.join(str(n['body']).split()), 160)}"
             + (f"\n   evidence: {evidence}" if evidence else "")
         )
     return View(
