@@ -120,3 +120,28 @@ def test_bad_level_is_a_one_line_error(sample_repo: Path) -> None:
         done = subprocess.run([str(swe_agent), "sleep", "-C", str(sample_repo), *args], capture_output=True, text=True)
         assert done.returncode == 1 and "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_sleep_with_claude_through_the_real_sdk(indexed) -> None:
+    from swe_agent.config import Settings
+    from swe_agent.llm.factory import model_for
+    from swe_agent.store.calls import StoreRecorder, usage_totals
+    from tests.fakeapi import FakeAnthropic, text_message
+
+    repo, store = indexed
+    answer = json.dumps({"summary": "Rebuilds auth for the next hop of a redirect.",
+                         "questions": [{"question": "Why is my token gone after a redirect?",
+                                        "answer": "rebuild_auth pops Authorization across hosts."}]})
+    replies = [text_message(answer, input_tokens=900, output_tokens=120, cache_read_input_tokens=400)] * 60
+    with FakeAnthropic(replies) as api:
+        environ = {"ANTHROPIC_API_KEY": api.key, "ANTHROPIC_BASE_URL": api.url}
+        model = model_for("sleep", Settings(), environ, recorder=StoreRecorder(store))
+        report = run_sleep(repo, store, model=model, budget=5_000, level=2)
+        sent = api.messages
+    assert report.mode.startswith("claude") and report.tokens_spent >= 5_000
+    assert sent and sent[0]["model"] == Settings().sleep_model
+    assert sent[0]["system"][0]["cache_control"] == {"type": "ephemeral"}
+    totals = usage_totals(store, purpose="sleep")
+    assert totals["calls"] == len(sent) and totals["cache_read_input_tokens"] == 400 * len(sent)
+    assert store.one("SELECT count(*) FROM notes WHERE model = ?", [Settings().sleep_model])[0] > 0
+    assert api.key not in json.dumps(store.rows("SELECT request_json, response_json FROM model_calls"))
