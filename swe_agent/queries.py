@@ -9,17 +9,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from swe_agent.code.tokens import terms
-from swe_agent.repo.gitrepo import GitRepo
-from swe_agent.store import files as files_table
-from swe_agent.store import symbols as sym
-from swe_agent.store.db import Store, open_store, store_path
-from swe_agent.store.search import bm25
+if TYPE_CHECKING:  # the daemon path must not pay for duckdb or GitPython
+    from swe_agent.repo.gitrepo import GitRepo
+    from swe_agent.store.db import Store
 
 
 def search_code_in(store: Store, query: str, k: int = 10) -> list[dict[str, Any]]:
+    from swe_agent.code.tokens import terms
+    from swe_agent.store.search import bm25
+
     hits = bm25(store, terms(query), space="code", limit=k)
     return [
         {"path": h.path, "start_line": h.start_line, "end_line": h.end_line, "symbol": h.symbol,
@@ -29,6 +29,8 @@ def search_code_in(store: Store, query: str, k: int = 10) -> list[dict[str, Any]
 
 
 def lookup_symbol_in(store: Store, name: str, limit: int = 20) -> dict[str, Any]:
+    from swe_agent.store import symbols as sym
+
     definitions = sym.find_definitions(store, name, limit)
     for d in definitions:
         d.pop("rank", None)
@@ -42,6 +44,8 @@ def lookup_symbol_in(store: Store, name: str, limit: int = 20) -> dict[str, Any]
 
 
 def file_outline_in(store: Store, path: str) -> dict[str, Any]:
+    from swe_agent.store import symbols as sym
+
     row = store.one("SELECT language, lines FROM files WHERE path = ?", [path])
     if row is None:
         from swe_agent.errors import SweAgentError
@@ -54,6 +58,8 @@ def file_outline_in(store: Store, path: str) -> dict[str, Any]:
 
 
 def store_status_in(store: Store) -> dict[str, Any]:
+    from swe_agent.store import files as files_table
+
     notes = store.one(
         "SELECT count(*) FILTER (WHERE NOT stale), count(*) FILTER (WHERE stale) FROM notes"
     )
@@ -98,6 +104,8 @@ def run_query(root: Path, op: str, **kwargs: Any) -> Any:
     answered, result = client.try_query(root, op, kwargs)
     if answered:
         return result
+    from swe_agent.store.db import open_store
+
     with open_store(root, read_only=True) as store:
         return QUERIES[op](store, **kwargs)
 
@@ -115,6 +123,8 @@ def file_outline(root: Path, path: str) -> dict[str, Any]:
 
 
 def store_status(repo: GitRepo) -> dict[str, Any]:
+    from swe_agent.store.db import store_path
+
     result = run_query(repo.root, "store_status")
     path = store_path(repo.root)
     wal = Path(str(path) + ".wal")

@@ -25,6 +25,15 @@ def interactive() -> bool:
     return sys.stdout.isatty()
 
 
+def repo_root(path: Path) -> Path:
+    """The work tree's root, found without GitPython: the query commands' fast path."""
+    start = path.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return open_repo(path).root  # GitPython then says what is wrong, in one line
+
+
 def open_repo(path: Path):
     from swe_agent.repo.gitrepo import GitRepo
 

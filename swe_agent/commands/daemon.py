@@ -1,9 +1,204 @@
-"""Commands of the daemon part (not yet written)."""
+"""Commands of the watcher: watch, daemon start|stop|status|logs, hooks install|uninstall."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from swe_agent.commands.common import JsonFlag, RepoOption, emit_json, open_repo, settings_for
+from swe_agent.errors import SweAgentError
+
+daemon_app = typer.Typer(help="Run the watcher in the background: start, stop, status, logs.", no_args_is_help=True)
+hooks_app = typer.Typer(help="A git post-commit hook, for those who want no daemon.", no_args_is_help=True)
+HOOK_START = "# >>> swe-agent >>>"
+HOOK_END = "# <<< swe-agent <<<"
+START_WAIT = 30.0
 
 
 def register(app: typer.Typer) -> None:
-    """Add this part's commands to the app."""
+    app.command()(watch)
+    app.add_typer(daemon_app, name="daemon")
+    app.add_typer(hooks_app, name="hooks")
+
+
+def _logging(stream=None) -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, stream=stream or sys.stderr,
+                        format="%(asctime)s %(levelname)s %(message)s")
+
+
+def watch(repo_dir: RepoOption = Path(".")) -> None:
+    """Watch the repository in the foreground: re-index on change, sleep-time work on commits."""
+    from swe_agent.watch import client
+    from swe_agent.watch.daemon import run_daemon
+
+    repo = open_repo(repo_dir)
+    if client.daemon_pid(repo.root):
+        raise SweAgentError("a daemon already watches this repository", "stop it with `swe-agent daemon stop`")
+    _logging()
+    typer.echo(f"watching {repo.root} (Ctrl-C stops)", err=True)
+    run_daemon(repo.root, settings_for(repo.root), dict(os.environ))
+
+
+@daemon_app.command("run", hidden=True)
+def run(repo_dir: RepoOption = Path(".")) -> None:
+    """The detached daemon's entry point."""
+    from swe_agent.watch.daemon import run_daemon
+
+    repo = open_repo(repo_dir)
+    _logging()
+    run_daemon(repo.root, settings_for(repo.root), dict(os.environ))
+
+
+@daemon_app.command()
+def start(repo_dir: RepoOption = Path(".")) -> None:
+    """Start the daemon for this repository (one per repository)."""
+    from swe_agent.watch import client
+
+    repo = open_repo(repo_dir)
+    pid = client.daemon_pid(repo.root)
+    if pid:
+        typer.echo(f"daemon already running, pid {pid}")
+        return
+    folder = client.state_dir(repo.root)
+    folder.mkdir(exist_ok=True)
+    for stale in (client.PIDFILE, client.SOCKET):  # left by a crash
+        (folder / stale).unlink(missing_ok=True)
+    with open(folder / client.LOGFILE, "ab") as logfile:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "swe_agent", "daemon", "run", "-C", str(repo.root)],
+            stdin=subprocess.DEVNULL, stdout=logfile, stderr=logfile, start_new_session=True,
+        )
+    deadline = time.monotonic() + START_WAIT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SweAgentError("the daemon exited at start", f"see {folder / client.LOGFILE}")
+        try:
+            if client.request(repo.root, "ping", {}, timeout=2).get("ok"):
+                typer.echo(f"daemon started, pid {process.pid}; log: {folder / client.LOGFILE}")
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise SweAgentError("the daemon did not answer in time", f"see {folder / client.LOGFILE}")
+
+
+@daemon_app.command()
+def stop(repo_dir: RepoOption = Path(".")) -> None:
+    """Stop the daemon; its work so far is kept."""
+    from swe_agent.watch import client
+
+    repo = open_repo(repo_dir)
+    pid = client.daemon_pid(repo.root)
+    if not pid:
+        typer.echo("no daemon running")
+        return
+    try:
+        client.request(repo.root, "stop", {}, timeout=5)
+    except OSError:
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while client.daemon_pid(repo.root) == pid and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if client.daemon_pid(repo.root) == pid:
+        os.kill(pid, signal.SIGKILL)
+    typer.echo(f"daemon {pid} stopped")
+
+
+@daemon_app.command()
+def status(repo_dir: RepoOption = Path("."), as_json: JsonFlag = False) -> None:
+    """Whether a daemon serves this repository."""
+    from swe_agent.watch import client
+
+    repo = open_repo(repo_dir)
+    pid = client.daemon_pid(repo.root)
+    answer = None
+    if pid:
+        try:
+            answer = client.request(repo.root, "ping", {}, timeout=5).get("result")
+        except OSError:
+            answer = None
+    result = {"running": bool(pid and answer), "pid": pid, "log": str(client.state_dir(repo.root) / client.LOGFILE)}
+    if as_json:
+        emit_json(result)
+    elif result["running"]:
+        typer.echo(f"daemon running, pid {pid}; log: {result['log']}")
+    else:
+        typer.echo("daemon not running" + (f" (pid {pid} does not answer)" if pid else ""))
+
+
+@daemon_app.command()
+def logs(repo_dir: RepoOption = Path("."), lines: Annotated[int, typer.Option("-n", help="How many lines.")] = 40) -> None:
+    """The last lines of the daemon's log."""
+    from swe_agent.watch import client
+
+    path = client.state_dir(open_repo(repo_dir).root) / client.LOGFILE
+    if not path.exists():
+        raise SweAgentError("the daemon has no log yet", "start it with `swe-agent daemon start`")
+    typer.echo("\n".join(path.read_text(errors="replace").splitlines()[-lines:]))
+
+
+def _hook_path(repo) -> Path:
+    return Path(repo.git.git_dir) / "hooks" / "post-commit"
+
+
+@hooks_app.command()
+def install(repo_dir: RepoOption = Path(".")) -> None:
+    """Add a post-commit hook: it pokes the daemon, or indexes and sleeps when none runs."""
+    repo = open_repo(repo_dir)
+    hook = _hook_path(repo)
+    text = hook.read_text() if hook.exists() else "#!/bin/sh\n"
+    if HOOK_START in text:
+        typer.echo(f"already installed in {hook}")
+        return
+    block = (f"{HOOK_START}\n\"{sys.executable}\" -m swe_agent hooks run -C \"$(git rev-parse --show-toplevel)\" "
+             f">/dev/null 2>&1 &\n{HOOK_END}\n")
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text(text + ("" if text.endswith("\n") else "\n") + block)
+    hook.chmod(0o755)
+    typer.echo(f"installed in {hook}")
+
+
+@hooks_app.command()
+def uninstall(repo_dir: RepoOption = Path(".")) -> None:
+    """Remove only what `hooks install` added."""
+    repo = open_repo(repo_dir)
+    hook = _hook_path(repo)
+    text = hook.read_text() if hook.exists() else ""
+    if HOOK_START not in text:
+        typer.echo("not installed")
+        return
+    before, _, rest = text.partition(HOOK_START)
+    _, _, after = rest.partition(HOOK_END + "\n")
+    left = before + after
+    if left.strip() in ("", "#!/bin/sh"):
+        hook.unlink()
+    else:
+        hook.write_text(left)
+    typer.echo(f"removed from {hook}")
+
+
+@hooks_app.command("run", hidden=True)
+def hook_run(repo_dir: RepoOption = Path(".")) -> None:
+    """What the hook runs: poke the daemon, or index and sleep here."""
+    from swe_agent.watch import client
+
+    repo = open_repo(repo_dir)
+    if client.try_query(repo.root, "index", {})[0]:
+        return
+    from swe_agent.index import index_repository
+    from swe_agent.sleep import run_sleep
+    from swe_agent.store.db import open_store
+
+    settings = settings_for(repo.root)
+    with open_store(repo.root, create=True) as store:
+        index_repository(repo, store, max_bytes=settings.max_file_bytes)
+        run_sleep(repo, store, budget=settings.sleep_budget_per_commit, level=settings.sleep_level)

@@ -13,6 +13,7 @@ from swe_agent.commands.common import (
     emit_json,
     open_repo,
     relative_path,
+    repo_root,
     run_index,
     settings_for,
 )
@@ -62,7 +63,7 @@ def search(
     """Full-text search over code chunks, ranked by BM25."""
     from swe_agent.queries import search_code
 
-    hits = search_code(open_repo(repo_dir).root, query, k)
+    hits = search_code(repo_root(repo_dir), query, k)
     if as_json:
         emit_json(hits)
         return
@@ -81,7 +82,7 @@ def symbols(
     from swe_agent.queries import lookup_symbol
     from swe_agent.render import symbol_text
 
-    result = lookup_symbol(open_repo(repo_dir).root, name)
+    result = lookup_symbol(repo_root(repo_dir), name)
     if as_json:
         emit_json(result)
         return
@@ -97,8 +98,8 @@ def outline(
     from swe_agent.queries import file_outline
     from swe_agent.render import outline_text
 
-    repo = open_repo(repo_dir)
-    result = file_outline(repo.root, relative_path(repo.root, path))
+    root = repo_root(repo_dir)
+    result = file_outline(root, relative_path(root, path))
     if as_json:
         emit_json(result)
         return

@@ -1,18 +1,62 @@
 """The CLI's side of the daemon: stdlib only, so asking costs no heavy imports.
 
-Placeholder until the daemon lands: no daemon ever answers.
+Protocol: one JSON object per line over the Unix socket `.swe_agent/daemon.sock`:
+{"op": NAME, "args": {...}} -> {"ok": true, "result": ...} or {"ok": false, "error", "hint"}.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 from pathlib import Path
 from typing import Any
 
+SOCKET = "daemon.sock"
+PIDFILE = "daemon.pid"
+LOGFILE = "daemon.log"
+TIMEOUT = 600.0  # an `ask` or a `sleep` may take a while
 
-def try_query(root: Path, name: str, kwargs: dict[str, Any]) -> tuple[bool, Any]:
-    """(True, result) when a daemon serving root answered; (False, None) otherwise."""
-    return False, None
+
+def state_dir(root: Path) -> Path:
+    return root / ".swe_agent"
 
 
 def daemon_pid(root: Path) -> int | None:
-    return None
+    """The pid of the daemon serving root, when its process is alive."""
+    try:
+        pid = int((state_dir(root) / PIDFILE).read_text().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
+def request(root: Path, op: str, args: dict[str, Any], timeout: float = TIMEOUT) -> dict[str, Any]:
+    path = state_dir(root) / SOCKET
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.settimeout(timeout)
+        conn.connect(str(path))
+        conn.sendall(json.dumps({"op": op, "args": args}).encode() + b"\n")
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = conn.recv(1 << 16)
+            if not chunk:
+                break
+            data += chunk
+    return json.loads(data or b"{}")
+
+
+def try_query(root: Path, name: str, kwargs: dict[str, Any]) -> tuple[bool, Any]:
+    """(True, result) when a daemon serving root answered; (False, None) when none runs."""
+    if not (state_dir(root) / SOCKET).exists() or daemon_pid(root) is None:
+        return False, None
+    try:
+        reply = request(root, name, kwargs)
+    except (OSError, json.JSONDecodeError):
+        return False, None
+    if reply.get("ok"):
+        return True, reply.get("result")
+    from swe_agent.errors import SweAgentError
+
+    raise SweAgentError(reply.get("error", "the daemon failed"), reply.get("hint", ""))

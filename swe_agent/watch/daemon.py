@@ -1,0 +1,215 @@
+"""The daemon: owns the store while it runs, follows the repository, and serves the CLI.
+
+One lock guards the store. Requests from the CLI (over the Unix socket) take it before
+background work does: sleep-time analysis checks `should_yield` between files and stops when
+a request waits, and the next flush goes on where it stopped. Writes are short transactions,
+so a kill -9 at any moment leaves every committed note intact; on start it catches up with
+whatever happened while it was down.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socketserver
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from swe_agent.config import Settings
+from swe_agent.errors import SweAgentError
+from swe_agent.repo.gitrepo import GitRepo
+from swe_agent.store.db import open_store
+from swe_agent.watch.client import PIDFILE, SOCKET, state_dir
+from swe_agent.watch.events import Debouncer, classify
+
+log = logging.getLogger("swe_agent.daemon")
+HOUR = 3600.0
+CHANGES = {"created", "modified", "deleted", "moved", "closed"}  # "closed" is a close after writing
+
+
+class Daemon:
+    def __init__(self, repo: GitRepo, settings: Settings, environ: dict[str, str]) -> None:
+        self.repo, self.root, self.settings, self.environ = repo, repo.root, settings, environ
+        self.store = open_store(self.root, create=True)
+        self.lock = threading.Lock()
+        self.waiting = 0
+        self.stopping = threading.Event()
+        self.debouncer = Debouncer(settings.debounce_seconds, settings.max_delay_seconds, time.monotonic)
+        self.events_lock = threading.Lock()
+        self.spent: list[tuple[float, int]] = []  # (when, sleep tokens) within the last hour
+        self.resume = False  # sleep-time work yielded to a request and goes on when none waits
+
+    # -- requests ------------------------------------------------------------------------------
+    def handle(self, op: str, args: dict[str, Any]) -> Any:
+        from swe_agent.queries import QUERIES
+
+        self.waiting += 1
+        with self.lock:
+            self.waiting -= 1
+            if op == "ping":
+                return {"pid": os.getpid(), "root": str(self.root)}
+            if op in QUERIES:
+                return QUERIES[op](self.store, **args)
+            if op == "ask":
+                from swe_agent.agent import answer_request
+
+                return answer_request(self.store, self.repo, args, settings=self.settings, environ=self.environ)
+            if op == "sleep":
+                return self._sleep(args.get("budget", self.settings.sleep_budget),
+                                   args.get("level", self.settings.sleep_level), args.get("dry_run", False))
+            if op == "index":
+                return _report(self._index())
+            if op == "stop":
+                self.stopping.set()
+                return {"stopping": True}
+        raise SweAgentError(f"the daemon does not know {op!r}", "upgrade the daemon: `swe-agent daemon stop` then start")
+
+    # -- background work -----------------------------------------------------------------------
+    def on_event(self, relative: str) -> None:
+        change = classify(relative)
+        if change is not None:
+            with self.events_lock:
+                self.debouncer.add(change)
+
+    def tick(self) -> None:
+        """Flush due events: index what changed; sleep when HEAD or a branch moved, or when
+        sleep-time work that yielded to a request can go on."""
+        with self.events_lock:
+            if not self.debouncer.due():
+                if self.resume and self.waiting == 0 and self.debouncer.first is None:
+                    self._background_sleep()
+                return
+            files, refs = self.debouncer.take()
+        with self.lock:
+            before = self.store.meta("indexed_head")
+            report = self._index()
+            moved = bool(refs) and report.head != before
+            if report.touched or moved:
+                log.info("indexed %d changed files (head %s)", len(report.touched), (report.head or "")[:10])
+        if moved:
+            self._background_sleep()
+
+    def catch_up(self) -> None:
+        with self.lock:
+            report = self._index()
+            log.info("caught up: %d files changed while the daemon was down", len(report.touched))
+        self._background_sleep()
+
+    def _index(self):
+        from swe_agent.index import index_repository
+
+        return index_repository(self.repo, self.store, max_bytes=self.settings.max_file_bytes, workers=1)
+
+    def _background_sleep(self) -> None:
+        now = time.monotonic()
+        self.spent = [(t, n) for t, n in self.spent if now - t < HOUR]
+        left_hour = self.settings.sleep_budget_per_hour - sum(n for _, n in self.spent)
+        budget = min(self.settings.sleep_budget_per_commit, left_hour)
+        if budget <= 0 or self.settings.sleep_level <= 0:
+            return
+        with self.lock:
+            result = self._sleep(budget, self.settings.sleep_level, False, yielding=True)
+        self.spent.append((now, result["tokens_spent"]))
+        self.resume = result["yielded"]
+        log.info("sleep-time: %d notes, %d tokens%s", result["notes_written"], result["tokens_spent"],
+                 " (yielded to a request)" if result["yielded"] else "")
+
+    def _sleep(self, budget: int, level: int, dry_run: bool, yielding: bool = False) -> dict[str, Any]:
+        from swe_agent.llm.factory import model_for
+        from swe_agent.sleep import run_sleep
+        from swe_agent.store.calls import StoreRecorder
+
+        model = model_for("sleep", self.settings, self.environ, recorder=StoreRecorder(self.store))
+        report = run_sleep(self.repo, self.store, model=model, budget=budget, level=level, dry_run=dry_run,
+                           should_yield=self._should_yield if yielding else None)
+        return report.as_dict()
+
+    def _should_yield(self) -> bool:
+        """Sleep-time work gives way to a waiting request, to new changes, and to a stop."""
+        return self.waiting > 0 or self.debouncer.first is not None or self.stopping.is_set()
+
+    def close(self) -> None:
+        with self.lock:
+            self.store.close()
+
+
+def _report(report: Any) -> dict[str, Any]:
+    return {"added": report.added, "changed": report.changed, "removed": report.removed,
+            "unchanged": report.unchanged, "seconds": round(report.seconds, 3), "head": report.head}
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    def handle(self) -> None:
+        daemon: Daemon = self.server.daemon  # type: ignore[attr-defined]
+        line = self.rfile.readline()
+        try:
+            message = json.loads(line)
+            reply = {"ok": True, "result": daemon.handle(message["op"], message.get("args") or {})}
+        except SweAgentError as exc:
+            reply = {"ok": False, "error": exc.message, "hint": exc.hint}
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            reply = {"ok": False, "error": f"bad request to the daemon ({exc})", "hint": "update swe-agent"}
+        except Exception as exc:  # the daemon must outlive a failing request; the log keeps it
+            log.exception("request failed")
+            reply = {"ok": False, "error": f"the daemon failed: {exc}", "hint": f"see {state_dir(daemon.root) / 'daemon.log'}"}
+        self.wfile.write(json.dumps(reply, default=str).encode() + b"\n")
+
+
+class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+
+def run_daemon(root: Path, settings: Settings, environ: dict[str, str]) -> None:
+    """Serve until stopped (SIGTERM, `daemon stop`, Ctrl-C) or until the repository goes away."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    repo = GitRepo(root)
+    folder = state_dir(repo.root)
+    folder.mkdir(exist_ok=True)
+    daemon = Daemon(repo, settings, environ)
+    sock = folder / SOCKET
+    sock.unlink(missing_ok=True)
+    server = _Server(str(sock), _Handler)
+    server.daemon = daemon  # type: ignore[attr-defined]
+    (folder / PIDFILE).write_text(str(os.getpid()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    class Forward(FileSystemEventHandler):
+        def on_any_event(self, event: Any) -> None:
+            if event.event_type not in CHANGES:  # opens and reads (ours included) change nothing
+                return
+            for raw in (event.src_path, getattr(event, "dest_path", "")):
+                if raw:
+                    path = os.fsdecode(raw)
+                    if path.startswith(str(repo.root) + os.sep):
+                        daemon.on_event(os.path.relpath(path, repo.root))
+
+    signal.signal(signal.SIGTERM, lambda *_: daemon.stopping.set())
+    observer = Observer()
+    observer.schedule(Forward(), str(repo.root), recursive=True)
+    observer.start()
+    log.info("daemon %d serving %s", os.getpid(), repo.root)
+    try:
+        daemon.catch_up()
+        while not daemon.stopping.is_set():
+            if not (repo.root / ".git").exists():
+                log.warning("the repository %s is gone: stopping", repo.root)
+                break
+            daemon.tick()
+            time.sleep(0.05)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        server.shutdown()
+        server.server_close()
+        sock.unlink(missing_ok=True)
+        if (folder / PIDFILE).exists() and (folder / PIDFILE).read_text().strip() == str(os.getpid()):
+            (folder / PIDFILE).unlink()
+        daemon.close()
+        log.info("daemon %d stopped", os.getpid())
