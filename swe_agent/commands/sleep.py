@@ -72,7 +72,8 @@ def _sleep_here(repo, settings, dry_run: bool) -> dict:
             task = bar.add_task("", total=settings.sleep_budget)
 
             def progress(notes: int, tokens: int, budget: int) -> None:
-                bar.update(task, completed=tokens, description=f"{notes} notes, {tokens:,} of {budget:,} tokens")
+                left = max(budget - tokens, 0)
+                bar.update(task, completed=tokens, description=f"{notes:,} notes, {tokens:,} tokens spent, {left:,} left")
 
             return run_sleep(repo, store, progress=progress, **kwargs).as_dict()
 

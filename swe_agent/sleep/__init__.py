@@ -1,8 +1,9 @@
 """Sleep-time analysis: notes about the code, written before the questions come.
 
 `run_sleep` looks at what is new or changed since the last run (files with no current notes
-for their content), plans by priority, and writes notes one file per short transaction, so
-a kill loses at most the file being written and the next run goes on from there.
+for their content at the level asked), plans by priority, and writes the notes of each file
+as one unit. Notes are committed in short transactions at least every `FLUSH_SECONDS`, so a
+kill loses at most that much work and the next run goes on from the files not yet written.
 """
 
 from __future__ import annotations
@@ -12,20 +13,22 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from swe_agent.repo.gitrepo import GitRepo
-from swe_agent.sleep import offline
+from swe_agent.sleep import offline, questions
 from swe_agent.sleep.history import History, read_history
 from swe_agent.sleep.overview import overview_note
-from swe_agent.sleep.plan import Item, is_test, pending_files, plan
+from swe_agent.sleep.plan import Item, is_test, pending_files, plan, usage
+from swe_agent.sleep.writer import NoteWriter, Progress
 from swe_agent.store.db import Store
-from swe_agent.store.notes import Note, drop_stale, repository_overview, write_notes
+from swe_agent.store.notes import Note, drop_stale, repository_overview
+
+__all__ = ["SleepReport", "run_sleep", "LEVELS"]
 
 LEVELS = range(0, 4)
 PER_FILE = 40  # definitions per file that get notes of their own, best priority first
-Progress = Callable[[int, int, int], None]  # notes written, tokens spent, budget
+COMMITS = 300  # commits of HEAD read for history, churn and co-change
 
 
 @dataclass(slots=True)
@@ -64,13 +67,14 @@ def run_sleep(
     dry_run: bool = False,
     progress: Progress | None = None,
     should_yield: Callable[[], bool] | None = None,
-    commits: int = 300,
+    commits: int = COMMITS,
 ) -> SleepReport:
+    """Write notes about what changed, best priority first, until the budget is spent."""
     started = time.perf_counter()
     report = SleepReport(level, budget, "offline" if model is None else f"claude ({model.name})")
     if level <= 0:
         return report
-    files = pending_files(store)
+    files = pending_files(store, level)
     history = read_history(repo.root, commits, with_hunks=level >= 3) if files else History()
     items = plan(store, history, files)
     report.files_pending = len(items)
@@ -78,67 +82,79 @@ def run_sleep(
         report.planned = [_estimate(i, level, model is not None) for i in items]
         report.seconds = time.perf_counter() - started
         return report
-    with store.transaction():
-        report.dropped_stale = drop_stale(store)
-        run_id = uuid.uuid4().hex
-        store.con.execute(
-            "INSERT INTO sleep_runs (id, head, level, budget, model) VALUES (?, ?, ?, ?, ?)",
-            [run_id, repo.head(), level, budget, model.name if model else "offline"],
-        )
-    _write(store, report, [_overview(repo.root, store, repo.head())] if items or not repository_overview(store) else [])
-    graph = _graph(store)
-    for item in items:
-        if report.tokens_spent >= budget or (should_yield and should_yield()):
-            report.yielded = report.tokens_spent < budget
-            break
-        facts = _facts(repo.root, item, history, graph)
-        if facts is None:
-            continue
-        notes = _notes_for(facts, item, level, budget - report.tokens_spent)
-        if model is not None:
-            from swe_agent.sleep.claude import improve
-
-            notes, fallbacks = improve(model, facts, item, notes, budget - report.tokens_spent)
-            report.model_fallbacks += fallbacks
-        _write(store, report, notes)
-        report.files_done += 1
-        if progress:
-            progress(sum(report.notes_by_kind.values()), report.tokens_spent, budget)
+    writer = NoteWriter(store, usage(store), progress, budget)
+    run_id = _start_run(store, repo, report, model)
+    try:
+        if items or not repository_overview(store):
+            writer.add("", [overview_note(repo.root, store, repo.head())])
+        _analyse(repo, store, items, history, writer, report, model, should_yield)
+    except KeyboardInterrupt:
+        writer.flush()
+        raise
+    writer.flush()
+    report.notes_by_kind, report.tokens_spent = writer.written, writer.tokens
     with store.transaction():
         store.con.execute(
             "UPDATE sleep_runs SET finished_at = current_timestamp, notes_written = ?, tokens_spent = ? WHERE id = ?",
-            [sum(report.notes_by_kind.values()), report.tokens_spent, run_id],
+            [sum(writer.written.values()), writer.tokens, run_id],
         )
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _write(store: Store, report: SleepReport, notes: list[Note]) -> None:
-    if not notes:
-        return
+def _start_run(store: Store, repo: GitRepo, report: SleepReport, model: Any) -> str:
+    run_id = uuid.uuid4().hex
     with store.transaction():
-        write_notes(store, notes)
-    for note in notes:
-        report.notes_by_kind[note.kind] += 1
-        report.tokens_spent += note.tokens
+        report.dropped_stale = drop_stale(store)
+        store.con.execute(
+            "INSERT INTO sleep_runs (id, head, level, budget, model) VALUES (?, ?, ?, ?, ?)",
+            [run_id, repo.head(), report.level, report.budget, model.name if model else "offline"],
+        )
+    return run_id
 
 
-def _overview(root: Path, store: Store, head: str | None) -> Note:
-    return overview_note(root, store, head)
+def _analyse(
+    repo: GitRepo, store: Store, items: list[Item], history: History, writer: NoteWriter,
+    report: SleepReport, model: Any, should_yield: Callable[[], bool] | None,
+) -> None:
+    graph = offline.call_graph(store)
+    writer_model = model
+    failures = 0
+    for item in items:
+        if writer.spent >= report.budget or (should_yield and should_yield()):
+            report.yielded = writer.spent < report.budget
+            return
+        facts = offline.file_facts(repo.root, item.path, item.code_hash, item.definitions, history, graph)
+        if facts is None:
+            continue
+        notes = _offline_notes(facts, item, report.level, report.budget - writer.spent)
+        if writer_model is not None:
+            from swe_agent.sleep.claude import improve
+
+            left = report.budget - writer.spent - sum(n.tokens for n in notes)
+            notes, outcome = improve(writer_model, facts, item.definitions, notes, left)
+            report.model_fallbacks += outcome.fallbacks
+            failures = 0 if outcome.answered else failures + outcome.errors
+            if failures >= 3:  # three files in a row with every call failed: finish offline
+                writer_model = None
+                report.mode += ", offline after 3 failed calls"
+        writer.add(item.path, notes)
+        report.files_done += 1
 
 
-def _notes_for(facts: offline.FileFacts, item: Item, level: int, left: int) -> list[Note]:
+def _offline_notes(facts: offline.FileFacts, item: Item, level: int, left: int) -> list[Note]:
     notes = [offline.file_summary(facts, item.priority)]
     if level >= 3 and (note := offline.cochange_note(facts, item.priority)):
         notes.append(note)
     spent = sum(n.tokens for n in notes)
-    test_file = is_test(item.path)
+    if is_test(item.path):
+        return notes
     for d in item.definitions[:PER_FILE]:
-        if d["priority"] < 0 or spent >= left or test_file:
+        if d["priority"] < 0 or spent >= left:
             continue
         made = [offline.definition_summary(facts, d, d["priority"])]
         if level >= 2:
-            made.extend(offline.questions(facts, d, d["priority"]))
+            made.extend(questions.questions(facts, d, d["priority"]))
         if level >= 3 and (note := offline.history_note(facts, d, d["priority"])):
             made.append(note)
         notes.extend(made)
@@ -146,48 +162,11 @@ def _notes_for(facts: offline.FileFacts, item: Item, level: int, left: int) -> l
     return notes
 
 
-def _graph(store: Store) -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str]]]:
-    """Callers of each name and callees of each definition, from the reference table."""
-    callers = {
-        name: list(enclosing)
-        for name, enclosing in store.query(
-            "SELECT name, list(DISTINCT enclosing)[1:8] FROM refs "
-            "WHERE kind = 'call' AND enclosing IS NOT NULL GROUP BY name"
-        )
-    }
-    callees = {
-        (path, enclosing): list(names)
-        for path, enclosing, names in store.query(
-            "SELECT path, enclosing, list(DISTINCT name)[1:10] FROM refs "
-            "WHERE kind = 'call' AND enclosing IS NOT NULL GROUP BY path, enclosing"
-        )
-    }
-    return callers, callees
-
-
-def _facts(root: Path, item: Item, history: History, graph: tuple[dict, dict]) -> offline.FileFacts | None:
-    try:
-        text = (root / item.path).read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    callers, callees = graph
-    names = {d["name"] for d in item.definitions}
-    return offline.FileFacts(
-        path=item.path,
-        code_hash=item.code_hash,
-        lines=text.splitlines(),
-        definitions=sorted(item.definitions, key=lambda d: d["start_line"]),
-        callers={d["qualname"]: callers.get(d["name"], []) for d in item.definitions},
-        callees={d["qualname"]: callees.get((item.path, d["qualname"]), []) for d in item.definitions},
-        subjects={name: history.subjects.get((item.path, name), []) for name in names},
-        partners=history.cochange.get(item.path, Counter()).most_common(5),
-    )
-
-
 def _estimate(item: Item, level: int, with_model: bool) -> dict[str, Any]:
-    defs = [d for d in item.definitions if d["priority"] >= 0]
-    per_definition = {1: 60, 2: 160, 3: 200}[min(level, 3)]
-    tokens = 60 + per_definition * len(defs)
+    defs = [d for d in item.definitions[:PER_FILE] if d["priority"] >= 0 and not is_test(item.path)]
+    per_definition = {1: 60, 2: 200, 3: 230}[min(level, 3)]
+    tokens = 80 + per_definition * len(defs)
     if with_model:
-        tokens += sum(40 * (d["end_line"] - d["start_line"] + 1) for d in defs[:5])
-    return {"path": item.path, "priority": round(item.priority, 3), "definitions": len(defs), "estimated_tokens": tokens}
+        tokens += sum(12 * (d["end_line"] - d["start_line"] + 1) + 600 for d in defs[:3])
+    return {"path": item.path, "priority": round(item.priority, 3), "definitions": len(defs),
+            "estimated_tokens": tokens}

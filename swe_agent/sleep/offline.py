@@ -8,17 +8,19 @@ says (commit subjects). The point is to bridge the words of a question and those
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from swe_agent.code.tokens import split_identifier
+from swe_agent.sleep import scan
+from swe_agent.sleep.history import History
+from swe_agent.store.db import Store
 from swe_agent.store.notes import Note
 
-_STRING = re.compile(r"""(?:f|r|b|u)?(["'])((?:(?!\1)[^\\\n]|\\.){12,160})\1""")
-_TODO = re.compile(r"\b(TODO|FIXME|XXX|HACK|BUG)\b[:\s]*(.*)")
-_RAISE = re.compile(r"^\s*(?:raise|throw)\s+(?:new\s+)?([A-Z]\w*)")
-_CONDITION = re.compile(r"^\s*(?:if|elif|else if|unless|when)\b\s*(.*?)[:{]?\s*$")
 CALLABLE = {"function", "method"}
+Graph = tuple[dict[str, list[str]], dict[tuple[str, str], list[str]]]
 
 
 @dataclass(slots=True)
@@ -26,11 +28,69 @@ class FileFacts:
     path: str
     code_hash: str
     lines: list[str]
-    definitions: list[dict[str, Any]]
+    definitions: list[dict[str, Any]]  # sorted by start line
     callers: dict[str, list[str]] = field(default_factory=dict)  # qualname -> caller qualnames
     callees: dict[str, list[str]] = field(default_factory=dict)  # qualname -> called names
     subjects: dict[str, list[str]] = field(default_factory=dict)  # name -> commit subjects
     partners: list[tuple[str, int]] = field(default_factory=list)  # files changing with this one
+    _own: dict[tuple[int, int, str], list[tuple[int, str]]] = field(default_factory=dict)
+
+    def own(self, d: dict[str, Any]) -> list[tuple[int, str]]:
+        """The definition's lines without those of the definitions nested in it."""
+        key = (d["start_line"], d["end_line"], d["qualname"])
+        if key not in self._own:
+            self._own[key] = self._own_lines(d)
+        return self._own[key]
+
+    def _own_lines(self, d: dict[str, Any]) -> list[tuple[int, str]]:
+        children = [
+            (c["start_line"], c["end_line"]) for c in self.definitions
+            if c is not d and d["start_line"] <= c["start_line"] and c["end_line"] <= d["end_line"]
+            and (c["start_line"], c["end_line"]) != (d["start_line"], d["end_line"])
+        ]
+        return scan.own_lines(self.lines, d["start_line"], d["end_line"], children)
+
+    def children(self, d: dict[str, Any]) -> list[dict[str, Any]]:
+        return [c for c in self.definitions if c["parent"] == d["qualname"]]
+
+
+def call_graph(store: Store) -> Graph:
+    """Callers of each name and callees of each definition, from the reference table."""
+    callers = {
+        name: list(enclosing)
+        for name, enclosing in store.query(
+            "SELECT name, list(DISTINCT enclosing ORDER BY enclosing)[1:8] FROM refs "
+            "WHERE kind = 'call' AND enclosing IS NOT NULL GROUP BY name"
+        )
+    }
+    callees = {
+        (path, enclosing): list(names)
+        for path, enclosing, names in store.query(
+            "SELECT path, enclosing, list(DISTINCT name ORDER BY name) FROM refs "
+            "WHERE kind = 'call' AND enclosing IS NOT NULL GROUP BY path, enclosing"
+        )
+    }
+    return callers, callees
+
+
+def file_facts(
+    root: Path, path: str, code_hash: str, definitions: list[dict[str, Any]], history: History, graph: Graph
+) -> FileFacts | None:
+    try:
+        text = (root / path).read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    callers, callees = graph
+    return FileFacts(
+        path=path,
+        code_hash=code_hash,
+        lines=text.splitlines(),
+        definitions=sorted(definitions, key=lambda d: (d["start_line"], -d["end_line"])),
+        callers={d["qualname"]: [c for c in callers.get(d["name"], []) if c != d["qualname"]] for d in definitions},
+        callees={d["qualname"]: callees.get((path, d["qualname"]), []) for d in definitions},
+        subjects={d["name"]: history.subjects.get((path, d["name"]), []) for d in definitions},
+        partners=history.cochange.get(path, Counter()).most_common(5),
+    )
 
 
 def words(name: str) -> str:
@@ -38,106 +98,86 @@ def words(name: str) -> str:
 
 
 def first_sentence(doc: str) -> str:
-    text = " ".join(doc.split())
+    """The docstring's first sentence, before any blank line, example or field list."""
+    text = re.split(r"\n\s*\n|>>>|={3,}|-{3,}|:param|@param|\bArgs:|\bReturns:|\bParameters\b", doc.strip(), maxsplit=1)[0]
+    text = " ".join(text.split())
     match = re.match(r"(.{10,200}?[.!?])(\s|$)", text)
     return (match.group(1) if match else text[:200]).strip()
 
 
-def _evidence(path: str, d: dict[str, Any] | None) -> list[dict[str, Any]]:
-    if d is None:
-        return [{"path": path, "symbol": None, "start_line": 1, "end_line": 1}]
-    return [{"path": path, "symbol": d["qualname"], "start_line": d["start_line"], "end_line": d["end_line"]}]
-
-
-def _body_lines(facts: FileFacts, d: dict[str, Any]) -> list[str]:
-    return facts.lines[d["start_line"] - 1 : d["end_line"]]
-
-
-def _note(facts: FileFacts, d: dict[str, Any] | None, kind: str, title: str, body: str, priority: float) -> Note:
-    text_tokens = (len(title) + len(body)) // 4 + 1
-    return Note(kind, facts.path, d["qualname"] if d else None, title, body, _evidence(facts.path, d),
-                facts.code_hash, "offline", text_tokens, priority)
+def note(facts: FileFacts, d: dict[str, Any] | None, kind: str, title: str, body: str, priority: float) -> Note:
+    """A note about a definition (or the file when d is None); its tokens are its text's."""
+    title, body = title[:240], body[:600]
+    evidence = (
+        [{"path": facts.path, "symbol": d["qualname"], "start_line": d["start_line"], "end_line": d["end_line"]}]
+        if d else [{"path": facts.path, "symbol": None, "start_line": 1, "end_line": 1}]
+    )
+    return Note(kind, facts.path, d["qualname"] if d else None, title, body, evidence,
+                facts.code_hash, "offline", (len(title) + len(body)) // 4 + 1, priority)
 
 
 def file_summary(facts: FileFacts, priority: float) -> Note:
     top = [d for d in facts.definitions if not d["parent"]]
     module_doc = _module_doc(facts.lines)
-    parts = [f"{facts.path}: {first_sentence(module_doc)}" if module_doc else f"{facts.path} ({words(facts.path.rsplit('/', 1)[-1].split('.')[0])})."]
+    stem = facts.path.rsplit("/", 1)[-1].split(".")[0]
+    parts = [f"{facts.path}: {first_sentence(module_doc)}" if module_doc else f"{facts.path} ({words(stem)})."]
     if top:
         parts.append("Defines " + ", ".join(f"{d['kind']} {d['name']}" for d in top[:12]) + ".")
     if facts.partners:
         parts.append("Changes together with " + ", ".join(p for p, _ in facts.partners[:3]) + ".")
-    return _note(facts, None, "summary", f"What is in {facts.path}?", " ".join(parts), priority)
+    return note(facts, None, "summary", f"What is in {facts.path}?", " ".join(parts), priority)
 
 
 def definition_summary(facts: FileFacts, d: dict[str, Any], priority: float) -> Note:
+    """What it does, its inputs and outputs, side effects, what it calls and who calls it."""
     doc = first_sentence(d["doc"] or "")
-    parts = [f"{d['kind']} {d['qualname']} ({words(d['name'])}) at {facts.path}:{d['start_line']}-{d['end_line']}."]
-    if doc:
-        parts.append(doc)
-    if d.get("signature"):
-        parts.append(f"Signature: {d['signature'][:120]}")
+    body = facts.own(d)
+    params = scan.parameters(d.get("signature") or "")
     calls = facts.callees.get(d["qualname"], [])
+    if doc:
+        parts = [doc]
+    elif d["name"] in ("__init__", "constructor", "new", "initialize") and d["parent"]:
+        parts = [f"Creates a {d['parent']}."]
+    else:
+        parts = [f"{d['kind'].capitalize()} {words(d['name'])}."]
+    if d["kind"] == "class":
+        if params:
+            parts.append("Based on " + ", ".join(params[:4]) + ".")
+        methods = [c["name"] for c in facts.children(d)]
+        if methods:
+            parts.append("Methods: " + ", ".join(methods[:12]) + ".")
+    elif d["kind"] not in CALLABLE:
+        parts.append((d.get("signature") or "")[:120])
+    else:
+        if params:
+            parts.append("Takes " + ", ".join(params[:8]) + ".")
+        if returned := scan.returns(body):
+            parts.append("Returns " + "; ".join(returned[:2]) + ".")
+        if effects := scan.side_effects(body, params, calls):
+            parts.append("Side effects: " + ", ".join(effects) + ".")
     if calls:
         parts.append("Calls " + ", ".join(calls[:8]) + ".")
-    callers = facts.callers.get(d["qualname"], [])
-    if callers:
-        parts.append("Called by " + ", ".join(callers[:6]) + ".")
-    raised = sorted({m.group(1) for line in _body_lines(facts, d) if (m := _RAISE.match(line))})
-    if raised:
+    if callers := facts.callers.get(d["qualname"], []):
+        parts.append("Called by " + ", ".join(callers[:5]) + ".")
+    if raised := sorted({f.what for f in scan.raises(body)}):
         parts.append("Raises " + ", ".join(raised[:4]) + ".")
-    title = f"{d['qualname']}: {doc or words(d['name'])}"
-    return _note(facts, d, "summary", title[:200], " ".join(parts), priority)
-
-
-def questions(facts: FileFacts, d: dict[str, Any], priority: float) -> list[Note]:
-    """Questions a developer or an issue would ask whose answer is this definition."""
-    out: list[Note] = []
-    body = _body_lines(facts, d)
-    where = f"{d['qualname']} in {facts.path}:{d['start_line']}"
-    doc = first_sentence(d["doc"] or "")
-    if doc and d["kind"] in CALLABLE:
-        verb_phrase = doc[0].lower() + doc[1:].rstrip(".")
-        out.append(_note(facts, d, "question", f"Where does the code {verb_phrase}?", f"In {where}. {doc}", priority))
-    condition = ""
-    for offset, line in enumerate(body):
-        if match := _CONDITION.match(line):
-            condition = match.group(1)
-        if match := _RAISE.match(line):
-            error = match.group(1)
-            message = _STRING.search(line)
-            reason = f" when {condition}" if condition else ""
-            title = f"Why do I get {error} from {words(d['name'])}?"
-            text = f"{where} raises {error}{reason} (line {d['start_line'] + offset}): {line.strip()[:160]}"
-            out.append(_note(facts, d, "question", title + (f" \"{message.group(2)}\"" if message else ""), text, priority))
-        if match := _TODO.search(line):
-            title = f"Is there a known problem in {words(d['name'])}? {match.group(2)[:120]}"
-            out.append(_note(facts, d, "question", title, f"{where} carries a {match.group(1)} at line {d['start_line'] + offset}: {line.strip()[:200]}", priority + 1))
-    for match in _STRING.finditer("\n".join(body)):
-        text = match.group(2)
-        if " " in text and not text.startswith(("http", "/", "%", "{")) and text not in (d["doc"] or ""):
-            out.append(_note(facts, d, "question", f"Where does the message \"{text}\" come from?", f"From {where}.", priority))
-            break
-    if d["kind"] in CALLABLE and not doc:
-        callers = facts.callers.get(d["qualname"], [])
-        via = f" It is called by {', '.join(callers[:4])}." if callers else ""
-        out.append(_note(facts, d, "question", f"Where is {words(d['name'])} handled?", f"In {where}.{via}", priority))
-    return out[:5]
+    return note(facts, d, "summary", f"{d['qualname']}: {doc or words(d['name'])}", " ".join(parts), priority)
 
 
 def history_note(facts: FileFacts, d: dict[str, Any], priority: float) -> Note | None:
     subjects = list(dict.fromkeys(facts.subjects.get(d["name"], [])))
     if not subjects:
         return None
-    body = f"Commits that touched {d['qualname']}: " + "; ".join(s[:120] for s in subjects[:6])
-    return _note(facts, d, "history", f"History of {d['qualname']}: {subjects[0][:120]}", body, priority)
+    body = f"Commits that touched {d['qualname']} ({facts.path}): " + "; ".join(s[:120] for s in subjects[:6])
+    return note(facts, d, "history", f"History of {d['qualname']}: {subjects[0][:120]}", body, priority)
 
 
 def cochange_note(facts: FileFacts, priority: float) -> Note | None:
     if not facts.partners:
         return None
     listed = ", ".join(f"{p} ({n} commits)" for p, n in facts.partners[:5])
-    return _note(facts, None, "cochange", f"Which files change together with {facts.path}?", f"{facts.path} usually changes with {listed}.", priority)
+    return note(facts, None, "cochange", f"Which files change together with {facts.path}?",
+                f"{facts.path} usually changes with {listed}.", priority)
 
 
 def _module_doc(lines: list[str]) -> str:

@@ -7,14 +7,16 @@ FIXME, and notes about it that the foreground already used.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from swe_agent.code.tokens import terms
 from swe_agent.sleep.history import History
 from swe_agent.store.db import Store
 
 MIN_LINES = 3  # definitions shorter than this get no notes of their own
+MARKERS = ("TODO", "FIXME", "XXX")
 
 
 @dataclass(slots=True)
@@ -25,15 +27,22 @@ class Item:
     definitions: list[dict[str, Any]]
 
 
-def pending_files(store: Store) -> list[tuple[str, str]]:
-    """(path, hash) of indexed source files with no current notes for their content."""
+def pending_files(store: Store, level: int) -> list[tuple[str, str]]:
+    """(path, hash) of indexed source files with no current notes for their content written
+    at this level or a higher one. A file's level is that of the run that wrote its file
+    summary: the latest run started before the note was made (an ASOF join on the times)."""
     return store.query(
         """
+        WITH done AS (
+            SELECT n.path, n.code_hash FROM notes n ASOF JOIN sleep_runs r ON n.created_at >= r.started_at
+            WHERE n.kind = 'summary' AND n.symbol IS NULL AND NOT n.stale AND r.level >= ?
+        )
         SELECT f.path, f.hash FROM files f
         WHERE f.language IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.path = f.path AND n.code_hash = f.hash AND NOT n.stale)
+          AND NOT EXISTS (SELECT 1 FROM done d WHERE d.path = f.path AND d.code_hash = f.hash)
         ORDER BY f.path
-        """
+        """,
+        [level],
     )
 
 
@@ -53,26 +62,64 @@ def plan(store: Store, history: History, files: list[tuple[str, str]]) -> list[I
         """,
         [paths],
     )
-    used = dict(store.query("SELECT path, sum(used_count) FROM notes GROUP BY path"))
+    used = usage(store)
+    markers = _markers(store, paths)
     by_path: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        row["priority"] = _definition_priority(row)
+        near_marker = any(a <= row["end_line"] and row["start_line"] <= b for a, b in markers.get(row["path"], ()))
+        row["priority"] = (
+            _definition_priority(row) + (1.0 if near_marker else 0.0)
+            + 0.5 * math.log1p(used.get((row["path"], row["qualname"]), 0))
+        )
         by_path[row["path"]].append(row)
+    used_by_path: Counter[str] = Counter()
+    for (path, _), count in used.items():
+        used_by_path[path] += count
     items = []
     for path, code_hash in files:
         defs = by_path.get(path, [])
-        recency = 1.0 / (1 + history.last_touched.get(path, 1000) / 20)
-        file_score = (
-            1.0 + 2.0 * recency + math.log1p(history.churn.get(path, 0)) + 0.5 * math.log1p(used.get(path) or 0)
-            + (0.0 if is_test(path) else 1.0)
-            + (max((d["priority"] for d in defs), default=0.0) / 2)
-        )
+        file_score = _file_priority(path, history, used_by_path[path], len(markers.get(path, ())))
+        file_score += max((d["priority"] for d in defs), default=0.0) / 2
         for d in defs:
             d["priority"] += file_score
         defs.sort(key=lambda d: -d["priority"])
         items.append(Item(path, code_hash, file_score, defs))
     items.sort(key=lambda i: (-i.priority, i.path))
     return items
+
+
+def usage(store: Store) -> dict[tuple[str, str | None], int]:
+    """How often the foreground used the notes about each (path, symbol), stale ones included:
+    a rewrite hands the count on to the new notes."""
+    return {
+        (path, symbol): int(n)
+        for path, symbol, n in store.query(
+            "SELECT path, symbol, sum(used_count) FROM notes WHERE used_count > 0 GROUP BY path, symbol"
+        )
+    }
+
+
+def _file_priority(path: str, history: History, used: int, markers: int) -> float:
+    recency = 1.0 / (1 + history.last_touched.get(path, 1000) / 20)
+    return (
+        1.0 + 2.0 * recency + math.log1p(history.churn.get(path, 0)) + 0.5 * math.log1p(used)
+        + 0.5 * math.log1p(markers) + (0.0 if is_test(path) else 1.0)
+    )
+
+
+def _markers(store: Store, paths: list[str]) -> dict[str, list[tuple[int, int]]]:
+    """Line ranges of the code chunks that carry a TODO, FIXME or XXX, from the index."""
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for path, start, end in store.query(
+        """
+        SELECT DISTINCT c.path, c.start_line, c.end_line FROM postings p JOIN chunks c ON c.id = p.chunk_id
+        WHERE c.space = 'code' AND p.term IN (SELECT unnest(?::VARCHAR[]))
+          AND c.path IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [sorted(set(terms(" ".join(MARKERS)))), paths],
+    ):
+        found[path].append((start, end))
+    return found
 
 
 def _definition_priority(d: dict[str, Any]) -> float:

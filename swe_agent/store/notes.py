@@ -4,11 +4,13 @@ the same BM25 machinery as code (space 'note'). Stale notes are never served as 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from swe_agent.code.tokens import term_counts, terms
+from swe_agent.code.tokens import terms
 from swe_agent.store.db import Store
 from swe_agent.store.search import CHUNK_COLUMNS, POSTING_COLUMNS, bm25, delete_chunks
 
@@ -40,26 +42,45 @@ class Note:
 
 def write_notes(store: Store, notes: Iterable[Note]) -> list[int]:
     """Insert notes (replacing any with the same id) with a search chunk each."""
-    notes = list({n.id: n for n in notes}.values())
-    if not notes:
+    by_id = {n.id: n for n in notes}
+    if not by_id:
         return []
-    ids = [n.id for n in notes]
-    delete_notes(store, ids)
-    store.insert(
-        "notes", NOTE_COLUMNS,
-        [(n.id, n.kind, n.path, n.symbol, n.code_hash, n.title, n.body, json.dumps(n.evidence),
-          n.model, n.tokens, n.priority) for n in notes],
-    )
-    chunks, postings = [], []
-    for n in notes:
+    ids = list(by_id)
+    present = store.query("SELECT id FROM notes WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
+    delete_notes(store, [r[0] for r in present])
+    rows, chunks, postings = [], [], []
+    for note_id, n in by_id.items():
+        rows.append((note_id, n.kind, n.path, n.symbol, n.code_hash, n.title, n.body,
+                     json.dumps(n.evidence), n.model, n.tokens, n.priority))
         first = n.evidence[0] if n.evidence else {}
-        counts = term_counts([n.title, n.title, n.body, n.symbol or "", n.path.replace("/", " ")])
-        chunks.append((n.id, "note", n.path, int(first.get("start_line") or 0), int(first.get("end_line") or 0),
-                       n.symbol, sum(counts.values())))
-        postings.extend((term, n.id, tf) for term, tf in counts.items())
+        counts = _note_terms(n)
+        chunks.append((note_id, "note", n.path, int(first.get("start_line") or 0),
+                       int(first.get("end_line") or 0), n.symbol, sum(counts.values())))
+        postings.extend((term, note_id, tf) for term, tf in counts.items())
+    store.insert("notes", NOTE_COLUMNS, rows)
     store.insert("chunks", CHUNK_COLUMNS, chunks)
     store.insert("postings", POSTING_COLUMNS, postings)
     return ids
+
+
+def _note_terms(n: Note) -> Counter[str]:
+    """Terms of the title (counted twice), body, symbol and path: `terms` of each text, one
+    whitespace-separated piece at a time so that repeated pieces are stemmed once."""
+    title = [t for piece in n.title.split() for t in _piece_terms(piece)]
+    rest = f"{n.body} {n.symbol or ''} {n.path.replace('/', ' ')}"
+    return Counter(title + title + [t for piece in rest.split() for t in _piece_terms(piece)])
+
+
+@lru_cache(maxsize=100_000)
+def _piece_terms(piece: str) -> tuple[str, ...]:
+    return tuple(terms(piece))
+
+
+def delete_notes_of(store: Store, paths: list[str]) -> None:
+    """Delete every note about these paths, current or stale, before they are written anew."""
+    if paths:
+        ids = store.query("SELECT id FROM notes WHERE path IN (SELECT unnest(?::VARCHAR[]))", [paths])
+        delete_notes(store, [r[0] for r in ids])
 
 
 def delete_notes(store: Store, ids: list[int]) -> None:

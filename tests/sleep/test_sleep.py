@@ -12,10 +12,10 @@ from swe_agent.llm import ScriptedModel, text_reply
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.sleep import run_sleep
 from swe_agent.store.db import open_store
-from swe_agent.store.notes import notes_for, repository_overview, search_notes
+from swe_agent.store.notes import mark_used, notes_for, repository_overview, search_notes
 from tests.helpers import commit_all
 
-runner = CliRunner()
+runner = CliRunner(env={"ANTHROPIC_API_KEY": ""})
 
 
 @pytest.fixture
@@ -89,6 +89,51 @@ def test_yielding_stops_early_and_the_next_run_goes_on(indexed) -> None:
     assert run_sleep(repo, store, budget=1_000_000, level=2).files_done == report.files_pending
 
 
+def test_a_higher_level_adds_what_a_lower_one_left_out(indexed) -> None:
+    repo, store = indexed
+    first = run_sleep(repo, store, budget=1_000_000, level=1)
+    assert set(first.notes_by_kind) == {"overview", "summary"}
+    assert run_sleep(repo, store, budget=1_000_000, level=1).files_pending == 0
+    upgrade = run_sleep(repo, store, budget=1_000_000, level=3)
+    assert upgrade.files_pending == first.files_pending
+    assert {"question", "history", "cochange"} <= set(upgrade.notes_by_kind)
+    assert run_sleep(repo, store, budget=1_000_000, level=2).files_pending == 0
+
+
+def test_use_by_the_foreground_survives_a_rewrite_and_raises_priority(indexed, sample_repo: Path) -> None:
+    repo, store = indexed
+    run_sleep(repo, store, budget=1_000_000, level=2)
+    used = [n["id"] for n in notes_for(store, symbol="HTTPBasicAuth")]
+    for _ in range(3):
+        mark_used(store, used)
+    auth = sample_repo / "minihttp/auth.py"
+    auth.write_text(auth.read_text() + "\n\nMAX_TOKEN_LENGTH = 4096\n")
+    index_repository(repo, store)
+    plan = run_sleep(repo, store, budget=1_000_000, level=2, dry_run=True)
+    assert [p["path"] for p in plan.planned] == ["minihttp/auth.py"]
+    run_sleep(repo, store, budget=1_000_000, level=2)
+    rows = store.rows("SELECT kind, used_count FROM notes WHERE symbol = 'HTTPBasicAuth' AND used_count > 0")
+    assert rows == [{"kind": "summary", "used_count": 3 * len(used)}]
+
+
+def test_an_interrupted_run_keeps_what_it_wrote_and_the_next_goes_on(indexed) -> None:
+    repo, store = indexed
+    calls = iter(range(100))
+
+    def interrupt_at_the_fourth_file() -> bool:
+        if next(calls) == 3:
+            raise KeyboardInterrupt
+        return False
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sleep(repo, store, budget=1_000_000, level=2, should_yield=interrupt_at_the_fourth_file)
+    kept = store.query("SELECT DISTINCT path FROM notes WHERE path <> ''")
+    assert len(kept) == 3
+    rest = run_sleep(repo, store, budget=1_000_000, level=2)
+    assert rest.files_pending == rest.files_done and rest.files_done > 3
+    assert store.one("SELECT count(DISTINCT path) FROM notes WHERE path <> ''")[0] == len(kept) + rest.files_done
+
+
 def test_model_written_notes_and_fallback_on_bad_json(indexed) -> None:
     repo, store = indexed
     good = json.dumps({"summary": "Follows redirects and keeps hop count.",
@@ -101,6 +146,18 @@ def test_model_written_notes_and_fallback_on_bad_json(indexed) -> None:
     assert "```" in model.requests[0]["messages"][0]["content"]
 
 
+def test_tokens_of_unusable_replies_are_counted_and_a_dead_endpoint_is_left(indexed) -> None:
+    from swe_agent.llm.base import Usage
+
+    repo, store = indexed
+    bad = ScriptedModel([text_reply("not json", Usage(input_tokens=700, output_tokens=50))] * 2)
+    report = run_sleep(repo, store, model=bad, budget=1_000_000, level=2)
+    assert len(bad.requests) == 3 + 3 and report.model_fallbacks == 6
+    assert "offline after 3 failed calls" in report.mode and report.files_done == report.files_pending
+    total = store.one("SELECT sum(tokens) FROM notes")[0]
+    assert report.tokens_spent == total and total >= 2 * 750
+
+
 def test_cli_sleep_and_notes(sample_repo: Path) -> None:
     done = runner.invoke(app, ["sleep", "-C", str(sample_repo), "--level", "3", "--json"])
     assert done.exit_code == 0, done.output
@@ -110,6 +167,10 @@ def test_cli_sleep_and_notes(sample_repo: Path) -> None:
     assert {n["kind"] for n in listed} >= {"summary", "question", "history"}
     text = runner.invoke(app, ["sleep", "-C", str(sample_repo)]).output
     assert "offline" in text
+    sample = sample_repo / "minihttp/utils.py"
+    sample.write_text(sample.read_text() + "\n\ndef unused_helper(value):\n    return value\n")
+    plan = runner.invoke(app, ["sleep", "-C", str(sample_repo), "--dry-run"]).output
+    assert plan.startswith("plan (offline") and "minihttp/utils.py" in plan and "tokens" in plan
     searched = runner.invoke(app, ["notes", "-s", "retry backoff", "-C", str(sample_repo)]).output
     assert "adapters.py" in searched
 
