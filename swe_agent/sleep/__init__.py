@@ -149,8 +149,14 @@ def _offline_notes(facts: offline.FileFacts, item: Item, level: int, left: int) 
     spent = sum(n.tokens for n in notes)
     if is_test(item.path):
         return notes
-    for d in item.definitions[:PER_FILE]:
+    for rank, d in enumerate(item.definitions):
         if d["priority"] < 0 or spent >= left:
+            continue
+        if rank >= PER_FILE:  # past the likeliest: only the questions a line of its code answers
+            if level >= 2 and d["kind"] in offline.CALLABLE:
+                made = questions.questions(facts, d, d["priority"], evident_only=True)
+                notes.extend(made)
+                spent += sum(n.tokens for n in made)
             continue
         made = [offline.definition_summary(facts, d, d["priority"])]
         if level >= 2:

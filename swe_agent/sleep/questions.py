@@ -16,8 +16,11 @@ from swe_agent.store.notes import Note
 PER_DEFINITION = 6
 
 
-def questions(facts: FileFacts, d: dict[str, Any], priority: float) -> list[Note]:
-    """Questions whose answer is this definition, the most specific first."""
+def questions(facts: FileFacts, d: dict[str, Any], priority: float, *, evident_only: bool = False) -> list[Note]:
+    """Questions whose answer is this definition, the most specific first. `evident_only`
+    keeps those read off a line of the code (a TODO, a key removed, an exception raised, a
+    flag tested): cheap and precise enough to write for every definition, not only the
+    likeliest ones."""
     body = facts.own(d)
     q = d["qualname"]
     callers = facts.callers.get(q, [])
@@ -33,6 +36,8 @@ def questions(facts: FileFacts, d: dict[str, Any], priority: float) -> list[Note
         other = other.capitalize() if found.where[0].isupper() else other
         out.append((f"What changes when {found.what}={other} is passed to {q}? Why is {found.what} ignored?",
                     f"Tests {found.what} (default {found.where}) at line {found.line}: {found.text[:120]}", 0.0))
+    if evident_only:
+        return [note(facts, d, "question", title, text, priority + bonus) for title, text, bonus in out[:PER_DEFINITION]]
     for found in scan.key_sets(body)[:1]:
         out.append((f"Where is the {found.what} of {words(found.where)} set or changed?",
                     f"Sets {found.where}[{found.what!r}] at line {found.line}: {found.text[:120]}.{via}", 0.0))
@@ -55,7 +60,8 @@ def _removals(body: list[tuple[int, str]], q: str, via: str) -> list[tuple[str, 
             continue
         seen.add(found.what)
         when = f" {condition}" if condition else ""
-        out.append((f"Why is my {found.what} {_noun(container)} dropped, removed or missing after {q}?",
+        noun = "" if container in ("self", "this", "cls") else " " + _noun(container)
+        out.append((f"Why is my {found.what}{noun} dropped, removed or missing after {q}?",
                     f"Removes {found.what} from {container}{when} (line {found.line}): {found.text[:120]}.{via}", 0.5))
     return out
 

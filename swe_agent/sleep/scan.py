@@ -10,6 +10,7 @@ from dataclasses import dataclass
 _STRING = re.compile(r"""(["'`])((?:\\.|(?!\1)[^\\\n])*)\1""")
 _RAISE = re.compile(r"^\s*(?:raise|throw)\s+(?:new\s+)?([A-Za-z_][\w.]*)")
 _CONTROL = re.compile(r"^\s*(?:\}\s*)?(if|elif|else if|else|except|catch|while|for|unless|when|case|with)\b\s*(.*?)\s*[:{]?\s*$")
+_DOC_START = re.compile(r"""^\s*[rRbBuUfF]{0,2}(\"\"\"|\'\'\')""")
 _TODO = re.compile(r"\b(TODO|FIXME|XXX)\b[:\s]*(.*)")
 _REMOVE = (
     re.compile(r"([\w.]+)\.(?:pop|remove|discard|delete|removeHeader|del)\(\s*(?:(['\"])([^'\"]+)\2|([A-Za-z_]\w*))"),
@@ -40,11 +41,20 @@ class Found:
 
 
 def own_lines(lines: list[str], start: int, end: int, children: list[tuple[int, int]]) -> list[tuple[int, str]]:
-    """(line number, text) of lines start..end outside the given child ranges."""
+    """(line number, text) of the code lines start..end outside the given child ranges:
+    docstrings and doctest examples are prose, not what the code does, and are left out."""
     inside = set()
     for a, b in children:
         inside.update(range(a, b + 1))
-    return [(n, lines[n - 1]) for n in range(start, min(end, len(lines)) + 1) if n not in inside]
+    out, in_doc = [], False
+    for n in range(start, min(end, len(lines)) + 1):
+        line = lines[n - 1]
+        quotes = line.count('"""') + line.count("'''")
+        prose = in_doc or _DOC_START.match(line) is not None or line.lstrip().startswith((">>> ", "... "))
+        in_doc ^= quotes % 2 == 1
+        if not prose and n not in inside:
+            out.append((n, line))
+    return out
 
 
 def condition(body: list[tuple[int, str]], index: int) -> str:
@@ -80,7 +90,8 @@ def removals(body: list[tuple[int, str]]) -> list[Found]:
         for pattern in _REMOVE:
             for match in pattern.finditer(line):
                 key = match.group(3) or match.group(4)
-                if key and key not in ("0", "self"):
+                # a quoted key, or a constant naming one; a variable says nothing a person would ask about
+                if key and (match.group(3) or (key.isupper() and len(key) > 2)):
                     out.append(Found(n, line.strip(), key, match.group(1).rsplit(".", 1)[-1] + "|" + condition(body, i)))
     return out
 

@@ -88,3 +88,20 @@ def test_parameters_of_signatures() -> None:
     assert scan.parameters("def f(self, a, b: dict[str, int] = {}, *args, c=None, **kw):") == ["a", "b", "args", "c", "kw"]
     assert scan.parameters("function f(a, {b, c}, ...rest) {") == ["a", "rest"]
     assert scan.parameters("class X(Base, metaclass=Meta):") == ["Base", "metaclass"]
+
+
+def test_docstrings_and_doctests_are_not_read_as_code() -> None:
+    lines = [
+        "def remove(self, key):",
+        '    """Drop a key.',
+        "",
+        '    >>> q = q.remove("a")',
+        '    raise KeyError("not really")',
+        '    """',
+        '    self.pop("Content-Length")',
+        "    self.pop(key)",
+    ]
+    body = scan.own_lines(lines, 1, len(lines), [])
+    assert [n for n, _ in body] == [1, 7, 8]
+    assert [f.what for f in scan.removals(body)] == ["Content-Length"]
+    assert scan.raises(body) == []
