@@ -155,7 +155,8 @@ def from_notes(text: str, findings: Findings) -> None:
         body = lines[1].strip() if len(lines) > 1 else ""
         findings.notes.append(f"{title} — {body}" if body else title)
         place = _NOTE_EVIDENCE.match(match.group(3))
-        for ev_line in (ln for ln in lines if ln.strip().startswith("evidence:")):
+        cited = [ln for ln in lines if ln.strip().startswith("evidence:")]
+        for ev_line in cited:
             for path, start, end, symbol in _NOTE_EVIDENCE.findall(ev_line):
                 findings.evidence.append(
                     Evidence(
@@ -176,7 +177,7 @@ def from_notes(text: str, findings: Findings) -> None:
                     _sym(symbol),
                     int(start),
                     int(end),
-                    0.6 * weight,
+                    (0.6 if cited else 1.15) * weight,  # no evidence line: the place is the evidence (1 + 0.6 x SAME_KIND_DECAY)
                     "note",
                     f"note: {title[:80]}",
                 )

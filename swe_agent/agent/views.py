@@ -257,7 +257,8 @@ def search_notes(src: Sources, query: str, kinds: list[str] | None) -> View:
     entries = []
     for n in notes:
         place = _note_place(src.store, n.get("path") or "", n.get("symbol"))
-        evidence = "; ".join(_evidence(e) for e in (n.get("evidence") or [])[:4])
+        cited = [_evidence(e) for e in (n.get("evidence") or [])[:4]]
+        evidence = "" if cited == [place] else "; ".join(cited)  # no line: the place is the evidence
         entries.append(
             f"note {n['id']} [{n['kind']}] {place} — {_clip(n['title'], 160)}\n"
             f"   {_clip(' '.join(str(n['body']).split()), 160)}"

@@ -109,3 +109,25 @@ def test_hooks_install_and_uninstall_only_their_own_lines(sample_repo: Path) -> 
     wait_for(lambda: has_symbol(sample_repo, "from_the_hook"), timeout=60)
     assert cli("hooks", "uninstall", "-C", str(sample_repo)).returncode == 0
     assert hook.read_text() == "#!/bin/sh\necho mine\n"
+
+
+def test_a_repository_moved_from_under_the_daemon_stops_it_with_a_log_line(sample_repo: Path) -> None:
+    assert cli("daemon", "start", "-C", str(sample_repo)).returncode == 0
+    pid = client.daemon_pid(sample_repo)
+    assert pid
+    moved = sample_repo.with_name(sample_repo.name + "-moved")
+    sample_repo.rename(moved)
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True).stdout.startswith("Z")
+
+    try:
+        wait_for(gone)
+    finally:
+        if not gone():
+            os.killpg(pid, signal.SIGKILL)
+    assert "is gone: stopping" in (moved / ".swe_agent/daemon.log").read_text()
