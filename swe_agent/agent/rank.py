@@ -117,15 +117,21 @@ def path_factor(path: str, about_tests: bool) -> float:
 
 
 def _fold_files(locations: list[Location]) -> None:
-    """A file-level location (code outside any definition) gives way to a definition of the
-    same file that scores at least as well: the definition is the more useful answer."""
-    best_def: dict[str, float] = {}
+    """A file-level location (code outside any definition, or a note about the whole file)
+    gives way to the best definition of the same file that has evidence of its own: the
+    definition takes the file's place in the ranking, since a definition is the more useful
+    answer, and the file-level location goes below it."""
+    best_def: dict[str, Location] = {}
     for loc in locations:
-        if loc.symbol:
-            best_def[loc.path] = max(best_def.get(loc.path, 0.0), loc.score)
+        if loc.symbol and (loc.path not in best_def or loc.score > best_def[loc.path].score):
+            best_def[loc.path] = loc
     for loc in locations:
-        if not loc.symbol and best_def.get(loc.path, -1.0) >= loc.score:
-            loc.score *= 0.5
+        best = best_def.get(loc.path)
+        if loc.symbol or best is None:
+            continue
+        if loc.score > best.score:
+            best.score, loc.score = loc.score, best.score
+        loc.score *= 0.5
 
 
 def _yield_to_members(locations: list[Location]) -> None:
