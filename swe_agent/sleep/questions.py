@@ -10,7 +10,7 @@ from typing import Any
 from swe_agent.code.tokens import split_identifier
 from swe_agent.sleep import scan
 from swe_agent.sleep.offline import CALLABLE, FileFacts, first_sentence, note, words
-from swe_agent.sleep.vocabulary import TOPICS, VERBS, is_verb, participle
+from swe_agent.sleep.vocabulary import TOPICS, VERBS, base_form, is_verb, participle
 from swe_agent.store.notes import Note
 
 PER_DEFINITION = 6
@@ -104,8 +104,9 @@ def _purpose(facts: FileFacts, d: dict[str, Any], via: str) -> list[tuple[str, s
     doc, q = first_sentence(d["doc"] or ""), d["qualname"]
     if doc and d["kind"] in CALLABLE:
         phrase = doc[0].lower() + doc[1:].rstrip(".")
-        if is_verb(phrase.split()[0].strip(",:;")):
-            return [(f"Where does the code {phrase}?", f"In {q}.{via}", 0.0)]
+        first, _, rest = phrase.partition(" ")
+        if is_verb(first.strip(",:;")):
+            return [(f"Where does the code {base_form(first.strip(',:;'))} {rest}".rstrip() + "?", f"In {q}.{via}", 0.0)]
         return [(f"Which code deals with {phrase}?", f"{q}.{via}", 0.0)]
     parts = split_identifier(d["name"])
     if d["kind"] in CALLABLE and len(parts) > 1 and parts[0] in VERBS:

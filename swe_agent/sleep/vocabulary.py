@@ -66,6 +66,16 @@ def is_verb(word: str) -> bool:
     )
 
 
+def base_form(word: str) -> str:
+    """'Executes' -> 'execute', 'tries' -> 'try', 'Return' -> 'return': the verb as a question needs it."""
+    word = word.lower()
+    for cut, add in ((0, ""), (1, ""), (2, ""), (3, "y")):
+        base = (word[:-cut] if cut else word) + add
+        if base in VERBS and (cut == 0 or word.endswith("s")):
+            return base
+    return word
+
+
 def participle(verb: str) -> str:
     if verb in IRREGULAR:
         return IRREGULAR[verb]

@@ -105,3 +105,18 @@ def test_docstrings_and_doctests_are_not_read_as_code() -> None:
     assert [n for n, _ in body] == [1, 7, 8]
     assert [f.what for f in scan.removals(body)] == ["Content-Length"]
     assert scan.raises(body) == []
+
+
+def test_a_docstring_verb_is_asked_about_in_its_base_form() -> None:
+    from swe_agent.sleep.vocabulary import base_form
+
+    assert [base_form(w) for w in ("Executes", "tries", "passes", "Return", "parses")] == [
+        "execute", "try", "pass", "return", "parse"
+    ]
+    d = {"name": "after_this_request", "qualname": "after_this_request", "kind": "function", "start_line": 1,
+         "end_line": 3, "signature": "def after_this_request(f):", "doc": "Executes a function after this request.",
+         "parent": None, "priority": 1.0}
+    lines = ["def after_this_request(f):", '    """Executes a function after this request."""', "    return f"]
+    f = FileFacts("app/hooks.py", "hash", lines, [d], callers={}, callees={})
+    titles = [n.title for n in questions(f, d, 1.0)]
+    assert "Where does the code execute a function after this request?" in titles
