@@ -19,7 +19,7 @@ def test_index_then_query_commands_as_json(sample_repo: Path) -> None:
     first = runner.invoke(app, ["index", str(sample_repo), "--json"])
     assert first.exit_code == 0, first.output
     assert "minihttp/sessions.py" in json.loads(first.output)["added"]
-    second = json.loads(runner.invoke(app, ["index", str(sample_repo), "--json"]).output)
+    second = json.loads(runner.invoke(app, ["index", "-C", str(sample_repo), "--json"]).output)
     assert second["added"] == second["changed"] == [] and second["unchanged"] > 0
 
     hits = json.loads(runner.invoke(app, ["search", "retry backoff", "-C", str(sample_repo), "--json", "-k", "3"]).output)

@@ -27,12 +27,13 @@ def register(app: typer.Typer) -> None:
 def index(
     path: Annotated[Path, typer.Argument(help="A directory inside the repository.")] = Path("."),
     rebuild: Annotated[bool, typer.Option(help="Delete the store and index from scratch.")] = False,
+    repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
     """Index the repository: symbols, references and full-text search, incrementally."""
     from swe_agent.store.db import open_store, store_path
 
-    repo = open_repo(path)
+    repo = open_repo(repo_dir / path)  # PATH is read from -C DIR, like every other command's paths
     settings = settings_for(repo.root)
     if rebuild:
         for suffix in ("", ".wal"):
