@@ -111,7 +111,7 @@ def sessions(
         typer.echo("no sessions yet: ask something with `swe-agent ask`")
     for r in rows:
         typer.echo(
-            f"{r['id']}  {str(r['updated_at'])[:16]}  {r['mode']:<7}  {r['turns']} turns  "
+            f"{r['id']}  {str(r['updated_at'])[:16]}  {r['mode']:<7}  {str(r['turns']) + (' turn' if r['turns'] == 1 else ' turns'):<9}  "
             f"{r['input_tokens'] + r['output_tokens']:>7,} tokens  {r['title'][:60]}"
         )
 
