@@ -12,9 +12,16 @@ from swe_agent.agent.question import Question
 from swe_agent.agent.rank import Evidence
 
 _HIT = re.compile(r"^(\d+)\. (\S+):(\d+)-(\d+) (\S+)  score ([\d.]+)$", re.M)
-_DEF = re.compile(r"^def (\S+):(\d+)-(\d+) (\S+) \((\w+), (exact|similar name)\)", re.M)
+_DEF = re.compile(r"^def (\S+):(\d+)-(\d+) (\S+) \((\w+), (exact|similar name)\)\n?(.*)$", re.M)
+# an exception class: named so, or deriving from something named so (Python, JS/TS, Java, Ruby, C++)
+_EXCEPTION = re.compile(
+    r"^\s*(?:export\s+)?(?:public\s+)?class\s+\w+(?:Error|Exception|Warning)\b"
+    r"|^\s*(?:export\s+)?(?:public\s+)?class\s+\w+\s*(?:\(|extends\s+|<\s*|:\s*(?:public\s+)?)[\w.:]*(?:Error|Exception|Warning)\b"
+)
 _CALLER = re.compile(r"^caller (\S+):(\d+)-(\d+) (\S+) \((\d+) calls\)", re.M)
 _REF = re.compile(r"^ref (\S+):(\d+)-(\d+) (\S+) \((\w+)\)", re.M)
+EXCEPTION_CLASS_FACTOR = 0.4
+RAISER_WEIGHT = 1.5
 _NOTE = re.compile(r"^note (-?\d+) \[(\w+)\] (.*?) — (.*)$", re.M)
 _NOTE_EVIDENCE = re.compile(r"(\S+):(\d+)-(\d+) (\S+)")
 _OUTLINE_HEAD = re.compile(r"^outline (\S+) \(", re.M)
@@ -69,23 +76,32 @@ def from_lookup(name: str, text: str, q: Question, findings: Findings) -> None:
     exact = [d for d in defs if d[5] == "exact"]
     similar = [d for d in defs if d[5] != "exact"]
     base = 2.0 + 0.4 * min(q.weights.get(name, 1.0), 5.0)
+    # A question that names an exception is about where it is raised, rarely about the class:
+    # the class counts less, and the code that constructs it (its "callers") counts more.
+    raised = bool(exact) and all(_EXCEPTION.match(d[6]) for d in exact)
     add = findings.evidence.append
-    for path, start, end, qualname, _kind, _ in exact:
+    for path, start, end, qualname, _kind, _, _sig in exact:
         s, e = int(start), int(end)
         trace, why = _frame_match(path, qualname, q)
         if trace:
             add(Evidence(path, qualname, s, e, trace, "trace", why))
         named = f"defines `{name}` named in the question"
-        add(Evidence(path, qualname, s, e, base / math.sqrt(len(exact)), "symbol", named))
-    for path, start, end, qualname, _kind, _ in similar[:6]:
+        weight = base / math.sqrt(len(exact)) * (EXCEPTION_CLASS_FACTOR if raised else 1.0)
+        add(Evidence(path, qualname, s, e, weight, "symbol", named))
+    for path, start, end, qualname, _kind, _, _sig in similar[:6]:
         weight = 0.3 * base / max(len(similar), 2)
         add(
             Evidence(
                 path, qualname, int(start), int(end), weight, "symbol", f"name similar to `{name}`"
             )
         )
-    for path, line, _, qualname, _calls in _CALLER.findall(text)[:10]:
-        add(Evidence(path, _sym(qualname), int(line), int(line), 0.35, "caller", f"calls `{name}`"))
+    callers = _CALLER.findall(text)[:10]
+    for path, line, _, qualname, _calls in callers:
+        if raised:
+            weight, why = RAISER_WEIGHT / math.sqrt(len(callers)), f"raises `{name}`"
+        else:
+            weight, why = 0.35, f"calls `{name}`"
+        add(Evidence(path, _sym(qualname), int(line), int(line), weight, "caller", why))
     refs = _REF.findall(text)
     for path, line, _, enclosing, kind in refs[:10]:
         weight = (0.6 if not defs else 0.2) / math.sqrt(len(refs))
