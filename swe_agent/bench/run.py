@@ -183,7 +183,7 @@ def _sleep(
 
         model = model_for("sleep", settings, environ, recorder=StoreRecorder(store))
     try:
-        report = run_sleep(repo, store, model=model, budget=settings.sleep_budget, level=level)
+        report = run_sleep(repo, store, model=model, budget=settings.sleep_budget_for(model), level=level)
     finally:
         _close(model)
     return {

@@ -47,7 +47,8 @@ def localize(
         ),
     ] = PARETO_BUDGETS,
     sleep_budget: Annotated[
-        int | None, typer.Option(help="Sleep-time tokens per repository and level.")
+        int | None,
+        typer.Option(help="Sleep-time tokens per repository and level [default: 200,000 model tokens; offline 5,000,000, the whole repository]."),
     ] = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="No model even with an API key.")
@@ -67,7 +68,7 @@ def localize(
     from swe_agent.bench.tasks import load_tasks
     from swe_agent.config import load_settings, override
 
-    settings = override(load_settings(None), sleep_budget=sleep_budget)
+    settings = override(load_settings(None), sleep_budget=sleep_budget, offline_sleep_budget=sleep_budget)
     main = Budget(settings.context_budget, settings.max_steps)
     config = BenchConfig(
         workdir=workdir.expanduser().resolve(),

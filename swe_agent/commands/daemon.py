@@ -201,4 +201,4 @@ def hook_run(repo_dir: RepoOption = Path(".")) -> None:
     settings = settings_for(repo.root)
     with open_store(repo.root, create=True) as store:
         index_repository(repo, store, max_bytes=settings.max_file_bytes)
-        run_sleep(repo, store, budget=settings.sleep_budget_per_commit, level=settings.sleep_level)
+        run_sleep(repo, store, budget=settings.sleep_budget_for(None), level=settings.sleep_level)

@@ -26,7 +26,10 @@ def register(app: typer.Typer) -> None:
 
 
 def sleep(
-    budget: Annotated[int | None, typer.Option(help="Sleep-time tokens to spend at most.")] = None,
+    budget: Annotated[
+        int | None,
+        typer.Option(help="Tokens to spend at most: model tokens with Claude, note tokens offline. [default: 200,000 with Claude; offline 5,000,000, the whole repository]"),
+    ] = None,
     level: Annotated[int | None, typer.Option(help="0 nothing, 1 summaries, 2 + questions, 3 + history.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan and the estimated tokens.")] = False,
     repo_dir: RepoOption = Path("."),
@@ -36,15 +39,15 @@ def sleep(
     from swe_agent.config import override
 
     repo = open_repo(repo_dir)
-    settings = override(settings_for(repo.root), sleep_budget=budget, sleep_level=level)
+    settings = override(settings_for(repo.root), sleep_budget=budget, offline_sleep_budget=budget, sleep_level=level)
     if not 0 <= settings.sleep_level <= 3:
         raise SweAgentError(f"--level {settings.sleep_level} is out of range", "give a level from 0 to 3")
-    if settings.sleep_budget < 0:
-        raise SweAgentError(f"--budget {settings.sleep_budget} is negative", "give a number of tokens, 0 or more")
+    if budget is not None and budget < 0:
+        raise SweAgentError(f"--budget {budget} is negative", "give a number of tokens, 0 or more")
     from swe_agent.watch import client
 
     answered, result = client.try_query(
-        repo.root, "sleep", {"budget": settings.sleep_budget, "level": settings.sleep_level, "dry_run": dry_run}
+        repo.root, "sleep", {"budget": budget, "level": settings.sleep_level, "dry_run": dry_run}
     )
     if not answered:
         result = _sleep_here(repo, settings, dry_run)
@@ -63,13 +66,14 @@ def _sleep_here(repo, settings, dry_run: bool) -> dict:
     with open_store(repo.root, create=True) as store:
         run_index(repo, store, settings, quiet=not interactive())
         model = model_for("sleep", settings, os.environ, recorder=StoreRecorder(store))
-        kwargs = {"model": model, "budget": settings.sleep_budget, "level": settings.sleep_level, "dry_run": dry_run}
+        budget = settings.sleep_budget_for(model)
+        kwargs = {"model": model, "budget": budget, "level": settings.sleep_level, "dry_run": dry_run}
         if dry_run or not interactive():
             return run_sleep(repo, store, **kwargs).as_dict()
         from rich.progress import BarColumn, Progress, TextColumn
 
         with Progress(TextColumn("sleeping"), BarColumn(), TextColumn("{task.description}"), transient=True) as bar:
-            task = bar.add_task("", total=settings.sleep_budget)
+            task = bar.add_task("", total=budget)
 
             def progress(notes: int, tokens: int, budget: int) -> None:
                 left = max(budget - tokens, 0)

@@ -59,7 +59,7 @@ class Daemon:
 
                 return answer_request(self.store, self.repo, args, settings=self.settings, environ=self.environ)
             if op == "sleep":
-                return self._sleep(args.get("budget", self.settings.sleep_budget),
+                return self._sleep(args.get("budget"),
                                    args.get("level", self.settings.sleep_level), args.get("dry_run", False))
             if op == "index":
                 return _report(self._index())
@@ -107,23 +107,30 @@ class Daemon:
     def _background_sleep(self) -> None:
         now = time.monotonic()
         self.spent = [(t, n) for t, n in self.spent if now - t < HOUR]
-        left_hour = self.settings.sleep_budget_per_hour - sum(n for _, n in self.spent)
-        budget = min(self.settings.sleep_budget_per_commit, left_hour)
-        if budget <= 0 or self.settings.sleep_level <= 0:
+        if self.settings.sleep_level <= 0:
             return
         with self.lock:
-            result = self._sleep(budget, self.settings.sleep_level, False, yielding=True)
-        self.spent.append((now, result["tokens_spent"]))
+            result = self._sleep(None, self.settings.sleep_level, False, yielding=True)
+        if result.get("mode", "offline") != "offline":  # the hourly cap is on model tokens
+            self.spent.append((now, result["tokens_spent"]))
         self.resume = result["yielded"]
         log.info("sleep-time: %d notes, %d tokens%s", result["notes_written"], result["tokens_spent"],
                  " (yielded to a request)" if result["yielded"] else "")
 
-    def _sleep(self, budget: int, level: int, dry_run: bool, yielding: bool = False) -> dict[str, Any]:
+    def _sleep(self, budget: int | None, level: int, dry_run: bool, yielding: bool = False) -> dict[str, Any]:
+        """A sleep run: with `budget` None, the run's own budget (per commit when it is the
+        daemon's background sleep, within the hour's model tokens left)."""
         from swe_agent.llm.factory import model_for
         from swe_agent.sleep import run_sleep
         from swe_agent.store.calls import StoreRecorder
 
         model = model_for("sleep", self.settings, self.environ, recorder=StoreRecorder(self.store))
+        if budget is None:
+            budget = self.settings.sleep_budget_for(model, per_commit=yielding)
+            if model is not None and yielding:
+                budget = min(budget, self.settings.sleep_budget_per_hour - sum(n for _, n in self.spent))
+        if budget <= 0:
+            return {"notes_written": 0, "tokens_spent": 0, "yielded": False, "mode": "claude"}
         report = run_sleep(self.repo, self.store, model=model, budget=budget, level=level, dry_run=dry_run,
                            should_yield=self._should_yield if yielding else None)
         return report.as_dict()

@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from swe_agent.cli import app
+from swe_agent.config import Settings
 from swe_agent.index import index_repository
 from swe_agent.llm import ScriptedModel, text_reply
 from swe_agent.repo.gitrepo import GitRepo
@@ -163,6 +164,7 @@ def test_cli_sleep_and_notes(sample_repo: Path) -> None:
     assert done.exit_code == 0, done.output
     result = json.loads(done.output)
     assert result["mode"] == "offline" and result["notes_written"] > 10
+    assert result["budget"] == Settings().offline_sleep_budget  # offline covers the whole repository
     listed = json.loads(runner.invoke(app, ["notes", "Session.rebuild_auth", "-C", str(sample_repo), "--json"]).output)
     assert {n["kind"] for n in listed} >= {"summary", "question", "history"}
     text = runner.invoke(app, ["sleep", "-C", str(sample_repo)]).output
@@ -171,6 +173,8 @@ def test_cli_sleep_and_notes(sample_repo: Path) -> None:
     sample.write_text(sample.read_text() + "\n\ndef unused_helper(value):\n    return value\n")
     plan = runner.invoke(app, ["sleep", "-C", str(sample_repo), "--dry-run"]).output
     assert plan.startswith("plan (offline") and "minihttp/utils.py" in plan and "tokens" in plan
+    capped = json.loads(runner.invoke(app, ["sleep", "-C", str(sample_repo), "--budget", "300", "--json"]).output)
+    assert capped["budget"] == 300 and capped["tokens_spent"] <= 300 + 200  # a file's notes go in whole
     searched = runner.invoke(app, ["notes", "-s", "retry backoff", "-C", str(sample_repo)]).output
     assert "adapters.py" in searched
 
@@ -206,3 +210,11 @@ def test_sleep_with_claude_through_the_real_sdk(indexed) -> None:
     assert totals["calls"] == len(sent) and totals["cache_read_input_tokens"] == 400 * len(sent)
     assert store.one("SELECT count(*) FROM notes WHERE model = ?", [Settings().sleep_model])[0] > 0
     assert api.key not in json.dumps(store.rows("SELECT request_json, response_json FROM model_calls"))
+
+
+def test_the_budget_is_model_tokens_with_a_model_and_note_tokens_offline() -> None:
+    settings = Settings(sleep_budget=1_000, sleep_budget_per_commit=100, offline_sleep_budget=9_000)
+    assert settings.sleep_budget_for(None) == settings.sleep_budget_for(None, per_commit=True) == 9_000
+    model = object()
+    assert settings.sleep_budget_for(model) == 1_000 and settings.sleep_budget_for(model, per_commit=True) == 100
+
