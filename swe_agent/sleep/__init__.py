@@ -127,7 +127,10 @@ def _analyse(
         facts = offline.file_facts(repo.root, item.path, item.code_hash, item.definitions, history, graph)
         if facts is None:
             continue
-        notes = _offline_notes(facts, item, report.level, report.budget - writer.spent)
+        notes = _offline_notes(facts, item, report.level, report.budget - writer.spent, should_yield)
+        if notes is None:  # gave way within the file: its notes are written whole, by a later run
+            report.yielded = True
+            return
         if writer_model is not None:
             from swe_agent.sleep.claude import improve
 
@@ -142,7 +145,11 @@ def _analyse(
         report.files_done += 1
 
 
-def _offline_notes(facts: offline.FileFacts, item: Item, level: int, left: int) -> list[Note]:
+def _offline_notes(
+    facts: offline.FileFacts, item: Item, level: int, left: int, should_yield: Callable[[], bool] | None = None
+) -> list[Note] | None:
+    """The file's notes, or None when `should_yield` said to give way before they were done
+    (checked between definitions, so that a request waits for one definition, not a file)."""
     notes = [offline.file_summary(facts, item.priority)]
     if level >= 3 and (note := offline.cochange_note(facts, item.priority)):
         notes.append(note)
@@ -150,6 +157,8 @@ def _offline_notes(facts: offline.FileFacts, item: Item, level: int, left: int) 
     if is_test(item.path):
         return notes
     for rank, d in enumerate(item.definitions):
+        if should_yield is not None and rank % 8 == 7 and should_yield():
+            return None
         if d["priority"] < 0 or spent >= left:
             continue
         if rank >= PER_FILE:  # past the likeliest: only the questions a line of its code answers

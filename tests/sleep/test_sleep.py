@@ -121,15 +121,17 @@ def test_an_interrupted_run_keeps_what_it_wrote_and_the_next_goes_on(indexed) ->
     repo, store = indexed
     calls = iter(range(100))
 
-    def interrupt_at_the_fourth_file() -> bool:
+    def interrupt_at_the_fourth_check() -> bool:  # checked before each file and within long ones
         if next(calls) == 3:
             raise KeyboardInterrupt
         return False
 
     with pytest.raises(KeyboardInterrupt):
-        run_sleep(repo, store, budget=1_000_000, level=2, should_yield=interrupt_at_the_fourth_file)
-    kept = store.query("SELECT DISTINCT path FROM notes WHERE path <> ''")
-    assert len(kept) == 3
+        run_sleep(repo, store, budget=1_000_000, level=2, should_yield=interrupt_at_the_fourth_check)
+    kept = [p for (p,) in store.query("SELECT DISTINCT path FROM notes WHERE path <> ''")]
+    assert 1 <= len(kept) <= 3
+    whole = "SELECT count(*) FROM notes WHERE path = ? AND kind = 'summary' AND symbol IS NULL"
+    assert all(store.one(whole, [p])[0] == 1 for p in kept)  # each kept file was written whole
     rest = run_sleep(repo, store, budget=1_000_000, level=2)
     assert rest.files_pending == rest.files_done and rest.files_done > 3
     assert store.one("SELECT count(DISTINCT path) FROM notes WHERE path <> ''")[0] == len(kept) + rest.files_done
@@ -218,3 +220,18 @@ def test_the_budget_is_model_tokens_with_a_model_and_note_tokens_offline() -> No
     model = object()
     assert settings.sleep_budget_for(model) == 1_000 and settings.sleep_budget_for(model, per_commit=True) == 100
 
+
+
+def test_a_request_waits_for_a_few_definitions_not_a_whole_file(indexed, sample_repo: Path) -> None:
+    repo, store = indexed
+    run_sleep(repo, store, budget=1_000_000, level=2)
+    many = sample_repo / "minihttp/codecs.py"
+    many.write_text("".join(f"def codec_{i}(data):\n    '''Codec {i}.'''\n    return data[{i}:]\n\n\n" for i in range(20)))
+    commit_all(sample_repo, "Add codecs", day=24)
+    index_repository(repo, store)
+    calls = iter(range(100))
+    report = run_sleep(repo, store, budget=1_000_000, level=2, should_yield=lambda: next(calls) >= 1)
+    assert report.yielded and report.files_done == 0 and next(calls) == 2  # asked before the file, then within it
+    assert store.one("SELECT count(*) FROM notes WHERE path = 'minihttp/codecs.py'")[0] == 0  # nothing half-written
+    again = run_sleep(repo, store, budget=1_000_000, level=2)
+    assert again.files_done == 1 and store.one("SELECT count(*) FROM notes WHERE path = 'minihttp/codecs.py'")[0] > 20
