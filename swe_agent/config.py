@@ -71,7 +71,7 @@ def _coerce(field: dataclasses.Field[Any], value: Any, source: str) -> Any:
     except (TypeError, ValueError):
         raise SweAgentError(
             f"bad value {value!r} for {field.name} in {source}",
-            f"give a {kind.__name__}",
+            f"give {dict(int='a whole number', float='a number', str='a string').get(kind.__name__, kind.__name__)}",
         ) from None
 
 

@@ -60,6 +60,10 @@ def test_user_mistakes_are_one_line_errors_without_traceback(tmp_path: Path, sam
     assert run("index", str(sample_repo)).returncode == 0
     done = run("outline", "no/such/file.py", "-C", str(sample_repo))
     assert done.returncode == 1 and "not in the index" in done.stderr
+    done = run("search", "  ", "-C", str(sample_repo))
+    assert done.returncode == 1 and done.stderr.strip() == (
+        "error: the search query is empty: give words, identifiers or a question to search for"
+    )
 
 
 def test_corrupt_store_suggests_rebuild_and_rebuild_fixes_it(sample_repo: Path) -> None:

@@ -17,6 +17,7 @@ from swe_agent.commands.common import (
     run_index,
     settings_for,
 )
+from swe_agent.errors import SweAgentError
 
 
 def register(app: typer.Typer) -> None:
@@ -57,13 +58,15 @@ def index(
 
 def search(
     query: Annotated[str, typer.Argument(help="Words, identifiers or a question.")],
-    k: Annotated[int, typer.Option("-k", help="How many results.")] = 10,
+    k: Annotated[int, typer.Option("-k", help="How many results.", min=1)] = 10,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
     """Full-text search over code chunks, ranked by BM25."""
     from swe_agent.queries import search_code
 
+    if not query.strip():
+        raise SweAgentError("the search query is empty", "give words, identifiers or a question to search for")
     hits = search_code(repo_root(repo_dir), query, k)
     if as_json:
         emit_json(hits)
