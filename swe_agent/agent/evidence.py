@@ -182,7 +182,7 @@ def from_notes(text: str, findings: Findings) -> None:
                         int(end),
                         weight,
                         "note",
-                        f"note: {title[:80]}",
+                        f"note: {_shorten(title, 90)}",
                     )
                 )
         if place:
@@ -195,7 +195,7 @@ def from_notes(text: str, findings: Findings) -> None:
                     int(end),
                     (0.6 if cited else 1.15) * weight,  # no evidence line: the place is the evidence (1 + 0.6 x SAME_KIND_DECAY)
                     "note",
-                    f"note: {title[:80]}",
+                    f"note: {_shorten(title, 90)}",
                 )
             )
 
@@ -208,3 +208,12 @@ def from_page(text: str, findings: Findings) -> None:
     findings.snippets.append(
         Snippet(head.group(1), int(head.group(2)), int(head.group(3)), "\n".join(body))
     )
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+

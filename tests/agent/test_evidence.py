@@ -28,3 +28,9 @@ def test_a_named_exception_points_to_where_it_is_raised() -> None:
 def test_a_named_class_that_is_no_exception_leads() -> None:
     order = ranked_for("Resolver", "class Resolver(Base):")
     assert order[0] == ("urls/exceptions.py", "Resolver")
+
+
+def test_why_lines_are_cut_at_a_word() -> None:
+    title = "Why is my Authorization header dropped, removed or missing after BaseClient._redirect_headers?"
+    assert ev._shorten(title, 90) == "Why is my Authorization header dropped, removed or missing after…"
+    assert ev._shorten("short", 90) == "short"
