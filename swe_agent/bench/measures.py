@@ -69,15 +69,21 @@ def pareto(rows: Sequence[Row]) -> list[dict[str, Any]]:
 def amortization(rows: Sequence[Row]) -> list[dict[str, Any]]:
     """Cost per query when n questions hit the same repository: its sleep-time tokens once,
     shared by the n, plus w times the mean test-time tokens of its questions; averaged over
-    sources. `vs_level_0` is the ratio to the cost without notes, when level 0 ran."""
+    sources. `vs_level_0` is the ratio to the cost without notes, when level 0 ran. The same
+    in wall seconds (sleep once, then each answer), the cost that counts offline, where the
+    sleep-time "tokens" are those of the notes written and no model is paid."""
     per_source: dict[tuple[int, str], list[Row]] = defaultdict(list)
     for r in rows:
         if r.get("main"):
             per_source[(r["level"], r["source"])].append(r)
     cost: dict[tuple[int, int, int], float] = {}
+    seconds: dict[tuple[int, int], float] = {}
     for level in sorted({level for level, _ in per_source}):
         sources = [group for (lv, _), group in per_source.items() if lv == level]
         for n in QUERIES:
+            seconds[(level, n)] = mean(
+                g[0].get("sleep_seconds", 0.0) / n + mean(r["seconds"] for r in g) for g in sources
+            )
             for w in WEIGHTS:
                 cost[(level, n, w)] = mean(
                     g[0]["sleep_tokens"] / n + w * mean(r["test_time_tokens"] for r in g)
@@ -85,10 +91,12 @@ def amortization(rows: Sequence[Row]) -> list[dict[str, Any]]:
                 )
     out = []
     for (level, n, w), value in sorted(cost.items()):
-        base = cost.get((0, n, w))
+        base, wall, wall_base = cost.get((0, n, w)), seconds[(level, n)], seconds.get((0, n))
         out.append({
             "level": level, "queries": n, "weight": w, "cost_per_query": round(value),
             "vs_level_0": round(value / base, 3) if base else None,
+            "seconds_per_query": round(wall, 3),
+            "seconds_vs_level_0": round(wall / wall_base, 3) if wall_base else None,
         })  # fmt: skip
     return out
 

@@ -8,7 +8,7 @@ def row(
         "task": task, "source": "p==1", "level": level, "context_budget": budget, "max_steps": 12, "main": main,
         "file@1": rank == 1, "file@5": rank is not None and rank <= 5, "file@10": rank is not None,
         "function@1": f5, "function@5": f5, "file_rank": rank, "test_time_tokens": tokens, "seconds": 0.5,
-        "sleep_tokens": sleep, "naive": naive or {"rank": 1, "tokens": 10_000},
+        "sleep_tokens": sleep, "sleep_seconds": 2.0 if sleep else 0.0, "naive": naive or {"rank": 1, "tokens": 10_000},
         "anticipation": {"question_similarity": similarity, "note_score": similarity * 10} if level else None,
     }  # fmt: skip
 
@@ -44,6 +44,9 @@ def test_amortization_counts_sleep_tokens_once_per_repository() -> None:
     assert cost[(2, 1, 1)]["cost_per_query"] == 9800  # 9000 + 800
     assert cost[(2, 10, 10)]["cost_per_query"] == 900 + 8000
     assert cost[(2, 10, 10)]["vs_level_0"] == round(8900 / 13333.33, 3)
+    assert cost[(0, 1, 1)]["seconds_per_query"] == 0.5  # no sleep: each answer's 0.5 s
+    assert cost[(2, 1, 1)]["seconds_per_query"] == 2.5 and cost[(2, 10, 1)]["seconds_per_query"] == 0.7
+    assert cost[(2, 10, 10)]["seconds_vs_level_0"] == round(0.7 / 0.5, 3)
 
 
 def test_predictability_relates_gain_to_similarity() -> None:
