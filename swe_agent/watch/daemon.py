@@ -127,10 +127,10 @@ class Daemon:
         model = model_for("sleep", self.settings, self.environ, recorder=StoreRecorder(self.store))
         if budget is None:
             budget = self.settings.sleep_budget_for(model, per_commit=yielding)
-            if model is not None and yielding:
+            if model is not None and yielding:  # background sleep: the hour's model tokens left
                 budget = min(budget, self.settings.sleep_budget_per_hour - sum(n for _, n in self.spent))
-        if budget <= 0:
-            return {"notes_written": 0, "tokens_spent": 0, "yielded": False, "mode": "claude"}
+                if budget <= 0:
+                    return {"notes_written": 0, "tokens_spent": 0, "yielded": False, "mode": f"claude ({model.name})"}
         report = run_sleep(self.repo, self.store, model=model, budget=budget, level=level, dry_run=dry_run,
                            should_yield=self._should_yield if yielding else None)
         return report.as_dict()
