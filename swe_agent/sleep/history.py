@@ -37,19 +37,22 @@ def read_history(root: Path, commits: int = 300, with_hunks: bool = True) -> His
     attributes.parent.mkdir(exist_ok=True)
     attributes.write_text(_ATTRIBUTES + "\n")
     args = ["git", "-c", f"core.attributesFile={attributes}", "log", "HEAD", f"-n{commits}",
-            "--no-merges", "--no-renames", "--format=\x01%s"]
+            "--no-merges", "--no-renames", "--format=\x01%P\x02%s"]
     args += ["-p", "--unified=0", "--no-color", "--no-ext-diff"] if with_hunks else ["--name-only"]
     done = subprocess.run(args, cwd=root, capture_output=True, text=True, errors="replace")
     if done.returncode != 0:
         return history
     for index, block in enumerate(done.stdout.split("\x01")[1:]):
-        subject, _, rest = block.partition("\n")
-        bulk = rest.count("\n+++ ") > BULK
+        head, _, rest = block.partition("\n")
+        parents, _, subject = head.partition("\x02")
+        # the first commit brings the code in; its subject ("import", "initial commit") says
+        # nothing about any one definition, as with a commit touching more than BULK files
+        bulk = not parents.strip() or rest.count("\n+++ ") > BULK
         files = _parse_commit(rest, subject.strip(), history, bulk) if with_hunks else [f for f in rest.split("\n") if f]
         for path in files:
             history.churn[path] += 1
             history.last_touched.setdefault(path, index)
-        if 1 < len(files) <= 12:
+        if parents.strip() and 1 < len(files) <= 12:
             for path in files:
                 history.cochange[path].update(f for f in files if f != path)
     return history

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -235,3 +236,23 @@ def test_a_request_waits_for_a_few_definitions_not_a_whole_file(indexed, sample_
     assert store.one("SELECT count(*) FROM notes WHERE path = 'minihttp/codecs.py'")[0] == 0  # nothing half-written
     again = run_sleep(repo, store, budget=1_000_000, level=2)
     assert again.files_done == 1 and store.one("SELECT count(*) FROM notes WHERE path = 'minihttp/codecs.py'")[0] > 20
+
+
+def test_the_first_commit_says_nothing_of_one_definition(tmp_path: Path) -> None:
+    from swe_agent.sleep.history import read_history
+
+    root = tmp_path / "imported"
+    root.mkdir()
+    (root / "a.py").write_text("def alpha():\n    return 1\n")
+    (root / "b.py").write_text("def beta():\n    return 2\n")
+    env = {"GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b", "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@b"}
+    git = ["git", "-c", "user.name=a", "-c", "user.email=a@b"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "import"], cwd=root, check=True, env={**os.environ, **env})
+    (root / "a.py").write_text("def alpha():\n    return 10\n")
+    (root / "b.py").write_text("def beta():\n    return 20\n")
+    subprocess.run([*git, "commit", "-qam", "Scale alpha and beta"], cwd=root, check=True, env={**os.environ, **env})
+    history = read_history(root)
+    assert history.subjects[("a.py", "alpha")] == ["Scale alpha and beta"]  # not "import"
+    assert history.churn["a.py"] == 2 and history.cochange["a.py"] == {"b.py": 1}
