@@ -19,7 +19,7 @@ from pathlib import Path
 
 from swe_agent.code.chunks import chunk_file
 from swe_agent.code.extract import parse_source
-from swe_agent.code.languages import language_for
+from swe_agent.code.languages import language_for, queries_digest
 from swe_agent.code.tokens import VERSION as TOKENIZER_VERSION
 from swe_agent.code.tokens import term_counts, terms
 from swe_agent.repo.gitrepo import GitRepo, RepoFile
@@ -117,6 +117,12 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
     return out
 
 
+def index_version() -> str:
+    """What the rows of a store depend on besides the files: the tokenizer and the tag
+    queries. A store written under another version is parsed again, file by file."""
+    return f"{TOKENIZER_VERSION}-{queries_digest()}"
+
+
 def _analyse_many(args: tuple[str, list[str], str | None]) -> list[Parsed | tuple[str, str]]:
     root, paths, commit = args
     return [analyse_file(root, p, commit) for p in paths]
@@ -127,7 +133,7 @@ def plan(repo: GitRepo, store: Store, max_bytes: int) -> tuple[list[str], list[s
     candidates, skipped = repo.candidate_files(max_bytes)
     known = files_table.known_files(store)
     binary = files_table.known_binaries(store)
-    if known and store.meta("tokenizer") != TOKENIZER_VERSION:
+    if known and store.meta("tokenizer") != index_version():
         known = {p: files_table.FileState("", -1, None) for p in known}  # every file parses again
     added, changed, unchanged = [], [], 0
     for f in candidates:
@@ -192,7 +198,7 @@ def index_repository(
             files_table.replace_skipped(store, repo.root, skipped)
     with store.transaction():
         store.set_meta("indexed_head", report.head or "")
-        store.set_meta("tokenizer", TOKENIZER_VERSION)
+        store.set_meta("tokenizer", index_version())
         store.set_meta("indexed_at", str(time.time()))
     report.seconds = time.perf_counter() - started
     return report

@@ -117,3 +117,15 @@ def test_an_unchanged_binary_stays_skipped_and_a_changed_one_is_looked_at_again(
     blob.write_text("now it is text\n")
     report = index(sample_repo)
     assert "logo.png" in report.added and "logo.png" not in dict(report.skipped)
+
+
+def test_a_store_built_with_other_queries_or_tokenizer_is_parsed_again(sample_repo: Path) -> None:
+    from swe_agent.index import index_version
+
+    first = index(sample_repo)
+    with open_store(sample_repo) as store:
+        assert store.meta("tokenizer") == index_version()
+        store.set_meta("tokenizer", "1-0123456789ab")  # as left by an older swe-agent
+    again = index(sample_repo)
+    assert sorted(again.changed) == sorted(first.added) and again.unchanged == 0
+    assert index(sample_repo).changed == []

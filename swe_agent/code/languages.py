@@ -66,3 +66,16 @@ def query_source(name: str) -> str:
     folder = resources.files("swe_agent.code").joinpath("queries")
     names = (*BASE_QUERIES.get(name, ()), name)
     return "\n".join(folder.joinpath(f"{lang}-tags.scm").read_text() for lang in names)
+
+
+def queries_digest() -> str:
+    """A short digest of every tag query: an index built with other queries is out of date."""
+    import hashlib
+
+    folder = resources.files("swe_agent.code").joinpath("queries")
+    digest = hashlib.blake2b(digest_size=6)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".scm"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()
+

@@ -45,6 +45,7 @@ CASES = [
             ("Cart.subtotal", "method", "  subtotal() {"),
             ("receipt", "function", "export function receipt"),
             ("emptyCart", "function", "export const emptyCart"),
+            ("applyCoupon", "function", "onCheckout(function applyCoupon"),
         ],
         ("Cart", "A shopping cart that keeps line items in insertion order."),
         [

@@ -26,6 +26,9 @@
 
 (pair key: (property_identifier) @name value: [(arrow_function) (function_expression)]) @definition.function
 
+; a named function passed to a call: `defineGetter(req, 'ip', function ip() {...})`, `app.get('/', function home() {...})`
+(arguments (function_expression name: (identifier) @name) @definition.function)
+
 (call_expression function: (identifier) @name) @reference.call
 
 (call_expression function: (member_expression property: (property_identifier) @name)) @reference.call
