@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from swe_agent.code.chunks import chunk_file
+from swe_agent.code.extract import VERSION as EXTRACT_VERSION
 from swe_agent.code.extract import parse_source
 from swe_agent.code.languages import language_for, queries_digest
 from swe_agent.code.tokens import VERSION as TOKENIZER_VERSION
@@ -118,9 +119,9 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
 
 
 def index_version() -> str:
-    """What the rows of a store depend on besides the files: the tokenizer and the tag
-    queries. A store written under another version is parsed again, file by file."""
-    return f"{TOKENIZER_VERSION}-{queries_digest()}"
+    """What the rows of a store depend on besides the files: the tokenizer, the extraction
+    and the tag queries. A store written under another version is parsed again, file by file."""
+    return f"{TOKENIZER_VERSION}.{EXTRACT_VERSION}-{queries_digest()}"
 
 
 def _analyse_many(args: tuple[str, list[str], str | None]) -> list[Parsed | tuple[str, str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from swe_agent.code.languages import GRAMMARS, get_language, query_source
@@ -19,6 +19,8 @@ from swe_agent.code.model import Definition, ParsedFile, Reference
 
 # A function directly inside one of these is a method.
 CONTAINERS = frozenset({"class", "interface", "impl", "enum"})
+VERSION = "2"  # bump when what is extracted changes: stores built with another version are parsed again
+DECLARATIONS = {"field_declaration", "declaration"}  # C and C++ nodes of a function without its body
 # Kinds that hold other definitions; a constant or a type alias does not.
 SCOPES = CONTAINERS | {"module", "function", "method"}
 COMMENTS = frozenset({"comment", "line_comment", "block_comment"})
@@ -130,6 +132,7 @@ def _import_name(raw: str) -> str:
 
 def _definitions(found: list[_Found], language: str, source: bytes) -> list[Definition]:
     out: list[Definition] = []
+    bodiless: list[bool] = []  # a C/C++ prototype or in-class method declaration
     stack: list[_Scope] = []
     for f in found:
         while stack and stack[-1].end_byte < f.node.end_byte:
@@ -155,6 +158,20 @@ def _definitions(found: list[_Found], language: str, source: bytes) -> list[Defi
                 parent=parent,
             )
         )
+        bodiless.append(f.node.type in DECLARATIONS)
+    return _without_declarations_of_defined(out, bodiless)
+
+
+def _without_declarations_of_defined(definitions: list[Definition], bodiless: list[bool]) -> list[Definition]:
+    """A declaration (`void push(int);` in a class, a C prototype) whose definition is in the
+    same file gives way to it, handing on its comment when the definition has none."""
+    defined = {d.qualname: d for d, b in zip(definitions, bodiless, strict=True) if not b}
+    docs = {d.qualname: d.doc for d, b in zip(definitions, bodiless, strict=True) if b and d.doc}
+    out = []
+    for d, b in zip(definitions, bodiless, strict=True):
+        if b and d.qualname in defined:
+            continue
+        out.append(replace(d, doc=docs[d.qualname]) if not b and not d.doc and d.qualname in docs else d)
     return out
 
 
