@@ -20,6 +20,7 @@ hooks_app = typer.Typer(help="A git post-commit hook, for those who want no daem
 HOOK_START = "# >>> swe-agent >>>"
 HOOK_END = "# <<< swe-agent <<<"
 START_WAIT = 30.0
+LOG_LIMIT = 5_000_000  # bytes of daemon.log before a start moves it to daemon.log.1
 
 
 def register(app: typer.Typer) -> None:
@@ -72,7 +73,10 @@ def start(repo_dir: RepoOption = Path(".")) -> None:
     folder.mkdir(exist_ok=True)
     for stale in (client.PIDFILE, client.SOCKET):  # left by a crash
         (folder / stale).unlink(missing_ok=True)
-    with open(folder / client.LOGFILE, "ab") as logfile:
+    log = folder / client.LOGFILE
+    if log.exists() and log.stat().st_size > LOG_LIMIT:  # the previous log is kept, one only
+        log.replace(log.with_name(log.name + ".1"))
+    with open(log, "ab") as logfile:
         process = subprocess.Popen(
             [sys.executable, "-m", "swe_agent", "daemon", "run", "-C", str(repo.root)],
             stdin=subprocess.DEVNULL, stdout=logfile, stderr=logfile, start_new_session=True,

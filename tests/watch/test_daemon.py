@@ -46,6 +46,28 @@ def has_symbol(repo: Path, name: str) -> bool:
     return done.returncode == 0 and any(d["qualname"] == name for d in json.loads(done.stdout)["definitions"])
 
 
+@pytest.fixture
+def daemon_after_a_long_log(sample_repo: Path):
+    """The daemon of a repository whose log has grown past the limit."""
+    from swe_agent.commands.daemon import LOG_LIMIT
+
+    log = sample_repo / ".swe_agent/daemon.log"
+    log.parent.mkdir(exist_ok=True)
+    log.write_bytes(b"old line\n" * (LOG_LIMIT // 9 + 1))
+    assert cli("daemon", "start", "-C", str(sample_repo)).returncode == 0
+    yield sample_repo
+    pid = client.daemon_pid(sample_repo)
+    cli("daemon", "stop", "-C", str(sample_repo))
+    if pid and client.daemon_pid(sample_repo):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def test_a_start_moves_a_long_log_aside(daemon_after_a_long_log: Path) -> None:
+    folder = daemon_after_a_long_log / ".swe_agent"
+    assert (folder / "daemon.log.1").read_bytes().startswith(b"old line")
+    assert b"old line" not in (folder / "daemon.log").read_bytes()
+
+
 def test_a_commit_shows_up_in_the_index_and_the_notes(daemon: Path) -> None:
     assert "daemon running" in cli("daemon", "status", "-C", str(daemon)).stdout
     utils = daemon / "minihttp/utils.py"
