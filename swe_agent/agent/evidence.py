@@ -193,7 +193,8 @@ def from_notes(text: str, findings: Findings) -> None:
                     _sym(symbol),
                     int(start),
                     int(end),
-                    (0.6 if cited else 1.15) * weight,  # no evidence line: the place is the evidence (1 + 0.6 x SAME_KIND_DECAY)
+                    # with no evidence line the place is the evidence: 1 + 0.6 x SAME_KIND_DECAY
+                    (0.6 if cited else 1.15) * weight,
                     "note",
                     f"note: {_shorten(title, 90)}",
                 )

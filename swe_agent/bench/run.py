@@ -158,7 +158,8 @@ def run_source(
             for budget in config.budgets:
                 for task in tasks:
                     row = ask(store, repo, task, level, budget, settings, environ, config.offline)
-                    row.update(main=budget == config.budgets[0], sleep_tokens=sleep["tokens"], sleep_seconds=sleep["seconds"],
+                    row.update(main=budget == config.budgets[0],
+                               sleep_tokens=sleep["tokens"], sleep_seconds=sleep["seconds"],
                                naive=naive[task.id], anticipation=seen[task.id],
                                gold_spans_found=sum(1 for s in spans[task.id].values() if s))  # fmt: skip
                     row.update(

@@ -111,7 +111,7 @@ def sessions(
         typer.echo("no sessions yet: ask something with `swe-agent ask`")
     for r in rows:
         typer.echo(
-            f"{r['id']}  {str(r['updated_at'])[:16]}  {r['mode']:<7}  {str(r['turns']) + (' turn' if r['turns'] == 1 else ' turns'):<9}  "
+            f"{r['id']}  {str(r['updated_at'])[:16]}  {r['mode']:<7}  {_turns(r['turns']):<9}  "
             f"{r['input_tokens'] + r['output_tokens']:>7,} tokens  {r['title'][:60]}"
         )
 
@@ -204,3 +204,7 @@ def _show(
     typer.echo(answer_text(result))
     if stats:
         typer.echo(stats_text(result, ledger))
+
+
+def _turns(n: int) -> str:
+    return f"{n} turn" if n == 1 else f"{n} turns"

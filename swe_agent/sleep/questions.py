@@ -106,7 +106,8 @@ def _purpose(facts: FileFacts, d: dict[str, Any], via: str) -> list[tuple[str, s
         phrase = doc[0].lower() + doc[1:].rstrip(".")
         first, _, rest = phrase.partition(" ")
         if is_verb(first.strip(",:;")):
-            return [(f"Where does the code {base_form(first.strip(',:;'))} {rest}".rstrip() + "?", f"In {q}.{via}", 0.0)]
+            asked = f"Where does the code {base_form(first.strip(',:;'))} {rest}".rstrip() + "?"
+            return [(asked, f"In {q}.{via}", 0.0)]
         return [(f"Which code deals with {phrase}?", f"{q}.{via}", 0.0)]
     parts = split_identifier(d["name"])
     if d["kind"] in CALLABLE and len(parts) > 1 and parts[0] in VERBS:
