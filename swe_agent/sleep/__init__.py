@@ -149,7 +149,7 @@ def _offline_notes(
     facts: offline.FileFacts, item: Item, level: int, left: int, should_yield: Callable[[], bool] | None = None
 ) -> list[Note] | None:
     """The file's notes, or None when `should_yield` said to give way before they were done
-    (checked between definitions, so that a request waits for one definition, not a file)."""
+    (asked every 8 definitions, so that a request waits for a few definitions, not a file)."""
     notes = [offline.file_summary(facts, item.priority)]
     if level >= 3 and (note := offline.cochange_note(facts, item.priority)):
         notes.append(note)
