@@ -62,6 +62,9 @@ class Settings:
         return self.sleep_budget_per_commit if per_commit else self.sleep_budget
 
 
+_KIND_WORDS = {int: "a whole number", float: "a number", str: "a string"}
+
+
 def _coerce(field: dataclasses.Field[Any], value: Any, source: str) -> Any:
     kind = field.type if isinstance(field.type, type) else {"int": int, "float": float, "str": str}.get(
         str(field.type), str
@@ -71,7 +74,7 @@ def _coerce(field: dataclasses.Field[Any], value: Any, source: str) -> Any:
     except (TypeError, ValueError):
         raise SweAgentError(
             f"bad value {value!r} for {field.name} in {source}",
-            f"give {dict(int='a whole number', float='a number', str='a string').get(kind.__name__, kind.__name__)}",
+            f"give {_KIND_WORDS.get(kind, kind.__name__)}",
         ) from None
 
 

@@ -68,6 +68,7 @@ def query_source(name: str) -> str:
     return "\n".join(folder.joinpath(f"{lang}-tags.scm").read_text() for lang in names)
 
 
+@functools.cache
 def queries_digest() -> str:
     """A short digest of every tag query: an index built with other queries is out of date."""
     import hashlib

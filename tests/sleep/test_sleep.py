@@ -1,5 +1,4 @@
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.sleep import run_sleep
 from swe_agent.store.db import open_store
 from swe_agent.store.notes import mark_used, notes_for, repository_overview, search_notes
-from tests.helpers import commit_all
+from tests.helpers import commit_all, git
 
 runner = CliRunner(env={"ANTHROPIC_API_KEY": ""})
 
@@ -222,7 +221,6 @@ def test_the_budget_is_model_tokens_with_a_model_and_note_tokens_offline() -> No
     assert settings.sleep_budget_for(model) == 1_000 and settings.sleep_budget_for(model, per_commit=True) == 100
 
 
-
 def test_a_request_waits_for_a_few_definitions_not_a_whole_file(indexed, sample_repo: Path) -> None:
     repo, store = indexed
     run_sleep(repo, store, budget=1_000_000, level=2)
@@ -243,16 +241,13 @@ def test_the_first_commit_says_nothing_of_one_definition(tmp_path: Path) -> None
 
     root = tmp_path / "imported"
     root.mkdir()
+    git(root, "init", "-q")
     (root / "a.py").write_text("def alpha():\n    return 1\n")
     (root / "b.py").write_text("def beta():\n    return 2\n")
-    env = {"GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b", "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@b"}
-    git = ["git", "-c", "user.name=a", "-c", "user.email=a@b"]
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
-    subprocess.run([*git, "commit", "-qm", "import"], cwd=root, check=True, env={**os.environ, **env})
+    commit_all(root, "import", day=1)
     (root / "a.py").write_text("def alpha():\n    return 10\n")
     (root / "b.py").write_text("def beta():\n    return 20\n")
-    subprocess.run([*git, "commit", "-qam", "Scale alpha and beta"], cwd=root, check=True, env={**os.environ, **env})
+    commit_all(root, "Scale alpha and beta", day=2)
     history = read_history(root)
     assert history.subjects[("a.py", "alpha")] == ["Scale alpha and beta"]  # not "import"
     assert history.churn["a.py"] == 2 and history.cochange["a.py"] == {"b.py": 1}

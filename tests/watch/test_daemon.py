@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,14 +32,23 @@ def wait_for(check, timeout: float = 20.0) -> float:
     raise AssertionError("timed out")
 
 
+@contextmanager
+def running_daemon(repo: Path):
+    """A started daemon, stopped afterwards, killed if it does not stop."""
+    assert cli("daemon", "start", "-C", str(repo)).returncode == 0
+    try:
+        yield repo
+    finally:
+        pid = client.daemon_pid(repo)
+        cli("daemon", "stop", "-C", str(repo))
+        if pid and client.daemon_pid(repo):
+            os.killpg(pid, signal.SIGKILL)
+
+
 @pytest.fixture
 def daemon(sample_repo: Path):
-    assert cli("daemon", "start", "-C", str(sample_repo)).returncode == 0
-    yield sample_repo
-    pid = client.daemon_pid(sample_repo)
-    cli("daemon", "stop", "-C", str(sample_repo))
-    if pid and client.daemon_pid(sample_repo):
-        os.killpg(pid, signal.SIGKILL)
+    with running_daemon(sample_repo) as repo:
+        yield repo
 
 
 def has_symbol(repo: Path, name: str) -> bool:
@@ -54,12 +64,8 @@ def daemon_after_a_long_log(sample_repo: Path):
     log = sample_repo / ".swe_agent/daemon.log"
     log.parent.mkdir(exist_ok=True)
     log.write_bytes(b"old line\n" * (LOG_LIMIT // 9 + 1))
-    assert cli("daemon", "start", "-C", str(sample_repo)).returncode == 0
-    yield sample_repo
-    pid = client.daemon_pid(sample_repo)
-    cli("daemon", "stop", "-C", str(sample_repo))
-    if pid and client.daemon_pid(sample_repo):
-        os.killpg(pid, signal.SIGKILL)
+    with running_daemon(sample_repo) as repo:
+        yield repo
 
 
 def test_a_start_moves_a_long_log_aside(daemon_after_a_long_log: Path) -> None:
