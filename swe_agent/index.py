@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from swe_agent.code.chunks import VERSION as CHUNK_VERSION
 from swe_agent.code.chunks import chunk_file
 from swe_agent.code.extract import VERSION as EXTRACT_VERSION
 from swe_agent.code.extract import parse_source
@@ -121,7 +122,7 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
 def index_version() -> str:
     """What the rows of a store depend on besides the files: the tokenizer, the extraction
     and the tag queries. A store written under another version is parsed again, file by file."""
-    return f"{TOKENIZER_VERSION}.{EXTRACT_VERSION}-{queries_digest()}"
+    return f"{TOKENIZER_VERSION}.{EXTRACT_VERSION}.{CHUNK_VERSION}-{queries_digest()}"
 
 
 def _analyse_many(args: tuple[str, list[str], str | None]) -> list[Parsed | tuple[str, str]]:

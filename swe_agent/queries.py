@@ -17,10 +17,9 @@ if TYPE_CHECKING:  # the daemon path must not pay for duckdb or GitPython
 
 
 def search_code_in(store: Store, query: str, k: int = 10) -> list[dict[str, Any]]:
-    from swe_agent.code.tokens import terms
-    from swe_agent.store.search import bm25
+    from swe_agent.ranking import search
 
-    hits = bm25(store, terms(query), space="code", limit=k)
+    hits = search(store, query, k)
     return [
         {"path": h.path, "start_line": h.start_line, "end_line": h.end_line, "symbol": h.symbol,
          "score": round(h.score, 4)}

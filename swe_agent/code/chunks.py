@@ -9,6 +9,7 @@ from swe_agent.code.model import Definition
 
 WINDOW = 50  # lines per window of uncovered code or of a file with no grammar
 MAX_OWN = 150  # a definition's own lines beyond this are split into several chunks
+VERSION = "1"  # bump when chunking changes: stores built with another version are re-indexed
 
 
 @dataclass(frozen=True, slots=True)

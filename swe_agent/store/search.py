@@ -46,8 +46,10 @@ def bm25(
     space: str = "code",
     limit: int = 10,
     paths: list[str] | None = None,
+    short: float = 0.0,
 ) -> list[Hit]:
-    """The best chunks of a space for the query terms, best first."""
+    """The best chunks of a space for the query terms, best first. A chunk shorter than
+    `short` x the average length is scored as if it had that length."""
     if not query_terms:
         return []
     qtf = Counter(query_terms)
@@ -65,7 +67,7 @@ def bm25(
         scored AS (
             SELECT h.chunk_id,
                    sum(q.qtf * ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
-                       * h.tf * ({K1} + 1) / (h.tf + {K1} * (1 - {B} + {B} * h.length / s.avgdl))) AS score
+                       * h.tf * ({K1} + 1) / (h.tf + {K1} * (1 - {B} + {B} * greatest(h.length, $short * s.avgdl) / s.avgdl))) AS score
             FROM hits h JOIN df USING (term) JOIN q USING (term) CROSS JOIN stats s
             GROUP BY h.chunk_id ORDER BY score DESC LIMIT $limit
         )
@@ -77,6 +79,7 @@ def bm25(
             "weights": [float(w) for w in qtf.values()],
             "space": space,
             "limit": limit,
+            "short": short,
             **({"paths": paths} if paths else {}),
         },
     )

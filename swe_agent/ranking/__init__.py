@@ -1,0 +1,41 @@
+"""Code search: BM25 proposes, small named steps re-rank (semble's lesson: ranking first).
+
+candidates (BM25 pool + definitions of the names asked for)
+-> boost_definitions -> boost_path_matches -> boost_coherent_files
+-> penalise (tests, docs, examples, vendored ...) -> select (one file does not fill the page)
+"""
+
+from __future__ import annotations
+
+from swe_agent.ranking import boosts, candidates, selection
+from swe_agent.ranking.candidates import Candidate
+from swe_agent.ranking.query import Query, parse_query
+from swe_agent.store.db import Store
+
+__all__ = ["Candidate", "Query", "parse_query", "search"]
+
+
+def search(
+    store: Store,
+    query: str,
+    k: int = 10,
+    paths: list[str] | None = None,
+    *,
+    named: bool = True,
+) -> list[Candidate]:
+    """The best k chunks for query, among paths when given. named=False leaves out the boost
+    of definitions the query names: the agent looks those up itself, with its own weights."""
+    q = parse_query(query)
+    pool = candidates.from_bm25(store, list(q.terms), paths)
+    top = max((c.score for c in pool.values()), default=1.0) or 1.0
+    names = q.names if named else ()
+    defined = candidates.definitions_of(store, names, fold_case=q.symbol)
+    if paths is not None:
+        allowed = set(paths)
+        defined = [d for d in defined if d.chunk.path in allowed]
+    boosts.boost_definitions(pool, defined, q, top)
+    if not q.symbol or q.text.islower():
+        boosts.boost_path_matches(pool, q, top)
+    boosts.boost_coherent_files(pool, top)
+    selection.penalise(pool, q)
+    return selection.select(pool, k)

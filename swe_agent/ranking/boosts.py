@@ -1,0 +1,125 @@
+"""Ranking steps that raise candidates: each a function with its weight named and explained.
+
+Weights are fractions of the best BM25 score of the query, so they mean the same on every
+repository and every query length.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+from collections import defaultdict
+
+from swe_agent.code.tokens import split_identifier, stem
+from swe_agent.ranking.candidates import Candidate, Defined
+from swe_agent.ranking.query import Query
+
+DEFINITION = 3.0  # a definition of the symbol asked for leads: three times the best text match
+EMBEDDED_DEFINITION = 1.5  # an identifier inside prose may be incidental: half as much
+STEM_MATCH = 0.5  # the definition sits in a file named after it (Router in router.go): more
+KIND_FACTOR = {
+    "class": 1.0,
+    "interface": 1.0,
+    "struct": 1.0,
+    "trait": 1.0,
+    "enum": 0.95,
+    "type": 0.95,
+    "module": 0.95,
+    "function": 0.9,
+    "method": 0.85,
+    "macro": 0.85,
+}
+OTHER_KIND = 0.6  # constants, variables, fields: named like the symbol, rarely what is meant
+PATH_MATCH = 1.0  # all the query's words in a file's name and folder: as strong as the best hit
+PATH_MIN_SHARE = 0.1  # below this share of the query's words, a path match is chance
+COHERENCE = 0.2  # a file with several matching chunks: its best chunk rises by up to this
+
+
+def _parts(name: str) -> set[str]:
+    return {stem(p) for p in split_identifier(name) if len(p) > 1}
+
+
+def _stem_of(path: str) -> str:
+    base = posixpath.basename(path)
+    return base.split(".", 1)[0].lower()
+
+
+def _named_after(path: str, name: str) -> bool:
+    s = _stem_of(path).replace("_", "").replace("-", "")
+    n = name.lower()
+    return s == n or s.rstrip("s") == n or s == n.rstrip("s")
+
+
+def boost_definitions(
+    pool: dict[int, Candidate], defined: list[Defined], q: Query, top: float
+) -> None:
+    """Chunks that define a queried name rise by DEFINITION (x KIND_FACTOR, + STEM_MATCH when
+    the file is named after it); a qualifier in the query (Rails::Engine) must match the
+    qualified name or the path. Definitions BM25 missed join the pool."""
+    if not defined:
+        return
+    weight = DEFINITION if q.symbol else EMBEDDED_DEFINITION
+    most = max(d.references for d in defined) or 1
+    for d in defined:
+        if q.qualifiers and not _qualified(d, q.qualifiers):
+            continue
+        factor = KIND_FACTOR.get(d.kind, OTHER_KIND) * (
+            1 + (STEM_MATCH if _named_after(d.chunk.path, d.name) else 0)
+        )
+        exact = 1.0 if d.name in q.names else 0.8  # case folded
+        central = 0.9 + 0.1 * math.log1p(d.references) / math.log1p(most)
+        boost = top * weight * factor * exact * central
+        chunk = pool.get(d.chunk.chunk_id)
+        if chunk is None:
+            chunk = pool[d.chunk.chunk_id] = d.chunk
+        chunk.score += boost
+
+
+def _qualified(d: Defined, qualifiers: tuple[str, ...]) -> bool:
+    owner = d.qualname.rsplit(".", 1)[0].lower() if "." in d.qualname else ""
+    path = d.chunk.path.lower()
+    return all(q.lower() in owner or q.lower() in path for q in qualifiers)
+
+
+def boost_path_matches(pool: dict[int, Candidate], q: Query, top: float) -> None:
+    """Chunks of files whose name or folder carries the query's words rise with the share of
+    words matched (prefixes of at least 4 letters count: dependency ~ dependencies)."""
+    if not q.words:
+        return
+    cache: dict[str, float] = {}
+    for c in pool.values():
+        if c.path not in cache:
+            cache[c.path] = _path_share(c.path, q.words)
+        share = cache[c.path]
+        if share >= PATH_MIN_SHARE:
+            c.score += top * PATH_MATCH * share
+
+
+def _path_share(path: str, words: frozenset[str]) -> float:
+    folder, base = posixpath.split(path)
+    parts = _parts(base.split(".", 1)[0]) | _parts(posixpath.basename(folder))
+    if not parts:
+        return 0.0
+    hits = 0
+    for w in words:
+        if w in parts or any(
+            len(p) >= 4 and len(w) >= 4 and (p.startswith(w) or w.startswith(p)) for p in parts
+        ):
+            hits += 1
+    return hits / len(words)
+
+
+def boost_coherent_files(pool: dict[int, Candidate], top: float) -> None:
+    """The best chunk of each file rises by COHERENCE x top, scaled by the file's share of the
+    summed scores: a file with several matching chunks is likelier the subject."""
+    total: dict[str, float] = defaultdict(float)
+    best: dict[str, Candidate] = {}
+    for c in pool.values():
+        total[c.path] += c.score
+        if c.path not in best or c.score > best[c.path].score:
+            best[c.path] = c
+    if not total:
+        return
+    most = max(total.values()) or 1.0
+    for path, c in best.items():
+        c.score += top * COHERENCE * total[path] / most

@@ -1,0 +1,116 @@
+"""What a path is: code, a test, documentation, an example, vendored or generated code.
+
+One owner for these rules: ranking and the agent ask the same questions of a path.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CODE_EXTENSIONS = frozenset(
+    [
+        "py",
+        "pyi",
+        "pyx",
+        "js",
+        "mjs",
+        "cjs",
+        "jsx",
+        "ts",
+        "mts",
+        "cts",
+        "tsx",
+        "go",
+        "rs",
+        "java",
+        "kt",
+        "kts",
+        "scala",
+        "sc",
+        "c",
+        "h",
+        "cc",
+        "cpp",
+        "cxx",
+        "hpp",
+        "hh",
+        "hxx",
+        "rb",
+        "php",
+        "cs",
+        "swift",
+        "ex",
+        "exs",
+        "hs",
+        "lua",
+        "sh",
+        "bash",
+        "zig",
+        "m",
+        "mm",
+        "dart",
+        "clj",
+        "erl",
+        "vue",
+        "svelte",
+        "sql",
+        "r",
+        "jl",
+        "ml",
+    ]
+)
+DOC_EXTENSIONS = frozenset(["md", "mdx", "rst", "txt", "adoc", "textile", "rdoc"])
+
+_TEST_DIR = re.compile(
+    r"(?:^|/)(?:tests?|__tests__|__mocks__|spec|specs|testing|testdata|fixtures?)/"
+)
+_TEST_NAME = re.compile(
+    r"(?:^test_.*|.*_test|.*_spec|.*\.test|.*\.spec|.*Tests?|conftest|tests?|test_?helpers?)"
+    r"\.[A-Za-z0-9]+$|.*(?:Spec|Suite)\.(?:scala|kt|swift|groovy)$"
+)
+_EXAMPLE_DIR = re.compile(r"(?:^|/)(?:_?examples?|samples?|demos?|docs?_src|benchmarks?|bench)/")
+_DOC_DIR = re.compile(r"(?:^|/)(?:docs?|documentation)/")
+_VENDOR_DIR = re.compile(
+    r"(?:^|/)(?:vendor|vendored|third_party|thirdparty|node_modules|_vendor|deps)/"
+)
+_GENERATED = re.compile(r"(?:\.min\.js|\.pb\.go|_pb2\.py|\.generated\.\w+|\.g\.dart|\.d\.ts)$")
+_COMPAT_DIR = re.compile(r"(?:^|/)(?:compat|_compat|legacy)/")
+REEXPORT_NAMES = frozenset({"__init__.py", "package-info.java"})
+
+
+def extension(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def is_code_path(path: str) -> bool:
+    return extension(path) in CODE_EXTENSIONS
+
+
+def is_test_path(path: str) -> bool:
+    """Test code, fixtures and test helpers, in the conventions of the common languages."""
+    name = path.rsplit("/", 1)[-1]
+    return bool(_TEST_DIR.search(path) or _TEST_NAME.match(name))
+
+
+@lru_cache(maxsize=65536)
+def path_class(path: str) -> str:
+    """One word for what the file is: test, doc, example, vendored, generated, compat, other
+    (not code: configuration, data), or code."""
+    if is_test_path(path):
+        return "test"
+    ext = extension(path)
+    if ext in DOC_EXTENSIONS or (_DOC_DIR.search(path) and ext not in CODE_EXTENSIONS):
+        return "doc"
+    if _VENDOR_DIR.search(path):
+        return "vendored"
+    if _GENERATED.search(path):
+        return "generated"
+    if ext not in CODE_EXTENSIONS:
+        return "other"
+    if _EXAMPLE_DIR.search(path):
+        return "example"
+    if _COMPAT_DIR.search(path):
+        return "compat"
+    return "code"

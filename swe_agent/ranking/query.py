@@ -1,0 +1,70 @@
+"""What kind of query this is, and the names and words in it that ranking steps look for.
+
+A bare or qualified identifier ("Router", "Rails::Engine", "Session.send") is a symbol
+lookup: its definitions should lead. Anything with spaces is natural language, which may
+still embed identifiers ("where does parseHeaders split lines") that count at half strength.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from swe_agent.code.tokens import STOPWORDS, split_identifier, stem, terms
+
+_QUALIFIED = re.compile(r"^[A-Za-z_$][\w$]*(?:(?:::|\\|->|\.|#)[A-Za-z_$][\w$]*)*$")
+_SEPARATORS = re.compile(r"::|\\|->|\.|#")
+# identifiers inside prose: camelCase, PascalCase with an inner capital, snake_case, dotted
+_EMBEDDED = re.compile(
+    r"\b(?:[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*|[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*"
+    r"|[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\b"
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+# asking for test code itself, not about a test runner's behaviour ("how are tests selected")
+_WANTS_TESTS = re.compile(
+    r"\b(?:unit tests?|tests? (?:files?|suites?|cases?|helpers?|for)|fixtures?|mocks?|specs?)\b",
+    re.I,
+)
+_WANTS_DOCS = re.compile(r"\b(?:docs?|documentation|readme|changelog|guide|tutorial)\b", re.I)
+_WANTS_EXAMPLES = re.compile(r"\b(?:examples?|samples?|demos?)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    symbol: bool  # the whole query is one (possibly qualified) identifier
+    names: tuple[str, ...]  # identifiers whose definitions count: last parts, best first
+    qualifiers: tuple[str, ...]  # the parts before the last one, e.g. ("Rails",) in Rails::Engine
+    words: frozenset[str]  # stemmed content words, for matching file and folder names
+    terms: tuple[str, ...]  # BM25 terms
+    wants_tests: bool
+    wants_docs: bool
+    wants_examples: bool
+
+
+def parse_query(text: str) -> Query:
+    text = " ".join(text.split())
+    symbol = bool(_QUALIFIED.match(text))
+    if symbol:
+        parts = [p for p in _SEPARATORS.split(text) if p]
+        names, qualifiers = (parts[-1],), tuple(parts[:-1])
+    else:
+        found = dict.fromkeys(_SEPARATORS.split(m)[-1] for m in _EMBEDDED.findall(text))
+        names, qualifiers = tuple(n for n in found if len(n) > 2), ()
+    words = frozenset(
+        stem(part)
+        for word in _WORD.findall(text)
+        for part in (split_identifier(word) or [word.lower()])
+        if len(part) > 2 and part not in STOPWORDS
+    )
+    return Query(
+        text=text,
+        symbol=symbol,
+        names=names,
+        qualifiers=qualifiers,
+        words=words,
+        terms=tuple(terms(text)[:400]),
+        wants_tests=bool(_WANTS_TESTS.search(text)),
+        wants_docs=bool(_WANTS_DOCS.search(text)),
+        wants_examples=bool(_WANTS_EXAMPLES.search(text)),
+    )

@@ -1,0 +1,59 @@
+"""The last ranking steps: penalties for what is rarely the answer, and the page itself."""
+
+from __future__ import annotations
+
+from swe_agent.ranking.candidates import Candidate
+from swe_agent.ranking.paths import REEXPORT_NAMES, path_class
+from swe_agent.ranking.query import Query
+
+# multiplicative: what a path is, unless the query asks for that kind of file
+CLASS_FACTOR = {
+    "test": 0.3,
+    "doc": 0.15,
+    "other": 0.15,
+    "example": 0.3,
+    "vendored": 0.2,
+    "generated": 0.5,
+    "compat": 0.5,
+    "code": 1.0,
+}
+REEXPORT = 0.6  # __init__.py, index.ts, mod.rs: mostly imports and re-exports
+SAME_FILE_DECAY = 0.5  # each further chunk of a file already listed counts half as much
+
+
+def penalise(pool: dict[int, Candidate], q: Query) -> None:
+    for c in pool.values():
+        c.score *= path_factor(c.path, q)
+
+
+def path_factor(path: str, q: Query) -> float:
+    kind = path_class(path)
+    asked = (
+        (kind == "test" and q.wants_tests)
+        or (kind == "doc" and q.wants_docs)
+        or (kind == "example" and q.wants_examples)
+    )
+    factor = 1.0 if asked else CLASS_FACTOR.get(kind, 1.0)
+    if path.rsplit("/", 1)[-1] in REEXPORT_NAMES:
+        factor *= REEXPORT
+    return factor
+
+
+def select(pool: dict[int, Candidate], k: int) -> list[Candidate]:
+    """The best k, each further chunk of one file decayed by SAME_FILE_DECAY so that the page
+    covers several files; ties broken by path and line, so the order never depends on k."""
+    ranked = sorted(pool.values(), key=lambda c: (-c.score, c.path, c.start_line))
+    seen: dict[str, int] = {}
+    chosen: list[tuple[float, Candidate]] = []
+    for c in ranked:
+        if len(chosen) >= k and chosen and c.score <= min(s for s, _ in chosen):
+            break
+        n = seen.get(c.path, 0)
+        seen[c.path] = n + 1
+        chosen.append((c.score * SAME_FILE_DECAY**n, c))
+    chosen.sort(key=lambda t: (-t[0], t[1].path, t[1].start_line))
+    out = []
+    for score, c in chosen[:k]:
+        c.score = score
+        out.append(c)
+    return out

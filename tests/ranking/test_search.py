@@ -1,0 +1,85 @@
+
+import pytest
+
+from swe_agent.index import index_repository
+from swe_agent.ranking import parse_query, search
+from swe_agent.ranking.paths import is_test_path, path_class
+from swe_agent.repo.gitrepo import GitRepo
+from swe_agent.store.db import open_store
+from tests.helpers import make_sample_repo
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory: pytest.TempPathFactory):
+    root = make_sample_repo(tmp_path_factory.mktemp("rank") / "sample")
+    with open_store(root, create=True) as store:
+        index_repository(GitRepo(root), store, max_bytes=1_000_000, workers=1)
+    with open_store(root, read_only=True) as store:
+        yield store
+
+
+def test_a_symbol_query_puts_its_definition_first(sample_store) -> None:
+    hits = search(sample_store, "Session", 5)
+    assert (hits[0].path, hits[0].symbol) == ("minihttp/sessions.py", "Session")
+    qualified = search(sample_store, "HTTPBasicAuth.apply", 3)
+    assert (qualified[0].path, qualified[0].symbol) == ("minihttp/auth.py", "HTTPBasicAuth.apply")
+
+
+def test_code_ranks_above_the_tests_and_docs_that_share_its_words(sample_store) -> None:
+    hits = search(sample_store, "authorization dropped on cross host redirect", 10)
+    assert hits[0].path == "minihttp/sessions.py"
+    tests_first = search(sample_store, "unit tests for authorization dropped on redirect", 10)
+    assert tests_first[0].path == "tests/test_sessions.py"
+
+
+def test_one_file_does_not_fill_the_page_and_ties_do_not_depend_on_k(sample_store) -> None:
+    ten = search(sample_store, "redirect auth headers", 10)
+    assert len({h.path for h in ten[:3]}) >= 2
+    for k in (1, 3, 6):
+        assert [(h.path, h.start_line) for h in search(sample_store, "redirect auth headers", k)] == [
+            (h.path, h.start_line) for h in ten[:k]
+        ]
+
+
+def test_query_kinds() -> None:
+    assert parse_query("Rails::Engine").symbol
+    assert parse_query("Rails::Engine").names == ("Engine",)
+    assert parse_query("Rails::Engine").qualifiers == ("Rails",)
+    prose = parse_query("where does parseHeaders split lines of a raw_response")
+    assert not prose.symbol and set(prose.names) == {"parseHeaders", "raw_response"}
+    assert not parse_query("how are tests selected with -k").wants_tests
+    assert parse_query("unit tests for the redirect logic").wants_tests
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("src/click/testing.py", "code"),
+        ("tests/test_core.py", "test"),
+        ("pkg/server_test.go", "test"),
+        ("src/test/java/com/x/FooTest.java", "test"),
+        ("lib/foo.spec.ts", "test"),
+        ("spec/models/user_spec.rb", "test"),
+        ("docs/guide.md", "doc"),
+        ("README.rst", "doc"),
+        ("_examples/hello/main.go", "example"),
+        ("vendor/github.com/x/y.go", "vendored"),
+        ("types/index.d.ts", "generated"),
+        ("config/settings.yaml", "other"),
+        ("src/Latest.java", "code"),
+    ],
+)
+def test_path_classes(path: str, kind: str) -> None:
+    assert path_class(path) == kind
+    assert is_test_path(path) == (kind == "test")
+
+
+def test_an_unknown_word_finds_nothing(sample_store) -> None:
+    assert search(sample_store, "zzzyxq", 5) == []
+
+
+def test_search_within_paths(sample_store) -> None:
+    hits = search(sample_store, "redirect", 10, paths=["minihttp/sessions.py"])
+    assert hits and {h.path for h in hits} == {"minihttp/sessions.py"}
+
+
