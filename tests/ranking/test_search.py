@@ -1,4 +1,3 @@
-
 import pytest
 
 from swe_agent.index import index_repository
@@ -36,9 +35,9 @@ def test_one_file_does_not_fill_the_page_and_ties_do_not_depend_on_k(sample_stor
     ten = search(sample_store, "redirect auth headers", 10)
     assert len({h.path for h in ten[:3]}) >= 2
     for k in (1, 3, 6):
-        assert [(h.path, h.start_line) for h in search(sample_store, "redirect auth headers", k)] == [
-            (h.path, h.start_line) for h in ten[:k]
-        ]
+        assert [
+            (h.path, h.start_line) for h in search(sample_store, "redirect auth headers", k)
+        ] == [(h.path, h.start_line) for h in ten[:k]]
 
 
 def test_query_kinds() -> None:
@@ -81,5 +80,3 @@ def test_an_unknown_word_finds_nothing(sample_store) -> None:
 def test_search_within_paths(sample_store) -> None:
     hits = search(sample_store, "redirect", 10, paths=["minihttp/sessions.py"])
     assert hits and {h.path for h in hits} == {"minihttp/sessions.py"}
-
-
