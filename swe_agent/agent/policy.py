@@ -20,6 +20,7 @@ from swe_agent.agent import evidence as ev
 from swe_agent.agent.memory import block_text, count_tokens
 from swe_agent.agent.question import Question, parse_question
 from swe_agent.agent.rank import Location, rank
+from swe_agent.ranking import parse_query
 
 _TASK = re.compile(r"<task[^>]*>\n(.*?)\n</task>", re.S)
 _BUDGET = re.compile(r"\[step (\d+) of (\d+) · ([\d,]+) of ([\d,]+) tokens used\]")
@@ -193,6 +194,8 @@ class OfflinePolicy:
 def _query(q: Question) -> str:
     """The question for BM25: its prose whole, its code blocks only by the names in them."""
     prose = re.sub(r"```[^\n]*\n.*?```", " ", q.text, flags=re.S)
+    if parse_query(prose).symbol:  # a bare symbol is searched as one: its definitions lead
+        return prose.strip()
     return (prose + " " + " ".join(q.identifiers[:12]))[:6000]
 
 

@@ -16,7 +16,7 @@ import git
 from swe_agent.agent.paths import PathGuard
 from swe_agent.agent.question import is_source_path, is_test_path
 from swe_agent.code.tokens import terms
-from swe_agent.ranking import search
+from swe_agent.ranking import parse_query, search
 from swe_agent.store import sessions
 from swe_agent.store import symbols as sym
 from swe_agent.store.db import Store
@@ -82,7 +82,7 @@ def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -
         paths = sorted(
             p for p in src.guard.indexed if is_source_path(p) and is_test_path(p) == wanted
         )
-    hits = [h for h in search(src.store, query, limit, paths or None, named=False) if h.path in src.guard.indexed]
+    hits = [h for h in search(src.store, query, limit, paths or None, named=parse_query(query).symbol) if h.path in src.guard.indexed]
     entries = []
     for rank, h in enumerate(hits, 1):
         preview = src.preview(h.path, h.start_line, h.symbol)
