@@ -16,10 +16,13 @@ if TYPE_CHECKING:  # the daemon path must not pay for duckdb or GitPython
     from swe_agent.store.db import Store
 
 
-def search_code_in(store: Store, query: str, k: int = 10) -> list[dict[str, Any]]:
+def search_code_in(
+    store: Store, query: str, k: int = 10, index: Any = None
+) -> list[dict[str, Any]]:
+    """Ranked code chunks; index is a MemoryIndex of the store when the caller holds one."""
     from swe_agent.ranking import search
 
-    hits = search(store, query, k)
+    hits = search(store, query, k, index=index)
     return [
         {"path": h.path, "start_line": h.start_line, "end_line": h.end_line, "symbol": h.symbol,
          "score": round(h.score, 4)}

@@ -8,7 +8,7 @@ candidates (BM25 pool + definitions of the names asked for)
 from __future__ import annotations
 
 from swe_agent.ranking import boosts, candidates, selection
-from swe_agent.ranking.candidates import Candidate
+from swe_agent.ranking.candidates import Candidate, Source
 from swe_agent.ranking.query import Query, parse_query
 from swe_agent.store.db import Store
 
@@ -22,14 +22,17 @@ def search(
     paths: list[str] | None = None,
     *,
     named: bool = True,
+    index: Source | None = None,
 ) -> list[Candidate]:
     """The best k chunks for query, among paths when given. named=False leaves out the boost
-    of definitions the query names: the agent looks those up itself, with its own weights."""
+    of definitions the query names: the agent looks those up itself, with its own weights.
+    index: a MemoryIndex held by a long-lived process; without one the store is queried."""
     q = parse_query(query)
-    pool = candidates.from_bm25(store, list(q.terms), paths)
+    source = index or candidates.StoreSource(store)
+    pool = candidates.pool_from(source, list(q.terms), paths)
     top = max((c.score for c in pool.values()), default=1.0) or 1.0
     names = q.names if named else ()
-    defined = candidates.definitions_of(store, names, fold_case=q.symbol)
+    defined = source.definitions_of(names, fold_case=q.symbol)
     if paths is not None:
         allowed = set(paths)
         defined = [d for d in defined if d.chunk.path in allowed]

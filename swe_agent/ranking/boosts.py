@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import posixpath
 from collections import defaultdict
+from functools import lru_cache
 
 from swe_agent.code.tokens import split_identifier, stem
 from swe_agent.ranking.candidates import Candidate, Defined
@@ -35,8 +36,9 @@ PATH_MIN_SHARE = 0.1  # below this share of the query's words, a path match is c
 COHERENCE = 0.2  # a file with several matching chunks: its best chunk rises by up to this
 
 
-def _parts(name: str) -> set[str]:
-    return {stem(p) for p in split_identifier(name) if len(p) > 1}
+@lru_cache(maxsize=65536)
+def _parts(name: str) -> frozenset[str]:
+    return frozenset(stem(p) for p in split_identifier(name) if len(p) > 1)
 
 
 def _stem_of(path: str) -> str:
@@ -96,8 +98,7 @@ def boost_path_matches(pool: dict[int, Candidate], q: Query, top: float) -> None
 
 
 def _path_share(path: str, words: frozenset[str]) -> float:
-    folder, base = posixpath.split(path)
-    parts = _parts(base.split(".", 1)[0]) | _parts(posixpath.basename(folder))
+    parts = _path_parts(path)
     if not parts:
         return 0.0
     hits = 0
@@ -107,6 +108,13 @@ def _path_share(path: str, words: frozenset[str]) -> float:
         ):
             hits += 1
     return hits / len(words)
+
+
+@lru_cache(maxsize=65536)
+def _path_parts(path: str) -> frozenset[str]:
+    """The words of a file's name and of its folder's name."""
+    folder, base = posixpath.split(path)
+    return _parts(base.split(".", 1)[0]) | _parts(posixpath.basename(folder))
 
 
 def boost_coherent_files(pool: dict[int, Candidate], top: float) -> None:

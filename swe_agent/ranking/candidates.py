@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from swe_agent.store.db import Store
-from swe_agent.store.search import bm25
+from swe_agent.store.search import Hit, bm25
 
 POOL = 150  # BM25 candidates re-ranked; the rest never reach the first page
 SHORT = 0.5  # a chunk shorter than half the average scores as if it had that length: a
@@ -24,16 +25,6 @@ class Candidate:
     why: list[str] | None = None
 
 
-def from_bm25(store: Store, terms: list[str], paths: list[str] | None) -> dict[int, Candidate]:
-    hits = bm25(store, terms, space="code", limit=POOL, paths=paths, short=SHORT)
-    return {
-        h.chunk_id: Candidate(
-            h.chunk_id, h.path, h.start_line, h.end_line, h.symbol, h.score, h.score
-        )
-        for h in hits
-    }
-
-
 @dataclass(frozen=True, slots=True)
 class Defined:
     """A definition of a queried name, with the chunk that holds it."""
@@ -45,31 +36,69 @@ class Defined:
     references: int  # uses of the name from other files: how central the definition is
 
 
-def definitions_of(store: Store, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]:
-    """Definitions named exactly (or, for a bare symbol query, in another case) as one of names."""
-    if not names:
-        return []
-    match = (
-        "lower(d.name) IN (SELECT lower(unnest($names)))"
-        if fold_case
-        else "d.name IN (SELECT unnest($names))"
-    )
-    rows = store.query(
-        f"""
-        SELECT d.name, d.qualname, d.kind, c.id, c.path, c.start_line, c.end_line, c.symbol,
-               (SELECT count(*) FROM refs r WHERE r.name = d.name AND r.path <> d.path) AS uses
-        FROM definitions d
-        JOIN chunks c ON c.space = 'code' AND c.path = d.path AND c.symbol = d.qualname
-        WHERE {match}
-        QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY c.start_line) = 1
-        ORDER BY d.path, c.start_line
-        LIMIT 200
-        """,
-        {"names": list(names)},
-    )
-    return [
-        Defined(
-            r[0], r[1], r[2], Candidate(int(r[3]), r[4], int(r[5]), int(r[6]), r[7], 0.0), int(r[8])
+class Source(Protocol):
+    """Where candidates come from: the store itself, or a MemoryIndex loaded from it."""
+
+    def bm25(
+        self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
+    ) -> list[Hit]: ...
+
+    def definitions_of(self, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]: ...
+
+
+class StoreSource:
+    """Candidates read from DuckDB on each query: for one-shot commands."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def bm25(
+        self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
+    ) -> list[Hit]:
+        return bm25(self.store, terms, space="code", limit=limit, paths=paths, short=short)
+
+    def definitions_of(self, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]:
+        """Definitions named as one of names (in any case, for a bare symbol query)."""
+        if not names:
+            return []
+        match = "lower(d.name) IN (SELECT lower(unnest($names)))"
+        rows = self.store.query(
+            f"""
+            WITH uses AS (
+                SELECT name, count(DISTINCT path) AS n FROM refs WHERE {match.replace("d.name", "name")}
+                GROUP BY name
+            )
+            SELECT d.name, d.qualname, d.kind, c.id, c.path, c.start_line, c.end_line, c.symbol,
+                   coalesce(u.n, 0)
+            FROM definitions d
+            JOIN chunks c ON c.space = 'code' AND c.path = d.path AND c.symbol = d.qualname
+            LEFT JOIN uses u ON u.name = d.name
+            WHERE {match}
+            QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY c.start_line) = 1
+            ORDER BY c.path, c.start_line
+            """,
+            {"names": list(names)},
         )
-        for r in rows
-    ]
+        wanted = set(names)
+        found = [
+            Defined(
+                r[0],
+                r[1],
+                r[2],
+                Candidate(int(r[3]), r[4], int(r[5]), int(r[6]), r[7], 0.0),
+                int(r[8]),
+            )
+            for r in rows
+            if fold_case or r[0] in wanted
+        ]
+        return found[:200]
+
+
+def pool_from(source: Source, terms: list[str], paths: list[str] | None) -> dict[int, Candidate]:
+    """BM25's best POOL chunks, the ones the ranking steps re-order."""
+    return {
+        h.chunk_id: Candidate(
+            h.chunk_id, h.path, h.start_line, h.end_line, h.symbol, h.score, h.score
+        )
+        for h in source.bm25(terms, POOL, paths, SHORT)
+    }

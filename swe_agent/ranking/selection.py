@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+
 from swe_agent.ranking.candidates import Candidate
 from swe_agent.ranking.paths import REEXPORT_NAMES, path_class
 from swe_agent.ranking.query import Query
@@ -45,12 +47,18 @@ def select(pool: dict[int, Candidate], k: int) -> list[Candidate]:
     ranked = sorted(pool.values(), key=lambda c: (-c.score, c.path, c.start_line))
     seen: dict[str, int] = {}
     chosen: list[tuple[float, Candidate]] = []
+    kth: list[float] = []  # min-heap of the k best decayed scores so far
     for c in ranked:
-        if len(chosen) >= k and chosen and c.score <= min(s for s, _ in chosen):
-            break
+        if len(kth) >= k and c.score <= kth[0]:
+            break  # decay only lowers scores: nothing further can enter the page
         n = seen.get(c.path, 0)
         seen[c.path] = n + 1
-        chosen.append((c.score * SAME_FILE_DECAY**n, c))
+        score = c.score * SAME_FILE_DECAY**n
+        chosen.append((score, c))
+        if len(kth) < k:
+            heapq.heappush(kth, score)
+        elif score > kth[0]:
+            heapq.heapreplace(kth, score)
     chosen.sort(key=lambda t: (-t[0], t[1].path, t[1].start_line))
     out = []
     for score, c in chosen[:k]:

@@ -42,6 +42,7 @@ class Daemon:
         self.events_lock = threading.Lock()
         self.spent: list[tuple[float, int]] = []  # (when, sleep tokens) within the last hour
         self.resume = False  # sleep-time work yielded to a request and goes on when none waits
+        self.search_index: Any = None  # a MemoryIndex of the store, loaded on the first search
 
     # -- requests ------------------------------------------------------------------------------
     def handle(self, op: str, args: dict[str, Any]) -> Any:
@@ -52,6 +53,8 @@ class Daemon:
             self.waiting -= 1
             if op == "ping":
                 return {"pid": os.getpid(), "root": str(self.root)}
+            if op == "search_code":
+                return QUERIES[op](self.store, **args, index=self._search_index())
             if op in QUERIES:
                 return QUERIES[op](self.store, **args)
             if op == "ask":
@@ -67,6 +70,14 @@ class Daemon:
                 self.stopping.set()
                 return {"stopping": True}
         raise SweAgentError(f"the daemon does not know {op!r}", "upgrade the daemon: `swe-agent daemon stop` then start")
+
+    def _search_index(self) -> Any:
+        """The in-memory search index, reloaded when the store's index has changed since."""
+        from swe_agent.ranking.memory import MemoryIndex, generation
+
+        if self.search_index is None or self.search_index.generation != generation(self.store):
+            self.search_index = MemoryIndex(self.store)
+        return self.search_index
 
     # -- background work -----------------------------------------------------------------------
     def on_event(self, relative: str) -> None:

@@ -2,6 +2,7 @@ import pytest
 
 from swe_agent.index import index_repository
 from swe_agent.ranking import parse_query, search
+from swe_agent.ranking.memory import MemoryIndex, generation
 from swe_agent.ranking.paths import is_test_path, path_class
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
@@ -80,3 +81,43 @@ def test_an_unknown_word_finds_nothing(sample_store) -> None:
 def test_search_within_paths(sample_store) -> None:
     hits = search(sample_store, "redirect", 10, paths=["minihttp/sessions.py"])
     assert hits and {h.path for h in hits} == {"minihttp/sessions.py"}
+
+
+QUERIES = [
+    "Session",
+    "HTTPBasicAuth.apply",
+    "authorization dropped on cross host redirect",
+    "redirect auth headers",
+    "cookie jar",
+    "unit tests for authorization dropped on redirect",
+    "zzzyxq",
+]
+
+
+def test_the_memory_index_ranks_as_the_store_does(sample_store) -> None:
+    index = MemoryIndex(sample_store)
+    for query in QUERIES:
+        from_store = search(sample_store, query, 10)
+        in_memory = search(sample_store, query, 10, index=index)
+        assert [(h.path, h.start_line, h.symbol) for h in in_memory] == [
+            (h.path, h.start_line, h.symbol) for h in from_store
+        ], query
+        assert [round(h.score, 6) for h in in_memory] == [round(h.score, 6) for h in from_store]
+
+
+def test_a_memory_index_knows_when_the_store_changed(tmp_path) -> None:
+    root = make_sample_repo(tmp_path / "sample")
+    repo = GitRepo(root)
+    with open_store(root, create=True) as store:
+        index_repository(repo, store, max_bytes=1_000_000, workers=1)
+        index = MemoryIndex(store)
+        assert index.generation == generation(store)
+        (root / "minihttp" / "retry.py").write_text(
+            "def backoff_jitter(attempt):\n    return attempt\n"
+        )
+        index_repository(repo, store, max_bytes=1_000_000, workers=1)
+        assert index.generation != generation(store)
+        assert (
+            search(store, "backoff_jitter", 1, index=MemoryIndex(store))[0].path
+            == "minihttp/retry.py"
+        )

@@ -1,0 +1,141 @@
+"""The code chunks' BM25 postings and the definitions, held in memory by a long-lived process.
+
+The daemon, the MCP server and the benchmarks answer many queries from one store: for them
+the postings are loaded once into numpy arrays (term -> a slice of chunk rows and term
+frequencies), and a query costs a few array operations instead of a SQL join. A one-shot CLI
+query does not pay the load and asks DuckDB instead (store/search.py); both score with the
+same formula, and a test holds them equal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from swe_agent.ranking.candidates import Candidate, Defined
+from swe_agent.store.db import Store
+from swe_agent.store.search import K1, B, Hit
+
+_ROWS = "SELECT id, (row_number() OVER (ORDER BY id) - 1)::INTEGER AS row FROM chunks WHERE space = 'code'"
+
+
+@dataclass(frozen=True, slots=True)
+class _Definition:
+    name: str
+    qualname: str
+    kind: str
+    row: int
+
+
+class MemoryIndex:
+    """BM25 and definition lookups over one store's code chunks, as they were when loaded."""
+
+    def __init__(self, store: Store) -> None:
+        self.generation = generation(store)
+        rows = store.query(
+            "SELECT id, path, start_line, end_line, symbol, length FROM chunks "
+            "WHERE space = 'code' ORDER BY id"
+        )
+        self.ids = [int(r[0]) for r in rows]
+        self.paths = [r[1] for r in rows]
+        self.starts = [int(r[2]) for r in rows]
+        self.ends = [int(r[3]) for r in rows]
+        self.symbols = [r[4] for r in rows]
+        self.lengths = np.array([r[5] for r in rows], dtype=np.float64)
+        self.avgdl = max(float(self.lengths.mean()) if rows else 1.0, 1.0)
+        self._load_postings(store)
+        self._load_definitions(store)
+
+    def _load_postings(self, store: Store) -> None:
+        vocabulary = store.query(
+            f"SELECT p.term, count(*) FROM postings p JOIN ({_ROWS}) c ON c.id = p.chunk_id "
+            "GROUP BY p.term ORDER BY p.term"
+        )
+        counts = np.array([int(v[1]) for v in vocabulary], dtype=np.int64)
+        self.offsets = (
+            np.concatenate([[0], np.cumsum(counts)]) if len(counts) else np.zeros(1, np.int64)
+        )
+        self.terms = {v[0]: i for i, v in enumerate(vocabulary)}
+        cur = store.con.execute(
+            f"SELECT c.row, p.tf FROM postings p JOIN ({_ROWS}) c ON c.id = p.chunk_id "
+            "ORDER BY p.term, c.row"
+        )
+        columns = cur.fetchnumpy()
+        self.rows = np.asarray(columns["row"], dtype=np.int32)
+        self.tfs = np.asarray(columns["tf"], dtype=np.float64)
+
+    def _load_definitions(self, store: Store) -> None:
+        found = store.query(
+            f"""
+            SELECT d.name, d.qualname, d.kind, c.row
+            FROM definitions d
+            JOIN chunks k ON k.space = 'code' AND k.path = d.path AND k.symbol = d.qualname
+            JOIN ({_ROWS}) c ON c.id = k.id
+            QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY k.start_line) = 1
+            """
+        )
+        self.definitions: dict[str, list[_Definition]] = defaultdict(list)
+        for name, qualname, kind, row in found:
+            self.definitions[name.lower()].append(_Definition(name, qualname, kind, int(row)))
+        uses = store.query("SELECT name, count(DISTINCT path) FROM refs GROUP BY name")
+        self.uses = {name: int(n) for name, n in uses}
+
+    def bm25(
+        self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
+    ) -> list[Hit]:
+        """The best chunks for the terms, best first: store.search.bm25's formula and order."""
+        weights: dict[int, int] = defaultdict(int)
+        for term in terms:
+            if term in self.terms:
+                weights[self.terms[term]] += 1
+        if not weights:
+            return []
+        n = len(self.ids)
+        lengths = np.maximum(self.lengths, short * self.avgdl)
+        scores = np.zeros(n, dtype=np.float64)
+        for index, qtf in weights.items():
+            start, end = self.offsets[index], self.offsets[index + 1]
+            rows, tf = self.rows[start:end], self.tfs[start:end]
+            idf = math.log(1 + (n - (end - start) + 0.5) / ((end - start) + 0.5))
+            norm = K1 * (1 - B + B * lengths[rows] / self.avgdl)
+            scores[rows] += qtf * idf * tf * (K1 + 1) / (tf + norm)
+        if paths is not None:
+            allowed = set(paths)
+            mask = np.fromiter((p in allowed for p in self.paths), dtype=bool, count=n)
+            scores[~mask] = 0.0
+        hit = np.flatnonzero(scores > 0)
+        if len(hit) > limit:
+            hit = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
+        order = sorted(hit.tolist(), key=lambda r: (-scores[r], self.paths[r], self.starts[r]))
+        return [self._hit(r, float(scores[r])) for r in order]
+
+    def _hit(self, row: int, score: float) -> Hit:
+        return Hit(
+            self.ids[row],
+            self.paths[row],
+            self.starts[row],
+            self.ends[row],
+            self.symbols[row],
+            score,
+        )
+
+    def definitions_of(self, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]:
+        out: list[Defined] = []
+        for wanted in dict.fromkeys(names):
+            for d in self.definitions.get(wanted.lower(), []):
+                if fold_case or d.name == wanted:
+                    hit = self._hit(d.row, 0.0)
+                    chunk = Candidate(
+                        hit.chunk_id, hit.path, hit.start_line, hit.end_line, hit.symbol, 0.0
+                    )
+                    out.append(Defined(d.name, d.qualname, d.kind, chunk, self.uses.get(d.name, 0)))
+        out.sort(key=lambda d: (d.chunk.path, d.chunk.start_line))
+        return out[:200]
+
+
+def generation(store: Store) -> str:
+    """Changes whenever the index is written: a held MemoryIndex older than this is stale."""
+    return f"{store.meta('indexed_at')}:{store.meta('tokenizer')}"
