@@ -72,7 +72,7 @@ def plot(summary: dict[str, dict[str, Any]], path: Path) -> str:
             values = [summary[system]["ndcg10"] if k == "all" else summary[system][field].get(k) or 0 for k in keys]
             axes.bar([x + i * width for x in range(len(keys))], values, width, label=system)
         axes.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(keys))], keys, rotation=45, ha="right")
-        axes.set(title=f"NDCG@10 {title}", ylim=(0, 1))
+        axes.set(title=f"NDCG@10 {title}", ylim=(0, 1), xlim=(-0.5, len(keys) - 0.5 + width * (len(systems) - 1)))
     left.legend(fontsize=8)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
