@@ -99,3 +99,83 @@ def localize(
         return
     typer.echo(report_text(summary, outcome["repos"], mode))
     typer.echo(f"wall time {time.perf_counter() - started:.1f}s")
+
+
+@bench_app.command()
+def search(
+    suite: Annotated[
+        Path,
+        typer.Option(help="A suite in semble's format: a folder with repos.json and annotations/."),
+    ],
+    repos: Annotated[
+        str | None, typer.Option(help="Repositories to run, by name, comma-separated.")
+    ] = None,
+    repos_file: Annotated[
+        Path | None,
+        typer.Option(help="A file naming the repositories to run, one a line (first column)."),
+    ] = None,
+    snapshots: Annotated[
+        Path | None, typer.Option(help="Folder of git snapshots, one per OWNER+NAME.")
+    ] = None,
+    workdir: Annotated[
+        Path, typer.Option(help="Where checkouts and indexes are kept.")
+    ] = DEFAULT_WORKDIR.with_name("bench-search"),
+    ask: Annotated[
+        bool, typer.Option("--ask", help="Also score the offline `ask`'s ranked locations.")
+    ] = False,
+    level: Annotated[
+        str, typer.Option(help="With --ask: sleep levels before asking, e.g. 0,2; 0 is no notes.")
+    ] = "2",
+    limit: Annotated[
+        int | None, typer.Option(help="Only the first N queries of each repository.", min=1)
+    ] = None,
+    skip_missing: Annotated[
+        bool,
+        typer.Option(
+            "--skip-missing", help="Leave out repositories without a usable snapshot, and say so."
+        ),
+    ] = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write bars by category and language to this PNG.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Score `search` (and the offline `ask`) on a code-search suite with semble's protocol."""
+    import time
+
+    from swe_agent.bench.run import parse_levels
+    from swe_agent.bench.search_report import plot as draw
+    from swe_agent.bench.search_report import report_text, summaries
+    from swe_agent.bench.search_run import SearchBenchConfig, locate, run_suite
+    from swe_agent.bench.semble import choose, load_specs, read_names_file
+    from swe_agent.config import load_settings
+    from swe_agent.errors import SweAgentError
+
+    names = [n.strip() for n in (repos or "").split(",") if n.strip()]
+    names += read_names_file(repos_file) if repos_file else []
+    chosen = choose(load_specs(suite), names)
+    config = SearchBenchConfig(
+        suite=suite, workdir=workdir.expanduser().resolve(),
+        snapshots=snapshots.expanduser().resolve() if snapshots else None,
+        levels=parse_levels(level) if ask else (), limit=limit,
+    )  # fmt: skip
+    found, missing = locate(chosen, config.snapshots)
+    if missing and (not skip_missing or not found):
+        first = missing[0]
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        hint = first["hint"] + ("" if skip_missing else ", or leave it out with --skip-missing")
+        raise SweAgentError(first["reason"] + more, hint)
+    for m in missing:
+        typer.echo(f"skipped {m['reason']}", err=True)
+    started = time.perf_counter()
+    outcome = run_suite(found, config, load_settings(None), log=lambda line: typer.echo(line, err=True))
+    summary = summaries(outcome["results"])
+    if plot:
+        typer.echo(draw(summary, plot), err=True)
+    wall = round(time.perf_counter() - started, 1)
+    if as_json:
+        emit_json({"suite": str(suite), "wall_seconds": wall, "skipped": missing,
+                   "summary": summary, **outcome})  # fmt: skip
+        return
+    typer.echo(report_text(summary, outcome["repos"]))
+    typer.echo(f"wall time {wall}s")
