@@ -68,6 +68,7 @@ def run_repo(
     spec: RepoSpec, gitdir: Path, config: SearchBenchConfig, settings: Any, log: Log
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from swe_agent.queries import store_status_in
+    from swe_agent.ranking.memory import MemoryIndex
     from swe_agent.repo.gitrepo import GitRepo
     from swe_agent.store.db import open_store
 
@@ -80,13 +81,19 @@ def run_repo(
         _index(repo, store, settings)
         index_seconds = time.perf_counter() - started
         counts = store_status_in(store)["counts"]
-        rows, latencies = zip(*(search_row(store, q) for q in queries), strict=True) if queries else ((), ())
+        loading = time.perf_counter()
+        held = MemoryIndex(store)  # as the daemon and the MCP server hold it
+        load_seconds = time.perf_counter() - loading
+        rows, latencies = (
+            zip(*(search_row(store, q, held) for q in queries), strict=True) if queries else ((), ())
+        )
     base = config.workdir / "index" / f"{spec.key}.duckdb"
     _save(root, base)
     info: dict[str, Any] = {
         "repo": spec.name, "language": spec.language, "revision": spec.revision,
         "benchmark_root": spec.root or ".", "queries": len(queries), "files": counts["files"],
         "chunks": counts["chunks"], "index_seconds": round(index_seconds, 3),
+        "memory_index_seconds": round(load_seconds, 3),
         "search_p50_ms": round(statistics.median(latencies), 3) if latencies else None,
         "sleep": {},
     }  # fmt: skip
@@ -108,14 +115,15 @@ def _index(repo: Any, store: Any, settings: Any) -> Any:
     return index_repository(repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers)
 
 
-def search_row(store: Any, query: Query) -> tuple[dict[str, Any], float]:
-    """The query's scored search results, and its latency in ms (the median of several runs)."""
+def search_row(store: Any, query: Query, index: Any = None) -> tuple[dict[str, Any], float]:
+    """The query's scored search results, and its latency in ms (the median of several runs),
+    in process, with the in-memory index a long-lived process holds (index) when given."""
     from swe_agent.queries import search_code_in
 
     times = []
     for _ in range(LATENCY_RUNS):
         started = time.perf_counter()
-        results = search_code_in(store, query.text, k=TOP_K)
+        results = search_code_in(store, query.text, k=TOP_K, index=index)
         times.append((time.perf_counter() - started) * 1000)
     return _row("search", query, results), statistics.median(times)
 
