@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from swe_agent.code.model import Definition
 
 WINDOW = 50  # lines per window of uncovered code or of a file with no grammar
-MAX_OWN = 150  # a definition's own lines beyond this are split into several chunks
-VERSION = "1"  # bump when chunking changes: stores built with another version are re-indexed
+MAX_OWN = 80  # a definition's own lines beyond this are split into several chunks
+VERSION = "2"  # bump when chunking changes: stores built with another version are re-indexed
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,17 +36,53 @@ def chunk_file(lines: list[str], definitions: list[Definition]) -> list[Chunk]:
     chunks: list[Chunk] = []
     for i, d in enumerate(definitions):
         own = [ln for ln in range(max(d.start_line, 1), min(d.end_line, n) + 1) if owner[ln] == i]
-        children = signatures.get(d.qualname, [])
-        for part_start in range(0, max(len(own), 1), MAX_OWN):
-            part = own[part_start : part_start + MAX_OWN]
-            body = "\n".join(lines[ln - 1] for ln in part)
-            extra = "\n".join(children) if part_start == 0 else ""
-            text = "\n".join(t for t in (d.qualname, d.doc if part_start else "", body, extra) if t)
-            start = part[0] if part and part_start else d.start_line
-            end = part[-1] if part and part_start + MAX_OWN < len(own) else d.end_line
-            chunks.append(Chunk(start, end, d.qualname, text))
+        chunks.extend(_definition_chunks(lines, d, own, signatures.get(d.qualname, [])))
     chunks.extend(_windows(lines, [ln for ln in range(1, n + 1) if owner[ln] == -1]))
     return chunks
+
+
+def _definition_chunks(
+    lines: list[str], d: Definition, own: list[int], children: list[str]
+) -> list[Chunk]:
+    """A definition's own lines: the first run (signature, docstring, fields) with its members'
+    signatures, then later runs of its own code (fields or statements between members) in parts
+    of at most MAX_OWN lines; each chunk's lines are the ones it holds, so a class whose
+    methods have chunks of their own is not reported as one 600-line span."""
+    runs = _runs(own)
+    head = runs[0] if runs else [d.start_line]
+    if not children:  # no members: the definition's lines are one run, split by size only
+        head, runs = own or [d.start_line], []
+    else:
+        runs = [r for r in runs[1:] if any(_meaningful(lines[ln - 1]) for ln in r)]
+    chunks = []
+    for start in range(0, len(head), MAX_OWN):
+        part = head[start : start + MAX_OWN]
+        body = "\n".join(lines[ln - 1] for ln in part if ln <= len(lines))
+        extra = "\n".join(children) if start == 0 else ""
+        text = "\n".join(t for t in (d.qualname, d.doc if start else "", body, extra) if t)
+        chunks.append(Chunk(d.start_line if start == 0 else part[0], part[-1], d.qualname, text))
+    rest = [ln for run in runs for ln in run]
+    for start in range(0, len(rest), MAX_OWN):
+        part = rest[start : start + MAX_OWN]
+        body = "\n".join(lines[ln - 1] for ln in part)
+        chunks.append(Chunk(part[0], part[-1], d.qualname, f"{d.qualname}\n{body}"))
+    return chunks
+
+
+def _runs(own: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for ln in own:
+        if runs and ln == runs[-1][-1] + 1:
+            runs[-1].append(ln)
+        else:
+            runs.append([ln])
+    return runs
+
+
+def _meaningful(line: str) -> bool:
+    """More than closing braces, `end` or punctuation."""
+    stripped = line.strip().strip("{}()[];,").strip()
+    return bool(stripped) and stripped not in ("end", "}", ")", "*/", "fi", "done", "esac")
 
 
 def _windows(lines: list[str], free: list[int]) -> list[Chunk]:

@@ -25,10 +25,12 @@ def test_chunks_cover_definitions_and_the_lines_between() -> None:
     lines = [f"line {i}" for i in range(1, 121)]
     defs = [definition("Box", 10, 40), definition("open", 12, 20, "Box"), definition("close", 22, 40, "Box")]
     chunks = chunk_file(lines, defs)
-    by_symbol = {c.symbol: c for c in chunks}
+    by_symbol = {c.symbol: c for c in reversed(chunks)}  # a symbol's first chunk
     assert (by_symbol["Box.open"].start_line, by_symbol["Box.open"].end_line) == (12, 20)
     assert "line 15" in by_symbol["Box.open"].text and "line 15" not in by_symbol["Box"].text
     assert "def open():" in by_symbol["Box"].text  # a class chunk keeps its methods' signatures
+    # the class's chunks hold its own lines only: its head, then the line between its methods
+    assert [(c.start_line, c.end_line) for c in chunks if c.symbol == "Box"] == [(10, 11), (21, 21)]
     windows = [c for c in chunks if c.symbol is None]
     assert windows[0].start_line == 1 and windows[0].end_line == 9
     assert all(c.end_line - c.start_line < 50 for c in windows)
