@@ -19,11 +19,11 @@ from swe_agent.code.model import Definition, ParsedFile, Reference
 
 # A function directly inside one of these is a method.
 CONTAINERS = frozenset({"class", "interface", "impl", "enum"})
-VERSION = "2"  # bump when what is extracted changes: stores built with another version are parsed again
+VERSION = "3"  # bump when what is extracted changes: stores built with another version are parsed again
 DECLARATIONS = {"field_declaration", "declaration"}  # C and C++ nodes of a function without its body
 # Kinds that hold other definitions; a constant or a type alias does not.
 SCOPES = CONTAINERS | {"module", "function", "method"}
-COMMENTS = frozenset({"comment", "line_comment", "block_comment"})
+COMMENTS = frozenset({"comment", "line_comment", "block_comment", "multiline_comment", "haddock"})
 # Nodes that may sit between a doc comment and its definition.
 ANNOTATIONS = frozenset({"attribute_item", "decorator", "annotation", "marker_annotation"})
 # Statements that wrap a definition; the comment above them documents it.
@@ -40,9 +40,18 @@ WRAPPERS = frozenset(
         "decorated_definition",
     }
 )
+# Nodes that hold a definition's body where the grammar names no `body` field.
+BODIES = frozenset({"function_body", "class_body", "enum_class_body", "do_block"})
+# Functions written as clauses in a row (and Haskell's type signature before them): the
+# clauses of one name, one after another, are one definition.
+CLAUSES = frozenset({"elixir", "haskell"})
+# Imports name dotted modules (`Shop.Pricing`, "lazy.core.config"), not files with an extension.
+DOTTED_IMPORTS = frozenset({"elixir", "lua"})
 MAX_SIGNATURE = 200
 MAX_DOC = 1000
-_COMMENT_MARKS = re.compile(r"^\s*(?:/\*+!?|\*+/|\*(?!/)|//+!?|#+|--)\s?|\s*\*+/\s*$")
+_COMMENT_MARKS = re.compile(r"^\s*(?:/\*+!?|\*+/|\*(?!/)|//+!?|#+|-{2,}(?:\[=*\[|\s?[|^])?|\]=*\]|\{-\s?\|?)\s?|\s*(?:\*+/|-\})\s*$")
+# C# XML doc tags: <summary> goes, <see cref="X"/> leaves X.
+_XML_DOC = re.compile(r'</?(?:summary|remarks|returns|value|para|c|code|example)>|<\w+\s+(?:cref|name|langword)="([^"]*)"\s*/>')
 _STRING_QUOTES = re.compile(r"^[rRbBuUfF]*(\"\"\"|'''|\"|')(.*)\1$", re.DOTALL)
 
 
@@ -55,6 +64,7 @@ class _Found:
     node: Any
     receiver: str | None  # Go and C++ methods defined outside their type
     pattern: int
+    name_byte: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +90,7 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
 
     parser, query = _tools(language)
     root = parser.parse(source).root_node
-    found, raw_refs = _captures(tree_sitter.QueryCursor(query).matches(root))
+    found, raw_refs = _captures(tree_sitter.QueryCursor(query).matches(root), language in DOTTED_IMPORTS)
     definitions = _definitions(found, language, source)
     owner = _line_owner(definitions, root.end_point[0] + 2)
     references = sorted(
@@ -95,10 +105,11 @@ def _text(node: Any) -> str:
     return node.text.decode("utf-8", errors="replace")
 
 
-def _captures(matches: list[Any]) -> tuple[list[_Found], list[tuple[str, int, str]]]:
-    """Definitions (one per node, the earliest pattern wins) and (name, line, kind) refs."""
+def _captures(matches: list[Any], dotted: bool) -> tuple[list[_Found], list[tuple[str, int, str]]]:
+    """Definitions (one per node, the earliest pattern wins) and (name, line, kind) refs.
+    A dotted name (`defmodule Shop.Cart`) is the name `Cart` under the receiver `Shop`."""
     defs: dict[tuple[int, int], _Found] = {}
-    refs: list[tuple[str, int, str]] = []
+    refs: list[tuple[str, int, str, int]] = []
     for pattern, caps in matches:
         names = caps.get("name")
         if not names:
@@ -109,18 +120,22 @@ def _captures(matches: list[Any]) -> tuple[list[_Found], list[tuple[str, int, st
             if group == "definition":
                 node = nodes[0]
                 key = (node.start_byte, node.end_byte)
-                if key not in defs or pattern < defs[key].pattern:
+                if (key not in defs or pattern < defs[key].pattern) and name_node.end_byte > name_node.start_byte:
                     receiver = caps.get("receiver")
                     scope = _text(receiver[0]).replace("::", ".") if receiver else None
-                    defs[key] = _Found(_text(name_node), kind, node, scope, pattern)
+                    prefix, _, name = _text(name_node).rpartition(".")
+                    if prefix.strip("."):
+                        scope = f"{scope}.{prefix}" if scope else prefix
+                    defs[key] = _Found(name or prefix, kind, node, scope, pattern, name_node.start_byte)
             elif group == "reference":
                 name = _text(name_node)
                 if kind == "import":
-                    name = _import_name(name)
+                    name = name.rpartition(".")[2] if dotted else _import_name(name)
                 if name:
-                    refs.append((name, name_node.start_point[0] + 1, kind))
+                    refs.append((name, name_node.start_point[0] + 1, kind, name_node.start_byte))
     ordered = sorted(defs.values(), key=lambda d: (d.node.start_byte, -d.node.end_byte))
-    return ordered, refs
+    heads = {d.name_byte for d in ordered}  # an Elixir `def add(x)` is not a call of add
+    return ordered, [(name, line, kind) for name, line, kind, at in refs if at not in heads]
 
 
 def _import_name(raw: str) -> str:
@@ -146,15 +161,20 @@ def _definitions(found: list[_Found], language: str, source: bytes) -> list[Defi
             stack.append(_Scope(qualname, kind, f.node.end_byte))
         if kind == "impl":  # a Rust impl block only names its methods' parent
             continue
+        end_line = _end_line(f.node, source)
+        last = out[-1] if out else None
+        if language in CLAUSES and last and (last.qualname, last.kind) == (qualname, kind):
+            out[-1] = replace(last, end_line=max(last.end_line, end_line))
+            continue
         out.append(
             Definition(
                 name=f.name,
                 qualname=qualname,
                 kind=kind,
                 start_line=f.node.start_point[0] + 1,
-                end_line=_end_line(f.node),
+                end_line=end_line,
                 signature=_signature(f.node, source, language),
-                doc=_python_doc(f.node) if language == "python" else _leading_comment(f.node),
+                doc=DOC_READERS.get(language, _leading_comment)(f.node),
                 parent=parent,
             )
         )
@@ -183,16 +203,19 @@ def _kind(label: str, outer: str | None, has_receiver: bool) -> str:
     return "function"
 
 
-def _end_line(node: Any) -> int:
-    """1-based last line; a node that ends with its newline ends on the line before."""
-    row, column = node.end_point
-    return row if column == 0 and row > node.start_point[0] else row + 1
+def _end_line(node: Any, source: bytes) -> int:
+    """1-based line of the node's last character that is not white space (a node may end
+    with its newline, and a Scala indented block with the next line's indentation)."""
+    end = node.end_byte
+    while end > node.start_byte and source[end - 1 : end] in (b" ", b"\t", b"\r", b"\n"):
+        end -= 1
+    return node.end_point[0] + 1 - source.count(b"\n", end, node.end_byte)
 
 
 def _signature(node: Any, source: bytes, language: str) -> str:
     """The header: up to the body (a Python header up to its ':'), else the first line."""
     start = node.start_byte
-    body = node.child_by_field_name("body")
+    body = node.child_by_field_name("body") or next((c for c in node.children if c.type in BODIES), None)
     if body is not None and body.start_byte > start:
         end = body.start_byte
         if language == "python":
@@ -227,12 +250,16 @@ def _clean_docstring(raw: str) -> str:
 
 
 def _leading_comment(node: Any) -> str:
-    """The comments right above a definition, or above the statement that wraps it."""
+    """The comments right above a definition, or above the statement that wraps it, or, for
+    the first of a list, the end of what comes before the list (a Haskell doc comment
+    that the grammar puts at the end of the imports)."""
     anchor = node
     previous, row = _previous(anchor)
     while previous is None and anchor.parent is not None and anchor.parent.type in WRAPPERS:
         anchor = anchor.parent
         previous, row = _previous(anchor)
+    if previous is None:
+        previous = _previous_leaf(anchor)
     lines: list[str] = []
     while previous is not None and previous.type in COMMENTS and previous.end_point[0] >= row - 1:
         before = previous.prev_sibling
@@ -245,6 +272,49 @@ def _leading_comment(node: Any) -> str:
     return "\n".join(line for line in cleaned if line.strip())[:MAX_DOC]
 
 
+def _previous_leaf(node: Any) -> Any:
+    while node is not None and node.prev_sibling is None:
+        node = node.parent
+    node = node.prev_sibling if node is not None else None
+    while node is not None and node.child_count and node.type not in COMMENTS:
+        node = node.children[-1]
+    return node
+
+
+def _csharp_doc(node: Any) -> str:
+    lines = (_XML_DOC.sub(lambda m: m.group(1) or "", line).strip() for line in _leading_comment(node).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _elixir_doc(node: Any) -> str:
+    """The `@moduledoc` at the top of a module, or the `@doc` above a function (past `@spec`
+    and other attributes); else the comments above it."""
+    block = next((c for c in node.named_children if c.type == "do_block"), None)
+    candidates = [(c, "moduledoc") for c in block.named_children[:1]] if block is not None else []
+    previous = node.prev_named_sibling
+    while previous is not None and previous.type == "unary_operator":
+        candidates.append((previous, "doc"))
+        previous = previous.prev_named_sibling
+    for candidate, attribute in candidates:
+        doc = _elixir_attribute_doc(candidate, attribute)
+        if doc is not None:
+            return doc
+    return _leading_comment(node)
+
+
+def _elixir_attribute_doc(node: Any, attribute: str) -> str | None:
+    """The text of `@doc "..."` (or `@moduledoc`), "" for `@doc false`, None for another node."""
+    call = node.named_children[0] if node.type == "unary_operator" and node.named_child_count else None
+    target = call.child_by_field_name("target") if call is not None and call.type == "call" else None
+    if target is None or _text(target) != attribute:
+        return None
+    arguments = next((c for c in call.named_children if c.type == "arguments"), None)
+    value = arguments.named_children[0] if arguments is not None and arguments.named_child_count else None
+    parts = value.named_children if value is not None and value.type in ("string", "sigil") else []
+    text = "".join(_text(p) for p in parts if p.type in ("quoted_content", "escape_sequence"))
+    return inspect.cleandoc(text)[:MAX_DOC]
+
+
 def _previous(node: Any) -> tuple[Any, int]:
     """The named sibling before a node, skipping attributes and annotations, and the first
     row of what was skipped."""
@@ -254,6 +324,9 @@ def _previous(node: Any) -> tuple[Any, int]:
         row = previous.start_point[0]
         previous = previous.prev_named_sibling
     return previous, row
+
+
+DOC_READERS = {"python": _python_doc, "elixir": _elixir_doc, "csharp": _csharp_doc}
 
 
 def _line_owner(definitions: list[Definition], size: int) -> list[str | None]:

@@ -1,0 +1,19 @@
+; Definitions and references for bash. The grammar ships no tags query; written for this project.
+(function_definition name: (word) @name) @definition.function
+
+; `readonly NAME=...` and `declare -r NAME=...` at the top of a script.
+(program
+  (declaration_command
+    . ["readonly" "declare"] @_keyword
+    (variable_assignment name: (variable_name) @name)) @definition.constant)
+
+(command
+  name: (command_name (word) @_source)
+  argument: [(word) (string) (raw_string) (concatenation)] @name
+  (#any-of? @_source "source" ".")) @reference.import
+
+; A command is a call, except the builtins every script uses. (#not-any-of? is not
+; supported by the Python binding: it matches everything.)
+(command
+  name: (command_name (word) @name)
+  (#not-match? @name "^(echo|printf|local|export|return|exit|set|unset|shift|cd|test|true|false|read|source|\\.|eval|exec|command|builtin|type|shopt)$")) @reference.call
