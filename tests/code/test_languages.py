@@ -134,6 +134,7 @@ CASES = [
             ("Warehouse", "module", "object Warehouse"),
             ("Warehouse.open", "method", "fun open(name: String)"),
             ("Inventory.isEmpty", "method", "fun Inventory.isEmpty()"),
+            ("DefaultInventory", "constant", "val DefaultInventory"),
         ],
         ("Inventory", "Keeps the count of each item in one warehouse."),
         [
@@ -355,3 +356,9 @@ def test_a_name_the_parser_had_to_invent_gives_no_definition():
     parsed = parse_source("A.java", b"class A { void (int a) {} }", "java")
     assert parsed.error_count > 0
     assert [d.qualname for d in parsed.definitions] == ["A"]
+
+
+def test_kotlin_top_level_values_named_like_types_are_definitions():
+    parsed, _ = parse("kotlin/Inventory.kt", LANGUAGES)
+    assert definition(parsed, "DefaultInventory").doc == "The inventory orders ship from unless they name another."
+    assert "emptyShelves" not in {d.name for d in parsed.definitions}

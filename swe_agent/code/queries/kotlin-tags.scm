@@ -29,6 +29,11 @@
   (variable_declaration (identifier) @name)
   (#eq? @_const "const")) @definition.constant
 
+; A top-level `val` named like a type is an object the module exports (`val HttpTimeout = createClientPlugin(...)`).
+(source_file
+  (property_declaration "val" (variable_declaration (identifier) @name)) @definition.constant
+  (#match? @name "^[A-Z]"))
+
 (call_expression . (identifier) @name) @reference.call
 
 (call_expression . (navigation_expression (identifier) @name .)) @reference.call
