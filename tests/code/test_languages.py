@@ -362,3 +362,9 @@ def test_kotlin_top_level_values_named_like_types_are_definitions():
     parsed, _ = parse("kotlin/Inventory.kt", LANGUAGES)
     assert definition(parsed, "DefaultInventory").doc == "The inventory orders ship from unless they name another."
     assert "emptyShelves" not in {d.name for d in parsed.definitions}
+
+
+def test_bash_builtins_are_not_calls_and_a_variable_path_imports_nothing():
+    source = b'source "$plugin"\nsource "${BASH_IT}/lib/helpers.bash"\nset -e\nalias gs="git status"\nprintf "%s" x\nrsync -a a b\n'
+    refs = {(r.name, r.kind) for r in parse_source("x.sh", source, "bash").references}
+    assert refs == {("helpers", "import"), ("rsync", "call")}
