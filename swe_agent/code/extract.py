@@ -2,48 +2,34 @@
 
 `parse_source` is pure: (path, source, language) -> ParsedFile. Parsers and compiled queries
 are cached per process, since the indexer calls it in the workers of a process pool. The
-queries find names and ranges; nesting, qualified names, signatures and docs are derived here
-from the captured nodes, so only those nodes are visited in Python.
+queries find names and ranges; nesting, qualified names and signatures are derived here, and
+docs in code/docs.py, from the captured nodes, so only those nodes are visited in Python.
 """
 
 from __future__ import annotations
 
 import functools
-import inspect
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from swe_agent.code.docs import doc_of
 from swe_agent.code.languages import GRAMMARS, get_language, query_source
 from swe_agent.code.model import Definition, ParsedFile, Reference
 
 # A function directly inside one of these is a method.
 CONTAINERS = frozenset({"class", "interface", "impl", "enum"})
-VERSION = "2"  # bump when what is extracted changes: stores built with another version are parsed again
+VERSION = "3"  # bump when what is extracted changes: stores built with another version are parsed again
 DECLARATIONS = {"field_declaration", "declaration"}  # C and C++ nodes of a function without its body
 # Kinds that hold other definitions; a constant or a type alias does not.
 SCOPES = CONTAINERS | {"module", "function", "method"}
-COMMENTS = frozenset({"comment", "line_comment", "block_comment"})
-# Nodes that may sit between a doc comment and its definition.
-ANNOTATIONS = frozenset({"attribute_item", "decorator", "annotation", "marker_annotation"})
-# Statements that wrap a definition; the comment above them documents it.
-WRAPPERS = frozenset(
-    {
-        "export_statement",
-        "lexical_declaration",
-        "variable_declaration",
-        "type_declaration",
-        "const_declaration",
-        "template_declaration",
-        "ambient_declaration",
-        "expression_statement",
-        "decorated_definition",
-    }
-)
+# Nodes that hold a definition's body where the grammar names no `body` field.
+BODIES = frozenset({"function_body", "class_body", "enum_class_body", "do_block"})
+# Functions written as clauses in a row (and Haskell's type signature before them): the
+# clauses of one name, one after another, are one definition.
+CLAUSES = frozenset({"elixir", "haskell"})
+# Imports name dotted modules (`Shop.Pricing`, "lazy.core.config"), not files with an extension.
+DOTTED_IMPORTS = frozenset({"elixir", "lua"})
 MAX_SIGNATURE = 200
-MAX_DOC = 1000
-_COMMENT_MARKS = re.compile(r"^\s*(?:/\*+!?|\*+/|\*(?!/)|//+!?|#+|--)\s?|\s*\*+/\s*$")
-_STRING_QUOTES = re.compile(r"^[rRbBuUfF]*(\"\"\"|'''|\"|')(.*)\1$", re.DOTALL)
 
 
 @dataclass(slots=True)
@@ -55,6 +41,7 @@ class _Found:
     node: Any
     receiver: str | None  # Go and C++ methods defined outside their type
     pattern: int
+    name_byte: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +67,7 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
 
     parser, query = _tools(language)
     root = parser.parse(source).root_node
-    found, raw_refs = _captures(tree_sitter.QueryCursor(query).matches(root))
+    found, raw_refs = _captures(tree_sitter.QueryCursor(query).matches(root), language in DOTTED_IMPORTS)
     definitions = _definitions(found, language, source)
     owner = _line_owner(definitions, root.end_point[0] + 2)
     references = sorted(
@@ -95,10 +82,11 @@ def _text(node: Any) -> str:
     return node.text.decode("utf-8", errors="replace")
 
 
-def _captures(matches: list[Any]) -> tuple[list[_Found], list[tuple[str, int, str]]]:
-    """Definitions (one per node, the earliest pattern wins) and (name, line, kind) refs."""
+def _captures(matches: list[Any], dotted: bool) -> tuple[list[_Found], list[tuple[str, int, str]]]:
+    """Definitions (one per node, the earliest pattern wins) and (name, line, kind) refs.
+    A dotted name (`defmodule Shop.Cart`) is the name `Cart` under the receiver `Shop`."""
     defs: dict[tuple[int, int], _Found] = {}
-    refs: list[tuple[str, int, str]] = []
+    refs: list[tuple[str, int, str, int]] = []
     for pattern, caps in matches:
         names = caps.get("name")
         if not names:
@@ -109,18 +97,22 @@ def _captures(matches: list[Any]) -> tuple[list[_Found], list[tuple[str, int, st
             if group == "definition":
                 node = nodes[0]
                 key = (node.start_byte, node.end_byte)
-                if key not in defs or pattern < defs[key].pattern:
+                if (key not in defs or pattern < defs[key].pattern) and name_node.end_byte > name_node.start_byte:
                     receiver = caps.get("receiver")
                     scope = _text(receiver[0]).replace("::", ".") if receiver else None
-                    defs[key] = _Found(_text(name_node), kind, node, scope, pattern)
+                    prefix, _, name = _text(name_node).rpartition(".")
+                    if prefix.strip("."):
+                        scope = f"{scope}.{prefix}" if scope else prefix
+                    defs[key] = _Found(name or prefix, kind, node, scope, pattern, name_node.start_byte)
             elif group == "reference":
                 name = _text(name_node)
                 if kind == "import":
-                    name = _import_name(name)
+                    name = name.rpartition(".")[2] if dotted else _import_name(name)
                 if name:
-                    refs.append((name, name_node.start_point[0] + 1, kind))
+                    refs.append((name, name_node.start_point[0] + 1, kind, name_node.start_byte))
     ordered = sorted(defs.values(), key=lambda d: (d.node.start_byte, -d.node.end_byte))
-    return ordered, refs
+    heads = {d.name_byte for d in ordered}  # an Elixir `def add(x)` is not a call of add
+    return ordered, [(name, line, kind) for name, line, kind, at in refs if at not in heads]
 
 
 def _import_name(raw: str) -> str:
@@ -146,15 +138,20 @@ def _definitions(found: list[_Found], language: str, source: bytes) -> list[Defi
             stack.append(_Scope(qualname, kind, f.node.end_byte))
         if kind == "impl":  # a Rust impl block only names its methods' parent
             continue
+        end_line = _end_line(f.node, source)
+        last = out[-1] if out else None
+        if language in CLAUSES and last and (last.qualname, last.kind) == (qualname, kind):
+            out[-1] = replace(last, end_line=max(last.end_line, end_line))
+            continue
         out.append(
             Definition(
                 name=f.name,
                 qualname=qualname,
                 kind=kind,
                 start_line=f.node.start_point[0] + 1,
-                end_line=_end_line(f.node),
+                end_line=end_line,
                 signature=_signature(f.node, source, language),
-                doc=_python_doc(f.node) if language == "python" else _leading_comment(f.node),
+                doc=doc_of(f.node, language),
                 parent=parent,
             )
         )
@@ -183,16 +180,19 @@ def _kind(label: str, outer: str | None, has_receiver: bool) -> str:
     return "function"
 
 
-def _end_line(node: Any) -> int:
-    """1-based last line; a node that ends with its newline ends on the line before."""
-    row, column = node.end_point
-    return row if column == 0 and row > node.start_point[0] else row + 1
+def _end_line(node: Any, source: bytes) -> int:
+    """1-based line of the node's last character that is not white space (a node may end
+    with its newline, and a Scala indented block with the next line's indentation)."""
+    end = node.end_byte
+    while end > node.start_byte and source[end - 1 : end] in (b" ", b"\t", b"\r", b"\n"):
+        end -= 1
+    return node.end_point[0] + 1 - source.count(b"\n", end, node.end_byte)
 
 
 def _signature(node: Any, source: bytes, language: str) -> str:
     """The header: up to the body (a Python header up to its ':'), else the first line."""
     start = node.start_byte
-    body = node.child_by_field_name("body")
+    body = node.child_by_field_name("body") or next((c for c in node.children if c.type in BODIES), None)
     if body is not None and body.start_byte > start:
         end = body.start_byte
         if language == "python":
@@ -203,57 +203,6 @@ def _signature(node: Any, source: bytes, language: str) -> str:
         end = newline if newline != -1 else node.end_byte
     text = source[start : min(end, start + 4 * MAX_SIGNATURE)]
     return " ".join(text.decode("utf-8", errors="replace").split())[:MAX_SIGNATURE]
-
-
-def _python_doc(node: Any) -> str:
-    """The first statement of the body, when it is a string, cleaned like inspect.getdoc."""
-    body = node.child_by_field_name("body")
-    if body is None:
-        return ""
-    for index in range(body.named_child_count):
-        statement = body.named_child(index)
-        if statement.type == "comment":
-            continue
-        if statement.type != "expression_statement" or statement.named_child_count != 1:
-            return ""
-        string = statement.named_children[0]
-        return _clean_docstring(_text(string)) if string.type == "string" else ""
-    return ""
-
-
-def _clean_docstring(raw: str) -> str:
-    quoted = _STRING_QUOTES.match(raw)
-    return inspect.cleandoc(quoted.group(2) if quoted else raw)[:MAX_DOC]
-
-
-def _leading_comment(node: Any) -> str:
-    """The comments right above a definition, or above the statement that wraps it."""
-    anchor = node
-    previous, row = _previous(anchor)
-    while previous is None and anchor.parent is not None and anchor.parent.type in WRAPPERS:
-        anchor = anchor.parent
-        previous, row = _previous(anchor)
-    lines: list[str] = []
-    while previous is not None and previous.type in COMMENTS and previous.end_point[0] >= row - 1:
-        before = previous.prev_sibling
-        if before is not None and before.end_point[0] == previous.start_point[0]:
-            break  # a trailing comment of the code before it
-        lines[:0] = _text(previous).splitlines()
-        row = previous.start_point[0]
-        previous = previous.prev_named_sibling
-    cleaned = (_COMMENT_MARKS.sub("", line).rstrip() for line in lines)
-    return "\n".join(line for line in cleaned if line.strip())[:MAX_DOC]
-
-
-def _previous(node: Any) -> tuple[Any, int]:
-    """The named sibling before a node, skipping attributes and annotations, and the first
-    row of what was skipped."""
-    row = node.start_point[0]
-    previous = node.prev_named_sibling
-    while previous is not None and previous.type in ANNOTATIONS:
-        row = previous.start_point[0]
-        previous = previous.prev_named_sibling
-    return previous, row
 
 
 def _line_owner(definitions: list[Definition], size: int) -> list[str | None]:

@@ -26,6 +26,16 @@ EXTENSIONS = {
     **dict.fromkeys((".c", ".h"), "c"),
     **dict.fromkeys((".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"), "cpp"),
     ".rb": "ruby",
+    **dict.fromkeys((".sh", ".bash"), "bash"),
+    ".cs": "csharp",
+    **dict.fromkeys((".ex", ".exs"), "elixir"),
+    ".hs": "haskell",
+    **dict.fromkeys((".kt", ".kts"), "kotlin"),
+    ".lua": "lua",
+    ".php": "php",
+    **dict.fromkeys((".scala", ".sc"), "scala"),
+    ".swift": "swift",
+    ".zig": "zig",
 }
 # language -> (grammar module, the function in it that returns the language pointer)
 GRAMMARS = {
@@ -39,6 +49,16 @@ GRAMMARS = {
     "c": ("tree_sitter_c", "language"),
     "cpp": ("tree_sitter_cpp", "language"),
     "ruby": ("tree_sitter_ruby", "language"),
+    "bash": ("tree_sitter_bash", "language"),
+    "csharp": ("tree_sitter_c_sharp", "language"),
+    "elixir": ("tree_sitter_elixir", "language"),
+    "haskell": ("tree_sitter_haskell", "language"),
+    "kotlin": ("tree_sitter_kotlin", "language"),
+    "lua": ("tree_sitter_lua", "language"),
+    "php": ("tree_sitter_php", "language_php"),  # PHP with the HTML around it
+    "scala": ("tree_sitter_scala", "language"),
+    "swift": ("tree_sitter_swift", "language"),
+    "zig": ("tree_sitter_zig", "language"),
 }
 # Query files read before a language's own, whose patterns its grammar shares.
 BASE_QUERIES = {
@@ -70,13 +90,19 @@ def query_source(name: str) -> str:
 
 @functools.cache
 def queries_digest() -> str:
-    """A short digest of every tag query: an index built with other queries is out of date."""
+    """A short digest of what decides how a file parses: an index built under another is out of
+    date, and files it kept as plain text get their definitions when a language is added."""
+    folder = resources.files("swe_agent.code").joinpath("queries")
+    queries = {e.name: e.read_bytes() for e in folder.iterdir() if e.name.endswith(".scm")}
+    return parsing_digest(EXTENSIONS, GRAMMARS, queries)
+
+
+def parsing_digest(extensions: dict[str, str], grammars: dict[str, tuple[str, str]], queries: dict[str, bytes]) -> str:
+    """The extension map, the grammars and every tag query, hashed."""
     import hashlib
 
-    folder = resources.files("swe_agent.code").joinpath("queries")
     digest = hashlib.blake2b(digest_size=6)
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".scm"):
-            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    digest.update(repr((sorted(extensions.items()), sorted(grammars.items()))).encode())
+    for name in sorted(queries):
+        digest.update(name.encode() + b"\0" + queries[name])
     return digest.hexdigest()
-
