@@ -94,6 +94,9 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "file_outline": file_outline_in,
     "store_status": store_status_in,
 }
+# Every query above only reads: the daemon serves them on a reader of their own, without
+# waiting for indexing or sleep-time work.
+READS = frozenset(QUERIES)
 
 
 def run_query(root: Path, op: str, **kwargs: Any) -> Any:
