@@ -52,9 +52,9 @@ def status_text(data: dict[str, Any]) -> str:
     languages = ", ".join(f"{lang} {n}" for lang, n in (data.get("languages") or {}).items())
     lines = [
         freshness,
-        f"{len(dirty)} uncommitted files"
+        f"{data.get('dirty_count', len(dirty))} uncommitted files"
         + (f": {', '.join(dirty[:DIRTY_SHOWN])}" if dirty else "")
-        + (" …" if len(dirty) > DIRTY_SHOWN else ""),
+        + (" …" if data.get("dirty_count", len(dirty)) > DIRTY_SHOWN else ""),
         f"{counts.get('files', 0):,} files, {counts.get('definitions', 0):,} definitions, "
         f"{counts.get('references', 0):,} references, {counts.get('chunks', 0):,} chunks",
         f"languages: {languages or 'none'}",

@@ -74,7 +74,8 @@ class Status(BaseModel):
     head: str | None
     indexed_head: str | None
     fresh: bool
-    dirty_files: list[str]
+    dirty_count: int
+    dirty_files: list[str] = Field(description="The first uncommitted files, at most 50.")
     counts: dict[str, int]
     languages: dict[str, int]
     notes: dict[str, int]
@@ -150,6 +151,10 @@ class Tools:
 
     async def status(self, ctx: Context) -> Annotated[CallToolResult, Status]:
         data = await self._call(ctx, self.memory.status)
+        data["dirty_count"], data["dirty_files"] = (
+            len(data["dirty_files"]),
+            data["dirty_files"][:50],
+        )
         data = {k: data.get(k) for k in Status.model_fields}
         return _result(status_text(data), data)
 

@@ -47,6 +47,10 @@ def test_a_commit_is_indexed_before_the_next_call(mcp: Session, repo: Path) -> N
     found = mcp.call("find_symbol", name="strip_fragment").structured_content
     assert found["locations"][0]["path"] == "minihttp/utils.py"
     assert mcp.call("status").structured_content["fresh"]
+    (repo / "scratch.py").write_text("x = 1\n")
+    status = mcp.call("status").structured_content
+    assert status["dirty_count"] == 1 and status["dirty_files"] == ["scratch.py"]
+    assert "1 uncommitted files: scratch.py" in mcp.text("status")
 
 
 def test_no_store_connection_is_held_between_calls(mcp: Session, repo: Path) -> None:
