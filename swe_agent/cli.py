@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from swe_agent.commands import agent, bench, daemon, sleep
+from swe_agent.commands import agent, bench, daemon, mcp, sleep
 from swe_agent.commands import index as index_commands
 from swe_agent.errors import SweAgentError
 
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (index_commands, sleep, agent, daemon, bench):
+for module in (index_commands, sleep, agent, daemon, mcp, bench):
     module.register(app)
 
 

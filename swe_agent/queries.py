@@ -89,6 +89,24 @@ def list_notes_in(store: Store, target: str | None = None, include_stale: bool =
     return by_path or notes_for(store, symbol=target, include_stale=include_stale)
 
 
+def overview_in(store: Store) -> str | None:
+    from swe_agent.store.notes import repository_overview
+
+    return repository_overview(store)
+
+
+def tool_page_in(store: Store, **kwargs: Any) -> dict[str, Any]:
+    from swe_agent.mcp.pages import tool_page_in as page
+
+    return page(store, **kwargs)
+
+
+def locate_in(store: Store, **kwargs: Any) -> dict[str, Any]:
+    from swe_agent.mcp.locate import locate_in as locate
+
+    return locate(store, **kwargs)
+
+
 QUERIES: dict[str, Callable[..., Any]] = {
     "search_notes": search_notes_in,
     "list_notes": list_notes_in,
@@ -96,7 +114,13 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "lookup_symbol": lookup_symbol_in,
     "file_outline": file_outline_in,
     "store_status": store_status_in,
+    "overview": overview_in,
+    "tool_page": tool_page_in,
+    "locate": locate_in,
 }
+# Every query above only reads: the daemon serves them on a reader of their own, without
+# waiting for indexing or sleep-time work.
+READS = frozenset(QUERIES)
 
 
 def run_query(root: Path, op: str, **kwargs: Any) -> Any:
@@ -124,10 +148,11 @@ def file_outline(root: Path, path: str) -> dict[str, Any]:
     return run_query(root, "file_outline", path=path)
 
 
-def store_status(repo: GitRepo) -> dict[str, Any]:
+def store_status(repo: GitRepo, run: Callable[..., Any] | None = None) -> dict[str, Any]:
+    """The store's counts (asked through `run`, run_query by default) and the work tree's state."""
     from swe_agent.store.db import store_path
 
-    result = run_query(repo.root, "store_status")
+    result = (run or run_query)(repo.root, "store_status")
     path = store_path(repo.root)
     wal = Path(str(path) + ".wal")
     result["store_bytes"] = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)

@@ -80,7 +80,7 @@ def test_start_up_imports_nothing_heavy() -> None:
     code = (
         "import sys\n"
         "from swe_agent.cli import app\n"
-        "heavy = [m for m in ('anthropic', 'tree_sitter', 'duckdb', 'watchdog', 'git', 'httpx') if m in sys.modules]\n"
+        "heavy = [m for m in ('anthropic', 'tree_sitter', 'duckdb', 'watchdog', 'git', 'httpx', 'mcp') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

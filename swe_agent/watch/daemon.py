@@ -1,8 +1,9 @@
 """The daemon: owns the store while it runs, follows the repository, and serves the CLI.
 
-One lock guards the store. Requests from the CLI (over the Unix socket) take it before
-background work does: sleep-time analysis checks `should_yield` between files and stops when
-a request waits, and the next flush goes on where it stopped. Writes are short transactions,
+One lock guards the store's writes. Reads (queries.READS) skip it: each runs on a cursor of its
+own and sees the last committed state. Other requests from the CLI (over the Unix socket) take
+the lock before background work does: sleep-time analysis checks `should_yield` between files
+and stops when a request waits, and the next flush goes on where it stopped. Writes are short transactions,
 so a kill -9 at any moment leaves every committed note intact; on start it catches up with
 whatever happened while it was down.
 """
@@ -22,7 +23,7 @@ from typing import Any
 from swe_agent.config import Settings
 from swe_agent.errors import SweAgentError
 from swe_agent.repo.gitrepo import GitRepo
-from swe_agent.store.db import open_store
+from swe_agent.store.db import Store, open_store
 from swe_agent.watch.client import PIDFILE, SOCKET, state_dir
 from swe_agent.watch.events import Debouncer, classify
 
@@ -43,20 +44,19 @@ class Daemon:
         self.spent: list[tuple[float, int]] = []  # (when, sleep tokens) within the last hour
         self.resume = False  # sleep-time work yielded to a request and goes on when none waits
         self.search_index: Any = None  # a MemoryIndex of the store, loaded on the first search
+        self.index_lock = threading.Lock()
 
     # -- requests ------------------------------------------------------------------------------
     def handle(self, op: str, args: dict[str, Any]) -> Any:
-        from swe_agent.queries import QUERIES
+        from swe_agent.queries import QUERIES, READS
 
+        if op in READS:
+            return self._read(op, QUERIES[op], args)
         self.waiting += 1
         with self.lock:
             self.waiting -= 1
             if op == "ping":
                 return {"pid": os.getpid(), "root": str(self.root)}
-            if op == "search_code":
-                return QUERIES[op](self.store, **args, index=self._search_index())
-            if op in QUERIES:
-                return QUERIES[op](self.store, **args)
             if op == "ask":
                 from swe_agent.agent import answer_request
 
@@ -71,13 +71,25 @@ class Daemon:
                 return {"stopping": True}
         raise SweAgentError(f"the daemon does not know {op!r}", "upgrade the daemon: `swe-agent daemon stop` then start")
 
-    def _search_index(self) -> Any:
+    def _read(self, op: str, query: Any, args: dict[str, Any]) -> Any:
+        """A read on a cursor of its own, outside the lock: it sees the last committed state
+        and never waits for indexing or sleep-time work (DuckDB's MVCC keeps it consistent)."""
+        reader = Store(self.store.con.cursor(), self.store.path, read_only=True)
+        try:
+            if op == "search_code":
+                args = {**args, "index": self._search_index(reader)}
+            return query(reader, **args)
+        finally:
+            reader.close()
+
+    def _search_index(self, store: Store) -> Any:
         """The in-memory search index, reloaded when the store's index has changed since."""
         from swe_agent.ranking.memory import MemoryIndex, generation
 
-        if self.search_index is None or self.search_index.generation != generation(self.store):
-            self.search_index = MemoryIndex(self.store)
-        return self.search_index
+        with self.index_lock:
+            if self.search_index is None or self.search_index.generation != generation(store):
+                self.search_index = MemoryIndex(store)
+            return self.search_index
 
     # -- background work -----------------------------------------------------------------------
     def on_event(self, relative: str) -> None:
