@@ -42,8 +42,9 @@ def _parts(name: str) -> frozenset[str]:
 
 
 def _stem_of(path: str) -> str:
+    """The file's name without its extension: SqlMapper.Async.cs -> sqlmapper.async."""
     base = posixpath.basename(path)
-    return base.split(".", 1)[0].lower()
+    return base.rsplit(".", 1)[0].lower()
 
 
 def _named_after(path: str, name: str) -> bool:
@@ -62,6 +63,7 @@ def boost_definitions(
         return
     weight = DEFINITION if q.symbol else EMBEDDED_DEFINITION
     most = max(d.references for d in defined) or 1
+    largest = max(d.lines for d in defined)
     for d in defined:
         if q.qualifiers and not _qualified(d, q.qualifiers):
             continue
@@ -70,7 +72,8 @@ def boost_definitions(
         )
         exact = 1.0 if d.name in q.names else 0.8  # case folded
         central = 0.9 + 0.1 * math.log1p(d.references) / math.log1p(most)
-        boost = top * weight * factor * exact * central
+        size = 0.9 + 0.1 * math.log1p(d.lines) / math.log1p(largest)
+        boost = top * weight * factor * exact * central * size
         chunk = pool.get(d.chunk.chunk_id)
         if chunk is None:
             chunk = pool[d.chunk.chunk_id] = d.chunk
@@ -114,7 +117,7 @@ def _path_share(path: str, words: frozenset[str]) -> float:
 def _path_parts(path: str) -> frozenset[str]:
     """The words of a file's name and of its folder's name."""
     folder, base = posixpath.split(path)
-    return _parts(base.split(".", 1)[0]) | _parts(posixpath.basename(folder))
+    return _parts(base.rsplit(".", 1)[0].replace(".", "_")) | _parts(posixpath.basename(folder))
 
 
 def boost_coherent_files(pool: dict[int, Candidate], top: float) -> None:

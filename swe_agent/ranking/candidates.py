@@ -34,6 +34,7 @@ class Defined:
     kind: str
     chunk: Candidate
     references: int  # uses of the name from other files: how central the definition is
+    lines: int = 1  # the definition's size: of a partial class's parts, the main one is largest
 
 
 class Source(Protocol):
@@ -69,7 +70,7 @@ class StoreSource:
                 GROUP BY name
             )
             SELECT d.name, d.qualname, d.kind, c.id, c.path, c.start_line, c.end_line, c.symbol,
-                   coalesce(u.n, 0)
+                   coalesce(u.n, 0), d.end_line - d.start_line + 1
             FROM definitions d
             JOIN chunks c ON c.space = 'code' AND c.path = d.path AND c.symbol = d.qualname
             LEFT JOIN uses u ON u.name = d.name
@@ -87,6 +88,7 @@ class StoreSource:
                 r[2],
                 Candidate(int(r[3]), r[4], int(r[5]), int(r[6]), r[7], 0.0),
                 int(r[8]),
+                int(r[9]),
             )
             for r in rows
             if fold_case or r[0] in wanted

@@ -28,6 +28,7 @@ class _Definition:
     qualname: str
     kind: str
     row: int
+    lines: int
 
 
 class MemoryIndex:
@@ -70,7 +71,7 @@ class MemoryIndex:
     def _load_definitions(self, store: Store) -> None:
         found = store.query(
             f"""
-            SELECT d.name, d.qualname, d.kind, c.row
+            SELECT d.name, d.qualname, d.kind, c.row, d.end_line - d.start_line + 1
             FROM definitions d
             JOIN chunks k ON k.space = 'code' AND k.path = d.path AND k.symbol = d.qualname
             JOIN ({_ROWS}) c ON c.id = k.id
@@ -78,8 +79,10 @@ class MemoryIndex:
             """
         )
         self.definitions: dict[str, list[_Definition]] = defaultdict(list)
-        for name, qualname, kind, row in found:
-            self.definitions[name.lower()].append(_Definition(name, qualname, kind, int(row)))
+        for name, qualname, kind, row, lines in found:
+            self.definitions[name.lower()].append(
+                _Definition(name, qualname, kind, int(row), int(lines))
+            )
         uses = store.query("SELECT name, count(DISTINCT path) FROM refs GROUP BY name")
         self.uses = {name: int(n) for name, n in uses}
 
@@ -131,7 +134,11 @@ class MemoryIndex:
                     chunk = Candidate(
                         hit.chunk_id, hit.path, hit.start_line, hit.end_line, hit.symbol, 0.0
                     )
-                    out.append(Defined(d.name, d.qualname, d.kind, chunk, self.uses.get(d.name, 0)))
+                    out.append(
+                        Defined(
+                            d.name, d.qualname, d.kind, chunk, self.uses.get(d.name, 0), d.lines
+                        )
+                    )
         out.sort(key=lambda d: (d.chunk.path, d.chunk.start_line))
         return out[:200]
 
