@@ -17,16 +17,17 @@ import pytest
 
 from swe_agent.config import Settings
 from swe_agent.errors import ModelError
-from swe_agent.llm import ClaudeModel, Usage, model_for
+from swe_agent.llm import ClaudeModel, model_for
 from swe_agent.store.calls import StoreRecorder, usage_totals
 from swe_agent.store.db import Store, open_store
-from tests.fakeapi import FakeAnthropic, error, text_message, tool_message
+from tests.fakeapi import MODEL, FakeAnthropic, error, text_message, tool_message
 
 TOOLS = [
     {"name": "search_code", "description": "Search code.", "input_schema": {"type": "object"}},
     {"name": "answer", "description": "Answer.", "input_schema": {"type": "object"}},
 ]
 ASK = [{"role": "user", "content": "Where are redirects followed?"}]
+LONG = "Answer from the code, cite path:line, and keep the answer short. " * 80  # ~1,300 tokens
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def claude(api: FakeAnthropic, **options: Any) -> ClaudeModel:
         "max_retry_after": 0.2,
         **options,
     }
-    return ClaudeModel("claude-test", "foreground", **settings)
+    return ClaudeModel(MODEL, "foreground", **settings)
 
 
 def test_importing_the_package_does_not_import_anthropic() -> None:
@@ -67,11 +68,7 @@ def test_tool_use_round_trip(api: FakeAnthropic) -> None:
     model = claude(api)
 
     reply = model.complete(["stable"], ASK, TOOLS)
-    assert (
-        reply.text == "Let me look."
-        and reply.stop_reason == "tool_use"
-        and reply.model == "claude-test"
-    )
+    assert reply.text == "Let me look." and reply.stop_reason == "tool_use" and reply.model == MODEL
     [call] = reply.tool_calls
     assert (call.id, call.name, call.input) == ("toolu_1", "search_code", args)
 
@@ -89,16 +86,24 @@ def test_tool_use_round_trip(api: FakeAnthropic) -> None:
     ]
 
 
-def test_usage_counts_cache_tokens(api: FakeAnthropic) -> None:
-    api.add(
-        text_message("a", input_tokens=12, output_tokens=3, cache_creation_input_tokens=900),
-        text_message("b", input_tokens=15, output_tokens=4, cache_read_input_tokens=900),
-    )
+def test_usage_counts_what_the_api_reports(api: FakeAnthropic) -> None:
+    api.add(text_message("a"), text_message("b"))
     model = claude(api)
-    first = model.complete(["stable"], ASK, TOOLS).usage
-    second = model.complete(["stable"], ASK, TOOLS).usage
-    assert first == Usage(12, 3, 900, 0) and second == Usage(15, 4, 0, 900)
-    assert (first + second).total == 12 + 3 + 900 + 15 + 4 + 900
+    first = model.complete([LONG], ASK, TOOLS).usage
+    second = model.complete([LONG], ASK, TOOLS).usage
+    assert first.cache_creation_input_tokens > 1024 and first.cache_read_input_tokens == 0
+    assert second.cache_read_input_tokens == first.cache_creation_input_tokens
+    assert second.cache_creation_input_tokens == 0
+    spent = api.usage()
+    assert (first + second).total == sum(spent.values())
+
+
+def test_a_prefix_below_the_minimum_is_not_cached(api: FakeAnthropic) -> None:
+    api.add(text_message("a"), text_message("b"))
+    model = claude(api)
+    for _ in range(2):
+        usage = model.complete(["a short stable prefix"], ASK, TOOLS).usage
+        assert usage.cache_creation_input_tokens == usage.cache_read_input_tokens == 0
 
 
 def test_cache_breakpoints_on_the_stable_prefix_and_the_last_tool(api: FakeAnthropic) -> None:
@@ -112,11 +117,11 @@ def test_cache_breakpoints_on_the_stable_prefix_and_the_last_tool(api: FakeAnthr
     assert "cache_control" not in body["tools"][0]
     assert body["tools"][-1]["cache_control"] == {"type": "ephemeral"}
     assert "cache_control" not in TOOLS[-1], "the caller's tool definitions are not changed"
-    assert body["max_tokens"] == 300 and body["model"] == "claude-test"
+    assert body["max_tokens"] == 300 and body["model"] == MODEL
 
 
 def test_429_is_retried_and_the_call_recorded_once(api: FakeAnthropic, store: Store) -> None:
-    api.add(error(429, retry_after="0"), text_message("ok", input_tokens=20, output_tokens=2))
+    api.add(error(429, retry_after="0"), text_message("ok"))
     model = claude(api, recorder=StoreRecorder(store), session_id="s1")
     assert model.complete(["stable"], ASK, TOOLS).text == "ok"
     assert len(api.requests) == 2
@@ -126,7 +131,11 @@ def test_429_is_retried_and_the_call_recorded_once(api: FakeAnthropic, store: St
     assert json.loads(row["response_json"])["content"] == [{"type": "text", "text": "ok"}]
     totals = usage_totals(store, purpose="foreground", session_id="s1")
     assert totals["calls"] == 1 and totals["errors"] == 0
-    assert (totals["input_tokens"], totals["output_tokens"]) == (20, 2)
+    spent = api.usage()
+    assert (totals["input_tokens"], totals["output_tokens"]) == (
+        spent["input_tokens"],
+        spent["output_tokens"],
+    )
     assert usage_totals(store, purpose="sleep")["calls"] == 0
 
 
@@ -184,7 +193,7 @@ def test_an_unreachable_endpoint_says_so() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     model = ClaudeModel(
-        "claude-test",
+        MODEL,
         "sleep",
         api_key="k",
         base_url=f"http://127.0.0.1:{port}",
@@ -210,7 +219,9 @@ def test_the_fake_accepts_the_key_in_either_header(api: FakeAnthropic) -> None:
     statuses = []
     for extra in headers:
         con = http.client.HTTPConnection("127.0.0.1", int(api.url.rsplit(":", 1)[1]), timeout=5)
-        con.request("POST", "/v1/messages", body=json.dumps({"model": "m"}), headers=extra)
+        body = {"model": MODEL, "max_tokens": 10, "messages": ASK}
+        extra["anthropic-version"] = "2023-06-01"
+        con.request("POST", "/v1/messages", body=json.dumps(body), headers=extra)
         statuses.append(con.getresponse().status)
         con.close()
     assert statuses == [200, 200, 401, 401, 401]
