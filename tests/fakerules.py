@@ -195,6 +195,8 @@ def _content(message: dict[str, Any], i: int, *, last: bool) -> list[dict[str, A
             )
         if kind == "text" and not block.get("text"):
             raise Invalid(f"messages.{i}.content.{j}.text: text content blocks must be non-empty")
+        if kind == "text" and not block["text"].strip():
+            raise Invalid("messages: text content blocks must contain non-whitespace text")
     last_text = content[-1].get("text") if content and content[-1].get("type") == "text" else ""
     if final_assistant and last_text and last_text != last_text.rstrip():
         raise Invalid("messages: final assistant content cannot end with trailing whitespace")

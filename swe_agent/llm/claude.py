@@ -211,7 +211,9 @@ class ClaudeModel:
             cache_creation_input_tokens=u.cache_creation_input_tokens or 0,
             cache_read_input_tokens=u.cache_read_input_tokens or 0,
         )
-        return Reply(content, usage, message.stop_reason or "", message.model)
+        details = getattr(message, "stop_details", None)  # absent from older SDKs
+        stop_details = details.to_dict(mode="json") if details is not None else None
+        return Reply(content, usage, message.stop_reason or "", message.model, stop_details)
 
     def _record(
         self,

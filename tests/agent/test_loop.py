@@ -112,8 +112,7 @@ def test_small_budget_warns_then_moves_old_messages_to_recall(store: Store, repo
     ]
     model = ScriptedModel(replies)
     result = answer(store, repo, QUESTION, settings=settings, model=model)
-    texts = [str(r["messages"]) for r in model.requests]
-    warned = next(i for i, t in enumerate(texts) if "[memory pressure:" in t)
+    warned = next(i for i, r in enumerate(model.requests) if "[memory pressure:" in r["system"][1])
     summarised = next(
         i for i, r in enumerate(model.requests) if "[summary of" in str(r["messages"][0]["content"])
     )
@@ -121,6 +120,7 @@ def test_small_budget_warns_then_moves_old_messages_to_recall(store: Store, repo
     for request in model.requests:
         assert request["messages"][0]["role"] == "user"
         assert_pairs_intact(request["messages"])
+        assert "[memory pressure:" not in str(request["messages"])
     recalled = results_of(model.requests[-1])[0]["content"]
     assert "HTTPBasicAuth" in recalled and "session " in recalled
     out_of_context = store.one(
@@ -182,7 +182,8 @@ def test_step_limit_forces_an_answer(store: Store, repo: GitRepo, settings: Sett
         store, repo, QUESTION, settings=dataclasses.replace(settings, max_steps=3), model=model
     )
     assert result["answer"] == "forced" and len(model.requests) == 4
-    assert "step limit (3) is reached" in str(model.requests[-1]["messages"][-1])
+    assert "step limit (3) is reached" in model.requests[-1]["system"][1]
+    assert "step limit" not in str(model.requests[-1]["messages"])
 
 
 def test_a_reply_without_a_tool_call_is_told_to_use_one(
@@ -211,6 +212,5 @@ def test_a_forced_answer_in_prose_is_kept(store: Store, repo: GitRepo, settings:
         store, repo, QUESTION, settings=dataclasses.replace(settings, max_steps=2), model=model
     )
     assert result["answer"] == "It is in sessions.py" and result["locations"] == []
-    last = model.requests[-1]["messages"]
-    assert "no other tool will run" in str(last[-1])
+    assert "no other tool will run" in model.requests[-1]["system"][1]
     assert result["usage"]["tool_calls"] == 3  # the forced step's call is counted, not run

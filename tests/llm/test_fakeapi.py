@@ -54,6 +54,10 @@ REFUSED = {
     "empty content": (turns(user(text("a")), assistant(), user(text("b"))), "non-empty content"),
     "empty string": (turns({"role": "user", "content": ""}), "non-empty content"),
     "empty text block": (turns(user(text(""))), "text content blocks must be non-empty"),
+    "whitespace text block": (
+        turns(user(text("a")), assistant(text("  ")), user(text("b"))),
+        "non-whitespace text",
+    ),
     "assistant first": (
         turns(assistant(text("hi")), user(text("a"))),
         'first message must use the "user" role',
