@@ -5,7 +5,7 @@ SDK over HTTP.
         model = ClaudeModel(MODEL, ..., api_key=api.key, base_url=api.url, ...)
         ...
         api.requests  # every request in order: {"method", "path", "headers", "body", "authorised",
-                      # "status", "answer"}
+                      # "at" (time.monotonic()), "status", "answer"}
 
 Every request is held to the real API's rules first (tests/fakerules.py): without the key (as
 `x-api-key` or `Authorization: Bearer`) it gets 401, without `anthropic-version` 400, and a
@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from collections import deque
 from datetime import UTC, datetime, timedelta
@@ -186,7 +187,7 @@ class FakeAnthropic:
             or lowered.get("authorization") == f"Bearer {self.key}"
         )
         record = {"method": method, "path": path, "headers": headers, "body": body,
-                  "authorised": authorised}  # fmt: skip
+                  "authorised": authorised, "at": time.monotonic()}  # fmt: skip
         with self._lock:
             self.requests.append(record)
             response = self._route(method, path, lowered, body, authorised)

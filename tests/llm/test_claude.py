@@ -164,11 +164,103 @@ def test_a_request_timeout_is_retried_then_reported(api: FakeAnthropic) -> None:
     assert len(api.requests) == 2 and "request_timeout" in caught.value.hint
 
 
-def test_retry_after_is_capped(api: FakeAnthropic) -> None:
-    api.add(error(429, retry_after="3600"), text_message("ok"))
+def gaps(api: FakeAnthropic) -> list[float]:
+    times = [r["at"] for r in api.requests]
+    return [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+
+
+def test_retry_after_ms_comes_before_retry_after(api: FakeAnthropic) -> None:
+    api.add(error(429, headers={"retry-after-ms": "600", "retry-after": "0"}), text_message("ok"))
+    assert claude(api, max_retry_after=5.0).complete(["stable"], ASK, TOOLS).text == "ok"
+    [gap] = gaps(api)
+    assert 0.6 <= gap < 2.0
+
+
+def test_a_retry_after_longer_than_allowed_is_not_cut_short(api: FakeAnthropic) -> None:
+    api.add(error(529, retry_after="3600"), text_message("never sent"))
     started = time.monotonic()
-    assert claude(api, max_retry_after=0.2).complete(["stable"], ASK, TOOLS).text == "ok"
-    assert 0.2 <= time.monotonic() - started < 1.5
+    with pytest.raises(ModelError, match="asked to wait 3600 s") as caught:
+        claude(api, max_retry_after=0.2).complete(["stable"], ASK, TOOLS)
+    assert time.monotonic() - started < 1.0 and len(api.requests) == 1
+    assert "max_retry_after" in caught.value.hint
+
+
+@pytest.mark.parametrize("status", [408, 409, 500, 503, 529])
+def test_the_statuses_the_sdk_retries_are_retried(api: FakeAnthropic, status: int) -> None:
+    api.add(error(status, retry_after="0"), text_message("ok"))
+    assert claude(api).complete(["stable"], ASK, TOOLS).text == "ok"
+    assert len(api.requests) == 2
+
+
+def test_x_should_retry_decides_first(api: FakeAnthropic) -> None:
+    api.add(error(400, headers={"x-should-retry": "true"}), text_message("ok"))
+    assert claude(api).complete(["stable"], ASK, TOOLS).text == "ok"
+    api.add(error(529, headers={"x-should-retry": "false"}), text_message("never sent"))
+    with pytest.raises(ModelError, match="529"):
+        claude(api).complete(["stable"], ASK, TOOLS)
+    assert len(api.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("code", "limit"),
+    [
+        ("enforced_spend_limit_reached", "the monthly usage limit of its API tier"),
+        ("contract_spend_limit_reached", "the spend limit of its contract"),
+    ],
+)
+def test_a_spend_limit_is_never_retried_and_named(
+    api: FakeAnthropic, store: Store, code: str, limit: str
+) -> None:
+    api.add(error(429, "limit", retry_after="1", code=code), text_message("never sent"))
+    with pytest.raises(ModelError) as caught:
+        claude(api, recorder=StoreRecorder(store)).complete(["stable"], ASK, TOOLS)
+    message = str(caught.value)
+    assert len(api.requests) == 1 and limit in message and code in message
+    assert "try again later" not in message + caught.value.hint and "\n" not in message
+    [row] = store.rows("SELECT error FROM model_calls")
+    assert code in row["error"]
+
+
+def test_a_payment_error_is_not_retried(api: FakeAnthropic) -> None:
+    api.add(error(402, "credit balance too low"), text_message("never sent"))
+    with pytest.raises(ModelError, match="cannot pay") as caught:
+        claude(api).complete(["stable"], ASK, TOOLS)
+    assert len(api.requests) == 1 and "billing" in caught.value.hint
+
+
+def test_retry_after_as_an_http_date() -> None:
+    from email.utils import formatdate
+
+    from swe_agent.llm.retries import retry_after
+
+    asked = retry_after({"retry-after": formatdate(time.time() + 30, usegmt=True)})
+    assert asked is not None and 28 <= asked <= 31
+    assert retry_after({"retry-after": "soon"}) is None and retry_after({}) is None
+
+
+def test_a_ramp_limit_is_retried_after_its_wait(api: FakeAnthropic) -> None:
+    api.add(error(429, code="ramp_limit_exceeded", retry_after="0.3"), text_message("ok"))
+    assert claude(api, max_retry_after=1.0).complete(["stable"], ASK, TOOLS).text == "ok"
+    assert gaps(api)[0] >= 0.3
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        {"status": 200, "body": {"hello": "world"}},
+        {"status": 200, "body": {"type": "message", "content": None}},
+        {"status": 200, "raw": "<html>nginx</html>", "headers": {"content-type": "text/html"}},
+    ],
+)
+def test_a_200_that_is_not_a_messages_reply_is_one_line_and_recorded(
+    api: FakeAnthropic, store: Store, response: dict[str, Any]
+) -> None:
+    api.add(response)
+    with pytest.raises(ModelError, match="not a Messages API reply") as caught:
+        claude(api, recorder=StoreRecorder(store)).complete(["stable"], ASK, TOOLS)
+    assert "\n" not in str(caught.value) and "ANTHROPIC_BASE_URL" in caught.value.hint
+    [row] = store.rows("SELECT error FROM model_calls")
+    assert "not a Messages API reply" in row["error"]
 
 
 def test_a_retry_after_beyond_the_deadline_fails_at_once(api: FakeAnthropic) -> None:
