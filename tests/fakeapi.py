@@ -19,7 +19,8 @@ A valid request takes the next scripted response, a dict that is one of:
 - `{"status": 529, "headers": {...}, "body": {...}}`, as `error` builds, sent as it is (a
   status of 200 with any body stands for an endpoint that is not the Messages API);
 - either of them with `"delay": seconds`: the server waits that long before answering, to
-  make the client time out (a closed server stops waiting).
+  make the client time out (a closed server stops waiting);
+- a function of the request body that returns one of them, to answer from what was sent.
 When the script is empty the answer is 500 "fake API script is empty" with
 `x-should-retry: false`, so that a client does not retry it. `api.add(*responses)` appends to
 the script, so a fixture can start the server empty.
@@ -37,6 +38,7 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -60,6 +62,7 @@ ERROR_TYPES = {
 }
 CUSTOM_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 BATCH_PATH = re.compile(r"^/v1/messages/batches/(msgbatch_\w+)(/results)?$")
+Script = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def message(content: list[dict[str, Any]], stop_reason: str, **fields: Any) -> dict[str, Any]:
@@ -120,7 +123,7 @@ def error(
 class FakeAnthropic:
     def __init__(
         self,
-        responses: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
+        responses: Sequence[Script] = (),
         key: str = DEFAULT_KEY,
         batch_polls: int = 1,
     ):
@@ -129,7 +132,7 @@ class FakeAnthropic:
         self.requests: list[dict[str, Any]] = []
         self.cache = fakerules.Cache()
         self.batches: dict[str, dict[str, Any]] = {}
-        self._script: deque[dict[str, Any]] = deque(responses)
+        self._script: deque[Script] = deque(responses)
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -141,7 +144,7 @@ class FakeAnthropic:
         )
         self._thread.start()
 
-    def add(self, *responses: dict[str, Any]) -> None:
+    def add(self, *responses: Script) -> None:
         with self._lock:
             self._script.extend(responses)
 
@@ -223,7 +226,8 @@ class FakeAnthropic:
                 500, "fake API script is empty: the test queued fewer responses than were asked"
             )
             return {**empty, "headers": {"x-should-retry": "false"}}
-        response = dict(self._script.popleft())
+        entry = self._script.popleft()
+        response = dict(entry(body) if callable(entry) else entry)
         delay = response.pop("delay", 0.0)
         if "status" not in response:
             response = {"status": 200, "body": self._fill(response, body)}
