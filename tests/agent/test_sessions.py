@@ -1,21 +1,11 @@
 from swe_agent.agent import answer
 from swe_agent.config import Settings
 from swe_agent.llm import ScriptedModel, tool_reply
-from swe_agent.llm.claude import build_request
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import sessions
 from swe_agent.store.db import Store
 from tests.agent.test_loop import assert_pairs_intact
-from tests.fakeapi import MODEL
-from tests.fakerules import refusal
-
-
-def api_refusal(request: dict) -> tuple[int, str, str] | None:
-    """What the real API would answer the scripted model's request, None when it is valid."""
-    body = build_request(
-        MODEL, request["system"], request["messages"], request["tools"], request["max_tokens"]
-    )
-    return refusal(body)
+from tests.fakerules import scripted_refusal as api_refusal
 
 
 def test_continue_resumes_the_last_session_with_its_messages(
