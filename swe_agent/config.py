@@ -43,9 +43,10 @@ class Settings:
     call_deadline: float = 180.0
     """Seconds one model call may take, retries included."""
     max_retries: int = 4
-    """Retries of a model call on 429, 529, 5xx and timeouts."""
+    """Retries of a model call on 408, 409, 429, 5xx, timeouts and connection errors (never on a
+    spend limit)."""
     max_retry_after: float = 30.0
-    """Cap on a server's retry-after, in seconds."""
+    """Longest wait in seconds a server's retry-after may ask for; a longer one ends the call."""
     debounce_seconds: float = 0.3
     """Quiet time before the watcher flushes file events."""
     max_delay_seconds: float = 2.0

@@ -2,10 +2,13 @@
 of messages under one token budget.
 
 system[0] never changes within a session, so the provider's prompt cache holds; system[1]
-(core memory, open pages, recall state) is rebuilt at turn boundaries. When the queue grows
-past the budget the oldest messages move to recall storage behind a recursive summary that
-is the queue's first message. An assistant message with tool_use and the user message with
-its tool_result move together, always.
+(core memory, open pages, recall state, and notices such as memory pressure) is rebuilt at turn
+boundaries. Notices live there, not in the queue: text after tool results in a user turn is a
+documented cause of empty replies. When the queue grows past the budget the oldest messages
+move to recall storage behind a recursive summary that is the queue's first message and takes
+the sequence number of the last message it folds in, so a restored queue starts with it. An
+assistant message with tool_use and the user message with its tool_result move together,
+always.
 """
 
 from __future__ import annotations
@@ -92,12 +95,19 @@ class MainContext:
         self.next_seq = 0
         self.summary = ""
         self.recalled = 0  # messages moved to recall storage so far
-        self.warned = False
         self._dynamic = ""
 
     # -- what the model sees -------------------------------------------------------------
-    def refresh(self) -> None:
-        """Rebuild system[1]; called at turn boundaries only."""
+    def refresh(self, notice: str = "") -> None:
+        """Rebuild system[1], with a notice for the next call if any; called at turn
+        boundaries only."""
+        if self._dynamic and self.pressure() >= PRESSURE:
+            warning = (
+                f"[memory pressure: {self.tokens():,} of {self.budget:,} tokens in main context. "
+                "Save what matters with core_memory_append; the oldest messages will move to "
+                "recall storage behind a summary.]"
+            )
+            notice = f"{warning}\n{notice}" if notice else warning
         recall = (
             f"{self.recalled} earlier messages are in recall storage (recall_search finds them); "
             "the first message summarises them."
@@ -108,6 +118,8 @@ class MainContext:
             f"<core_memory>\n{self.core.render()}\n</core_memory>\n"
             f"<working_set>\n{self.pages.summary()}\n</working_set>\n<recall>{recall}</recall>"
         )
+        if notice:
+            self._dynamic += f"\n<notice>\n{notice}\n</notice>"
 
     def system(self) -> list[str]:
         if not self._dynamic:
@@ -122,12 +134,17 @@ class MainContext:
         return self.tokens() / self.budget
 
     # -- the queue -------------------------------------------------------------------------
-    def restore(self, messages: list[tuple[int, str, Any]], summary: str, next_seq: int) -> None:
-        """Bring back a session's messages that were still in context."""
-        self.messages = [{"role": role, "content": content} for _, role, content in messages]
-        self.seqs = [seq for seq, _, _ in messages]
+    def restore(
+        self, messages: list[tuple[int, str, Any]], summary: str, next_seq: int, recalled: int
+    ) -> None:
+        """Bring back a session's messages that were still in context, the summary first (a
+        session saved before summaries took an older sequence number has it last)."""
+        ordered = sorted(messages, key=lambda m: not self._is_summary({"content": m[2]}))
+        self.messages = [{"role": role, "content": content} for _, role, content in ordered]
+        self.seqs = [seq for seq, _, _ in ordered]
         self.summary = summary
         self.next_seq = next_seq
+        self.recalled = recalled
 
     def add(self, role: str, content: Any) -> None:
         message = {"role": role, "content": content}
@@ -138,7 +155,8 @@ class MainContext:
         self.next_seq += 1
 
     def add_user_text(self, text: str) -> None:
-        """A user text joins the last user message when there is one (after tool results)."""
+        """A user text joins the last user message when there is one (a new task after the
+        previous turn's last tool results), so that roles keep alternating."""
         if self.messages and self.messages[-1]["role"] == "user":
             last = self.messages[-1]
             content = last["content"]
@@ -200,12 +218,10 @@ class MainContext:
         self.summary = summarize(self.summary, folded, max(200, self.budget // 8))
         head = {"role": "user", "content": [{"type": "text", "text": self._summary_text()}]}
         self.messages = [head] + self.messages[cut:]
-        self.seqs = [self.next_seq] + self.seqs[cut:]
+        self.seqs = [seqs[-1]] + self.seqs[cut:]
         if self.journal:
             self.journal.evicted(seqs, self.summary)
-            self.journal.saved(self.next_seq, head, message_tokens(head))
-        self.next_seq += 1
-        self.warned = False
+            self.journal.saved(seqs[-1], head, message_tokens(head))
         live = {
             b.get("tool_use_id")
             for m in self.messages

@@ -2,6 +2,11 @@
 
 The same loop drives Claude and the offline policy; both are a `Model`. At the step limit or
 when the budget is spent the model is told so and must answer with what it has.
+
+A reply is read by its stop_reason before it joins the queue: one cut at max_tokens is asked
+again with twice the room (up to MAX_OUTPUT), never taken as final; an empty one is never
+stored (the API refuses empty messages) and is asked again once with a notice; a refusal ends
+the turn with one line that says so.
 """
 
 from __future__ import annotations
@@ -9,10 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from swe_agent.agent.context import PRESSURE, MainContext
+from swe_agent.agent.context import MainContext
 from swe_agent.agent.memory import count_tokens, plain_blocks
 from swe_agent.agent.tools import Toolbox, ToolResult
-from swe_agent.llm.base import Model
+from swe_agent.llm.base import Model, Reply
+
+MAX_OUTPUT = 16_384  # output tokens a reply cut at max_tokens may be given at most
+EMPTY_NUDGE = "Your last reply was empty. Go on with the task: call a tool, or call `answer`."
+EMPTY_TWICE = "Claude gave an empty reply twice, so this turn has no answer; ask again."
 
 
 class Answered(Exception):
@@ -100,29 +109,46 @@ class Agent:
             if self.ledger and (step.input_tokens or step.tools):
                 self.ledger.record(step)
 
-    def query(self, step: Step, *, forced: bool = False) -> Any:
+    def query(self, step: Step, *, forced: bool = False) -> Reply:
         if not forced and step.step > self.limits.max_steps:
             self.steps.pop()
             raise LimitsExceeded(f"the step limit ({self.limits.max_steps}) is reached")
         self.context.compact()
-        self.context.refresh()
+        notice = _answer_now(self.forced) if forced else ""
+        self.context.refresh(notice)
         step.context_tokens = self.context.tokens()
         if not forced and step.context_tokens >= self.limits.budget:
             self.steps.pop()
             raise LimitsExceeded(f"the token budget ({self.limits.budget:,}) is spent")
-        system, messages = self.context.system(), self.context.messages
-        reply = self.model.complete(
-            system, messages, self.toolbox.specs, max_tokens=self.limits.max_tokens
-        )
-        usage = reply.usage
-        step.input_tokens, step.output_tokens = usage.input_tokens, usage.output_tokens
-        step.cache_read_input_tokens = usage.cache_read_input_tokens
-        step.cache_creation_input_tokens = usage.cache_creation_input_tokens
-        return reply
+        return self._complete(step, notice)
+
+    def _complete(self, step: Step, notice: str) -> Reply:
+        """The model's reply, asked again while it cannot be used as it is; a turn that still
+        has none ends with an answer that says why."""
+        max_tokens, nudged = self.limits.max_tokens, False
+        while True:
+            reply = self.model.complete(
+                self.context.system(), self.context.messages, self.toolbox.specs,
+                max_tokens=max_tokens,
+            )  # fmt: skip
+            _charge(step, reply)
+            if reply.stop_reason == "refusal":
+                raise Answered({"explanation": _refused(reply), "locations": []})
+            if reply.stop_reason == "max_tokens":
+                if max_tokens >= MAX_OUTPUT:
+                    raise Answered({"explanation": _cut(max_tokens), "locations": []})
+                max_tokens = min(2 * max_tokens, MAX_OUTPUT)
+            elif not _usable(plain_blocks(reply.content)):
+                if nudged:
+                    raise Answered({"explanation": EMPTY_TWICE, "locations": []})
+                nudged = True
+                self.context.refresh(f"{notice}\n{EMPTY_NUDGE}".strip())
+            else:
+                return reply
 
     def execute(self, reply: Any, step: Step, *, forced: bool = False) -> None:
         """Run the reply's tool calls (when forced, only `answer`) and add their results."""
-        self.context.add("assistant", plain_blocks(reply.content))
+        self.context.add("assistant", _usable(plain_blocks(reply.content)))
         self.last_text = reply.text
         calls = list(reply.tool_calls)
         if not calls:
@@ -165,13 +191,6 @@ class Agent:
                 }
             )
         self.context.add("user", blocks)
-        if self.context.pressure() >= PRESSURE and not self.context.warned:
-            self.context.warned = True
-            self.context.add_user_text(
-                f"[memory pressure: {self.context.tokens():,} of {self.context.budget:,} tokens in main "
-                "context. Save what matters with core_memory_append; the oldest messages will move "
-                "to recall storage behind a summary.]"
-            )
 
     def _frame(self, result: ToolResult, used: int, page_id: str) -> str:
         step = len(self.steps)
@@ -183,10 +202,6 @@ class Agent:
     def finish(self, reason: str) -> dict[str, Any]:
         """Limits reached: one last call in which the model must answer."""
         self.forced = reason
-        self.context.add_user_text(
-            f"[{reason}. Call `answer` now with the best locations you have found; "
-            "no other tool will run.]"
-        )
         try:
             self.step(forced=True)
         except Answered as done:
@@ -194,3 +209,37 @@ class Agent:
         except FormatError:
             pass  # it replied in prose: that prose is the answer
         return {"explanation": self.last_text or reason, "locations": []}
+
+
+def _answer_now(reason: str) -> str:
+    return (
+        f"[{reason}. Call `answer` now with the best locations you have found; "
+        "no other tool will run.]"
+    )
+
+
+def _usable(content: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The blocks worth keeping: all but text blocks with nothing in them."""
+    return [b for b in content if b.get("type") != "text" or str(b.get("text") or "").strip()]
+
+
+def _charge(step: Step, reply: Reply) -> None:
+    usage = reply.usage
+    step.input_tokens += usage.input_tokens
+    step.output_tokens += usage.output_tokens
+    step.cache_read_input_tokens += usage.cache_read_input_tokens
+    step.cache_creation_input_tokens += usage.cache_creation_input_tokens
+
+
+def _refused(reply: Reply) -> str:
+    details = reply.stop_details or {}
+    why = ", ".join(str(v) for v in ("refusal", details.get("category")) if v)
+    said = " ".join(str(details.get("explanation") or reply.text).split())
+    return f"Claude declined to answer ({why})" + (f": {said}" if said else ".")
+
+
+def _cut(max_tokens: int) -> str:
+    return (
+        f"Claude's reply was cut off at max_tokens ({max_tokens:,} output tokens) each time it "
+        "was asked, so this turn has no answer; ask for something smaller."
+    )

@@ -70,7 +70,10 @@ def restore(context: MainContext, state: sessions.SessionState) -> None:
     """Bring a session's messages back into main context; a tool_use left without its result
     (a run that died mid-step) gets one, so the queue stays valid for the provider."""
     context.restore(
-        [(m.seq, m.role, m.content) for m in state.messages], state.summary, state.next_seq
+        _without_empty_replies([(m.seq, m.role, m.content) for m in state.messages]),
+        state.summary,
+        state.next_seq,
+        state.recalled,
     )
     if context.messages and context.messages[-1]["role"] == "assistant":
         content = context.messages[-1]["content"]
@@ -80,6 +83,25 @@ def restore(context: MainContext, state: sessions.SessionState) -> None:
                 "user",
                 [{"type": "tool_result", "tool_use_id": i, "content": "interrupted"} for i in ids],
             )
+
+
+def _without_empty_replies(messages: list[tuple[int, str, Any]]) -> list[tuple[int, str, Any]]:
+    """The messages less any empty assistant message and the user text that answered it:
+    sessions saved before empty replies were refused hold them, and the API refuses them."""
+    out: list[tuple[int, str, Any]] = []
+    skip_answer = False
+    for seq, role, content in messages:
+        if role == "assistant" and not content:
+            skip_answer = True
+            continue
+        if skip_answer and not any(
+            isinstance(b, dict) and b.get("type") == "tool_result" for b in content
+        ):
+            skip_answer = False
+            continue
+        skip_answer = False
+        out.append((seq, role, content))
+    return out
 
 
 def save_memory(

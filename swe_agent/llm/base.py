@@ -51,6 +51,7 @@ class Reply:
     usage: Usage = field(default_factory=Usage)
     stop_reason: str = "end_turn"
     model: str = ""
+    stop_details: dict[str, Any] | None = None  # why it stopped, for a refusal
 
     @property
     def text(self) -> str:

@@ -1,12 +1,16 @@
-"""Claude through the anthropic SDK, with our own retries so that one deadline bounds a call.
+"""Claude through the anthropic SDK: one deadline bounds a call, retries included.
 
-The SDK client is built with `max_retries=0`: its own retry loop knows nothing of a call's
-deadline and waits as long as a server's retry-after asks. Here a call retries 408, 429,
-5xx, 529 (unless marked `x-should-retry: false`), timeouts and connection errors, with a
-deterministic backoff (0.5 s, 1 s, 2 s, ...) or the server's retry-after (capped at
-`max_retry_after`), and gives up with a one-line `ModelError` as soon as the next wait would
-cross the deadline. Each request's timeout is
-also cut to the time the deadline leaves.
+Retries are ours, small, and follow the SDK's own rules (llm/retries.py says which), plus two
+of ours: a 429 that names a spend limit is never retried, and the call gives up, with a
+one-line `ModelError` naming the setting to raise, as soon as the next wait would pass
+`max_retries`, exceed `max_retry_after` (it never retries sooner than the server asked) or
+cross `deadline`. Each request's timeout is cut to what the deadline leaves.
+
+Why not the SDK's own loop (`max_retries` > 0): it sleeps whatever retry-after asks, up to
+days, retries spend limits, and neither stops at a deadline nor shortens the last attempt's
+timeout; making it deadline-aware would mean overriding its private `_sleep_for_retry` or
+vetoing its retries from middleware: more code than the loop below, and tied to SDK internals.
+Tenacity would add a dependency for the same twenty lines.
 
 `anthropic` is imported inside the constructor: importing it costs more than a second of
 start-up that offline commands should not pay.
@@ -24,22 +28,19 @@ from typing import Any
 
 from swe_agent.errors import ModelError
 from swe_agent.llm.base import CallRecord, CallRecorder, Reply, Usage
+from swe_agent.llm.retries import (
+    RETRIED,
+    SPEND_LIMITS,
+    STATUS_NAMES,
+    backoff,
+    error_code,
+    retry_after,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
-BACKOFF = 0.5
-MAX_BACKOFF = 8.0
 CACHE = {"type": "ephemeral"}
-RETRY_STATUS = {
-    408: "408 request timeout",
-    429: "429 rate limited",
-    500: "500 internal error",
-    502: "502 bad gateway",
-    503: "503 unavailable",
-    504: "504 gateway timeout",
-    529: "529 overloaded",
-}
 
 
 class CallFailed(ModelError):
@@ -56,7 +57,7 @@ class _Failure:
 
     what: str
     knob: str | None = None
-    retry_after: float | None = None
+    retry_after: float | None = None  # seconds the server asked to wait
     body: Any = None
     hint: str | None = None
 
@@ -118,25 +119,16 @@ class ClaudeModel:
         return reply
 
     def _send(self, request: dict[str, Any], started: float) -> Any:
-        failure = _Failure("gave no answer before the deadline")
         attempt = 0
-        for attempt in range(self.max_retries + 1):
-            remaining = self.deadline - (time.monotonic() - started)
-            if remaining <= 0:
-                break
-            timeout = min(self.timeout, remaining)
+        while True:
+            attempt += 1
+            timeout = min(self.timeout, self.deadline - (time.monotonic() - started))
             try:
                 return self._client.messages.create(**request, timeout=timeout)
             except self._sdk.APIStatusError as exc:
-                if (
-                    exc.status_code not in RETRY_STATUS
-                    or exc.response.headers.get("x-should-retry") == "false"
-                ):
-                    raise self._refused(exc) from None
-                retry_after = _retry_after(exc.response.headers.get("retry-after"))
-                failure = _Failure(
-                    f"kept answering {RETRY_STATUS[exc.status_code]}", None, retry_after, exc.body
-                )
+                failure = self._status_failure(exc)
+                if isinstance(failure, CallFailed):
+                    raise failure from None
             except self._sdk.APITimeoutError:
                 failure = _Failure(f"did not answer within {timeout:g} s", "request_timeout")
             except self._sdk.APIConnectionError as exc:
@@ -149,19 +141,41 @@ class ClaudeModel:
                     f"{self.base_url} answered something unusable ({self._scrub(_one_line(exc.message))})",
                     "check ANTHROPIC_BASE_URL",
                 ) from None
-            elapsed = time.monotonic() - started
-            if attempt == self.max_retries:
-                raise self._gave_up(failure, attempt + 1, elapsed, "max_retries")
-            wait = (
-                _backoff(attempt)
-                if failure.retry_after is None
-                else min(failure.retry_after, self.max_retry_after)
+            self._wait(failure, attempt, started)
+
+    def _status_failure(self, exc: Any) -> _Failure | CallFailed:
+        """A retryable failure, or the error that ends the call, by the SDK's rules and ours."""
+        code = error_code(exc.body)
+        if exc.status_code == 429 and code in SPEND_LIMITS:
+            limit, hint = SPEND_LIMITS[code]
+            return CallFailed(
+                f"ANTHROPIC_API_KEY's organisation has reached {limit} at {self.base_url} "
+                f"(429 {code})",
+                hint,
+                exc.body,
             )
-            if elapsed + wait >= self.deadline:
-                raise self._gave_up(failure, attempt + 1, elapsed, "call_deadline")
-            log.info("model call to %s %s; retrying in %.1f s", self.base_url, failure.what, wait)
-            time.sleep(wait)
-        raise self._gave_up(failure, attempt, time.monotonic() - started, "call_deadline")
+        should = exc.response.headers.get("x-should-retry")
+        if should == "false" or (should != "true" and exc.status_code not in RETRIED):
+            return self._refused(exc)
+        name = STATUS_NAMES.get(exc.status_code, f"{exc.status_code} error")
+        name += f" ({code})" if code else ""
+        return _Failure(f"answered {name}", None, retry_after(exc.response.headers), exc.body)
+
+    def _wait(self, failure: _Failure, attempt: int, started: float) -> None:
+        """Sleep before the next attempt, or raise when there must be none."""
+        elapsed = time.monotonic() - started
+        asked = failure.retry_after if failure.retry_after and failure.retry_after > 0 else None
+        wait = asked if asked is not None else backoff(attempt - 1)
+        if asked is not None:
+            failure.what += f" and asked to wait {asked:g} s"
+        if attempt > self.max_retries:
+            raise self._gave_up(failure, attempt, elapsed, "max_retries")
+        if asked is not None and asked > self.max_retry_after:
+            raise self._gave_up(failure, attempt, elapsed, "max_retry_after")
+        if elapsed + wait >= self.deadline:
+            raise self._gave_up(failure, attempt, elapsed, "call_deadline")
+        log.info("model call to %s %s; retrying in %.1f s", self.base_url, failure.what, wait)
+        time.sleep(wait)
 
     def _gave_up(self, failure: _Failure, attempts: int, elapsed: float, knob: str) -> CallFailed:
         tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
@@ -177,6 +191,9 @@ class ClaudeModel:
         if status == 401:
             message = f"ANTHROPIC_API_KEY was refused by {self.base_url} (401 {detail})"
             hint = "check the key, or unset it to work offline"
+        elif status == 402:
+            message = f"ANTHROPIC_API_KEY's organisation cannot pay for calls to {self.base_url} (402 {detail})"
+            hint = "check its billing in the Claude Console, or unset the key to work offline"
         elif status == 403:
             message = f"ANTHROPIC_API_KEY may not use {self.name} at {self.base_url} (403 {detail})"
             hint = "check the key's permissions, or choose another model"
@@ -194,24 +211,37 @@ class ClaudeModel:
         return CallFailed(message, hint, exc.body)
 
     def _reply(self, message: Any) -> Reply:
-        if not isinstance(message, self._sdk.types.Message):
-            raise ModelError(
-                f"{self.base_url} answered something that is not a Messages API reply",
+        content = getattr(message, "content", None)
+        u = getattr(message, "usage", None)
+        if (
+            getattr(message, "type", None) != "message"
+            or not isinstance(content, list)
+            or u is None
+        ):
+            body = (
+                message.to_dict(mode="json")
+                if hasattr(message, "to_dict")
+                else {"raw": str(message)[:2000]}
+            )
+            raise CallFailed(
+                f"{self.base_url} answered something that is not a Messages API reply "
+                f"({self._scrub(_one_line(json.dumps(body), 120))})",
                 "check ANTHROPIC_BASE_URL",
+                body,
             )
         # as the API sent them, so that they go back unchanged as the next assistant turn
-        content = [
-            {k: v for k, v in b.to_dict(mode="json").items() if v is not None}
-            for b in message.content
+        blocks = [
+            {k: v for k, v in b.to_dict(mode="json").items() if v is not None} for b in content
         ]
-        u = message.usage
         usage = Usage(
             input_tokens=u.input_tokens or 0,
             output_tokens=u.output_tokens or 0,
             cache_creation_input_tokens=u.cache_creation_input_tokens or 0,
             cache_read_input_tokens=u.cache_read_input_tokens or 0,
         )
-        return Reply(content, usage, message.stop_reason or "", message.model)
+        details = getattr(message, "stop_details", None)  # absent from older SDKs
+        stop_details = details.to_dict(mode="json") if details is not None else None
+        return Reply(blocks, usage, message.stop_reason or "", message.model or "", stop_details)
 
     def _record(
         self,
@@ -264,18 +294,6 @@ def build_request(
     if tools:
         request["tools"] = [*tools[:-1], {**tools[-1], "cache_control": CACHE}]
     return request
-
-
-def _backoff(attempt: int) -> float:
-    return min(BACKOFF * 2**attempt, MAX_BACKOFF)
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        seconds = float(value) if value is not None else None
-    except ValueError:
-        return None
-    return max(seconds, 0.0) if seconds is not None else None
 
 
 def _cause(exc: BaseException) -> str:

@@ -1,8 +1,15 @@
 """Notes written by a model: the same kinds as offline, from the code and the offline material.
 
-The model sees a definition's code with the offline notes about it, and answers JSON. Anything
-it gets wrong (bad JSON, missing fields, a failed call) keeps the offline notes for that
-definition; the tokens the call spent are charged to them all the same.
+One call per file. The file comes first, once, behind a prompt-cache breakpoint; the
+definitions to write about and what the offline analysis found about them come after it. So
+the cached prefix is the stable instructions plus the file: long enough to be cached for most
+real files (the API caches a prefix of at least 1,024 tokens, 2,048 on Haiku-class models;
+the instructions alone are ~250), and read back when the same file is asked again, as when a
+reply cut at max_tokens is asked again with more room, or a batch carries the same file.
+
+The model answers JSON with one entry per definition. Any definition it gets wrong (bad JSON,
+a missing entry, a failed call) keeps its offline notes; the tokens the call spent are shared
+by the file's definitions all the same.
 """
 
 from __future__ import annotations
@@ -14,21 +21,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from swe_agent.errors import ModelError
+from swe_agent.llm.claude import CACHE
 from swe_agent.sleep.offline import FileFacts
 from swe_agent.store.notes import Note
 
 SYSTEM = (
-    "You study a code repository before anyone asks about it. For one definition you write a "
-    "short summary (what it does, inputs, outputs, side effects, who calls it) and the questions "
-    "a developer or a GitHub issue would ask whose answer is this code, phrased the way users "
-    "describe symptoms (for example 'why is my Authorization header dropped after a redirect?'), "
-    "each with a one or two sentence answer that names the code. Use the words users would use, "
-    "not only the identifiers. Answer only JSON: "
-    '{"summary": "...", "questions": [{"question": "...", "answer": "..."}]}'
+    "You study a code repository before anyone asks about it. You are given one file, then "
+    "some of its definitions with what static analysis and git history found about them. For "
+    "each definition write a short summary (what it does, inputs, outputs, side effects, who "
+    "calls it) and the questions a developer or a GitHub issue would ask whose answer is this "
+    "code, phrased the way users describe symptoms (for example 'why is my Authorization "
+    "header dropped after a redirect?'), each with a one or two sentence answer that names the "
+    "code. Use the words users would use, not only the identifiers. Answer only JSON, one entry "
+    "per definition, its symbol exactly as given: "
+    '{"definitions": [{"symbol": "...", "summary": "...", '
+    '"questions": [{"question": "...", "answer": "..."}]}]}'
 )
 PER_FILE = 3  # definitions per file sent to the model; the rest keep their offline notes
 MAX_QUESTIONS = 6
-MAX_CODE_LINES = 120
+MAX_CODE_LINES = 120  # of one definition, when the file is too long to send whole
+MAX_FILE_CHARS = 60_000  # about 15,000 tokens; a longer file is sent as its definitions' code
+OUTPUT_PER_DEFINITION = 700  # max_tokens per definition asked about
+MAX_OUTPUT = 8_192  # a reply cut at max_tokens is asked again with up to this many
 _JSON = re.compile(r"\{.*\}", re.S)
 
 
@@ -36,7 +50,7 @@ _JSON = re.compile(r"\{.*\}", re.S)
 class Outcome:
     fallbacks: int = 0  # definitions that kept their offline notes
     errors: int = 0  # calls that failed outright
-    answered: bool = False  # at least one call came back
+    answered: bool = False  # the call came back
 
 
 def improve(
@@ -47,54 +61,112 @@ def improve(
     by_symbol: dict[str | None, list[Note]] = {}
     for n in notes:
         by_symbol.setdefault(n.symbol, []).append(n)
-    for d in definitions[:PER_FILE]:
-        if left <= 0 or d["qualname"] not in by_symbol:
-            continue
+    chosen = [d for d in definitions[:PER_FILE] if d["qualname"] in by_symbol]
+    if left <= 0 or not chosen:
+        return notes, outcome
+    try:
+        text, tokens = _ask(model, facts, chosen, by_symbol)
+    except ModelError:  # it already retried
+        outcome.fallbacks += len(chosen)
+        outcome.errors += 1
+        return notes, outcome
+    outcome.answered = True
+    written = _entries(text)
+    share, rest = divmod(tokens, len(chosen))
+    for k, d in enumerate(chosen):
+        cost = share + (rest if k == 0 else 0)
         offline = by_symbol[d["qualname"]]
-        try:
-            reply = model.complete([SYSTEM], [{"role": "user", "content": _prompt(facts, d, offline)}], [],
-                                   max_tokens=800)
-        except ModelError:  # it already retried: the rest of the file would fail the same way
-            outcome.fallbacks += 1
-            outcome.errors += 1
-            break
-        outcome.answered = True
-        tokens = reply.usage.total
-        left -= tokens
-        made = _parse(reply.text, facts, d, model.name, tokens)
+        made = _notes(written.get(d["qualname"]), facts, d, model.name, cost)
         if made is None:
             outcome.fallbacks += 1
-            first = offline[0]
-            by_symbol[d["qualname"]] = [dataclasses.replace(first, tokens=first.tokens + tokens), *offline[1:]]
-            continue
-        by_symbol[d["qualname"]] = made + [n for n in offline if n.kind == "history"]
+            first = dataclasses.replace(offline[0], tokens=offline[0].tokens + cost)
+            by_symbol[d["qualname"]] = [first, *offline[1:]]
+        else:
+            by_symbol[d["qualname"]] = made + [n for n in offline if n.kind == "history"]
     return [n for group in by_symbol.values() for n in group], outcome
 
 
-def _prompt(facts: FileFacts, d: dict[str, Any], offline: list[Note]) -> str:
-    code = "\n".join(facts.lines[d["start_line"] - 1 : d["end_line"]][:MAX_CODE_LINES])
-    material = "\n".join(f"- {n.title}: {n.body}" for n in offline)
-    return (f"File {facts.path}, {d['kind']} {d['qualname']} (lines {d['start_line']}-{d['end_line']}):\n"
-            f"```\n{code}\n```\nWhat static analysis and git history found:\n{material}")
+def _ask(
+    model: Any, facts: FileFacts, chosen: list[dict[str, Any]], by_symbol: dict[Any, list[Note]]
+) -> tuple[str, int]:
+    """The reply's text and the tokens of every call it took."""
+    content = [
+        {"type": "text", "text": _file_text(facts, chosen), "cache_control": CACHE},
+        {"type": "text", "text": _definitions_text(chosen, by_symbol)},
+    ]
+    messages = [{"role": "user", "content": content}]
+    max_tokens, spent = OUTPUT_PER_DEFINITION * len(chosen), 0
+    while True:
+        reply = model.complete([SYSTEM], messages, [], max_tokens=max_tokens)
+        spent += reply.usage.total
+        if reply.stop_reason != "max_tokens" or max_tokens >= MAX_OUTPUT:
+            return reply.text, spent
+        max_tokens = min(2 * max_tokens, MAX_OUTPUT)
 
 
-def _parse(text: str, facts: FileFacts, d: dict[str, Any], model: str, tokens: int) -> list[Note] | None:
+def _file_text(facts: FileFacts, chosen: list[dict[str, Any]]) -> str:
+    whole = "\n".join(facts.lines)
+    if len(whole) <= MAX_FILE_CHARS:
+        return f"File {facts.path} ({len(facts.lines)} lines):\n```\n{whole}\n```"
+    parts = [f"File {facts.path} ({len(facts.lines)} lines), too long to show whole; its parts:"]
+    for d in chosen:
+        code = "\n".join(facts.lines[d["start_line"] - 1 : d["end_line"]][:MAX_CODE_LINES])
+        parts.append(f"Lines {d['start_line']}-{d['end_line']}:\n```\n{code}\n```")
+    return "\n".join(parts)
+
+
+def _definitions_text(chosen: list[dict[str, Any]], by_symbol: dict[Any, list[Note]]) -> str:
+    parts = [f"Write the notes of these {len(chosen)} definitions of the file."]
+    for d in chosen:
+        found = "\n".join(f"  - {n.title}: {n.body}" for n in by_symbol[d["qualname"]])
+        parts.append(
+            f"- {d['qualname']} ({d['kind']}, lines {d['start_line']}-{d['end_line']}); "
+            f"what static analysis and git history found:\n{found}"
+        )
+    return "\n".join(parts)
+
+
+def _entries(text: str) -> dict[str, dict[str, Any]]:
+    """The reply's entries by symbol; those without a summary are left out."""
     match = _JSON.search(text)
     try:
         data = json.loads(match.group(0)) if match else None
     except json.JSONDecodeError:
+        return {}
+    listed = data.get("definitions") if isinstance(data, dict) else None
+    return {
+        str(e["symbol"]): e
+        for e in listed or []
+        if isinstance(e, dict)
+        and e.get("symbol")
+        and isinstance(e.get("summary"), str)
+        and e["summary"].strip()
+    }
+
+
+def _notes(
+    entry: dict[str, Any] | None, facts: FileFacts, d: dict[str, Any], model: str, tokens: int
+) -> list[Note] | None:
+    if entry is None:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("summary"), str) or not data["summary"].strip():
-        return None
-    evidence = [{"path": facts.path, "symbol": d["qualname"], "start_line": d["start_line"], "end_line": d["end_line"]}]
-    asked = [q for q in data.get("questions") or [] if isinstance(q, dict) and q.get("question") and q.get("answer")]
-    asked = asked[:MAX_QUESTIONS]
+    where = {"start_line": d["start_line"], "end_line": d["end_line"]}
+    evidence = [{"path": facts.path, "symbol": d["qualname"], **where}]
+    asked = [
+        q
+        for q in entry.get("questions") or []
+        if isinstance(q, dict) and q.get("question") and q.get("answer")
+    ][:MAX_QUESTIONS]
     share, rest = divmod(tokens, 1 + len(asked))
 
     def make(kind: str, title: str, body: str, cost: int) -> Note:
-        return Note(kind, facts.path, d["qualname"], title, body, evidence, facts.code_hash, model, cost, d["priority"])
+        return Note(
+            kind, facts.path, d["qualname"], title, body, evidence, facts.code_hash, model, cost,
+            d["priority"],
+        )  # fmt: skip
 
-    summary = data["summary"].strip()
+    summary = entry["summary"].strip()
     out = [make("summary", f"{d['qualname']}: {summary[:160]}", summary[:1200], share + rest)]
-    out += [make("question", str(q["question"])[:300], str(q["answer"])[:1200], share) for q in asked]
+    out += [
+        make("question", str(q["question"])[:300], str(q["answer"])[:1200], share) for q in asked
+    ]
     return out

@@ -57,6 +57,7 @@ class SessionState:
     messages: list[StoredMessage] = field(default_factory=list)
     summary: str = ""
     next_seq: int = 0
+    recalled: int = 0  # messages in recall storage
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,12 @@ def load_session(store: Store, session_id: str) -> SessionState:
         [session_id],
     )
     state.summary = summary[0] if summary else ""
+    # a summary shares its seq with the last message it folds in: distinct seqs count messages
+    recalled = store.one(
+        "SELECT count(DISTINCT seq) FROM agent_messages WHERE session_id = ? AND NOT in_context",
+        [session_id],
+    )
+    state.recalled = int(recalled[0]) if recalled else 0
     return state
 
 
@@ -133,7 +140,8 @@ def replace_message(store: Store, session_id: str, seq: int, content: Any, token
     """Rewrite a message still in context (a closed page leaves a stub behind)."""
     with store.transaction():
         store.con.execute(
-            "UPDATE agent_messages SET content_json = ?, tokens = ? WHERE session_id = ? AND seq = ?",
+            "UPDATE agent_messages SET content_json = ?, tokens = ? "
+            "WHERE session_id = ? AND seq = ? AND in_context",
             [json.dumps(content), tokens, session_id, seq],
         )
 

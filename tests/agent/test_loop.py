@@ -7,6 +7,7 @@ from swe_agent.llm import Reply, ScriptedModel, Usage, text_reply, tool_reply
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import sessions
 from swe_agent.store.db import Store
+from tests.fakerules import scripted_refusal
 
 QUESTION = "Where is the Authorization header dropped on redirects?"
 
@@ -79,6 +80,7 @@ def test_scripted_model_drives_every_tool(store: Store, repo: GitRepo, settings:
 
     requests = model.requests
     assert len(requests) == 11
+    assert [scripted_refusal(r) for r in requests] == [None] * 11  # the API would take each
     assert all(r["system"][0] == requests[0]["system"][0] for r in requests)  # stable prefix
     assert "two lines" in requests[-1]["system"][1] and "two lines" not in requests[8]["system"][1]
     for k, request in enumerate(requests[1:], 1):
@@ -112,8 +114,7 @@ def test_small_budget_warns_then_moves_old_messages_to_recall(store: Store, repo
     ]
     model = ScriptedModel(replies)
     result = answer(store, repo, QUESTION, settings=settings, model=model)
-    texts = [str(r["messages"]) for r in model.requests]
-    warned = next(i for i, t in enumerate(texts) if "[memory pressure:" in t)
+    warned = next(i for i, r in enumerate(model.requests) if "[memory pressure:" in r["system"][1])
     summarised = next(
         i for i, r in enumerate(model.requests) if "[summary of" in str(r["messages"][0]["content"])
     )
@@ -121,6 +122,8 @@ def test_small_budget_warns_then_moves_old_messages_to_recall(store: Store, repo
     for request in model.requests:
         assert request["messages"][0]["role"] == "user"
         assert_pairs_intact(request["messages"])
+        assert "[memory pressure:" not in str(request["messages"])
+        assert scripted_refusal(request) is None
     recalled = results_of(model.requests[-1])[0]["content"]
     assert "HTTPBasicAuth" in recalled and "session " in recalled
     out_of_context = store.one(
@@ -182,7 +185,9 @@ def test_step_limit_forces_an_answer(store: Store, repo: GitRepo, settings: Sett
         store, repo, QUESTION, settings=dataclasses.replace(settings, max_steps=3), model=model
     )
     assert result["answer"] == "forced" and len(model.requests) == 4
-    assert "step limit (3) is reached" in str(model.requests[-1]["messages"][-1])
+    assert "step limit (3) is reached" in model.requests[-1]["system"][1]
+    assert scripted_refusal(model.requests[-1]) is None
+    assert "step limit" not in str(model.requests[-1]["messages"])
 
 
 def test_a_reply_without_a_tool_call_is_told_to_use_one(
@@ -197,6 +202,7 @@ def test_a_reply_without_a_tool_call_is_told_to_use_one(
     result = answer(store, repo, QUESTION, settings=settings, model=model)
     assert result["answer"] == "sessions.py"
     assert "Every reply must call a tool" in str(model.requests[1]["messages"][-1])
+    assert scripted_refusal(model.requests[1]) is None
 
 
 def test_a_forced_answer_in_prose_is_kept(store: Store, repo: GitRepo, settings: Settings) -> None:
@@ -211,6 +217,5 @@ def test_a_forced_answer_in_prose_is_kept(store: Store, repo: GitRepo, settings:
         store, repo, QUESTION, settings=dataclasses.replace(settings, max_steps=2), model=model
     )
     assert result["answer"] == "It is in sessions.py" and result["locations"] == []
-    last = model.requests[-1]["messages"]
-    assert "no other tool will run" in str(last[-1])
+    assert "no other tool will run" in model.requests[-1]["system"][1]
     assert result["usage"]["tool_calls"] == 3  # the forced step's call is counted, not run

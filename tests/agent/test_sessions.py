@@ -5,6 +5,7 @@ from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import sessions
 from swe_agent.store.db import Store
 from tests.agent.test_loop import assert_pairs_intact
+from tests.fakerules import scripted_refusal as api_refusal
 
 
 def test_continue_resumes_the_last_session_with_its_messages(
@@ -25,6 +26,7 @@ def test_continue_resumes_the_last_session_with_its_messages(
     assert "Where are redirects followed?" in str(messages[0])
     assert "And where is the redirect limit set?" in str(messages[-1])
     assert_pairs_intact(messages)
+    assert api_refusal(model.requests[0]) is None
     for earlier, later in zip(messages, messages[1:], strict=False):
         assert earlier["role"] != later["role"]  # roles alternate, as the Messages API wants
     listed = sessions.list_sessions(store)
@@ -63,3 +65,38 @@ def test_ledger_rows_per_step_and_totals(store: Store, repo: GitRepo, settings: 
     assert (
         totals["tasks"] == 1 and totals["input_tokens"] == result["usage"]["test_time_input_tokens"]
     )
+
+
+def test_a_session_saved_before_the_fixes_is_restored_valid(
+    store: Store, repo: GitRepo, settings: Settings
+) -> None:
+    """Saved by older code: an empty reply and the nudge after it, and a summary that took the
+    newest sequence number. Restored, the queue starts with the summary and the API accepts it."""
+    sid = sessions.new_session(store, title="old", mode="claude", head=None)
+
+    def use(i: str, name: str) -> list[dict]:
+        return [{"type": "tool_use", "id": i, "name": name, "input": {"query": "x"}}]
+
+    def result(i: str) -> list[dict]:
+        return [{"type": "tool_result", "tool_use_id": i, "content": "found"}]
+
+    summary = "[summary of 3 earlier messages, now in recall storage]\n- user: where?"
+    rows = [
+        (0, "user", [{"type": "text", "text": "<task>where?</task>"}]),
+        (1, "assistant", use("t1", "search_code")),
+        (2, "user", result("t1")),
+        (3, "assistant", []),
+        (4, "user", [{"type": "text", "text": "Every reply must call a tool."}]),
+        (5, "assistant", use("t2", "answer")),
+        (6, "user", result("t2")),
+        (7, "user", [{"type": "text", "text": summary}]),
+    ]
+    sessions.save_messages(store, sid, 1, [(q, r, c, str(c), 10) for q, r, c in rows])
+    sessions.move_to_recall(store, sid, [0, 1, 2], "- user: where?")
+    model = ScriptedModel([tool_reply("answer", {"explanation": "again", "locations": []})])
+    answer(store, repo, "And now?", settings=settings, model=model, continue_last=True)
+    request = model.requests[0]
+    assert api_refusal(request) is None
+    assert request["messages"][0]["content"][0]["text"] == summary
+    assert [m["role"] for m in request["messages"]] == ["user", "assistant", "user"]
+    assert "3 earlier messages are in recall storage" in request["system"][1]

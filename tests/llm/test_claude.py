@@ -17,16 +17,17 @@ import pytest
 
 from swe_agent.config import Settings
 from swe_agent.errors import ModelError
-from swe_agent.llm import ClaudeModel, Usage, model_for
+from swe_agent.llm import ClaudeModel, model_for
 from swe_agent.store.calls import StoreRecorder, usage_totals
 from swe_agent.store.db import Store, open_store
-from tests.fakeapi import FakeAnthropic, error, text_message, tool_message
+from tests.fakeapi import MODEL, FakeAnthropic, error, text_message, tool_message
 
 TOOLS = [
     {"name": "search_code", "description": "Search code.", "input_schema": {"type": "object"}},
     {"name": "answer", "description": "Answer.", "input_schema": {"type": "object"}},
 ]
 ASK = [{"role": "user", "content": "Where are redirects followed?"}]
+LONG = "Answer from the code, cite path:line, and keep the answer short. " * 80  # ~1,300 tokens
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def claude(api: FakeAnthropic, **options: Any) -> ClaudeModel:
         "max_retry_after": 0.2,
         **options,
     }
-    return ClaudeModel("claude-test", "foreground", **settings)
+    return ClaudeModel(MODEL, "foreground", **settings)
 
 
 def test_importing_the_package_does_not_import_anthropic() -> None:
@@ -67,11 +68,7 @@ def test_tool_use_round_trip(api: FakeAnthropic) -> None:
     model = claude(api)
 
     reply = model.complete(["stable"], ASK, TOOLS)
-    assert (
-        reply.text == "Let me look."
-        and reply.stop_reason == "tool_use"
-        and reply.model == "claude-test"
-    )
+    assert reply.text == "Let me look." and reply.stop_reason == "tool_use" and reply.model == MODEL
     [call] = reply.tool_calls
     assert (call.id, call.name, call.input) == ("toolu_1", "search_code", args)
 
@@ -89,16 +86,24 @@ def test_tool_use_round_trip(api: FakeAnthropic) -> None:
     ]
 
 
-def test_usage_counts_cache_tokens(api: FakeAnthropic) -> None:
-    api.add(
-        text_message("a", input_tokens=12, output_tokens=3, cache_creation_input_tokens=900),
-        text_message("b", input_tokens=15, output_tokens=4, cache_read_input_tokens=900),
-    )
+def test_usage_counts_what_the_api_reports(api: FakeAnthropic) -> None:
+    api.add(text_message("a"), text_message("b"))
     model = claude(api)
-    first = model.complete(["stable"], ASK, TOOLS).usage
-    second = model.complete(["stable"], ASK, TOOLS).usage
-    assert first == Usage(12, 3, 900, 0) and second == Usage(15, 4, 0, 900)
-    assert (first + second).total == 12 + 3 + 900 + 15 + 4 + 900
+    first = model.complete([LONG], ASK, TOOLS).usage
+    second = model.complete([LONG], ASK, TOOLS).usage
+    assert first.cache_creation_input_tokens > 1024 and first.cache_read_input_tokens == 0
+    assert second.cache_read_input_tokens == first.cache_creation_input_tokens
+    assert second.cache_creation_input_tokens == 0
+    spent = api.usage()
+    assert (first + second).total == sum(spent.values())
+
+
+def test_a_prefix_below_the_minimum_is_not_cached(api: FakeAnthropic) -> None:
+    api.add(text_message("a"), text_message("b"))
+    model = claude(api)
+    for _ in range(2):
+        usage = model.complete(["a short stable prefix"], ASK, TOOLS).usage
+        assert usage.cache_creation_input_tokens == usage.cache_read_input_tokens == 0
 
 
 def test_cache_breakpoints_on_the_stable_prefix_and_the_last_tool(api: FakeAnthropic) -> None:
@@ -112,11 +117,11 @@ def test_cache_breakpoints_on_the_stable_prefix_and_the_last_tool(api: FakeAnthr
     assert "cache_control" not in body["tools"][0]
     assert body["tools"][-1]["cache_control"] == {"type": "ephemeral"}
     assert "cache_control" not in TOOLS[-1], "the caller's tool definitions are not changed"
-    assert body["max_tokens"] == 300 and body["model"] == "claude-test"
+    assert body["max_tokens"] == 300 and body["model"] == MODEL
 
 
 def test_429_is_retried_and_the_call_recorded_once(api: FakeAnthropic, store: Store) -> None:
-    api.add(error(429, retry_after="0"), text_message("ok", input_tokens=20, output_tokens=2))
+    api.add(error(429, retry_after="0"), text_message("ok"))
     model = claude(api, recorder=StoreRecorder(store), session_id="s1")
     assert model.complete(["stable"], ASK, TOOLS).text == "ok"
     assert len(api.requests) == 2
@@ -126,7 +131,11 @@ def test_429_is_retried_and_the_call_recorded_once(api: FakeAnthropic, store: St
     assert json.loads(row["response_json"])["content"] == [{"type": "text", "text": "ok"}]
     totals = usage_totals(store, purpose="foreground", session_id="s1")
     assert totals["calls"] == 1 and totals["errors"] == 0
-    assert (totals["input_tokens"], totals["output_tokens"]) == (20, 2)
+    spent = api.usage()
+    assert (totals["input_tokens"], totals["output_tokens"]) == (
+        spent["input_tokens"],
+        spent["output_tokens"],
+    )
     assert usage_totals(store, purpose="sleep")["calls"] == 0
 
 
@@ -155,11 +164,103 @@ def test_a_request_timeout_is_retried_then_reported(api: FakeAnthropic) -> None:
     assert len(api.requests) == 2 and "request_timeout" in caught.value.hint
 
 
-def test_retry_after_is_capped(api: FakeAnthropic) -> None:
-    api.add(error(429, retry_after="3600"), text_message("ok"))
+def gaps(api: FakeAnthropic) -> list[float]:
+    times = [r["at"] for r in api.requests]
+    return [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+
+
+def test_retry_after_ms_comes_before_retry_after(api: FakeAnthropic) -> None:
+    api.add(error(429, headers={"retry-after-ms": "600", "retry-after": "0"}), text_message("ok"))
+    assert claude(api, max_retry_after=5.0).complete(["stable"], ASK, TOOLS).text == "ok"
+    [gap] = gaps(api)
+    assert 0.6 <= gap < 2.0
+
+
+def test_a_retry_after_longer_than_allowed_is_not_cut_short(api: FakeAnthropic) -> None:
+    api.add(error(529, retry_after="3600"), text_message("never sent"))
     started = time.monotonic()
-    assert claude(api, max_retry_after=0.2).complete(["stable"], ASK, TOOLS).text == "ok"
-    assert 0.2 <= time.monotonic() - started < 1.5
+    with pytest.raises(ModelError, match="asked to wait 3600 s") as caught:
+        claude(api, max_retry_after=0.2).complete(["stable"], ASK, TOOLS)
+    assert time.monotonic() - started < 1.0 and len(api.requests) == 1
+    assert "max_retry_after" in caught.value.hint
+
+
+@pytest.mark.parametrize("status", [408, 409, 500, 503, 529])
+def test_the_statuses_the_sdk_retries_are_retried(api: FakeAnthropic, status: int) -> None:
+    api.add(error(status, retry_after="0"), text_message("ok"))
+    assert claude(api).complete(["stable"], ASK, TOOLS).text == "ok"
+    assert len(api.requests) == 2
+
+
+def test_x_should_retry_decides_first(api: FakeAnthropic) -> None:
+    api.add(error(400, headers={"x-should-retry": "true"}), text_message("ok"))
+    assert claude(api).complete(["stable"], ASK, TOOLS).text == "ok"
+    api.add(error(529, headers={"x-should-retry": "false"}), text_message("never sent"))
+    with pytest.raises(ModelError, match="529"):
+        claude(api).complete(["stable"], ASK, TOOLS)
+    assert len(api.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("code", "limit"),
+    [
+        ("enforced_spend_limit_reached", "the monthly usage limit of its API tier"),
+        ("contract_spend_limit_reached", "the spend limit of its contract"),
+    ],
+)
+def test_a_spend_limit_is_never_retried_and_named(
+    api: FakeAnthropic, store: Store, code: str, limit: str
+) -> None:
+    api.add(error(429, "limit", retry_after="1", code=code), text_message("never sent"))
+    with pytest.raises(ModelError) as caught:
+        claude(api, recorder=StoreRecorder(store)).complete(["stable"], ASK, TOOLS)
+    message = str(caught.value)
+    assert len(api.requests) == 1 and limit in message and code in message
+    assert "try again later" not in message + caught.value.hint and "\n" not in message
+    [row] = store.rows("SELECT error FROM model_calls")
+    assert code in row["error"]
+
+
+def test_a_payment_error_is_not_retried(api: FakeAnthropic) -> None:
+    api.add(error(402, "credit balance too low"), text_message("never sent"))
+    with pytest.raises(ModelError, match="cannot pay") as caught:
+        claude(api).complete(["stable"], ASK, TOOLS)
+    assert len(api.requests) == 1 and "billing" in caught.value.hint
+
+
+def test_retry_after_as_an_http_date() -> None:
+    from email.utils import formatdate
+
+    from swe_agent.llm.retries import retry_after
+
+    asked = retry_after({"retry-after": formatdate(time.time() + 30, usegmt=True)})
+    assert asked is not None and 28 <= asked <= 31
+    assert retry_after({"retry-after": "soon"}) is None and retry_after({}) is None
+
+
+def test_a_ramp_limit_is_retried_after_its_wait(api: FakeAnthropic) -> None:
+    api.add(error(429, code="ramp_limit_exceeded", retry_after="0.3"), text_message("ok"))
+    assert claude(api, max_retry_after=1.0).complete(["stable"], ASK, TOOLS).text == "ok"
+    assert gaps(api)[0] >= 0.3
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        {"status": 200, "body": {"hello": "world"}},
+        {"status": 200, "body": {"type": "message", "content": None}},
+        {"status": 200, "raw": "<html>nginx</html>", "headers": {"content-type": "text/html"}},
+    ],
+)
+def test_a_200_that_is_not_a_messages_reply_is_one_line_and_recorded(
+    api: FakeAnthropic, store: Store, response: dict[str, Any]
+) -> None:
+    api.add(response)
+    with pytest.raises(ModelError, match="not a Messages API reply") as caught:
+        claude(api, recorder=StoreRecorder(store)).complete(["stable"], ASK, TOOLS)
+    assert "\n" not in str(caught.value) and "ANTHROPIC_BASE_URL" in caught.value.hint
+    [row] = store.rows("SELECT error FROM model_calls")
+    assert "not a Messages API reply" in row["error"]
 
 
 def test_a_retry_after_beyond_the_deadline_fails_at_once(api: FakeAnthropic) -> None:
@@ -184,7 +285,7 @@ def test_an_unreachable_endpoint_says_so() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     model = ClaudeModel(
-        "claude-test",
+        MODEL,
         "sleep",
         api_key="k",
         base_url=f"http://127.0.0.1:{port}",
@@ -210,7 +311,9 @@ def test_the_fake_accepts_the_key_in_either_header(api: FakeAnthropic) -> None:
     statuses = []
     for extra in headers:
         con = http.client.HTTPConnection("127.0.0.1", int(api.url.rsplit(":", 1)[1]), timeout=5)
-        con.request("POST", "/v1/messages", body=json.dumps({"model": "m"}), headers=extra)
+        body = {"model": MODEL, "max_tokens": 10, "messages": ASK}
+        extra["anthropic-version"] = "2023-06-01"
+        con.request("POST", "/v1/messages", body=json.dumps(body), headers=extra)
         statuses.append(con.getresponse().status)
         con.close()
     assert statuses == [200, 200, 401, 401, 401]

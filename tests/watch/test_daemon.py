@@ -167,7 +167,7 @@ def test_background_sleep_with_a_model_stops_at_the_hourly_cap(sample_repo: Path
     from swe_agent.watch.daemon import Daemon
     from tests.fakeapi import FakeAnthropic, text_message
 
-    reply = text_message('{"summary": "Sends a request.", "questions": []}', input_tokens=900, output_tokens=100)
+    reply = text_message('{"summary": "Sends a request.", "questions": []}')
     with FakeAnthropic([reply] * 40) as api:
         environ = {"ANTHROPIC_API_KEY": api.key, "ANTHROPIC_BASE_URL": api.url}
         settings = Settings(sleep_budget_per_commit=3_000, sleep_budget_per_hour=4_000)
