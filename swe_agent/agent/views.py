@@ -19,6 +19,7 @@ from swe_agent.code.tokens import terms
 from swe_agent.store import sessions
 from swe_agent.store import symbols as sym
 from swe_agent.store.db import Store
+from swe_agent.store.files import file_info
 from swe_agent.store.search import bm25
 
 WINDOW_LINES = 50  # lines of a file page
@@ -136,8 +137,8 @@ def lookup_symbol(src: Sources, name: str) -> View:
 
 def outline(src: Sources, path: str) -> View:
     rel = src.guard.resolve(path)
-    row = src.store.one("SELECT language, lines FROM files WHERE path = ?", [rel])
-    language, total = (row[0], row[1]) if row else (None, len(src.lines(rel)))
+    info = file_info(src.store, rel)
+    language, total = (info.language, info.lines) if info else (None, len(src.lines(rel)))
     defs = sym.definitions_in(src.store, rel)
     entries = [
         f"{d['start_line']}-{d['end_line']} {d['kind']} {d['qualname']}  {_clip(d.get('signature') or '', 90)}"
@@ -285,11 +286,7 @@ def _note_place(store: Store, path: str, symbol: str | None) -> str:
     if not path:
         return "repository"
     if symbol:
-        row = store.one(
-            "SELECT start_line, end_line FROM definitions WHERE path = ? AND qualname = ? "
-            "ORDER BY start_line LIMIT 1",
-            [path, symbol],
-        )
-        return f"{path}:{row[0]}-{row[1]} {symbol}" if row else f"{path}:1-1 {symbol}"
-    row = store.one("SELECT lines FROM files WHERE path = ?", [path])
-    return f"{path}:1-{row[0] if row else 1} -"
+        span = sym.definition_span(store, path, symbol)
+        return f"{path}:{span[0]}-{span[1]} {symbol}" if span else f"{path}:1-1 {symbol}"
+    info = file_info(store, path)
+    return f"{path}:1-{info.lines if info else 1} -"

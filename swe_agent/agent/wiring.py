@@ -18,6 +18,7 @@ from swe_agent.agent.prompts import SYSTEM_PROMPT
 from swe_agent.agent.tools import Toolbox
 from swe_agent.agent.views import Sources
 from swe_agent.errors import PathRefused
+from swe_agent.store import files as files_table
 from swe_agent.store import notes, sessions
 from swe_agent.store.db import Store
 
@@ -60,7 +61,7 @@ def assemble(
     before = sessions.preferences(store)
     core = default_core(notes.repository_overview(store), before.get("preferences", ""), question)
     journal = sess.SessionJournal(store, session_id, turn)
-    guard = PathGuard(repo.root, [r[0] for r in store.query("SELECT path FROM files")])
+    guard = PathGuard(repo.root, files_table.indexed_paths(store))
     toolbox = Toolbox(
         Sources(store, guard, repo.git, session_id),
         core,

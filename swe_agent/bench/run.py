@@ -118,6 +118,7 @@ def run_source(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from swe_agent.index import index_repository
     from swe_agent.repo.gitrepo import GitRepo
+    from swe_agent.store import files as files_table
     from swe_agent.store.db import open_store
 
     started = time.perf_counter()
@@ -131,7 +132,7 @@ def run_source(
         report = index_repository(
             repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers
         )
-        files = store.one("SELECT count(*) FROM files")[0]
+        files = files_table.counts(store)["files"]
         spans = {t.id: lookups.gold_spans(store, t.gold_functions) for t in tasks}
         naive = {t.id: lookups.naive_reader(store, root, t.question, t.gold_files) for t in tasks}
     _save(root, base)

@@ -185,8 +185,7 @@ def _answer_here(
         result = answer_request(store, repo, request, settings=settings, environ=os.environ)
         ledger: list[dict[str, Any]] = []
         if stats:
-            turn = store.one("SELECT turns FROM agent_sessions WHERE id = ?", [result["session"]])
-            ledger = table.ledger(store, result["session"], turn[0] if turn else None)
+            ledger = table.ledger(store, result["session"], table.turns(store, result["session"]))
             ledger.append({"totals": table.ledger_totals(store)})
     return result, ledger
 

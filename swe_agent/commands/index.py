@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +19,9 @@ from swe_agent.commands.common import (
     settings_for,
 )
 from swe_agent.errors import SweAgentError
+
+if TYPE_CHECKING:
+    from swe_agent.repo.gitrepo import GitRepo
 
 
 def register(app: typer.Typer) -> None:
@@ -63,11 +67,11 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """Full-text search over code chunks, ranked by BM25."""
-    from swe_agent.queries import search_code
+    from swe_agent.watch.client import run_query
 
     if not query.strip():
         raise SweAgentError("the search query is empty", "give words, identifiers or a question to search for")
-    hits = search_code(repo_root(repo_dir), query, k)
+    hits = run_query(repo_root(repo_dir), "search_code", query=query, k=k)
     if as_json:
         emit_json(hits)
         return
@@ -83,10 +87,10 @@ def symbols(
     as_json: JsonFlag = False,
 ) -> None:
     """Definitions matching a name, with their references and callers."""
-    from swe_agent.queries import lookup_symbol
     from swe_agent.render import symbol_text
+    from swe_agent.watch.client import run_query
 
-    result = lookup_symbol(repo_root(repo_dir), name)
+    result = run_query(repo_root(repo_dir), "lookup_symbol", name=name)
     if as_json:
         emit_json(result)
         return
@@ -99,11 +103,11 @@ def outline(
     as_json: JsonFlag = False,
 ) -> None:
     """A file's definitions, nested, with their lines."""
-    from swe_agent.queries import file_outline
     from swe_agent.render import outline_text
+    from swe_agent.watch.client import run_query
 
     root = repo_root(repo_dir)
-    result = file_outline(root, relative_path(root, path))
+    result = run_query(root, "file_outline", path=relative_path(root, path))
     if as_json:
         emit_json(result)
         return
@@ -112,11 +116,27 @@ def outline(
 
 def status(repo_dir: RepoOption = Path("."), as_json: JsonFlag = False) -> None:
     """How fresh the index is against HEAD, what it holds, and how big it is."""
-    from swe_agent.queries import store_status
     from swe_agent.render import status_text
 
-    result = store_status(open_repo(repo_dir))
+    result = _status(open_repo(repo_dir))
     if as_json:
         emit_json(result)
         return
     typer.echo(status_text(result))
+
+
+def _status(repo: GitRepo) -> dict[str, Any]:
+    """The store's status (from the daemon when it runs) with the work tree's and the file's."""
+    from swe_agent.store.db import store_path
+    from swe_agent.watch import client
+
+    result = client.run_query(repo.root, "store_status")
+    path = store_path(repo.root)
+    wal = Path(str(path) + ".wal")
+    result["store_bytes"] = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+    result["store_path"] = str(path)
+    result["head"] = repo.head()
+    result["fresh"] = bool(result["head"]) and result["indexed_head"] == result["head"]
+    result["dirty_files"] = sorted(repo.dirty_files())
+    result["daemon_pid"] = client.daemon_pid(repo.root) if os.name == "posix" else None
+    return result

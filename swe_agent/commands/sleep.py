@@ -109,7 +109,7 @@ def notes(
     as_json: JsonFlag = False,
 ) -> None:
     """List sleep-time notes, for a path or a symbol, or search them."""
-    from swe_agent.queries import run_query
+    from swe_agent.watch.client import run_query
 
     repo = open_repo(repo_dir)
     if query:

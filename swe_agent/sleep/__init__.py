@@ -19,10 +19,12 @@ from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.sleep import offline, questions
 from swe_agent.sleep.history import History, read_history
 from swe_agent.sleep.overview import overview_note
-from swe_agent.sleep.plan import Item, is_test, pending_files, plan, usage
+from swe_agent.sleep.plan import Item, is_test, plan
 from swe_agent.sleep.writer import NoteWriter, Progress
+from swe_agent.store import notes as notes_table
 from swe_agent.store.db import Store
 from swe_agent.store.notes import Note, drop_stale, repository_overview
+from swe_agent.store.symbols import call_graph
 
 __all__ = ["SleepReport", "run_sleep", "LEVELS"]
 
@@ -74,7 +76,7 @@ def run_sleep(
     report = SleepReport(level, budget, "offline" if model is None else f"claude ({model.name})")
     if level <= 0:
         return report
-    files = pending_files(store, level)
+    files = notes_table.files_without_notes(store, level)
     history = read_history(repo.root, commits, with_hunks=level >= 3) if files else History()
     items = plan(store, history, files)
     report.files_pending = len(items)
@@ -82,7 +84,7 @@ def run_sleep(
         report.planned = [_estimate(i, level, model is not None) for i in items]
         report.seconds = time.perf_counter() - started
         return report
-    writer = NoteWriter(store, usage(store), progress, budget)
+    writer = NoteWriter(store, notes_table.use_counts(store), progress, budget)
     run_id = _start_run(store, repo, report, model)
     try:
         if items or not repository_overview(store):
@@ -94,10 +96,7 @@ def run_sleep(
     writer.flush()
     report.notes_by_kind, report.tokens_spent = writer.written, writer.tokens
     with store.transaction():
-        store.con.execute(
-            "UPDATE sleep_runs SET finished_at = current_timestamp, notes_written = ?, tokens_spent = ? WHERE id = ?",
-            [sum(writer.written.values()), writer.tokens, run_id],
-        )
+        notes_table.finish_run(store, run_id, sum(writer.written.values()), writer.tokens)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -106,10 +105,8 @@ def _start_run(store: Store, repo: GitRepo, report: SleepReport, model: Any) -> 
     run_id = uuid.uuid4().hex
     with store.transaction():
         report.dropped_stale = drop_stale(store)
-        store.con.execute(
-            "INSERT INTO sleep_runs (id, head, level, budget, model) VALUES (?, ?, ?, ?, ?)",
-            [run_id, repo.head(), report.level, report.budget, model.name if model else "offline"],
-        )
+        notes_table.start_run(store, run_id, repo.head(), report.level, report.budget,
+                              model.name if model else "offline")
     return run_id
 
 
@@ -117,7 +114,7 @@ def _analyse(
     repo: GitRepo, store: Store, items: list[Item], history: History, writer: NoteWriter,
     report: SleepReport, model: Any, should_yield: Callable[[], bool] | None,
 ) -> None:
-    graph = offline.call_graph(store)
+    graph = call_graph(store)
     writer_model = model
     failures = 0
     for item in items:

@@ -16,7 +16,6 @@ from typing import Any
 from swe_agent.code.tokens import split_identifier
 from swe_agent.sleep import scan
 from swe_agent.sleep.history import History
-from swe_agent.store.db import Store
 from swe_agent.store.notes import Note
 
 CALLABLE = {"function", "method"}
@@ -52,25 +51,6 @@ class FileFacts:
 
     def children(self, d: dict[str, Any]) -> list[dict[str, Any]]:
         return [c for c in self.definitions if c["parent"] == d["qualname"]]
-
-
-def call_graph(store: Store) -> Graph:
-    """Callers of each name and callees of each definition, from the reference table."""
-    callers = {
-        name: list(enclosing)
-        for name, enclosing in store.query(
-            "SELECT name, list(DISTINCT enclosing ORDER BY enclosing)[1:8] FROM refs "
-            "WHERE kind = 'call' AND enclosing IS NOT NULL GROUP BY name"
-        )
-    }
-    callees = {
-        (path, enclosing): list(names)
-        for path, enclosing, names in store.query(
-            "SELECT path, enclosing, list(DISTINCT name ORDER BY name) FROM refs "
-            "WHERE kind = 'call' AND enclosing IS NOT NULL GROUP BY path, enclosing"
-        )
-    }
-    return callers, callees
 
 
 def file_facts(

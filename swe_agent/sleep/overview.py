@@ -9,13 +9,14 @@ from collections import Counter
 from pathlib import Path
 
 from swe_agent.store.db import Store
+from swe_agent.store.files import listing
 from swe_agent.store.notes import Note
 
 TEST_FILES = ("pytest.ini", "tox.ini", "noxfile.py", "Makefile", "setup.cfg", "jest.config.js", "go.mod", "Cargo.toml")
 
 
 def overview_note(root: Path, store: Store, head: str | None) -> Note:
-    files = store.query("SELECT path, coalesce(language, 'text'), lines FROM files")
+    files = listing(store)
     layout: Counter[str] = Counter()
     languages: Counter[str] = Counter()
     for path, language, lines in files:

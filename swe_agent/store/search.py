@@ -39,6 +39,20 @@ def delete_chunks(store: Store, ids: Iterable[int]) -> None:
         store.con.execute("DELETE FROM chunks WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
 
 
+def chunks_with_terms(
+    store: Store, query_terms: list[str], paths: list[str]
+) -> list[tuple[str, int, int]]:
+    """(path, start, end) of the code chunks of these files that contain any of the terms."""
+    return store.query(
+        """
+        SELECT DISTINCT c.path, c.start_line, c.end_line FROM postings p JOIN chunks c ON c.id = p.chunk_id
+        WHERE c.space = 'code' AND p.term IN (SELECT unnest(?::VARCHAR[]))
+          AND c.path IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [query_terms, paths],
+    )
+
+
 def bm25(
     store: Store,
     query_terms: list[str],

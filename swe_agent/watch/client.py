@@ -1,4 +1,5 @@
-"""The CLI's side of the daemon: stdlib only, so asking costs no heavy imports.
+"""The CLI's side of the daemon: stdlib only, so asking costs no heavy imports (the store is
+imported only when no daemon answers).
 
 Protocol: one JSON object per line over the Unix socket `.swe_agent/daemon.sock`:
 {"op": NAME, "args": {...}} -> {"ok": true, "result": ...} or {"ok": false, "error", "hint"}.
@@ -60,3 +61,16 @@ def try_query(root: Path, name: str, kwargs: dict[str, Any]) -> tuple[bool, Any]
     from swe_agent.errors import SweAgentError
 
     raise SweAgentError(reply.get("error", "the daemon failed"), reply.get("hint", ""))
+
+
+def run_query(root: Path, op: str, **kwargs: Any) -> Any:
+    """Run the query named op (one of `swe_agent.queries.QUERIES`) through the daemon if it
+    serves this repository, else on a read-only store of our own."""
+    answered, result = try_query(root, op, kwargs)
+    if answered:
+        return result
+    from swe_agent.queries import QUERIES
+    from swe_agent.store.db import open_store
+
+    with open_store(root, read_only=True) as store:
+        return QUERIES[op](store, **kwargs)
