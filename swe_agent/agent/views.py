@@ -11,11 +11,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import git
-
 from swe_agent.agent.paths import PathGuard
 from swe_agent.agent.question import is_source_path, is_test_path
 from swe_agent.code.tokens import terms
+from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import sessions
 from swe_agent.store import symbols as sym
 from swe_agent.store.db import Store
@@ -45,7 +44,7 @@ class Sources:
 
     store: Store
     guard: PathGuard
-    repo: git.Repo | None = None
+    repo: GitRepo | None = None
     session_id: str | None = None
     _lines: dict[str, list[str]] = field(default_factory=dict)
 
@@ -195,24 +194,16 @@ def history(src: Sources, path: str | None, symbol: str | None) -> View:
             )
         path, span = found[0]["path"], (found[0]["start_line"], found[0]["end_line"])
     if not path:
-        args = ["-n", "30"]
+        log = src.repo.log_entries(limit=30)
         what = "the repository"
     else:
         rel = src.guard.resolve(path)
-        args = (
-            ["-n", "20", f"-L{span[0]},{span[1]}:{rel}", "-s"] if span else ["-n", "20", "--", rel]
-        )
+        log = src.repo.log_entries(rel, span, limit=20)
         what = f"{symbol} in {rel}" if span else rel
-    fmt = "--format=%x01%h %ad %an: %s"
-    try:
-        out = src.repo.git.log("--date=short", fmt, "--name-only" if not span else "-s", *args)
-    except git.GitCommandError:
-        out = ""
     entries = []
-    for record in out.split("\x01")[1:]:
-        head, *files = [x for x in record.splitlines() if x.strip()]
-        others = [f for f in files if f != path][:6]
-        entries.append(head + (f"\n   changed with: {', '.join(others)}" if others else ""))
+    for commit in log:
+        others = [f for f in commit.files if f != path][:6]
+        entries.append(commit.line + (f"\n   changed with: {', '.join(others)}" if others else ""))
     return View(
         f"history {what}",
         f"history of {what}: {len(entries)} commits, newest first",

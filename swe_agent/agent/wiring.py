@@ -63,7 +63,7 @@ def assemble(
     journal = sess.SessionJournal(store, session_id, turn)
     guard = PathGuard(repo.root, files_table.indexed_paths(store))
     toolbox = Toolbox(
-        Sources(store, guard, repo.git, session_id),
+        Sources(store, guard, repo, session_id),
         core,
         page_tokens=max(300, settings.context_budget // PAGE_SHARE),
         use_notes=use_notes,

@@ -84,7 +84,7 @@ def task(
         from swe_agent.agent.patch import apply_patch
 
         repo = open_repo(repo_dir)
-        changed = apply_patch(repo.root, result["patch"], repo.dirty_files(), force=force)
+        changed = apply_patch(repo, result["patch"], force=force)
         typer.echo(f"applied the patch to {', '.join(changed)}", err=True)
     _show(result, ledger, as_json=as_json, stats=stats)
 

@@ -77,7 +77,7 @@ def run_sleep(
     if level <= 0:
         return report
     files = notes_table.files_without_notes(store, level)
-    history = read_history(repo.root, commits, with_hunks=level >= 3) if files else History()
+    history = read_history(repo, commits, with_hunks=level >= 3) if files else History()
     items = plan(store, history, files)
     report.files_pending = len(items)
     if dry_run:

@@ -14,7 +14,7 @@ from swe_agent.store.db import Store
 def toolbox(store: Store, root: Path, page_tokens: int = 1500) -> Toolbox:
     guard = PathGuard(root, [r[0] for r in store.query("SELECT path FROM files")])
     core = default_core(None, "", "where?")
-    return Toolbox(Sources(store, guard, GitRepo(root).git, "s1"), core, page_tokens=page_tokens)
+    return Toolbox(Sources(store, guard, GitRepo(root), "s1"), core, page_tokens=page_tokens)
 
 
 def test_every_tool_has_a_schema_in_anthropic_format() -> None:
