@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from swe_agent.agent.paths import PathGuard
-from swe_agent.agent.question import is_source_path, is_test_path
+from swe_agent.code.paths import is_source_path, is_test_path
 from swe_agent.code.tokens import terms
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import sessions
