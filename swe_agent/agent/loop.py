@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from swe_agent.agent.context import PRESSURE, MainContext
-from swe_agent.agent.memory import count_tokens, plain_blocks
+from swe_agent.agent.memory import plain_blocks
 from swe_agent.agent.tools import Toolbox, ToolResult
 from swe_agent.llm.base import Model
+from swe_agent.llm.tokens import count_tokens
 
 
 class Answered(Exception):

@@ -1,8 +1,8 @@
 """Main-context memory, as in MemGPT: core memory blocks with labels and size limits, and a
 working set of pages that the agent opens and that close least-recently-used.
 
-Tokens are counted locally and deterministically (about four characters a token), so the
-context is compacted from our own count, before any provider complains.
+Tokens are counted with `llm.tokens.count_tokens`, locally, so the context is compacted from
+our own count, before any provider complains.
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from swe_agent.llm.tokens import count_tokens
+
 
 class MemoryEditError(ValueError):
     """A core memory edit the model asked for cannot be done; the message says why."""
-
-
-def count_tokens(text: str) -> int:
-    return (len(text) + 3) // 4
 
 
 def block_text(block: Any) -> str:

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from swe_agent.agent import views
-from swe_agent.agent.memory import CoreMemory, MemoryEditError, count_tokens
+from swe_agent.agent.memory import CoreMemory, MemoryEditError
 from swe_agent.agent.views import ToolInputError
 from swe_agent.errors import SweAgentError
+from swe_agent.llm.tokens import CHARS_PER_TOKEN, count_tokens
 
 _PAGE = {"type": "integer", "minimum": 1, "description": "Which page of the result (default 1)."}
 _LOCATION = {
@@ -152,7 +153,7 @@ def paginate(entries: list[str], per_page: int, page_tokens: int) -> list[list[s
         if current and (len(current) >= per_page or used + cost > page_tokens):
             pages.append(current)
             current, used = [], 0
-        current.append(entry if cost <= page_tokens else entry[: page_tokens * 4 - 1] + "…")
+        current.append(entry if cost <= page_tokens else entry[: page_tokens * CHARS_PER_TOKEN - 1] + "…")
         used += cost
     if current:
         pages.append(current)

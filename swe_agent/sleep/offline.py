@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from swe_agent.code.tokens import split_identifier
+from swe_agent.llm.tokens import count_tokens
 from swe_agent.sleep import scan
 from swe_agent.sleep.history import History
 from swe_agent.store.notes import Note
@@ -93,7 +94,7 @@ def note(facts: FileFacts, d: dict[str, Any] | None, kind: str, title: str, body
         if d else [{"path": facts.path, "symbol": None, "start_line": 1, "end_line": 1}]
     )
     return Note(kind, facts.path, d["qualname"] if d else None, title, body, evidence,
-                facts.code_hash, "offline", (len(title) + len(body)) // 4 + 1, priority)
+                facts.code_hash, "offline", count_tokens(f"{title} {body}"), priority)
 
 
 def file_summary(facts: FileFacts, priority: float) -> Note:

@@ -8,6 +8,7 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
+from swe_agent.llm.tokens import count_tokens
 from swe_agent.store.db import Store
 from swe_agent.store.files import listing
 from swe_agent.store.notes import Note
@@ -39,8 +40,8 @@ def overview_note(root: Path, store: Store, head: str | None) -> Note:
         if para:
             parts.append("README: " + para)
     body = "\n".join(parts)
-    return Note("overview", "", None, "Repository overview: layout, entry points, how to test", body,
-                [], head, "offline", len(body) // 4 + 1, 100.0)
+    title = "Repository overview: layout, entry points, how to test"
+    return Note("overview", "", None, title, body, [], head, "offline", count_tokens(f"{title} {body}"), 100.0)
 
 
 def _entry_points(root: Path, paths: list[str]) -> list[str]:

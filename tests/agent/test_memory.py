@@ -1,7 +1,8 @@
 import pytest
 
 from swe_agent.agent.context import MainContext, summarize
-from swe_agent.agent.memory import Block, CoreMemory, MemoryEditError, WorkingSet, count_tokens
+from swe_agent.agent.memory import Block, CoreMemory, MemoryEditError, WorkingSet
+from swe_agent.llm.tokens import count_tokens
 
 
 def core() -> CoreMemory:
