@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from swe_agent.code.paths import is_test_path
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.sleep import offline, questions
 from swe_agent.sleep.history import History, read_history
 from swe_agent.sleep.overview import overview_note
-from swe_agent.sleep.plan import Item, is_test, plan
+from swe_agent.sleep.plan import Item, plan
 from swe_agent.sleep.writer import NoteWriter, Progress
 from swe_agent.store import notes as notes_table
 from swe_agent.store.db import Store
@@ -151,7 +152,7 @@ def _offline_notes(
     if level >= 3 and (note := offline.cochange_note(facts, item.priority)):
         notes.append(note)
     spent = sum(n.tokens for n in notes)
-    if is_test(item.path):
+    if is_test_path(item.path):
         return notes
     for rank, d in enumerate(item.definitions):
         if should_yield is not None and rank % 8 == 7 and should_yield():
@@ -175,7 +176,7 @@ def _offline_notes(
 
 
 def _estimate(item: Item, level: int, with_model: bool) -> dict[str, Any]:
-    defs = [d for d in item.definitions[:PER_FILE] if d["priority"] >= 0 and not is_test(item.path)]
+    defs = [d for d in item.definitions[:PER_FILE] if d["priority"] >= 0 and not is_test_path(item.path)]
     per_definition = {1: 60, 2: 200, 3: 230}[min(level, 3)]
     tokens = 80 + per_definition * len(defs)
     if with_model:

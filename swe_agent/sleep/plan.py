@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from swe_agent.code.paths import is_test_path
 from swe_agent.code.tokens import terms
 from swe_agent.sleep.history import History
 from swe_agent.store import notes, symbols
@@ -64,7 +65,7 @@ def _file_priority(path: str, history: History, used: int, markers: int) -> floa
     recency = 1.0 / (1 + history.last_touched.get(path, 1000) / 20)
     return (
         1.0 + 2.0 * recency + math.log1p(history.churn.get(path, 0)) + 0.5 * math.log1p(used)
-        + 0.5 * math.log1p(markers) + (0.0 if is_test(path) else 1.0)
+        + 0.5 * math.log1p(markers) + (0.0 if is_test_path(path) else 1.0)
     )
 
 
@@ -82,8 +83,3 @@ def _definition_priority(d: dict[str, Any]) -> float:
         return -1.0
     public = 0.0 if d["name"].startswith("_") and not d["name"].startswith("__") else 1.0
     return math.log1p(d["callers"]) + public + (0.5 if d["doc"] else 0.0) + (0.5 if d["kind"] == "class" else 0.0)
-
-
-def is_test(path: str) -> bool:
-    parts = path.lower().split("/")
-    return any(p in ("test", "tests", "testing", "__tests__") for p in parts[:-1]) or parts[-1].startswith("test_")
