@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from swe_agent.code.languages import GRAMMARS, get_language, query_source
-from swe_agent.code.model import Definition, ParsedFile, Reference
+from swe_agent.code.parsed import Definition, ParsedFile, Reference
 
 # A function directly inside one of these is a method.
 CONTAINERS = frozenset({"class", "interface", "impl", "enum"})
