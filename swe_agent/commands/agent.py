@@ -193,7 +193,7 @@ def _answer_here(
 def _show(
     result: dict[str, Any], ledger: list[dict[str, Any]], *, as_json: bool, stats: bool
 ) -> None:
-    from swe_agent.agent.render import answer_text, stats_text
+    from swe_agent.commands.render import answer_text, stats_text
 
     if as_json:
         emit_json(result)

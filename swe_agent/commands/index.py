@@ -55,7 +55,7 @@ def index(
             }
         )
         return
-    from swe_agent.render import index_summary
+    from swe_agent.commands.render import index_summary
 
     typer.echo(index_summary(report))
 
@@ -87,7 +87,7 @@ def symbols(
     as_json: JsonFlag = False,
 ) -> None:
     """Definitions matching a name, with their references and callers."""
-    from swe_agent.render import symbol_text
+    from swe_agent.commands.render import symbol_text
     from swe_agent.watch.client import run_query
 
     result = run_query(repo_root(repo_dir), "lookup_symbol", name=name)
@@ -103,7 +103,7 @@ def outline(
     as_json: JsonFlag = False,
 ) -> None:
     """A file's definitions, nested, with their lines."""
-    from swe_agent.render import outline_text
+    from swe_agent.commands.render import outline_text
     from swe_agent.watch.client import run_query
 
     root = repo_root(repo_dir)
@@ -116,7 +116,7 @@ def outline(
 
 def status(repo_dir: RepoOption = Path("."), as_json: JsonFlag = False) -> None:
     """How fresh the index is against HEAD, what it holds, and how big it is."""
-    from swe_agent.render import status_text
+    from swe_agent.commands.render import status_text
 
     result = _status(open_repo(repo_dir))
     if as_json:
