@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from swe_agent.agent import views
+from swe_agent.agent import retrieval
 from swe_agent.agent.memory import CoreMemory, MemoryEditError
-from swe_agent.agent.views import ToolInputError
+from swe_agent.agent.retrieval import ToolInputError
 from swe_agent.errors import SweAgentError
 from swe_agent.llm.tokens import CHARS_PER_TOKEN, count_tokens
 
@@ -178,7 +178,7 @@ def _arg(args: dict[str, Any], name: str, kind: type, required: bool = False) ->
 class Toolbox:
     def __init__(
         self,
-        sources: views.Sources,
+        sources: retrieval.Sources,
         core: CoreMemory,
         *,
         page_tokens: int = 1500,
@@ -205,22 +205,22 @@ class Toolbox:
         except (ToolInputError, MemoryEditError, SweAgentError, OSError) as exc:
             return ToolResult(f"error: {exc}", title=f"{name} (error)", is_error=True)
 
-    def _view(self, name: str, args: dict[str, Any]) -> views.View:
+    def _view(self, name: str, args: dict[str, Any]) -> retrieval.View:
         src = self.src
         if name == "search_code":
-            return views.search_code(
+            return retrieval.search_code(
                 src, _arg(args, "query", str, True), _arg(args, "scope", str) or "all"
             )
         if name == "search_notes":
-            return views.search_notes(
+            return retrieval.search_notes(
                 src, _arg(args, "query", str, True), _arg(args, "kinds", list)
             )
         if name == "lookup_symbol":
-            return views.lookup_symbol(src, _arg(args, "name", str, True))
+            return retrieval.lookup_symbol(src, _arg(args, "name", str, True))
         if name == "outline":
-            return views.outline(src, _arg(args, "path", str, True))
+            return retrieval.outline(src, _arg(args, "path", str, True))
         if name == "open_page":
-            return views.open_page(
+            return retrieval.open_page(
                 src,
                 _arg(args, "path", str, True),
                 _arg(args, "page", int),
@@ -228,10 +228,10 @@ class Toolbox:
                 _arg(args, "lines", int),
             )
         if name == "history":
-            return views.history(src, _arg(args, "path", str), _arg(args, "symbol", str))
-        return views.recall_search(src, _arg(args, "query", str, True))
+            return retrieval.history(src, _arg(args, "path", str), _arg(args, "symbol", str))
+        return retrieval.recall_search(src, _arg(args, "query", str, True))
 
-    def _page(self, view: views.View, page: int) -> ToolResult:
+    def _page(self, view: retrieval.View, page: int) -> ToolResult:
         if view.page is not None:
             body = "\n".join([view.header, *view.entries])
             return ToolResult(

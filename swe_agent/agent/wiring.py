@@ -11,12 +11,12 @@ from swe_agent.agent import session as sess
 from swe_agent.agent.context import MainContext
 from swe_agent.agent.loop import Agent, Limits
 from swe_agent.agent.memory import CoreMemory, default_core
+from swe_agent.agent.offline.policy import OfflinePolicy
 from swe_agent.agent.patch import extract_patch
 from swe_agent.agent.paths import PathGuard
-from swe_agent.agent.policy import OfflinePolicy
 from swe_agent.agent.prompts import SYSTEM_PROMPT
+from swe_agent.agent.retrieval import Sources
 from swe_agent.agent.tools import Toolbox
-from swe_agent.agent.views import Sources
 from swe_agent.errors import PathRefused
 from swe_agent.llm.tokens import count_tokens
 from swe_agent.store import files as files_table

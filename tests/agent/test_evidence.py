@@ -1,8 +1,8 @@
 """Reading tool results back as evidence: pure functions over the framed text a model sees."""
 
-from swe_agent.agent import evidence as ev
-from swe_agent.agent.question import parse_question
-from swe_agent.agent.rank import rank
+from swe_agent.agent.offline import evidence as ev
+from swe_agent.agent.offline.question import parse_question
+from swe_agent.agent.offline.rank import rank
 
 LOOKUP = """lookup_symbol {name}: 1 definitions, then callers and other references
 def urls/exceptions.py:8-9 {name} (class, exact)

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from swe_agent.agent import answer
-from swe_agent.agent.question import parse_question
+from swe_agent.agent.offline.question import parse_question
 from swe_agent.config import Settings
 from swe_agent.llm.tokens import count_tokens
 from swe_agent.repo.gitrepo import GitRepo

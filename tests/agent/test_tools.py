@@ -5,8 +5,8 @@ import pytest
 
 from swe_agent.agent.memory import default_core
 from swe_agent.agent.paths import PathGuard
+from swe_agent.agent.retrieval import Sources
 from swe_agent.agent.tools import TOOLS, Toolbox, paginate
-from swe_agent.agent.views import Sources
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import Store
 

@@ -8,8 +8,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from swe_agent.agent.question import Question
-from swe_agent.agent.rank import Evidence
+from swe_agent.agent.offline.question import Question
+from swe_agent.agent.offline.rank import Evidence
 
 _HIT = re.compile(r"^(\d+)\. (\S+):(\d+)-(\d+) (\S+)  score ([\d.]+)$", re.M)
 _DEF = re.compile(r"^def (\S+):(\d+)-(\d+) (\S+) \((\w+), (exact|similar name)\)\n?(.*)$", re.M)

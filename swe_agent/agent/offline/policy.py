@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from swe_agent.agent import evidence as ev
 from swe_agent.agent.memory import block_text
-from swe_agent.agent.question import Question, parse_question
-from swe_agent.agent.rank import Location, rank
+from swe_agent.agent.offline import evidence as ev
+from swe_agent.agent.offline.question import Question, parse_question
+from swe_agent.agent.offline.rank import Location, rank
 from swe_agent.llm.tokens import count_tokens
 
 _TASK = re.compile(r"<task[^>]*>\n(.*?)\n</task>", re.S)
