@@ -12,6 +12,7 @@ from typing import Any
 
 from swe_agent.agent import retrieval
 from swe_agent.agent.memory import CoreMemory, MemoryEditError
+from swe_agent.agent.records import NoteHit, Record, Subject
 from swe_agent.agent.retrieval import ToolInputError
 from swe_agent.errors import SweAgentError
 from swe_agent.llm.tokens import CHARS_PER_TOKEN, count_tokens
@@ -133,6 +134,9 @@ TOOLS = [
 
 @dataclass(slots=True)
 class ToolResult:
+    """One page of a tool's result: the text the model reads, and beside it the records of the
+    entries shown and what the whole result is about."""
+
     body: str
     title: str = ""
     key: str = ""
@@ -140,7 +144,8 @@ class ToolResult:
     pages: int = 1
     next_call: str = ""
     is_error: bool = False
-    note_ids: list[int] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    subject: Subject | None = None
 
 
 def paginate(entries: list[str], per_page: int, page_tokens: int) -> list[list[str]]:
@@ -200,12 +205,12 @@ class Toolbox:
                 )
             if name.startswith("core_memory_"):
                 return ToolResult(self._edit_memory(name, args), title=name)
-            view = self._view(name, args)
-            return self._page(view, _arg(args, "page", int) or 1)
+            listing = self._listing(name, args)
+            return self._page(listing, _arg(args, "page", int) or 1)
         except (ToolInputError, MemoryEditError, SweAgentError, OSError) as exc:
             return ToolResult(f"error: {exc}", title=f"{name} (error)", is_error=True)
 
-    def _view(self, name: str, args: dict[str, Any]) -> retrieval.View:
+    def _listing(self, name: str, args: dict[str, Any]) -> retrieval.Listing:
         src = self.src
         if name == "search_code":
             return retrieval.search_code(
@@ -231,22 +236,26 @@ class Toolbox:
             return retrieval.history(src, _arg(args, "path", str), _arg(args, "symbol", str))
         return retrieval.recall_search(src, _arg(args, "query", str, True))
 
-    def _page(self, view: retrieval.View, page: int) -> ToolResult:
-        if view.page is not None:
-            body = "\n".join([view.header, *view.entries])
+    def _page(self, listing: retrieval.Listing, page: int) -> ToolResult:
+        if listing.page is not None:
+            body = "\n".join([listing.header, *listing.entries])
             return ToolResult(
-                body, view.title, view.key, view.page, view.pages or 1, view.next_call
-            )
-        pages = paginate(view.entries, view.per_page, self.page_tokens)
+                body, listing.title, listing.key, listing.page, listing.pages or 1,
+                listing.next_call, records=listing.records, subject=listing.subject,
+            )  # fmt: skip
+        pages = paginate(listing.entries, listing.per_page, self.page_tokens)
         page = min(max(page, 1), len(pages))
         offset = sum(len(p) for p in pages[: page - 1])
         shown = pages[page - 1]
-        ids = view.note_ids[offset : offset + len(shown)]
-        self.notes_seen.update(ids)
-        body = "\n".join([view.header, *shown]) if shown else f"{view.header}\n(nothing found)"
-        more = view.next_call.format(next=page + 1) if page < len(pages) else ""
-        title = view.title + (f" p{page}" if page > 1 else "")
-        return ToolResult(body, title, f"{view.key}:{page}", page, len(pages), more, note_ids=ids)
+        records = listing.records[offset : offset + len(shown)]
+        self.notes_seen.update(r.id for r in records if isinstance(r, NoteHit))
+        body = "\n".join([listing.header, *shown]) if shown else f"{listing.header}\n(nothing found)"
+        more = listing.next_call.format(next=page + 1) if page < len(pages) else ""
+        title = listing.title + (f" p{page}" if page > 1 else "")
+        return ToolResult(
+            body, title, f"{listing.key}:{page}", page, len(pages), more,
+            records=records, subject=listing.subject,
+        )  # fmt: skip
 
     def _edit_memory(self, name: str, args: dict[str, Any]) -> str:
         label = _arg(args, "label", str, True)

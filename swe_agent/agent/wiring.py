@@ -79,7 +79,11 @@ def assemble(
     if state:
         sess.restore(context, state)
     limits = Limits(settings.max_steps, settings.context_budget)
-    agent = Agent(model or OfflinePolicy(), toolbox, context, limits, ledger=journal)
+    if model is None:
+        policy = OfflinePolicy(question)
+        agent = Agent(policy, toolbox, context, limits, ledger=journal, observer=policy)
+    else:
+        agent = Agent(model, toolbox, context, limits, ledger=journal)
     return Run(agent, toolbox, core, guard, session_id, turn, mode, before)
 
 

@@ -1,6 +1,5 @@
-"""Read the tools' results back as evidence for ranking. The offline policy sees exactly what a
-model would see, the framed text of each result, and parses the `path:start-end symbol`
-entries out of it. Pure functions of text."""
+"""Turn the tools' results into evidence for ranking. Pure functions of the records each result
+carries beside its text (the entries a model would see on that page)."""
 
 from __future__ import annotations
 
@@ -10,23 +9,24 @@ from dataclasses import dataclass, field
 
 from swe_agent.agent.offline.question import Question
 from swe_agent.agent.offline.rank import Evidence
+from swe_agent.agent.records import (
+    CallerHit,
+    CodeHit,
+    DefinitionHit,
+    Line,
+    NoteHit,
+    OutlineEntry,
+    ReferenceHit,
+    Subject,
+)
 
-_HIT = re.compile(r"^(\d+)\. (\S+):(\d+)-(\d+) (\S+)  score ([\d.]+)$", re.M)
-_DEF = re.compile(r"^def (\S+):(\d+)-(\d+) (\S+) \((\w+), (exact|similar name)\)\n?(.*)$", re.M)
 # an exception class: named so, or deriving from something named so (Python, JS/TS, Java, Ruby, C++)
 _EXCEPTION = re.compile(
     r"^\s*(?:export\s+)?(?:public\s+)?class\s+\w+(?:Error|Exception|Warning)\b"
     r"|^\s*(?:export\s+)?(?:public\s+)?class\s+\w+\s*(?:\(|extends\s+|<\s*|:\s*(?:public\s+)?)[\w.:]*(?:Error|Exception|Warning)\b"
 )
-_CALLER = re.compile(r"^caller (\S+):(\d+)-(\d+) (\S+) \((\d+) calls\)", re.M)
-_REF = re.compile(r"^ref (\S+):(\d+)-(\d+) (\S+) \((\w+)\)", re.M)
 EXCEPTION_CLASS_FACTOR = 0.4
 RAISER_WEIGHT = 1.5
-_NOTE = re.compile(r"^note (-?\d+) \[(\w+)\] (.*?) — (.*)$", re.M)
-_NOTE_EVIDENCE = re.compile(r"(\S+):(\d+)-(\d+) (\S+)")
-_OUTLINE_HEAD = re.compile(r"^outline (\S+) \(", re.M)
-_OUTLINE_DEF = re.compile(r"^(\d+)-(\d+) (\w+) (\S+)", re.M)
-_PAGE_HEAD = re.compile(r"^open_page (\S+) lines (\d+)-(\d+) of (\d+)", re.M)
 
 
 @dataclass(slots=True)
@@ -44,69 +44,69 @@ class Findings:
     notes: list[str] = field(default_factory=list)  # "title — body" of notes seen, best first
 
 
-def _sym(symbol: str) -> str | None:
-    return None if symbol in ("-", "") else symbol
-
-
-def from_search(text: str, findings: Findings, kind: str = "search") -> None:
-    hits = _HIT.findall(text)
-    top = max((float(h[5]) for h in hits), default=0.0) or 1.0
+def from_search(hits: list[CodeHit], findings: Findings, kind: str = "search") -> None:
+    # scores as the tool shows them (two decimals), so both kinds of model weigh the same numbers
+    top = max((round(h.score, 2) for h in hits), default=0.0) or 1.0
     scale, what = (
         (2.5, "the question") if kind == "search" else (1.5, "the issue's title and names")
     )
-    for rank, path, start, end, symbol, score in hits:
-        weight = scale * float(score) / top
+    for h in hits:
+        weight = scale * round(h.score, 2) / top
         findings.evidence.append(
             Evidence(
-                path,
-                _sym(symbol),
-                int(start),
-                int(end),
+                h.path,
+                h.symbol or None,
+                h.start_line,
+                h.end_line,
                 weight,
                 kind,
-                f"BM25 rank {rank} for {what}",
+                f"BM25 rank {h.rank} for {what}",
             )
         )
 
 
-def from_lookup(name: str, text: str, q: Question, findings: Findings) -> None:
+def from_lookup(
+    name: str,
+    defs: list[DefinitionHit],
+    callers: list[CallerHit],
+    refs: list[ReferenceHit],
+    q: Question,
+    findings: Findings,
+) -> None:
     """Definitions of a name the question uses (exact ones strongly, shared among them), the
     traceback frames among them, and weakly the code that calls or refers to it."""
-    defs = _DEF.findall(text)
-    exact = [d for d in defs if d[5] == "exact"]
-    similar = [d for d in defs if d[5] != "exact"]
+    exact = [d for d in defs if d.exact]
+    similar = [d for d in defs if not d.exact]
     base = 2.0 + 0.4 * min(q.weights.get(name, 1.0), 5.0)
     # A question that names an exception is about where it is raised, rarely about the class:
     # the class counts less, and the code that constructs it (its "callers") counts more.
-    raised = bool(exact) and all(_EXCEPTION.match(d[6]) for d in exact)
+    raised = bool(exact) and all(_EXCEPTION.match(_first_line(d.signature)) for d in exact)
     add = findings.evidence.append
-    for path, start, end, qualname, _kind, _, _sig in exact:
-        s, e = int(start), int(end)
-        trace, why = _frame_match(path, qualname, q)
+    for d in exact:
+        trace, why = _frame_match(d.path, d.qualname, q)
         if trace:
-            add(Evidence(path, qualname, s, e, trace, "trace", why))
+            add(Evidence(d.path, d.qualname, d.start_line, d.end_line, trace, "trace", why))
         named = f"defines `{name}` named in the question"
         weight = base / math.sqrt(len(exact)) * (EXCEPTION_CLASS_FACTOR if raised else 1.0)
-        add(Evidence(path, qualname, s, e, weight, "symbol", named))
-    for path, start, end, qualname, _kind, _, _sig in similar[:6]:
+        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", named))
+    for d in similar[:6]:
         weight = 0.3 * base / max(len(similar), 2)
-        add(
-            Evidence(
-                path, qualname, int(start), int(end), weight, "symbol", f"name similar to `{name}`"
-            )
-        )
-    callers = _CALLER.findall(text)[:10]
-    for path, line, _, qualname, _calls in callers:
+        why = f"name similar to `{name}`"
+        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", why))
+    for c in callers[:10]:
         if raised:
-            weight, why = RAISER_WEIGHT / math.sqrt(len(callers)), f"raises `{name}`"
+            weight, why = RAISER_WEIGHT / math.sqrt(len(callers[:10])), f"raises `{name}`"
         else:
             weight, why = 0.35, f"calls `{name}`"
-        add(Evidence(path, _sym(qualname), int(line), int(line), weight, "caller", why))
-    refs = _REF.findall(text)
-    for path, line, _, enclosing, kind in refs[:10]:
+        add(Evidence(c.path, c.qualname or None, c.line, c.line, weight, "caller", why))
+    for r in refs[:10]:
         weight = (0.6 if not defs else 0.2) / math.sqrt(len(refs))
-        why = f"refers to `{name}` ({kind})"
-        add(Evidence(path, _sym(enclosing), int(line), int(line), weight, "reference", why))
+        why = f"refers to `{name}` ({r.kind})"
+        add(Evidence(r.path, r.enclosing or None, r.line, r.line, weight, "reference", why))
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else ""
 
 
 def trace_weight(index: int, depth: int) -> float:
@@ -122,25 +122,21 @@ def _frame_match(path: str, qualname: str, q: Question) -> tuple[float, str]:
     return 0.0, ""
 
 
-def from_outline(text: str, q: Question, findings: Findings) -> None:
+def from_outline(path: str, entries: list[OutlineEntry], q: Question, findings: Findings) -> None:
     """A file the question names or a traceback passes through: the definitions holding the
     traceback's lines (the deepest frames most) and those the question names."""
-    head = _OUTLINE_HEAD.search(text)
-    if not head:
-        return
-    path = head.group(1)
     frames = [(i, f) for i, f in enumerate(q.frames) if _same_file(path, f.path)]
     why = "file in the traceback" if frames else "file named in the question"
     findings.evidence.append(Evidence(path, None, 1, 1, 1.5 if frames else 2.0, "path", why))
     names = {n.rsplit(".", 1)[-1] for n in q.identifiers}
     depth = max(len(q.frames) - 1, 1)
-    for start, end, kind, qualname in _OUTLINE_DEF.findall(text):
-        s, e = int(start), int(end)
+    for entry in entries:
+        s, e, qualname = entry.start_line, entry.end_line, entry.qualname
         if qualname.rsplit(".", 1)[-1] in names:
             findings.evidence.append(
                 Evidence(path, qualname, s, e, 1.5, "path", "named, in a file the question names")
             )
-        if kind in ("class", "module", "interface"):
+        if entry.kind in ("class", "module", "interface"):
             continue
         for i, frame in frames:
             if s <= frame.line <= e:
@@ -157,58 +153,27 @@ def _same_file(path: str, frame_path: str) -> bool:
     return path.endswith(tail) or tail.endswith(path)
 
 
-def from_notes(text: str, findings: Findings) -> None:
-    blocks = text.split("\nnote ")
-    rank = 0
-    for block in blocks:
-        match = _NOTE.search(block if block.startswith("note ") else "note " + block)
-        if not match:
-            continue
-        rank += 1
+def from_notes(notes: list[NoteHit], findings: Findings) -> None:
+    for rank, note in enumerate(notes, 1):
         weight = 2.5 / (1 + 0.5 * (rank - 1))
-        title = match.group(4).strip()
-        lines = block.splitlines()
-        body = lines[1].strip() if len(lines) > 1 else ""
-        findings.notes.append(f"{title} — {body}" if body else title)
-        place = _NOTE_EVIDENCE.match(match.group(3))
-        cited = [ln for ln in lines if ln.strip().startswith("evidence:")]
-        for ev_line in cited:
-            for path, start, end, symbol in _NOTE_EVIDENCE.findall(ev_line):
-                findings.evidence.append(
-                    Evidence(
-                        path,
-                        _sym(symbol),
-                        int(start),
-                        int(end),
-                        weight,
-                        "note",
-                        f"note: {_shorten(title, 90)}",
-                    )
-                )
-        if place:
-            path, start, end, symbol = place.groups()
+        findings.notes.append(f"{note.title} — {note.body}" if note.body else note.title)
+        why = f"note: {_shorten(note.title, 90)}"
+        for p in note.evidence:
             findings.evidence.append(
-                Evidence(
-                    path,
-                    _sym(symbol),
-                    int(start),
-                    int(end),
-                    # with no evidence line the place is the evidence: 1 + 0.6 x SAME_KIND_DECAY
-                    (0.6 if cited else 1.15) * weight,
-                    "note",
-                    f"note: {_shorten(title, 90)}",
-                )
+                Evidence(p.path, p.symbol, p.start_line, p.end_line, weight, "note", why)
+            )
+        if note.place:
+            p = note.place
+            # with no evidence of its own the place is the evidence: 1 + 0.6 x SAME_KIND_DECAY
+            factor = 0.6 if note.evidence else 1.15
+            findings.evidence.append(
+                Evidence(p.path, p.symbol, p.start_line, p.end_line, factor * weight, "note", why)
             )
 
 
-def from_page(text: str, findings: Findings) -> None:
-    head = _PAGE_HEAD.search(text)
-    if not head:
-        return
-    body = [ln for ln in text.splitlines() if re.match(r"^\s*\d+\| ", ln)]
-    findings.snippets.append(
-        Snippet(head.group(1), int(head.group(2)), int(head.group(3)), "\n".join(body))
-    )
+def from_page(window: Subject, lines: list[Line], findings: Findings) -> None:
+    text = "\n".join(line.numbered() for line in lines)
+    findings.snippets.append(Snippet(window.path, window.start_line, window.end_line, text))
 
 
 def _shorten(text: str, limit: int) -> str:

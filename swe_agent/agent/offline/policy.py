@@ -1,10 +1,11 @@
 """The offline policy: a deterministic `Model` that drives the same loop and tools as Claude.
 
-Each call reads the question and the tool results from the messages it is sent and picks the
-next tool: record a stated preference, search the notes, search the code, outline the files
-the question names, look up the symbols it names, open the best pages, and answer with ranked
-locations. Its test-time input is what it read: every page, note and result, each counted
-once (the question itself is not counted, as the benchmark counts it).
+It is built for one question and observes every tool result as data (the loop hands it each
+`Observation`). Each call picks the next tool: record a stated preference, search the notes,
+search the code, outline the files the question names, look up the symbols it names, open the
+best pages, and answer with ranked locations. Its test-time input is what a model would have
+read: the text of every result, each counted once (the question itself is not counted, as the
+benchmark counts it).
 """
 
 from __future__ import annotations
@@ -13,44 +14,47 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from swe_agent.agent.memory import block_text
+from swe_agent.agent.loop import Budget, Observation
 from swe_agent.agent.offline import evidence as ev
 from swe_agent.agent.offline.question import Question, parse_question
 from swe_agent.agent.offline.rank import Location, rank
+from swe_agent.agent.records import (
+    CallerHit,
+    CodeHit,
+    DefinitionHit,
+    Line,
+    NoteHit,
+    OutlineEntry,
+    Record,
+    ReferenceHit,
+)
+from swe_agent.llm.base import Reply, Usage
 from swe_agent.llm.tokens import count_tokens
 
-_TASK = re.compile(r"<task[^>]*>\n(.*?)\n</task>", re.S)
-_BUDGET = re.compile(r"\[step (\d+) of (\d+) · ([\d,]+) of ([\d,]+) tokens used\]")
 MAX_LOOKUPS = 5
 OPEN_PAGES = 2
 PREVIEW_LINES = 30
-
-
-@dataclass(slots=True)
-class Turn:
-    question: str
-    calls: list[tuple[str, dict[str, Any], str]] = field(
-        default_factory=list
-    )  # name, input, result id
-    step: int = 0
-    max_steps: int = 12
-    used: int = 0
-    budget: int = 16_000
+R = TypeVar("R")
+START = Budget(step=0, max_steps=12, used=0, budget=16_000)  # assumed before any result came
 
 
 class OfflinePolicy:
-    """Implements the Model protocol without a model."""
+    """Implements the Model protocol without a model, for one question."""
 
     mode = "offline"
     name = "offline"
 
-    def __init__(self, *, locations: int = 10) -> None:
+    def __init__(self, question: str, *, locations: int = 10) -> None:
+        self.question = question
+        self.parsed = parse_question(question)
         self.locations = locations
-        self.read: dict[str, str] = {}  # tool_use_id -> result text, as first read
-        self.made: dict[str, list[tuple[str, dict[str, Any], str]]] = {}  # question -> its calls
+        self.seen: list[Observation] = []
+        self.counted = 0  # observations whose text is already counted as read
+
+    def observe(self, seen: Observation) -> None:
+        self.seen.append(seen)
 
     def complete(
         self,
@@ -59,78 +63,48 @@ class OfflinePolicy:
         tools: Sequence[dict[str, Any]],
         *,
         max_tokens: int = 2048,
-    ) -> Any:
-        turn, fresh = self._read(system, messages)
-        q = parse_question(turn.question)
+    ) -> Reply:
+        fresh = sum(count_tokens(o.text) for o in self.seen[self.counted :])
+        self.counted = len(self.seen)
         names = {t["name"] for t in tools}
-        name, args = self._next(turn, q, names)
-        call_id = _call_id(turn.question, len(messages), name, args)
-        self.made.setdefault(turn.question, []).append((name, args, call_id))
+        name, args = self._next(names)
+        call_id = _call_id(self.question, len(messages), name, args)
         block = {"type": "tool_use", "id": call_id, "name": name, "input": args}
-        return make_reply([block], fresh, count_tokens(json.dumps(args)))
+        return Reply(
+            [block], Usage(fresh, count_tokens(json.dumps(args))), "tool_use", "offline"
+        )
 
     # -- reading -------------------------------------------------------------------------------
-    def _read(self, system: Sequence[str], messages: Sequence[dict[str, Any]]) -> tuple[Turn, int]:
-        start, question = 0, ""
-        for index, message in enumerate(messages):
-            for block in _content(message):
-                if block.get("type") == "text" and (match := _TASK.search(block.get("text", ""))):
-                    start, question = index, match.group(1)
-        if not question:
-            match = _TASK.search(system[-1] if system else "")
-            question = match.group(1) if match else ""
-        fresh = 0
-        turn = Turn(question)
-        pending: dict[str, tuple[str, dict[str, Any]]] = {}
-        for message in messages[start:]:
-            for block in _content(message):
-                kind = block.get("type")
-                if kind == "tool_use":
-                    pending[block["id"]] = (block["name"], block.get("input") or {})
-                elif kind == "tool_result" and block.get("tool_use_id") in pending:
-                    text = block_text(block)
-                    if block["tool_use_id"] not in self.read:
-                        self.read[block["tool_use_id"]] = text
-                        fresh += count_tokens(text)
-                    name, args = pending[block["tool_use_id"]]
-                    turn.calls.append((name, args, block["tool_use_id"]))
-                    if m := _BUDGET.search(text):
-                        turn.step, turn.max_steps = int(m[1]), int(m[2])
-                        turn.used, turn.budget = (
-                            int(m[3].replace(",", "")),
-                            int(m[4].replace(",", "")),
-                        )
-        seen = {call_id for _, _, call_id in turn.calls}
-        evicted = [c for c in self.made.get(question, []) if c[2] not in seen]
-        turn.calls = evicted + turn.calls  # what moved to recall storage, the policy still read
-        return turn, fresh
-
-    def _findings(self, turn: Turn, q: Question) -> ev.Findings:
-        findings = ev.Findings()
-        for name, args, call_id in turn.calls:
-            text = self.read.get(call_id, "")
+    def _findings(self) -> ev.Findings:
+        q, findings = self.parsed, ev.Findings()
+        for seen in self.seen:
+            name, args, result = seen.call.name, seen.call.input, seen.result
+            records, subject = result.records, result.subject
             if name == "search_code":
-                focused = args.get("query") != _query(q)
-                ev.from_search(text, findings, "focus" if focused else "search")
+                kind = "search" if args.get("query") == _query(q) else "focus"
+                ev.from_search(_only(records, CodeHit), findings, kind)
             elif name == "lookup_symbol":
-                ev.from_lookup(str(args.get("name", "")), text, q, findings)
-            elif name == "outline":
-                ev.from_outline(text, q, findings)
+                found = _only(records, DefinitionHit), _only(records, CallerHit), _only(records, ReferenceHit)
+                ev.from_lookup(str(args.get("name", "")), *found, q, findings)
+            elif name == "outline" and subject:
+                ev.from_outline(subject.path, _only(records, OutlineEntry), q, findings)
             elif name == "search_notes":
-                ev.from_notes(text, findings)
-            elif name == "open_page":
-                ev.from_page(text, findings)
+                ev.from_notes(_only(records, NoteHit), findings)
+            elif name == "open_page" and subject:
+                ev.from_page(subject, _only(records, Line), findings)
         return findings
 
     # -- deciding ------------------------------------------------------------------------------
-    def _next(self, turn: Turn, q: Question, tools: set[str]) -> tuple[str, dict[str, Any]]:
-        done = {(name, _key(args)) for name, args, _ in turn.calls}
-        findings = self._findings(turn, q)
+    def _next(self, tools: set[str]) -> tuple[str, dict[str, Any]]:
+        q = self.parsed
+        done = {(o.call.name, _key(o.call.input)) for o in self.seen}
+        findings = self._findings()
         ranked = rank(findings.evidence, about_tests=q.about_tests, limit=self.locations)
-        last_chance = turn.step + 1 >= turn.max_steps or turn.used >= 0.8 * turn.budget
-        if "answer" in tools and (last_chance or not turn.question.strip()):
+        now = self.seen[-1].budget if self.seen else START
+        last_chance = now.step + 1 >= now.max_steps or now.used >= 0.8 * now.budget
+        if "answer" in tools and (last_chance or not self.question.strip()):
             return "answer", self._answer(q, ranked, findings)
-        for name, args in self._plan(q, tools, turn.max_steps) + self._opens(ranked):
+        for name, args in self._plan(q, tools, now.max_steps) + self._opens(ranked):
             if name in tools and (name, _key(args)) not in done:
                 return name, args
         return "answer", self._answer(q, ranked, findings)
@@ -205,11 +179,8 @@ def _focus(q: Question) -> str:
     return " ".join([title, *q.identifiers[:6]])
 
 
-def _content(message: dict[str, Any]) -> list[dict[str, Any]]:
-    content = message.get("content")
-    if isinstance(content, str):
-        return [{"type": "text", "text": content}]
-    return [b if isinstance(b, dict) else {"type": "unknown"} for b in content or []]
+def _only(records: Sequence[Record], kind: type[R]) -> list[R]:
+    return [r for r in records if isinstance(r, kind)]
 
 
 def _key(args: dict[str, Any]) -> str:
@@ -221,14 +192,3 @@ def _call_id(question: str, position: int, name: str, args: dict[str, Any]) -> s
         f"{question}\0{position}\0{name}\0{_key(args)}".encode(), digest_size=10
     )
     return "toolu_off_" + digest.hexdigest()
-
-
-def make_reply(content: list[dict[str, Any]], input_tokens: int, output_tokens: int) -> Any:
-    from swe_agent.llm import Reply, Usage
-
-    return Reply(
-        content=content,
-        usage=Usage(input_tokens=input_tokens, output_tokens=output_tokens),
-        stop_reason="tool_use",
-        model="offline",
-    )
