@@ -102,12 +102,12 @@ def answer_text(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def stats_text(result: dict[str, Any], ledger: list[dict[str, Any]]) -> str:
+def stats_text(result: dict[str, Any]) -> str:
+    """The token ledger of an answer, from its JSON with the ledger."""
     usage = result["usage"]
-    rows = [r for r in ledger if "step" in r]
-    totals = next((r["totals"] for r in ledger if "totals" in r), None)
+    totals = result.get("totals")
     lines = ["Token ledger (test-time, this task):", "  step  input  output  context  tools"]
-    for r in rows:
+    for r in result.get("ledger") or []:
         lines.append(
             f"  {r['step']:>4}  {r['input_tokens']:>5,}  {r['output_tokens']:>6,}  {r['context_tokens']:>7,}  {r['tools']}"
         )

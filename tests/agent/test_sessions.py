@@ -1,18 +1,18 @@
-from swe_agent.agent import answer
 from swe_agent.config import Settings
 from swe_agent.llm import ScriptedModel, tool_reply
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import sessions
 from swe_agent.store.db import Store
+from tests.agent.asking import ask
 from tests.agent.test_loop import assert_pairs_intact
 
 
 def test_continue_resumes_the_last_session_with_its_messages(
     store: Store, repo: GitRepo, settings: Settings
 ) -> None:
-    first = answer(store, repo, "Where are redirects followed?", settings=settings)
+    first = ask(store, repo, "Where are redirects followed?", settings=settings)
     model = ScriptedModel([tool_reply("answer", {"explanation": "same place", "locations": []})])
-    second = answer(
+    second = ask(
         store,
         repo,
         "And where is the redirect limit set?",
@@ -44,9 +44,9 @@ def test_a_new_session_starts_fresh_but_keeps_preferences(
             tool_reply("answer", {"explanation": "ok", "locations": []}),
         ]
     )
-    first = answer(store, repo, "Remember: cite line numbers.", settings=settings, model=script)
+    first = ask(store, repo, "Remember: cite line numbers.", settings=settings, model=script)
     later = ScriptedModel([tool_reply("answer", {"explanation": "ok", "locations": []})])
-    second = answer(store, repo, "Where is retry backoff?", settings=settings, model=later)
+    second = ask(store, repo, "Where is retry backoff?", settings=settings, model=later)
     assert second["session"] != first["session"]
     assert "Cite line numbers." in later.requests[0]["system"][1]
     assert "Remember" not in str(later.requests[0]["messages"])
@@ -54,7 +54,7 @@ def test_a_new_session_starts_fresh_but_keeps_preferences(
 
 
 def test_ledger_rows_per_step_and_totals(store: Store, repo: GitRepo, settings: Settings) -> None:
-    result = answer(store, repo, "Where is retry backoff computed?", settings=settings)
+    result = ask(store, repo, "Where is retry backoff computed?", settings=settings)
     rows = sessions.ledger(store, result["session"])
     assert len(rows) == result["usage"]["tool_calls"]
     assert sum(r["input_tokens"] for r in rows) == result["usage"]["test_time_input_tokens"]

@@ -191,7 +191,7 @@ def test_bad_level_is_a_one_line_error(sample_repo: Path) -> None:
 
 def test_sleep_with_claude_through_the_real_sdk(indexed) -> None:
     from swe_agent.config import Settings
-    from swe_agent.llm.factory import model_for
+    from swe_agent.llm.factory import open_model
     from swe_agent.store.calls import StoreRecorder, usage_totals
     from tests.fakeapi import FakeAnthropic, text_message
 
@@ -202,8 +202,8 @@ def test_sleep_with_claude_through_the_real_sdk(indexed) -> None:
     replies = [text_message(answer, input_tokens=900, output_tokens=120, cache_read_input_tokens=400)] * 60
     with FakeAnthropic(replies) as api:
         environ = {"ANTHROPIC_API_KEY": api.key, "ANTHROPIC_BASE_URL": api.url}
-        model = model_for("sleep", Settings(), environ, recorder=StoreRecorder(store))
-        report = run_sleep(repo, store, model=model, budget=5_000, level=2)
+        with open_model("sleep", Settings(), environ, recorder=StoreRecorder(store)) as model:
+            report = run_sleep(repo, store, model=model, budget=5_000, level=2)
         sent = api.messages
     assert report.mode.startswith("claude") and report.tokens_spent >= 5_000
     assert sent and sent[0]["model"] == Settings().sleep_model
