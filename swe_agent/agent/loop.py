@@ -185,11 +185,11 @@ class Agent:
             for call, r in ran
             if not r.is_error and r.key
         ]
-        ids = iter(self.context.open_pages(opened))
+        ids = iter(self.context.hold(opened))
         blocks = []
         for call, result in ran:
-            page_id = next(ids) if not result.is_error and result.key else ""
-            text = _frame(result, budget, page_id)
+            slot_id = next(ids) if not result.is_error and result.key else ""
+            text = _frame(result, budget, slot_id)
             blocks.append(
                 {
                     "type": "tool_result",
@@ -225,7 +225,7 @@ class Agent:
         return {"explanation": self.last_text or reason, "locations": []}
 
 
-def _frame(result: ToolResult, budget: Budget, page_id: str) -> str:
-    tail = f"[page {result.page} of {result.pages}" + (f" · {page_id}" if page_id else "")
+def _frame(result: ToolResult, budget: Budget, slot_id: str) -> str:
+    tail = f"[page {result.page} of {result.pages}" + (f" · {slot_id}" if slot_id else "")
     tail += f" · next: {result.next_call}]" if result.next_call else "]"
     return f"{budget.line()}\n{result.body}\n{tail}"
