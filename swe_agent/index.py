@@ -27,6 +27,8 @@ from swe_agent.code.tokens import term_counts, terms
 from swe_agent.repo.gitrepo import GitRepo, RepoFile
 from swe_agent.store import files as files_table
 from swe_agent.store.db import Store
+from swe_agent.store.keys import stable_id
+from swe_agent.store.notes import mark_stale
 from swe_agent.store.search import CHUNK_COLUMNS, POSTING_COLUMNS
 from swe_agent.store.symbols import DEF_COLUMNS, REF_COLUMNS
 
@@ -65,11 +67,6 @@ class IndexReport:
     @property
     def touched(self) -> list[str]:
         return self.added + self.changed + self.removed
-
-
-def stable_id(*parts: object) -> int:
-    digest = hashlib.blake2b("\0".join(map(str, parts)).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 def content_hash(data: bytes) -> str:
@@ -211,16 +208,9 @@ def _forget(store: Store, changed: list[str], removed: list[str]) -> int:
     gone = changed + removed
     if not gone:
         return 0
-    stale = store.one(
-        "SELECT count(*) FROM notes WHERE NOT stale AND path IN (SELECT unnest(?::VARCHAR[]))",
-        [gone],
-    )
-    store.con.execute(
-        "UPDATE notes SET stale = true WHERE NOT stale AND path IN (SELECT unnest(?::VARCHAR[]))",
-        [gone],
-    )
+    stale = mark_stale(store, gone)
     files_table.delete_files(store, gone)
-    return int(stale[0]) if stale else 0
+    return stale
 
 
 def _write(store: Store, root: Path, batch: list[Parsed | tuple[str, str]], report: IndexReport) -> None:

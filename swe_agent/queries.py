@@ -1,18 +1,14 @@
-"""Read-side queries shared by the CLI, the agent's tools and the daemon.
-
-Each query is a function of an open store. `run_query` is how the CLI calls one: through
-the daemon when it runs (it owns the store then), else on a read-only connection of its own.
+"""Read-side queries shared by the CLI and the daemon, each a function of an open store that
+returns plain data (JSON as the daemon sends it). `watch.client.run_query` is how the CLI calls
+one: through the daemon when it runs (it owns the store then), else on a store of its own.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the daemon path must not pay for duckdb or GitPython
-    from swe_agent.repo.gitrepo import GitRepo
+if TYPE_CHECKING:  # the daemon path must not pay for duckdb
     from swe_agent.store.db import Store
 
 
@@ -46,31 +42,31 @@ def lookup_symbol_in(store: Store, name: str, limit: int = 20) -> dict[str, Any]
 
 
 def file_outline_in(store: Store, path: str) -> dict[str, Any]:
+    from swe_agent.store import files as files_table
     from swe_agent.store import symbols as sym
 
-    row = store.one("SELECT language, lines FROM files WHERE path = ?", [path])
-    if row is None:
+    info = files_table.file_info(store, path)
+    if info is None:
         from swe_agent.errors import SweAgentError
 
         raise SweAgentError(f"{path} is not in the index", "check the path, or run `swe-agent index`")
     definitions = sym.definitions_in(store, path)
     for d in definitions:
         d.pop("id", None)
-    return {"path": path, "language": row[0], "lines": row[1], "definitions": definitions}
+    return {"path": path, "language": info.language, "lines": info.lines, "definitions": definitions}
 
 
 def store_status_in(store: Store) -> dict[str, Any]:
     from swe_agent.store import files as files_table
+    from swe_agent.store import notes as notes_table
 
-    notes = store.one(
-        "SELECT count(*) FILTER (WHERE NOT stale), count(*) FILTER (WHERE stale) FROM notes"
-    )
+    notes = notes_table.current_and_stale(store)
     return {
         "indexed_head": store.meta("indexed_head") or None,
         "indexed_at": float(store.meta("indexed_at") or 0) or None,
         "counts": files_table.counts(store),
         "languages": files_table.languages(store),
-        "notes": {"current": int(notes[0]), "stale": int(notes[1])} if notes else {},
+        "notes": {"current": notes[0], "stale": notes[1]},
     }
 
 
@@ -95,18 +91,6 @@ def overview_in(store: Store) -> str | None:
     return repository_overview(store)
 
 
-def tool_page_in(store: Store, **kwargs: Any) -> dict[str, Any]:
-    from swe_agent.mcp.pages import tool_page_in as page
-
-    return page(store, **kwargs)
-
-
-def locate_in(store: Store, **kwargs: Any) -> dict[str, Any]:
-    from swe_agent.mcp.locate import locate_in as locate
-
-    return locate(store, **kwargs)
-
-
 QUERIES: dict[str, Callable[..., Any]] = {
     "search_notes": search_notes_in,
     "list_notes": list_notes_in,
@@ -115,56 +99,4 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "file_outline": file_outline_in,
     "store_status": store_status_in,
     "overview": overview_in,
-    "tool_page": tool_page_in,
-    "locate": locate_in,
 }
-# Every query above only reads: the daemon serves them on a reader of their own, without
-# waiting for indexing or sleep-time work.
-READS = frozenset(QUERIES)
-
-
-def run_query(root: Path, op: str, **kwargs: Any) -> Any:
-    """Run the query named op through the daemon if it serves this repository, else locally."""
-    from swe_agent.watch import client
-
-    answered, result = client.try_query(root, op, kwargs)
-    if answered:
-        return result
-    from swe_agent.store.db import open_store
-
-    with open_store(root, read_only=True) as store:
-        return QUERIES[op](store, **kwargs)
-
-
-def search_code(root: Path, query: str, k: int = 10) -> list[dict[str, Any]]:
-    return run_query(root, "search_code", query=query, k=k)
-
-
-def lookup_symbol(root: Path, name: str) -> dict[str, Any]:
-    return run_query(root, "lookup_symbol", name=name)
-
-
-def file_outline(root: Path, path: str) -> dict[str, Any]:
-    return run_query(root, "file_outline", path=path)
-
-
-def store_status(repo: GitRepo, run: Callable[..., Any] | None = None) -> dict[str, Any]:
-    """The store's counts (asked through `run`, run_query by default) and the work tree's state."""
-    from swe_agent.store.db import store_path
-
-    result = (run or run_query)(repo.root, "store_status")
-    path = store_path(repo.root)
-    wal = Path(str(path) + ".wal")
-    result["store_bytes"] = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
-    result["store_path"] = str(path)
-    result["head"] = repo.head()
-    result["fresh"] = bool(result["head"]) and result["indexed_head"] == result["head"]
-    result["dirty_files"] = sorted(repo.dirty_files())
-    result["daemon_pid"] = _daemon_pid(repo.root)
-    return result
-
-
-def _daemon_pid(root: Path) -> int | None:
-    from swe_agent.watch import client
-
-    return client.daemon_pid(root) if os.name == "posix" else None

@@ -2,7 +2,7 @@
 of messages under one token budget.
 
 system[0] never changes within a session, so the provider's prompt cache holds; system[1]
-(core memory, open pages, recall state, and notices such as memory pressure) is rebuilt at turn
+(core memory, the working set, recall state, and notices such as memory pressure) is rebuilt at turn
 boundaries. Notices live there, not in the queue: text after tool results in a user turn is a
 documented cause of empty replies. When the queue grows past the budget the oldest messages
 move to recall storage behind a recursive summary that is the queue's first message and takes
@@ -27,7 +27,7 @@ from swe_agent.agent.memory import (
 
 PRESSURE = 0.7  # share of the budget at which the agent is warned
 TARGET = 0.5  # share of the budget the queue is compacted down to
-PAGES_SHARE = 0.45  # share of the budget open pages may hold
+WORKING_SET_SHARE = 0.45  # share of the budget the results held whole may take
 _LOCATION = re.compile(
     r"[\w./-]+\.\w+:\d+(?:-\d+)?|`[^`\n]{2,80}`|\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b"
 )
@@ -89,7 +89,7 @@ class MainContext:
         self.budget = budget
         self.tool_tokens = tool_tokens
         self.journal = journal
-        self.pages = WorkingSet()
+        self.working_set = WorkingSet()
         self.messages: list[dict[str, Any]] = []
         self.seqs: list[int] = []
         self.next_seq = 0
@@ -116,7 +116,7 @@ class MainContext:
         )
         self._dynamic = (
             f"<core_memory>\n{self.core.render()}\n</core_memory>\n"
-            f"<working_set>\n{self.pages.summary()}\n</working_set>\n<recall>{recall}</recall>"
+            f"<working_set>\n{self.working_set.summary()}\n</working_set>\n<recall>{recall}</recall>"
         )
         if notice:
             self._dynamic += f"\n<notice>\n{notice}\n</notice>"
@@ -173,20 +173,20 @@ class MainContext:
             message = self.messages[index]
             self.journal.rewritten(self.seqs[index], message, message_tokens(message))
 
-    # -- paging ----------------------------------------------------------------------------
-    def open_pages(self, opened: list[tuple[str, int, str, str]]) -> list[str]:
-        """Open a page per (title, tokens, tool_use_id, key); a page asked for again replaces
-        its older copy, and least-recently-used pages beyond their share of the budget close.
-        Closed pages leave a one-line stub in place of their tool result."""
+    # -- the working set -------------------------------------------------------------------
+    def hold(self, opened: list[tuple[str, int, str, str]]) -> list[str]:
+        """Hold a result whole per (title, tokens, tool_use_id, key); a result asked for again
+        replaces its older copy, and least-recently-used ones beyond their share of the budget
+        close. A closed result leaves a one-line stub in its place. Returns the slots' ids."""
         closed, ids = [], []
         for title, tokens, tool_use_id, key in opened:
             closed += [
-                self.pages.close(p.id)
-                for p in list(self.pages.pages.values())
-                if key and p.key == key
+                self.working_set.close(s.id)
+                for s in list(self.working_set.slots.values())
+                if key and s.key == key
             ]
-            ids.append(self.pages.open(title, tokens, tool_use_id, key).id)
-        closed += self.pages.evict(int(self.budget * PAGES_SHARE), set(ids))
+            ids.append(self.working_set.open(title, tokens, tool_use_id, key).id)
+        closed += self.working_set.evict(int(self.budget * WORKING_SET_SHARE), set(ids))
         stubs = {
             p.tool_use_id: f"[{p.id} closed to save context: {p.title}; ask again to reopen it]"
             for p in closed
@@ -229,9 +229,9 @@ class MainContext:
             for b in m["content"]
             if b.get("type") == "tool_result"
         }
-        for page_id, page in list(self.pages.pages.items()):
-            if page.tool_use_id not in live:
-                self.pages.close(page_id)
+        for slot_id, slot in list(self.working_set.slots.items()):
+            if slot.tool_use_id not in live:
+                self.working_set.close(slot_id)
         self.refresh()
         return len(folded)
 

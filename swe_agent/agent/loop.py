@@ -1,7 +1,9 @@
 """The agent loop: run -> step -> query / execute, controlled by three small exceptions.
 
-The same loop drives Claude and the offline policy; both are a `Model`. At the step limit or
-when the budget is spent the model is told so and must answer with what it has.
+The same loop drives Claude and the offline policy; both are a `Model`. Every tool result is
+framed with the budget so far ("step 3 of 12 · 4,100 of 16,000 tokens used") and its page; an
+`Observer` is handed each result as data as well. At the step limit or when the budget is
+spent the model is told so and must answer with what it has.
 
 A reply is read by its stop_reason before it joins the queue: one cut at max_tokens is asked
 again with twice the room (up to MAX_OUTPUT), never taken as final; an empty one is never
@@ -15,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from swe_agent.agent.context import MainContext
-from swe_agent.agent.memory import count_tokens, plain_blocks
+from swe_agent.agent.memory import plain_blocks
 from swe_agent.agent.tools import Toolbox, ToolResult
-from swe_agent.llm.base import Model, Reply
+from swe_agent.llm.base import Model, Reply, ToolCall
+from swe_agent.llm.tokens import count_tokens
 
 MAX_OUTPUT = 16_384  # output tokens a reply cut at max_tokens may be given at most
 EMPTY_NUDGE = "Your last reply was empty. Go on with the task: call a tool, or call `answer`."
@@ -60,8 +63,35 @@ class Step:
     context_tokens: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """Where a run stands when a step's results come back."""
+
+    step: int
+    max_steps: int
+    used: int  # tokens of main context before the results
+    budget: int
+
+    def line(self) -> str:
+        return f"[step {self.step} of {self.max_steps} · {self.used:,} of {self.budget:,} tokens used]"
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One tool call and its result, as data and as the framed text the model reads."""
+
+    call: ToolCall
+    result: ToolResult
+    budget: Budget
+    text: str
+
+
 class Ledger(Protocol):
     def record(self, step: Step) -> None: ...
+
+
+class Observer(Protocol):
+    def observe(self, seen: Observation) -> None: ...
 
 
 class Agent:
@@ -71,13 +101,16 @@ class Agent:
         toolbox: Toolbox,
         context: MainContext,
         limits: Limits,
+        *,
         ledger: Ledger | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self.model = model
         self.toolbox = toolbox
         self.context = context
         self.limits = limits
         self.ledger = ledger
+        self.observer = observer
         self.steps: list[Step] = []
         self.forced = ""  # why the agent was made to answer early, if it was
         self.last_text = ""
@@ -157,7 +190,7 @@ class Agent:
                 "the ranked locations."
             )
         answer: dict[str, Any] | None = None
-        ran: list[tuple[Any, ToolResult]] = []
+        ran: list[tuple[ToolCall, ToolResult]] = []
         for call in calls:
             step.tools.append(call.name)
             if call.name == "answer" and answer is None:
@@ -171,33 +204,29 @@ class Agent:
         if answer is not None:
             raise Answered(answer)
 
-    def _add_results(self, ran: list[tuple[Any, ToolResult]]) -> None:
-        used = self.context.tokens()
+    def _add_results(self, ran: list[tuple[ToolCall, ToolResult]]) -> None:
+        budget = Budget(len(self.steps), self.limits.max_steps, self.context.tokens(), self.limits.budget)
         opened = [
             (r.title, count_tokens(r.body), call.id, r.key)
             for call, r in ran
             if not r.is_error and r.key
         ]
-        ids = iter(self.context.open_pages(opened))
+        ids = iter(self.context.hold(opened))
         blocks = []
         for call, result in ran:
-            page_id = next(ids) if not result.is_error and result.key else ""
+            slot_id = next(ids) if not result.is_error and result.key else ""
+            text = _frame(result, budget, slot_id)
             blocks.append(
                 {
                     "type": "tool_result",
                     "tool_use_id": call.id,
-                    "content": self._frame(result, used, page_id),
+                    "content": text,
                     **({"is_error": True} if result.is_error else {}),
                 }
             )
+            if self.observer:
+                self.observer.observe(Observation(call, result, budget, text))
         self.context.add("user", blocks)
-
-    def _frame(self, result: ToolResult, used: int, page_id: str) -> str:
-        step = len(self.steps)
-        head = f"[step {step} of {self.limits.max_steps} · {used:,} of {self.limits.budget:,} tokens used]"
-        tail = f"[page {result.page} of {result.pages}" + (f" · {page_id}" if page_id else "")
-        tail += f" · next: {result.next_call}]" if result.next_call else "]"
-        return f"{head}\n{result.body}\n{tail}"
 
     def finish(self, reason: str) -> dict[str, Any]:
         """Limits reached: one last call in which the model must answer."""
@@ -243,3 +272,9 @@ def _cut(max_tokens: int) -> str:
         f"Claude's reply was cut off at max_tokens ({max_tokens:,} output tokens) each time it "
         "was asked, so this turn has no answer; ask for something smaller."
     )
+
+
+def _frame(result: ToolResult, budget: Budget, slot_id: str) -> str:
+    tail = f"[page {result.page} of {result.pages}" + (f" · {slot_id}" if slot_id else "")
+    tail += f" · next: {result.next_call}]" if result.next_call else "]"
+    return f"{budget.line()}\n{result.body}\n{tail}"

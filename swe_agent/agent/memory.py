@@ -1,8 +1,8 @@
 """Main-context memory, as in MemGPT: core memory blocks with labels and size limits, and a
-working set of pages that the agent opens and that close least-recently-used.
+working set of the tool results held whole, which close least-recently-used.
 
-Tokens are counted locally and deterministically (about four characters a token), so the
-context is compacted from our own count, before any provider complains.
+Tokens are counted with `llm.tokens.count_tokens`, locally, so the context is compacted from
+our own count, before any provider complains.
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from swe_agent.llm.tokens import count_tokens
+
 
 class MemoryEditError(ValueError):
     """A core memory edit the model asked for cannot be done; the message says why."""
-
-
-def count_tokens(text: str) -> int:
-    return (len(text) + 3) // 4
 
 
 def block_text(block: Any) -> str:
@@ -147,7 +145,10 @@ def default_core(overview: str | None, preferences: str, task: str) -> CoreMemor
 
 
 @dataclass(slots=True)
-class Page:
+class Slot:
+    """A tool result the working set holds whole. The model knows it by its id (p1, p2, ...:
+    "pages" in the prompt's words) and its title."""
+
     id: str
     title: str
     tokens: int
@@ -158,41 +159,42 @@ class Page:
 
 @dataclass(slots=True)
 class WorkingSet:
-    """Pages open in main context. The content lives in the tool result that brought it; the
-    working set decides which results stay whole and which are closed to a one-line stub."""
+    """The tool results held whole in main context. The content lives in the tool result itself;
+    the working set decides which results stay whole and which are closed to a one-line stub."""
 
-    pages: dict[str, Page] = field(default_factory=dict)
+    slots: dict[str, Slot] = field(default_factory=dict)
     counter: int = 0
     clock: int = 0
 
-    def open(self, title: str, tokens: int, tool_use_id: str, key: str = "") -> Page:
+    def open(self, title: str, tokens: int, tool_use_id: str, key: str = "") -> Slot:
         self.counter += 1
         self.clock += 1
-        page = Page(f"p{self.counter}", title, tokens, tool_use_id, self.clock, key)
-        self.pages[page.id] = page
-        return page
+        slot = Slot(f"p{self.counter}", title, tokens, tool_use_id, self.clock, key)
+        self.slots[slot.id] = slot
+        return slot
 
     def tokens(self) -> int:
-        return sum(p.tokens for p in self.pages.values())
+        return sum(s.tokens for s in self.slots.values())
 
-    def close(self, page_id: str) -> Page | None:
-        return self.pages.pop(page_id, None)
+    def close(self, slot_id: str) -> Slot | None:
+        return self.slots.pop(slot_id, None)
 
-    def evict(self, limit: int, keep: set[str] = frozenset()) -> list[Page]:
-        """Close least-recently-used pages until the open ones fit in limit tokens."""
+    def evict(self, limit: int, keep: set[str] = frozenset()) -> list[Slot]:
+        """Close least-recently-used slots until the open ones fit in limit tokens."""
         closed = []
-        for page in sorted(self.pages.values(), key=lambda p: p.last_used):
+        for slot in sorted(self.slots.values(), key=lambda s: s.last_used):
             if self.tokens() <= limit:
                 break
-            if page.id in keep:
+            if slot.id in keep:
                 continue
-            closed.append(self.pages.pop(page.id))
+            closed.append(self.slots.pop(slot.id))
         return closed
 
     def summary(self) -> str:
-        if not self.pages:
+        """What the model sees of the working set (in system[1])."""
+        if not self.slots:
             return "no pages open"
-        ordered = sorted(self.pages.values(), key=lambda p: -p.last_used)
+        ordered = sorted(self.slots.values(), key=lambda s: -s.last_used)
         lines = [f"{p.id}: {p.title} ({p.tokens} tokens)" for p in ordered]
         head = f"{len(lines)} page{'s' if len(lines) != 1 else ''} open, {self.tokens()} tokens"
         return f"{head}, most recent first:\n" + "\n".join(lines)

@@ -4,10 +4,9 @@ asked and never over a file with uncommitted changes unless forced."""
 from __future__ import annotations
 
 import re
-import subprocess
-from pathlib import Path
 
 from swe_agent.errors import SweAgentError
+from swe_agent.repo.gitrepo import GitRepo
 
 _FENCED = re.compile(r"```(?:diff|patch)\n(.*?)```", re.S)
 _TARGET = re.compile(r"^(?:\+\+\+|---) (?:[ab]/)?(\S+)", re.M)
@@ -29,35 +28,22 @@ def patched_files(patch: str) -> list[str]:
     return sorted({p for p in _TARGET.findall(patch) if p != "/dev/null"})
 
 
-def apply_patch(
-    root: Path, patch: str | None, dirty: set[str], *, force: bool = False
-) -> list[str]:
-    """Apply patch to the work tree at root; returns the files it changed."""
+def apply_patch(repo: GitRepo, patch: str | None, *, force: bool = False) -> list[str]:
+    """Apply patch to the repository's work tree; returns the files it changed."""
     if not patch:
         raise SweAgentError("no patch to apply", "only tasks answered with Claude propose a patch")
     files = patched_files(patch)
-    touched = sorted(set(files) & dirty)
+    touched = sorted(set(files) & repo.dirty_files())
     if touched and not force:
         raise SweAgentError(
             f"the patch touches files with uncommitted changes: {', '.join(touched)}",
             "commit or stash them, or pass --force",
         )
-    check = _git_apply(root, patch, "--check")
-    if check.returncode != 0:
-        reason = (check.stderr.strip().splitlines() or ["it does not apply"])[0]
+    fits, why = repo.apply(patch, check=True)
+    if not fits:
+        reason = (why.strip().splitlines() or ["it does not apply"])[0]
         raise SweAgentError(f"the patch does not apply cleanly ({reason})", "nothing was changed")
-    done = _git_apply(root, patch)
-    if done.returncode != 0:
-        raise SweAgentError(f"git apply failed: {done.stderr.strip()}", "check `git status`")
+    done, why = repo.apply(patch)
+    if not done:
+        raise SweAgentError(f"git apply failed: {why.strip()}", "check `git status`")
     return files
-
-
-def _git_apply(root: Path, patch: str, *flags: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "apply", *flags, "-"],
-        cwd=root,
-        input=patch,
-        capture_output=True,
-        text=True,
-        check=False,
-    )

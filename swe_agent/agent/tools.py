@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from swe_agent.agent import views
-from swe_agent.agent.memory import CoreMemory, MemoryEditError, count_tokens
-from swe_agent.agent.views import ToolInputError
+from swe_agent.agent import retrieval
+from swe_agent.agent.memory import CoreMemory, MemoryEditError
+from swe_agent.agent.records import NoteHit, Record, Subject
+from swe_agent.agent.retrieval import ToolInputError
 from swe_agent.errors import SweAgentError
+from swe_agent.llm.tokens import CHARS_PER_TOKEN, count_tokens
 
 _PAGE = {"type": "integer", "minimum": 1, "description": "Which page of the result (default 1)."}
 _LOCATION = {
@@ -132,6 +134,9 @@ TOOLS = [
 
 @dataclass(slots=True)
 class ToolResult:
+    """One page of a tool's result: the text the model reads, and beside it the records of the
+    entries shown and what the whole result is about."""
+
     body: str
     title: str = ""
     key: str = ""
@@ -139,7 +144,8 @@ class ToolResult:
     pages: int = 1
     next_call: str = ""
     is_error: bool = False
-    note_ids: list[int] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    subject: Subject | None = None
 
 
 def paginate(entries: list[str], per_page: int, page_tokens: int) -> list[list[str]]:
@@ -152,7 +158,7 @@ def paginate(entries: list[str], per_page: int, page_tokens: int) -> list[list[s
         if current and (len(current) >= per_page or used + cost > page_tokens):
             pages.append(current)
             current, used = [], 0
-        current.append(entry if cost <= page_tokens else entry[: page_tokens * 4 - 1] + "…")
+        current.append(entry if cost <= page_tokens else entry[: page_tokens * CHARS_PER_TOKEN - 1] + "…")
         used += cost
     if current:
         pages.append(current)
@@ -177,7 +183,7 @@ def _arg(args: dict[str, Any], name: str, kind: type, required: bool = False) ->
 class Toolbox:
     def __init__(
         self,
-        sources: views.Sources,
+        sources: retrieval.Sources,
         core: CoreMemory,
         *,
         page_tokens: int = 1500,
@@ -199,27 +205,27 @@ class Toolbox:
                 )
             if name.startswith("core_memory_"):
                 return ToolResult(self._edit_memory(name, args), title=name)
-            view = self._view(name, args)
-            return self._page(view, _arg(args, "page", int) or 1)
+            listing = self._listing(name, args)
+            return self._page(listing, _arg(args, "page", int) or 1)
         except (ToolInputError, MemoryEditError, SweAgentError, OSError) as exc:
             return ToolResult(f"error: {exc}", title=f"{name} (error)", is_error=True)
 
-    def _view(self, name: str, args: dict[str, Any]) -> views.View:
+    def _listing(self, name: str, args: dict[str, Any]) -> retrieval.Listing:
         src = self.src
         if name == "search_code":
-            return views.search_code(
+            return retrieval.search_code(
                 src, _arg(args, "query", str, True), _arg(args, "scope", str) or "all"
             )
         if name == "search_notes":
-            return views.search_notes(
+            return retrieval.search_notes(
                 src, _arg(args, "query", str, True), _arg(args, "kinds", list)
             )
         if name == "lookup_symbol":
-            return views.lookup_symbol(src, _arg(args, "name", str, True))
+            return retrieval.lookup_symbol(src, _arg(args, "name", str, True))
         if name == "outline":
-            return views.outline(src, _arg(args, "path", str, True))
+            return retrieval.outline(src, _arg(args, "path", str, True))
         if name == "open_page":
-            return views.open_page(
+            return retrieval.open_page(
                 src,
                 _arg(args, "path", str, True),
                 _arg(args, "page", int),
@@ -227,25 +233,29 @@ class Toolbox:
                 _arg(args, "lines", int),
             )
         if name == "history":
-            return views.history(src, _arg(args, "path", str), _arg(args, "symbol", str))
-        return views.recall_search(src, _arg(args, "query", str, True))
+            return retrieval.history(src, _arg(args, "path", str), _arg(args, "symbol", str))
+        return retrieval.recall_search(src, _arg(args, "query", str, True))
 
-    def _page(self, view: views.View, page: int) -> ToolResult:
-        if view.page is not None:
-            body = "\n".join([view.header, *view.entries])
+    def _page(self, listing: retrieval.Listing, page: int) -> ToolResult:
+        if listing.page is not None:
+            body = "\n".join([listing.header, *listing.entries])
             return ToolResult(
-                body, view.title, view.key, view.page, view.pages or 1, view.next_call
-            )
-        pages = paginate(view.entries, view.per_page, self.page_tokens)
+                body, listing.title, listing.key, listing.page, listing.pages or 1,
+                listing.next_call, records=listing.records, subject=listing.subject,
+            )  # fmt: skip
+        pages = paginate(listing.entries, listing.per_page, self.page_tokens)
         page = min(max(page, 1), len(pages))
         offset = sum(len(p) for p in pages[: page - 1])
         shown = pages[page - 1]
-        ids = view.note_ids[offset : offset + len(shown)]
-        self.notes_seen.update(ids)
-        body = "\n".join([view.header, *shown]) if shown else f"{view.header}\n(nothing found)"
-        more = view.next_call.format(next=page + 1) if page < len(pages) else ""
-        title = view.title + (f" p{page}" if page > 1 else "")
-        return ToolResult(body, title, f"{view.key}:{page}", page, len(pages), more, note_ids=ids)
+        records = listing.records[offset : offset + len(shown)]
+        self.notes_seen.update(r.id for r in records if isinstance(r, NoteHit))
+        body = "\n".join([listing.header, *shown]) if shown else f"{listing.header}\n(nothing found)"
+        more = listing.next_call.format(next=page + 1) if page < len(pages) else ""
+        title = listing.title + (f" p{page}" if page > 1 else "")
+        return ToolResult(
+            body, title, f"{listing.key}:{page}", page, len(pages), more,
+            records=records, subject=listing.subject,
+        )  # fmt: skip
 
     def _edit_memory(self, name: str, args: dict[str, Any]) -> str:
         label = _arg(args, "label", str, True)

@@ -11,8 +11,10 @@ from typing import Any
 
 from swe_agent.bench.score import Span, resolve_spans, split_gold
 from swe_agent.code.tokens import terms
+from swe_agent.llm.tokens import count_tokens
 from swe_agent.store.db import Store
 from swe_agent.store.search import bm25
+from swe_agent.store.symbols import definitions_in
 
 NAIVE_FILES = 10  # the naive reader gives up after this many whole files
 NAIVE_CHUNKS = 400  # BM25 chunks looked at to rank files
@@ -23,18 +25,8 @@ def gold_spans(store: Store, gold_functions: list[str] | tuple[str, ...]) -> dic
     spans: dict[str, list[Span]] = {}
     for gold in gold_functions:
         path, _ = split_gold(gold)
-        definitions = store.rows(
-            "SELECT name, qualname, start_line, end_line FROM definitions WHERE path = ?", [path]
-        )
-        spans[gold] = resolve_spans(gold, definitions)
+        spans[gold] = resolve_spans(gold, definitions_in(store, path))
     return spans
-
-
-def count_tokens(text: str) -> int:
-    """Tokens as the agent counts them (about four characters each)."""
-    from swe_agent.agent.memory import count_tokens as agent_count
-
-    return agent_count(text)
 
 
 def bm25_files(store: Store, question: str, limit: int = NAIVE_FILES) -> list[str]:

@@ -118,6 +118,7 @@ def run_source(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from swe_agent.index import index_repository
     from swe_agent.repo.gitrepo import GitRepo
+    from swe_agent.store import files as files_table
     from swe_agent.store.db import open_store
 
     started = time.perf_counter()
@@ -131,7 +132,7 @@ def run_source(
         report = index_repository(
             repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers
         )
-        files = store.one("SELECT count(*) FROM files")[0]
+        files = files_table.counts(store)["files"]
         spans = {t.id: lookups.gold_spans(store, t.gold_functions) for t in tasks}
         naive = {t.id: lookups.naive_reader(store, root, t.question, t.gold_files) for t in tasks}
     _save(root, base)
@@ -175,18 +176,13 @@ def run_source(
 def _sleep(
     repo: Any, store: Any, level: int, settings: Any, environ: Mapping[str, str], offline: bool
 ) -> dict[str, Any]:
+    from swe_agent.llm.factory import open_model
     from swe_agent.sleep import run_sleep
+    from swe_agent.store.calls import StoreRecorder
 
-    model = None
-    if level > 0 and not offline:
-        from swe_agent.llm.factory import model_for
-        from swe_agent.store.calls import StoreRecorder
-
-        model = model_for("sleep", settings, environ, recorder=StoreRecorder(store))
-    try:
+    recorder = StoreRecorder(store)
+    with open_model("sleep", settings, environ, recorder=recorder, offline=offline or level <= 0) as model:
         report = run_sleep(repo, store, model=model, budget=settings.sleep_budget_for(model), level=level)
-    finally:
-        _close(model)
     return {
         "tokens": report.tokens_spent, "notes": sum(report.notes_by_kind.values()),
         "notes_by_kind": dict(report.notes_by_kind), "files_done": report.files_done,
@@ -199,45 +195,27 @@ def ask(
     environ: Mapping[str, str], offline: bool,
 ) -> dict[str, Any]:  # fmt: skip
     """One answer, with its tokens and time; level 0 answers without notes."""
-    from swe_agent.agent import answer
-    from swe_agent.config import override
+    from swe_agent.agent.answering import answer
+    from swe_agent.agent.request import AskRequest
+    from swe_agent.llm.factory import open_model
+    from swe_agent.store.calls import StoreRecorder
 
-    settings = override(settings, context_budget=budget.context_budget, max_steps=budget.max_steps)
-    model = None
-    if not offline:
-        from swe_agent.llm.factory import model_for
-        from swe_agent.store.calls import StoreRecorder
-
-        model = model_for("foreground", settings, environ, recorder=StoreRecorder(store))
+    request = AskRequest(task.question, task.kind, use_notes=level > 0, offline=offline,
+                         context_budget=budget.context_budget, max_steps=budget.max_steps)  # fmt: skip
     started = time.perf_counter()
-    try:
-        result = answer(
-            store,
-            repo,
-            task.question,
-            settings=settings,
-            model=model,
-            kind=task.kind,
-            use_notes=level > 0,
-        )
-    finally:
-        _close(model)
-    usage = result.get("usage") or {}
-    keep = ("path", "symbol", "start_line", "end_line")
+    with open_model("foreground", settings, environ, recorder=StoreRecorder(store), offline=offline) as model:
+        result = answer(request, store, repo, settings, model)
+    usage = result.usage
     return {
         "task": task.id, "source": task.source.describe(), "level": level, "budget": budget.label,
-        "context_budget": budget.context_budget, "max_steps": budget.max_steps, "mode": result.get("mode"),
-        "test_time_tokens": int(usage.get("test_time_input_tokens") or 0),
-        "test_time_output_tokens": int(usage.get("test_time_output_tokens") or 0),
-        "tool_calls": usage.get("tool_calls"), "notes_used": usage.get("notes_used"),
+        "context_budget": budget.context_budget, "max_steps": budget.max_steps, "mode": result.mode,
+        "test_time_tokens": usage.test_time_input_tokens,
+        "test_time_output_tokens": usage.test_time_output_tokens,
+        "tool_calls": usage.tool_calls, "notes_used": usage.notes_used,
         "seconds": round(time.perf_counter() - started, 3),
-        "locations": [{k: loc.get(k) for k in keep} for loc in result["locations"][:KEPT_LOCATIONS]],
+        "locations": [{"path": loc.path, "symbol": loc.symbol, "start_line": loc.start_line,
+                       "end_line": loc.end_line} for loc in result.locations[:KEPT_LOCATIONS]],
     }  # fmt: skip
-
-
-def _close(model: Any) -> None:
-    if model is not None and hasattr(model, "close"):
-        model.close()
 
 
 def _store_files(root: Path) -> list[Path]:

@@ -130,13 +130,15 @@ def search_row(store: Any, query: Query, index: Any = None) -> tuple[dict[str, A
 
 def ask_row(store: Any, repo: Any, query: Query, level: int, settings: Any) -> dict[str, Any]:
     """The offline agent's ranked locations for the query, scored; level 0 uses no notes."""
-    from swe_agent.agent import answer
+    from dataclasses import asdict
+
+    from swe_agent.agent.answering import answer
+    from swe_agent.agent.request import AskRequest
 
     started = time.perf_counter()
-    result = answer(
-        store, repo, query.text, settings=settings, model=None, kind="question", use_notes=level > 0
-    )
-    row = _row(ask_system(level), query, result["locations"])
+    request = AskRequest(query.text, "question", use_notes=level > 0, offline=True)
+    result = answer(request, store, repo, settings, None)
+    row = _row(ask_system(level), query, [asdict(loc) for loc in result.locations])
     row["seconds"] = round(time.perf_counter() - started, 3)
     return row
 

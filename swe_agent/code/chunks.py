@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from swe_agent.code.model import Definition
+from swe_agent.code.parsed import Definition
 
 WINDOW = 50  # lines per window of uncovered code or of a file with no grammar
 MAX_OWN = 80  # a definition's own lines beyond this are split into several chunks

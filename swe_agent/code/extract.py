@@ -14,7 +14,7 @@ from typing import Any
 
 from swe_agent.code.docs import doc_of
 from swe_agent.code.languages import GRAMMARS, get_language, query_source
-from swe_agent.code.model import Definition, ParsedFile, Reference
+from swe_agent.code.parsed import Definition, ParsedFile, Reference
 
 # A function directly inside one of these is a method.
 CONTAINERS = frozenset({"class", "interface", "impl", "enum"})

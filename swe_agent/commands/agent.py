@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +17,10 @@ from swe_agent.commands.common import (
     settings_for,
 )
 from swe_agent.errors import NoIndex, SweAgentError
+
+if TYPE_CHECKING:
+    from swe_agent.agent.request import Answer, AskRequest
+    from swe_agent.repo.gitrepo import GitRepo
 
 ContinueFlag = Annotated[bool, typer.Option("--continue", help="Resume the last session.")]
 StatsFlag = Annotated[bool, typer.Option("--stats", help="Show the token ledger of this answer.")]
@@ -54,9 +57,10 @@ def ask(
     as_json: JsonFlag = False,
 ) -> None:
     """Answer a question with ranked, cited locations (indexes the repository first if needed)."""
-    ask_ = Ask("question", continue_, budget, steps, not no_notes, offline, stats)
-    result, ledger = _answer(repo_dir, question, ask_)
-    _show(result, ledger, as_json=as_json, stats=stats)
+    from swe_agent.agent.request import AskRequest
+
+    request = AskRequest(question, "question", None, continue_, not no_notes, offline, budget, steps)
+    _show(_answer(repo_dir, request), as_json=as_json, stats=stats)
 
 
 def task(
@@ -77,16 +81,17 @@ def task(
     as_json: JsonFlag = False,
 ) -> None:
     """Work on an issue: explanation, ranked locations and, with Claude, a proposed patch."""
+    from swe_agent.agent.request import AskRequest
+
     text = _read_task(file)
-    ask_ = Ask("task", continue_, budget, steps, not no_notes, offline, stats)
-    result, ledger = _answer(repo_dir, text, ask_)
+    request = AskRequest(text, "task", None, continue_, not no_notes, offline, budget, steps)
+    result = _answer(repo_dir, request)
     if apply:
         from swe_agent.agent.patch import apply_patch
 
-        repo = open_repo(repo_dir)
-        changed = apply_patch(repo.root, result["patch"], repo.dirty_files(), force=force)
+        changed = apply_patch(open_repo(repo_dir), result.patch, force=force)
         typer.echo(f"applied the patch to {', '.join(changed)}", err=True)
-    _show(result, ledger, as_json=as_json, stats=stats)
+    _show(result, as_json=as_json, stats=stats)
 
 
 def sessions(
@@ -131,79 +136,53 @@ def _read_task(file: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Ask:
-    """What one ask or task was asked to do, from its flags."""
-
-    kind: str
-    continue_last: bool = False
-    budget: int | None = None
-    steps: int | None = None
-    use_notes: bool = True
-    offline: bool = False
-    stats: bool = False
-
-
-def _answer(repo_dir: Path, text: str, ask: Ask) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _answer(repo_dir: Path, request: AskRequest) -> Answer:
     """Answer through the daemon when one serves the repository, else here."""
-    from swe_agent.config import override
+    from swe_agent.agent.request import Answer
     from swe_agent.watch import client
 
-    if not text.strip():
-        raise SweAgentError("the question is empty", "say what you want to know")
-    if ask.budget is not None and ask.budget < 2000:
-        raise SweAgentError(f"--budget {ask.budget} is too small", "give at least 2000 tokens")
-    if ask.steps is not None and ask.steps < 2:
-        raise SweAgentError(f"--steps {ask.steps} is too few", "give at least 2")
     repo = open_repo(repo_dir)
-    settings = override(settings_for(repo.root), context_budget=ask.budget, max_steps=ask.steps)
-    request = {
-        "question": text, "kind": ask.kind, "continue_last": ask.continue_last,
-        "use_notes": ask.use_notes, "offline": ask.offline,
-        "context_budget": settings.context_budget, "max_steps": settings.max_steps,
-    }  # fmt: skip
-    answered, result = client.try_query(repo.root, "ask", request)
+    answered, result = client.try_query(repo.root, "ask", request.to_json())
     if answered:
-        return result, []
-    return _answer_here(repo, request, settings, ask.stats)
+        return Answer.from_json(result)
+    return _answer_here(repo, request)
 
 
-def _answer_here(
-    repo: Any, request: dict[str, Any], settings: Any, stats: bool
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _answer_here(repo: GitRepo, request: AskRequest) -> Answer:
+    """Index first, then answer; the store is let go of around every model call."""
     import os
 
-    from swe_agent.agent import answer_request
-    from swe_agent.store import sessions as table
+    from swe_agent.agent.answering import answer, session_for
+    from swe_agent.llm.factory import open_model
+    from swe_agent.store.calls import StoreRecorder
     from swe_agent.store.db import open_store
 
+    settings = settings_for(repo.root)
     with open_store(repo.root, create=True) as store:
         first = store.meta("indexed_at") is None
         if first:
             typer.echo(f"no index yet: indexing {repo.root} first", err=True)
         run_index(repo, store, settings, quiet=not first)
-        result = answer_request(store, repo, request, settings=settings, environ=os.environ)
-        ledger: list[dict[str, Any]] = []
-        if stats:
-            turn = store.one("SELECT turns FROM agent_sessions WHERE id = ?", [result["session"]])
-            ledger = table.ledger(store, result["session"], turn[0] if turn else None)
-            ledger.append({"totals": table.ledger_totals(store)})
-    return result, ledger
+        request = session_for(store, request)
+        recorder = StoreRecorder(store)
+        with open_model(
+            "foreground", settings, os.environ, recorder=recorder,
+            session_id=request.session_id, offline=request.offline,
+        ) as model:  # fmt: skip
+            return answer(request, store, repo, settings, model, pause=store.released)
 
 
-def _show(
-    result: dict[str, Any], ledger: list[dict[str, Any]], *, as_json: bool, stats: bool
-) -> None:
-    from swe_agent.agent.render import answer_text, stats_text
+def _show(result: Answer, *, as_json: bool, stats: bool) -> None:
+    from swe_agent.commands.render import answer_text, stats_text
 
     if as_json:
-        emit_json(result)
+        emit_json(result.to_json(ledger=stats))
         if stats:
-            typer.echo(stats_text(result, ledger), err=True)
+            typer.echo(stats_text(result.to_json()), err=True)
         return
-    typer.echo(answer_text(result))
+    typer.echo(answer_text(result.to_json(ledger=False)))
     if stats:
-        typer.echo(stats_text(result, ledger))
+        typer.echo(stats_text(result.to_json()))
 
 
 def _turns(n: int) -> str:

@@ -151,7 +151,7 @@ def logs(repo_dir: RepoOption = Path("."), lines: Annotated[int, typer.Option("-
 
 
 def _hook_path(repo) -> Path:
-    return Path(repo.git.git_dir) / "hooks" / "post-commit"
+    return repo.hook_path("post-commit")
 
 
 @hooks_app.command()

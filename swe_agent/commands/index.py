@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,9 @@ from swe_agent.commands.common import (
     settings_for,
 )
 from swe_agent.errors import SweAgentError
+
+if TYPE_CHECKING:
+    from swe_agent.repo.gitrepo import GitRepo
 
 
 def register(app: typer.Typer) -> None:
@@ -51,7 +54,7 @@ def index(
             }
         )
         return
-    from swe_agent.render import index_summary
+    from swe_agent.commands.render import index_summary
 
     typer.echo(index_summary(report))
 
@@ -63,11 +66,11 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """Full-text search over code chunks, ranked by BM25."""
-    from swe_agent.queries import search_code
+    from swe_agent.watch.client import run_query
 
     if not query.strip():
         raise SweAgentError("the search query is empty", "give words, identifiers or a question to search for")
-    hits = search_code(repo_root(repo_dir), query, k)
+    hits = run_query(repo_root(repo_dir), "search_code", query=query, k=k)
     if as_json:
         emit_json(hits)
         return
@@ -83,10 +86,10 @@ def symbols(
     as_json: JsonFlag = False,
 ) -> None:
     """Definitions matching a name, with their references and callers."""
-    from swe_agent.queries import lookup_symbol
-    from swe_agent.render import symbol_text
+    from swe_agent.commands.render import symbol_text
+    from swe_agent.watch.client import run_query
 
-    result = lookup_symbol(repo_root(repo_dir), name)
+    result = run_query(repo_root(repo_dir), "lookup_symbol", name=name)
     if as_json:
         emit_json(result)
         return
@@ -99,11 +102,11 @@ def outline(
     as_json: JsonFlag = False,
 ) -> None:
     """A file's definitions, nested, with their lines."""
-    from swe_agent.queries import file_outline
-    from swe_agent.render import outline_text
+    from swe_agent.commands.render import outline_text
+    from swe_agent.watch.client import run_query
 
     root = repo_root(repo_dir)
-    result = file_outline(root, relative_path(root, path))
+    result = run_query(root, "file_outline", path=relative_path(root, path))
     if as_json:
         emit_json(result)
         return
@@ -112,11 +115,17 @@ def outline(
 
 def status(repo_dir: RepoOption = Path("."), as_json: JsonFlag = False) -> None:
     """How fresh the index is against HEAD, what it holds, and how big it is."""
-    from swe_agent.queries import store_status
-    from swe_agent.render import status_text
+    from swe_agent.commands.render import status_text
 
-    result = store_status(open_repo(repo_dir))
+    result = _status(open_repo(repo_dir))
     if as_json:
         emit_json(result)
         return
     typer.echo(status_text(result))
+
+
+def _status(repo: GitRepo) -> dict[str, Any]:
+    """The store's status (from the daemon when it runs) with the work tree's and the file's."""
+    from swe_agent.watch import client
+
+    return client.status(repo)

@@ -58,28 +58,33 @@ def sleep(
 
 
 def _sleep_here(repo, settings, dry_run: bool) -> dict:
-    from swe_agent.llm.factory import model_for
-    from swe_agent.sleep import run_sleep
+    from swe_agent.llm.factory import open_model
     from swe_agent.store.calls import StoreRecorder
     from swe_agent.store.db import open_store
 
     with open_store(repo.root, create=True) as store:
         run_index(repo, store, settings, quiet=not interactive())
-        model = model_for("sleep", settings, os.environ, recorder=StoreRecorder(store))
-        budget = settings.sleep_budget_for(model)
-        kwargs = {"model": model, "budget": budget, "level": settings.sleep_level, "dry_run": dry_run}
-        if dry_run or not interactive():
-            return run_sleep(repo, store, **kwargs).as_dict()
-        from rich.progress import BarColumn, Progress, TextColumn
+        with open_model("sleep", settings, os.environ, recorder=StoreRecorder(store)) as model:
+            return _sleep_with(repo, store, settings, model, dry_run)
 
-        with Progress(TextColumn("sleeping"), BarColumn(), TextColumn("{task.description}"), transient=True) as bar:
-            task = bar.add_task("", total=budget)
 
-            def progress(notes: int, tokens: int, budget: int) -> None:
-                left = max(budget - tokens, 0)
-                bar.update(task, completed=tokens, description=f"{notes:,} notes, {tokens:,} tokens spent, {left:,} left")
+def _sleep_with(repo, store, settings, model, dry_run: bool) -> dict:
+    from swe_agent.sleep import run_sleep
 
-            return run_sleep(repo, store, progress=progress, **kwargs).as_dict()
+    budget = settings.sleep_budget_for(model)
+    kwargs = {"model": model, "budget": budget, "level": settings.sleep_level, "dry_run": dry_run}
+    if dry_run or not interactive():
+        return run_sleep(repo, store, **kwargs).as_dict()
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    with Progress(TextColumn("sleeping"), BarColumn(), TextColumn("{task.description}"), transient=True) as bar:
+        task = bar.add_task("", total=budget)
+
+        def progress(notes: int, tokens: int, budget: int) -> None:
+            left = max(budget - tokens, 0)
+            bar.update(task, completed=tokens, description=f"{notes:,} notes, {tokens:,} tokens spent, {left:,} left")
+
+        return run_sleep(repo, store, progress=progress, **kwargs).as_dict()
 
 
 def _sleep_text(r: dict, dry_run: bool) -> str:
@@ -109,7 +114,7 @@ def notes(
     as_json: JsonFlag = False,
 ) -> None:
     """List sleep-time notes, for a path or a symbol, or search them."""
-    from swe_agent.queries import run_query
+    from swe_agent.watch.client import run_query
 
     repo = open_repo(repo_dir)
     if query:

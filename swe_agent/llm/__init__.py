@@ -14,7 +14,7 @@ from swe_agent.llm.base import (
     tool_reply,
 )
 from swe_agent.llm.claude import ClaudeModel
-from swe_agent.llm.factory import model_for
+from swe_agent.llm.factory import open_model
 from swe_agent.llm.scripted import ScriptedModel
 
 __all__ = [
@@ -26,7 +26,7 @@ __all__ = [
     "ScriptedModel",
     "ToolCall",
     "Usage",
+    "open_model",
     "text_reply",
-    "model_for",
     "tool_reply",
 ]

@@ -1,8 +1,10 @@
-"""Which model a purpose gets: Claude when ANTHROPIC_API_KEY is set, else None (offline)."""
+"""Which model a purpose gets, built at the edges (the CLI, the daemon, the bench) and closed
+after: Claude when ANTHROPIC_API_KEY is set, else None (offline)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from swe_agent.config import Settings
 from swe_agent.llm.base import CallRecorder, Model
@@ -10,21 +12,27 @@ from swe_agent.llm.base import CallRecorder, Model
 PURPOSES = ("sleep", "foreground")
 
 
-def model_for(
+@contextmanager
+def open_model(
     purpose: str,
     settings: Settings,
     environ: Mapping[str, str],
+    *,
     recorder: CallRecorder | None = None,
     session_id: str | None = None,
-) -> Model | None:
+    offline: bool = False,
+) -> Iterator[Model | None]:
+    """The model for purpose ("sleep" or "foreground"), every call recorded through recorder
+    under session_id; None when offline or without a key. Closed when the block ends."""
     if purpose not in PURPOSES:
         raise ValueError(f"unknown model purpose {purpose!r}; known: {', '.join(PURPOSES)}")
     key = environ.get("ANTHROPIC_API_KEY", "").strip()
-    if not key:
-        return None
+    if offline or not key:
+        yield None
+        return
     from swe_agent.llm.claude import ClaudeModel
 
-    return ClaudeModel(
+    model = ClaudeModel(
         settings.sleep_model if purpose == "sleep" else settings.foreground_model,
         purpose,
         api_key=key,
@@ -36,3 +44,7 @@ def model_for(
         recorder=recorder,
         session_id=session_id,
     )
+    try:
+        yield model
+    finally:
+        model.close()

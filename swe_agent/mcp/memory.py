@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from swe_agent.agent.pages import PAGE_TOKENS
 from swe_agent.config import Settings
-from swe_agent.mcp.pages import PAGE_TOKENS
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
 from swe_agent.watch import client
@@ -57,9 +57,7 @@ class RepoMemory:
         return self._query("overview")
 
     def status(self) -> dict[str, Any]:
-        from swe_agent.queries import store_status
-
-        result = store_status(self.repo, run=lambda _root, op: self._query(op))
+        result = client.status(self.repo, run=lambda _root, op: self._query(op))
         result["served_by"] = "daemon" if result["daemon_pid"] else "mcp server, read-only per call"
         return result
 
@@ -97,10 +95,10 @@ class RepoMemory:
         return report
 
     def _query(self, op: str, **kwargs: Any) -> Any:
-        from swe_agent.queries import QUERIES
+        from swe_agent.agent.reads import all_reads
 
         answered, result = client.try_query(self.root, op, kwargs)
         if answered:
             return result
         with self._lock, open_store(self.root, read_only=True) as store:
-            return QUERIES[op](store, **kwargs)
+            return all_reads()[op](store, **kwargs)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from swe_agent.store.db import Store
-from swe_agent.store.search import Hit, bm25
+from swe_agent.store.search import Hit, bm25, definitions_named
 
 POOL = 150  # BM25 candidates re-ranked; the rest never reach the first page
 SHORT = 0.5  # a chunk shorter than half the average scores as if it had that length: a
@@ -62,24 +62,7 @@ class StoreSource:
         """Definitions named as one of names (in any case, for a bare symbol query)."""
         if not names:
             return []
-        match = "lower(d.name) IN (SELECT lower(unnest($names)))"
-        rows = self.store.query(
-            f"""
-            WITH uses AS (
-                SELECT name, count(DISTINCT path) AS n FROM refs WHERE {match.replace("d.name", "name")}
-                GROUP BY name
-            )
-            SELECT d.name, d.qualname, d.kind, c.id, c.path, c.start_line, c.end_line, c.symbol,
-                   coalesce(u.n, 0), d.end_line - d.start_line + 1
-            FROM definitions d
-            JOIN chunks c ON c.space = 'code' AND c.path = d.path AND c.symbol = d.qualname
-            LEFT JOIN uses u ON u.name = d.name
-            WHERE {match}
-            QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY c.start_line) = 1
-            ORDER BY c.path, c.start_line
-            """,
-            {"names": list(names)},
-        )
+        rows = definitions_named(self.store, list(names))
         wanted = set(names)
         found = [
             Defined(

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from swe_agent.ranking.candidates import Candidate, Defined
+from swe_agent.store import search
 from swe_agent.store.db import Store
 from swe_agent.store.search import K1, B, Hit
-
-_ROWS = "SELECT id, (row_number() OVER (ORDER BY id) - 1)::INTEGER AS row FROM chunks WHERE space = 'code'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +35,7 @@ class MemoryIndex:
 
     def __init__(self, store: Store) -> None:
         self.generation = generation(store)
-        rows = store.query(
-            "SELECT id, path, start_line, end_line, symbol, length FROM chunks "
-            "WHERE space = 'code' ORDER BY id"
-        )
+        rows = search.code_chunks(store)
         self.ids = [int(r[0]) for r in rows]
         self.paths = [r[1] for r in rows]
         self.starts = [int(r[2]) for r in rows]
@@ -51,40 +47,21 @@ class MemoryIndex:
         self._load_definitions(store)
 
     def _load_postings(self, store: Store) -> None:
-        vocabulary = store.query(
-            f"SELECT p.term, count(*) FROM postings p JOIN ({_ROWS}) c ON c.id = p.chunk_id "
-            "GROUP BY p.term ORDER BY p.term"
-        )
+        vocabulary = search.code_vocabulary(store)
         counts = np.array([int(v[1]) for v in vocabulary], dtype=np.int64)
         self.offsets = (
             np.concatenate([[0], np.cumsum(counts)]) if len(counts) else np.zeros(1, np.int64)
         )
         self.terms = {v[0]: i for i, v in enumerate(vocabulary)}
-        cur = store.con.execute(
-            f"SELECT c.row, p.tf FROM postings p JOIN ({_ROWS}) c ON c.id = p.chunk_id "
-            "ORDER BY p.term, c.row"
-        )
-        columns = cur.fetchnumpy()
+        columns = search.code_postings(store)
         self.rows = np.asarray(columns["row"], dtype=np.int32)
         self.tfs = np.asarray(columns["tf"], dtype=np.float64)
 
     def _load_definitions(self, store: Store) -> None:
-        found = store.query(
-            f"""
-            SELECT d.name, d.qualname, d.kind, c.row, d.end_line - d.start_line + 1
-            FROM definitions d
-            JOIN chunks k ON k.space = 'code' AND k.path = d.path AND k.symbol = d.qualname
-            JOIN ({_ROWS}) c ON c.id = k.id
-            QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY k.start_line) = 1
-            """
-        )
         self.definitions: dict[str, list[_Definition]] = defaultdict(list)
-        for name, qualname, kind, row, lines in found:
-            self.definitions[name.lower()].append(
-                _Definition(name, qualname, kind, int(row), int(lines))
-            )
-        uses = store.query("SELECT name, count(DISTINCT path) FROM refs GROUP BY name")
-        self.uses = {name: int(n) for name, n in uses}
+        for name, qualname, kind, row, lines in search.code_definitions(store):
+            self.definitions[name.lower()].append(_Definition(name, qualname, kind, int(row), int(lines)))
+        self.uses = search.name_uses(store)
 
     def bm25(
         self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0

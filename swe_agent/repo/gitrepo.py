@@ -6,6 +6,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -21,6 +22,15 @@ SECRET_PATTERNS = (
     "secrets.ini", "secrets.txt", "*.secret", "*.secrets", ".npmrc", ".pypirc",
 )
 STORE_DIR = ".swe_agent"
+LOG_FORMAT = "--format=%x01%h %ad %an: %s"
+# git's own diff drivers name the enclosing definition in each hunk header
+_ATTRIBUTES = "\n".join(
+    f"*.{ext} diff={driver}"
+    for ext, driver in (
+        ("py", "python"), ("go", "golang"), ("rs", "rust"), ("java", "java"), ("rb", "ruby"),
+        ("c", "cpp"), ("h", "cpp"), ("cc", "cpp"), ("cpp", "cpp"), ("hpp", "cpp"),
+    )
+)
 
 
 def is_secret(path: str) -> bool:
@@ -33,6 +43,12 @@ class RepoFile:
     path: str  # relative, POSIX
     size: int
     mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    line: str  # "<short sha> <date> <author>: <subject>"
+    files: list[str]  # the files the commit changed (none when a line range was followed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,3 +166,48 @@ class GitRepo:
     def dirty_files(self) -> set[str]:
         out = self.git.git.status("--porcelain", "-z")
         return {entry[3:] for entry in out.split("\0") if len(entry) > 3}
+
+    def hook_path(self, name: str) -> Path:
+        return Path(self.git.git_dir) / "hooks" / name
+
+    def log_entries(
+        self, path: str | None = None, span: tuple[int, int] | None = None, limit: int = 20
+    ) -> list[LogEntry]:
+        """Commits of HEAD, newest first: all, those touching path, or those touching the lines
+        `span` of path (followed through moves with `git log -L`)."""
+        args = ["-n", str(limit)]
+        if path and span:
+            args += [f"-L{span[0]},{span[1]}:{path}", "-s"]
+        elif path:
+            args += ["--", path]
+        try:
+            out = self.git.git.log("--date=short", LOG_FORMAT, "-s" if span else "--name-only", *args)
+        except git.GitCommandError:
+            return []
+        entries = []
+        for record in out.split("\x01")[1:]:
+            head, *files = [x for x in record.splitlines() if x.strip()]
+            entries.append(LogEntry(head, files))
+        return entries
+
+    def log_patches(self, commits: int, *, with_hunks: bool) -> str | None:
+        """`git log HEAD` (never --all) without merges: per commit "\\x01<parents>\\x02<subject>",
+        then its zero-context patch (with_hunks) or the names of the files it changed. Hunk
+        headers name the enclosing definition through git's diff drivers. None when git fails."""
+        attributes = self.root / STORE_DIR / "gitattributes"
+        attributes.parent.mkdir(exist_ok=True)
+        attributes.write_text(_ATTRIBUTES + "\n")
+        args = ["git", "-c", f"core.attributesFile={attributes}", "log", "HEAD", f"-n{commits}",
+                "--no-merges", "--no-renames", "--format=\x01%P\x02%s"]  # fmt: skip
+        args += ["-p", "--unified=0", "--no-color", "--no-ext-diff"] if with_hunks else ["--name-only"]
+        done = subprocess.run(args, cwd=self.root, capture_output=True, text=True, errors="replace")
+        return done.stdout if done.returncode == 0 else None
+
+    def apply(self, patch: str, *, check: bool = False) -> tuple[bool, str]:
+        """`git apply` (with check, `--check` only) of a patch to the work tree: (ok, stderr)."""
+        flags = ["--check"] if check else []
+        done = subprocess.run(
+            ["git", "apply", *flags, "-"], cwd=self.root, input=patch,
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        return done.returncode == 0, done.stderr

@@ -15,14 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from swe_agent.code.paths import is_test_path
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.sleep import offline, questions
 from swe_agent.sleep.history import History, read_history
 from swe_agent.sleep.overview import overview_note
-from swe_agent.sleep.plan import Item, is_test, pending_files, plan, usage
+from swe_agent.sleep.plan import Item, plan
 from swe_agent.sleep.writer import NoteWriter, Progress
+from swe_agent.store import notes as notes_table
 from swe_agent.store.db import Store
 from swe_agent.store.notes import Note, drop_stale, repository_overview
+from swe_agent.store.symbols import call_graph
 
 __all__ = ["SleepReport", "run_sleep", "LEVELS"]
 
@@ -74,15 +77,15 @@ def run_sleep(
     report = SleepReport(level, budget, "offline" if model is None else f"claude ({model.name})")
     if level <= 0:
         return report
-    files = pending_files(store, level)
-    history = read_history(repo.root, commits, with_hunks=level >= 3) if files else History()
+    files = notes_table.files_without_notes(store, level)
+    history = read_history(repo, commits, with_hunks=level >= 3) if files else History()
     items = plan(store, history, files)
     report.files_pending = len(items)
     if dry_run:
         report.planned = [_estimate(i, level, model is not None) for i in items]
         report.seconds = time.perf_counter() - started
         return report
-    writer = NoteWriter(store, usage(store), progress, budget)
+    writer = NoteWriter(store, notes_table.use_counts(store), progress, budget)
     run_id = _start_run(store, repo, report, model)
     try:
         if items or not repository_overview(store):
@@ -94,10 +97,7 @@ def run_sleep(
     writer.flush()
     report.notes_by_kind, report.tokens_spent = writer.written, writer.tokens
     with store.transaction():
-        store.con.execute(
-            "UPDATE sleep_runs SET finished_at = current_timestamp, notes_written = ?, tokens_spent = ? WHERE id = ?",
-            [sum(writer.written.values()), writer.tokens, run_id],
-        )
+        notes_table.finish_run(store, run_id, sum(writer.written.values()), writer.tokens)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -106,10 +106,8 @@ def _start_run(store: Store, repo: GitRepo, report: SleepReport, model: Any) -> 
     run_id = uuid.uuid4().hex
     with store.transaction():
         report.dropped_stale = drop_stale(store)
-        store.con.execute(
-            "INSERT INTO sleep_runs (id, head, level, budget, model) VALUES (?, ?, ?, ?, ?)",
-            [run_id, repo.head(), report.level, report.budget, model.name if model else "offline"],
-        )
+        notes_table.start_run(store, run_id, repo.head(), report.level, report.budget,
+                              model.name if model else "offline")
     return run_id
 
 
@@ -117,7 +115,7 @@ def _analyse(
     repo: GitRepo, store: Store, items: list[Item], history: History, writer: NoteWriter,
     report: SleepReport, model: Any, should_yield: Callable[[], bool] | None,
 ) -> None:
-    graph = offline.call_graph(store)
+    graph = call_graph(store)
     writer_model = model
     failures = 0
     for item in items:
@@ -154,7 +152,7 @@ def _offline_notes(
     if level >= 3 and (note := offline.cochange_note(facts, item.priority)):
         notes.append(note)
     spent = sum(n.tokens for n in notes)
-    if is_test(item.path):
+    if is_test_path(item.path):
         return notes
     for rank, d in enumerate(item.definitions):
         if should_yield is not None and rank % 8 == 7 and should_yield():
@@ -178,7 +176,7 @@ def _offline_notes(
 
 
 def _estimate(item: Item, level: int, with_model: bool) -> dict[str, Any]:
-    defs = [d for d in item.definitions[:PER_FILE] if d["priority"] >= 0 and not is_test(item.path)]
+    defs = [d for d in item.definitions[:PER_FILE] if d["priority"] >= 0 and not is_test_path(item.path)]
     per_definition = {1: 60, 2: 200, 3: 230}[min(level, 3)]
     tokens = 80 + per_definition * len(defs)
     if with_model:

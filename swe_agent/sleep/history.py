@@ -4,21 +4,14 @@ which commits touched which definitions, and which files change together."""
 from __future__ import annotations
 
 import re
-import subprocess
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from swe_agent.repo.gitrepo import GitRepo
 
 BULK = 40  # a commit touching more files than this (an import, a reformat) says nothing of one function
 _HUNK = re.compile(r"^@@ [^@]* @@ ?(.*)$")
 _DEF_NAME = re.compile(r"\b(?:def|class|function|func|fn|sub|module|interface|struct|impl|trait)\s+(?:\([^)]*\)\s*)?([A-Za-z_$][\w$]*)")
-_ATTRIBUTES = "\n".join(
-    f"*.{ext} diff={driver}"
-    for ext, driver in (
-        ("py", "python"), ("go", "golang"), ("rs", "rust"), ("java", "java"), ("rb", "ruby"),
-        ("c", "cpp"), ("h", "cpp"), ("cc", "cpp"), ("cpp", "cpp"), ("hpp", "cpp"),
-    )
-)
 
 
 @dataclass(slots=True)
@@ -29,20 +22,14 @@ class History:
     cochange: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
 
-def read_history(root: Path, commits: int = 300, with_hunks: bool = True) -> History:
+def read_history(repo: GitRepo, commits: int = 300, with_hunks: bool = True) -> History:
     """One `git log` pass: files per commit, and with hunks the names of the definitions each
     commit touched (from the hunk headers git's language drivers write)."""
     history = History()
-    attributes = root / ".swe_agent" / "gitattributes"
-    attributes.parent.mkdir(exist_ok=True)
-    attributes.write_text(_ATTRIBUTES + "\n")
-    args = ["git", "-c", f"core.attributesFile={attributes}", "log", "HEAD", f"-n{commits}",
-            "--no-merges", "--no-renames", "--format=\x01%P\x02%s"]
-    args += ["-p", "--unified=0", "--no-color", "--no-ext-diff"] if with_hunks else ["--name-only"]
-    done = subprocess.run(args, cwd=root, capture_output=True, text=True, errors="replace")
-    if done.returncode != 0:
+    log = repo.log_patches(commits, with_hunks=with_hunks)
+    if log is None:
         return history
-    for index, block in enumerate(done.stdout.split("\x01")[1:]):
+    for index, block in enumerate(log.split("\x01")[1:]):
         head, _, rest = block.partition("\n")
         parents, _, subject = head.partition("\x02")
         # the first commit brings the code in; its subject ("import", "initial commit") says

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from swe_agent.code.tokens import split_identifier
+from swe_agent.llm.tokens import count_tokens
 from swe_agent.sleep import scan
 from swe_agent.sleep.history import History
-from swe_agent.store.db import Store
 from swe_agent.store.notes import Note
 
 CALLABLE = {"function", "method"}
@@ -52,25 +52,6 @@ class FileFacts:
 
     def children(self, d: dict[str, Any]) -> list[dict[str, Any]]:
         return [c for c in self.definitions if c["parent"] == d["qualname"]]
-
-
-def call_graph(store: Store) -> Graph:
-    """Callers of each name and callees of each definition, from the reference table."""
-    callers = {
-        name: list(enclosing)
-        for name, enclosing in store.query(
-            "SELECT name, list(DISTINCT enclosing ORDER BY enclosing)[1:8] FROM refs "
-            "WHERE kind = 'call' AND enclosing IS NOT NULL GROUP BY name"
-        )
-    }
-    callees = {
-        (path, enclosing): list(names)
-        for path, enclosing, names in store.query(
-            "SELECT path, enclosing, list(DISTINCT name ORDER BY name) FROM refs "
-            "WHERE kind = 'call' AND enclosing IS NOT NULL GROUP BY path, enclosing"
-        )
-    }
-    return callers, callees
 
 
 def file_facts(
@@ -113,7 +94,7 @@ def note(facts: FileFacts, d: dict[str, Any] | None, kind: str, title: str, body
         if d else [{"path": facts.path, "symbol": None, "start_line": 1, "end_line": 1}]
     )
     return Note(kind, facts.path, d["qualname"] if d else None, title, body, evidence,
-                facts.code_hash, "offline", (len(title) + len(body)) // 4 + 1, priority)
+                facts.code_hash, "offline", count_tokens(f"{title} {body}"), priority)
 
 
 def file_summary(facts: FileFacts, priority: float) -> Note:

@@ -8,14 +8,16 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
+from swe_agent.llm.tokens import count_tokens
 from swe_agent.store.db import Store
+from swe_agent.store.files import listing
 from swe_agent.store.notes import Note
 
 TEST_FILES = ("pytest.ini", "tox.ini", "noxfile.py", "Makefile", "setup.cfg", "jest.config.js", "go.mod", "Cargo.toml")
 
 
 def overview_note(root: Path, store: Store, head: str | None) -> Note:
-    files = store.query("SELECT path, coalesce(language, 'text'), lines FROM files")
+    files = listing(store)
     layout: Counter[str] = Counter()
     languages: Counter[str] = Counter()
     for path, language, lines in files:
@@ -38,8 +40,8 @@ def overview_note(root: Path, store: Store, head: str | None) -> Note:
         if para:
             parts.append("README: " + para)
     body = "\n".join(parts)
-    return Note("overview", "", None, "Repository overview: layout, entry points, how to test", body,
-                [], head, "offline", len(body) // 4 + 1, 100.0)
+    title = "Repository overview: layout, entry points, how to test"
+    return Note("overview", "", None, title, body, [], head, "offline", count_tokens(f"{title} {body}"), 100.0)
 
 
 def _entry_points(root: Path, paths: list[str]) -> list[str]:

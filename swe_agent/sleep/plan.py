@@ -11,9 +11,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from swe_agent.code.paths import is_test_path
 from swe_agent.code.tokens import terms
 from swe_agent.sleep.history import History
+from swe_agent.store import notes, symbols
 from swe_agent.store.db import Store
+from swe_agent.store.search import chunks_with_terms
 
 MIN_LINES = 3  # definitions shorter than this get no notes of their own
 MARKERS = ("TODO", "FIXME", "XXX")
@@ -27,42 +30,12 @@ class Item:
     definitions: list[dict[str, Any]]
 
 
-def pending_files(store: Store, level: int) -> list[tuple[str, str]]:
-    """(path, hash) of indexed source files with no current notes for their content written
-    at this level or a higher one. A file's level is that of the run that wrote its file
-    summary: the latest run started before the note was made (an ASOF join on the times)."""
-    return store.query(
-        """
-        WITH done AS (
-            SELECT n.path, n.code_hash FROM notes n ASOF JOIN sleep_runs r ON n.created_at >= r.started_at
-            WHERE n.kind = 'summary' AND n.symbol IS NULL AND NOT n.stale AND r.level >= ?
-        )
-        SELECT f.path, f.hash FROM files f
-        WHERE f.language IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM done d WHERE d.path = f.path AND d.code_hash = f.hash)
-        ORDER BY f.path
-        """,
-        [level],
-    )
-
-
 def plan(store: Store, history: History, files: list[tuple[str, str]]) -> list[Item]:
     if not files:
         return []
     paths = [p for p, _ in files]
-    rows = store.rows(
-        """
-        SELECT d.path, d.name, d.qualname, d.kind, d.start_line, d.end_line, d.signature, d.doc, d.parent,
-               coalesce(c.callers, 0) AS callers
-        FROM definitions d
-        LEFT JOIN (SELECT name, count(*) AS callers FROM refs WHERE kind = 'call' GROUP BY name) c
-          ON c.name = d.name
-        WHERE d.path IN (SELECT unnest(?::VARCHAR[]))
-        ORDER BY d.path, d.start_line
-        """,
-        [paths],
-    )
-    used = usage(store)
+    rows = symbols.definitions_with_callers(store, paths)
+    used = notes.use_counts(store)
     markers = _markers(store, paths)
     by_path: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -88,36 +61,18 @@ def plan(store: Store, history: History, files: list[tuple[str, str]]) -> list[I
     return items
 
 
-def usage(store: Store) -> dict[tuple[str, str | None], int]:
-    """How often the foreground used the notes about each (path, symbol), stale ones included:
-    a rewrite hands the count on to the new notes."""
-    return {
-        (path, symbol): int(n)
-        for path, symbol, n in store.query(
-            "SELECT path, symbol, sum(used_count) FROM notes WHERE used_count > 0 GROUP BY path, symbol"
-        )
-    }
-
-
 def _file_priority(path: str, history: History, used: int, markers: int) -> float:
     recency = 1.0 / (1 + history.last_touched.get(path, 1000) / 20)
     return (
         1.0 + 2.0 * recency + math.log1p(history.churn.get(path, 0)) + 0.5 * math.log1p(used)
-        + 0.5 * math.log1p(markers) + (0.0 if is_test(path) else 1.0)
+        + 0.5 * math.log1p(markers) + (0.0 if is_test_path(path) else 1.0)
     )
 
 
 def _markers(store: Store, paths: list[str]) -> dict[str, list[tuple[int, int]]]:
     """Line ranges of the code chunks that carry a TODO, FIXME or XXX, from the index."""
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for path, start, end in store.query(
-        """
-        SELECT DISTINCT c.path, c.start_line, c.end_line FROM postings p JOIN chunks c ON c.id = p.chunk_id
-        WHERE c.space = 'code' AND p.term IN (SELECT unnest(?::VARCHAR[]))
-          AND c.path IN (SELECT unnest(?::VARCHAR[]))
-        """,
-        [sorted(set(terms(" ".join(MARKERS)))), paths],
-    ):
+    for path, start, end in chunks_with_terms(store, sorted(set(terms(" ".join(MARKERS)))), paths):
         found[path].append((start, end))
     return found
 
@@ -128,8 +83,3 @@ def _definition_priority(d: dict[str, Any]) -> float:
         return -1.0
     public = 0.0 if d["name"].startswith("_") and not d["name"].startswith("__") else 1.0
     return math.log1p(d["callers"]) + public + (0.5 if d["doc"] else 0.0) + (0.5 if d["kind"] == "class" else 0.0)
-
-
-def is_test(path: str) -> bool:
-    parts = path.lower().split("/")
-    return any(p in ("test", "tests", "testing", "__tests__") for p in parts[:-1]) or parts[-1].startswith("test_")

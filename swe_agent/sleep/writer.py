@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from swe_agent.store.db import Store
-from swe_agent.store.notes import Note, delete_notes_of, write_notes
+from swe_agent.store.notes import Note, delete_notes_of, set_use_counts, write_notes
 
 FLUSH_SECONDS = 0.5
 MAX_PENDING = 5_000  # notes held back at most
@@ -71,9 +71,4 @@ class NoteWriter:
             key = (n.path, n.symbol)
             if key in self.carried and (key not in heirs or (n.kind == "summary" and heirs[key].kind != "summary")):
                 heirs[key] = n
-        if heirs:
-            self.store.con.execute(
-                "UPDATE notes SET used_count = u.n FROM (SELECT unnest(?::BIGINT[]) AS id, unnest(?::INTEGER[]) AS n) u "
-                "WHERE notes.id = u.id",
-                [[n.id for n in heirs.values()], [self.carried[k] for k in heirs]],
-            )
+        set_use_counts(self.store, [n.id for n in heirs.values()], [self.carried[k] for k in heirs])

@@ -3,7 +3,8 @@
 DuckDB admits one process with a read-write connection, and no other process at all while
 it is held (read-only included), and it has no busy timeout. So connections are opened late,
 closed early, and opening retries a lock for a bounded time before it gives up with a
-one-line error.
+one-line error. A store can also let go of its connection for a while (`released`, around a
+model call that may take minutes) and opens it again when next used.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import duckdb
 from swe_agent.errors import NoIndex, StoreError, StoreLocked
 from swe_agent.store import migrations
 
+REOPEN_WAIT = 60.0  # seconds a released store waits for the database when it is used again
 STORE_DIR = ".swe_agent"
 DB_NAME = "index.duckdb"
 REBUILD_HINT = "run `swe-agent index --rebuild` to start a fresh store"
@@ -32,9 +34,10 @@ class Store:
     """An open DuckDB connection to one repository's store."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
-        self.con = con
+        self._con: duckdb.DuckDBPyConnection | None = con
         self.path = path
         self.read_only = read_only
+        self._closed = False
 
     def __enter__(self) -> Store:
         return self
@@ -42,8 +45,31 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            if self._closed:
+                raise StoreError(f"the store {self.path} is closed", "open it again")
+            self._con = _connect(self.path, read_only=self.read_only, wait=REOPEN_WAIT)
+        return self._con
+
     def close(self) -> None:
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+        self._con, self._closed = None, True
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        """Close the connection for the block, so that other processes may open the database;
+        the next use of the store opens it again."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        yield
+
+    def cursor(self) -> Store:
+        """Another connection to the same database in this process, for another thread."""
+        return Store(self.con.cursor(), self.path, self.read_only)
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

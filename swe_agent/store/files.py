@@ -19,6 +19,26 @@ class FileState:
     mtime_ns: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    language: str | None
+    lines: int
+
+
+def file_info(store: Store, path: str) -> FileInfo | None:
+    row = store.one("SELECT language, lines FROM files WHERE path = ?", [path])
+    return FileInfo(row[0], int(row[1])) if row else None
+
+
+def indexed_paths(store: Store) -> list[str]:
+    return [r[0] for r in store.query("SELECT path FROM files")]
+
+
+def listing(store: Store) -> list[tuple[str, str, int]]:
+    """(path, language or 'text', lines) of every indexed file."""
+    return store.query("SELECT path, coalesce(language, 'text'), lines FROM files")
+
+
 def known_files(store: Store) -> dict[str, FileState]:
     rows = store.query("SELECT path, hash, size, mtime_ns FROM files")
     return {path: FileState(h, size, mtime) for path, h, size, mtime in rows}

@@ -12,6 +12,7 @@ from typing import Any
 
 from swe_agent.code.tokens import terms
 from swe_agent.store.db import Store
+from swe_agent.store.keys import stable_id
 from swe_agent.store.search import CHUNK_COLUMNS, POSTING_COLUMNS, bm25, delete_chunks
 
 NOTE_COLUMNS = (
@@ -35,8 +36,6 @@ class Note:
 
     @property
     def id(self) -> int:
-        from swe_agent.index import stable_id
-
         return stable_id("note", self.kind, self.path, self.symbol, self.title)
 
 
@@ -155,5 +154,84 @@ def sleep_tokens_spent(store: Store) -> int:
     return int(row[0]) if row else 0
 
 
+def current_and_stale(store: Store) -> tuple[int, int]:
+    row = store.one("SELECT count(*) FILTER (WHERE NOT stale), count(*) FILTER (WHERE stale) FROM notes")
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
 def counts_by_kind(store: Store) -> dict[str, int]:
     return dict(store.query("SELECT kind, count(*) FROM notes WHERE NOT stale GROUP BY kind ORDER BY kind"))
+
+
+def files_without_notes(store: Store, level: int) -> list[tuple[str, str]]:
+    """(path, hash) of indexed source files with no current notes for their content written
+    at this level or a higher one. A file's level is that of the run that wrote its file
+    summary: the latest run started before the note was made (an ASOF join on the times)."""
+    return store.query(
+        """
+        WITH done AS (
+            SELECT n.path, n.code_hash FROM notes n ASOF JOIN sleep_runs r ON n.created_at >= r.started_at
+            WHERE n.kind = 'summary' AND n.symbol IS NULL AND NOT n.stale AND r.level >= ?
+        )
+        SELECT f.path, f.hash FROM files f
+        WHERE f.language IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM done d WHERE d.path = f.path AND d.code_hash = f.hash)
+        ORDER BY f.path
+        """,
+        [level],
+    )
+
+
+def use_counts(store: Store) -> dict[tuple[str, str | None], int]:
+    """How often the foreground used the notes about each (path, symbol), stale ones included."""
+    return {
+        (path, symbol): int(n)
+        for path, symbol, n in store.query(
+            "SELECT path, symbol, sum(used_count) FROM notes WHERE used_count > 0 GROUP BY path, symbol"
+        )
+    }
+
+
+def set_use_counts(store: Store, ids: list[int], counts: list[int]) -> None:
+    if ids:
+        store.con.execute(
+            "UPDATE notes SET used_count = u.n FROM (SELECT unnest(?::BIGINT[]) AS id, unnest(?::INTEGER[]) AS n) u "
+            "WHERE notes.id = u.id",
+            [ids, counts],
+        )
+
+
+def mark_stale(store: Store, paths: list[str]) -> int:
+    """Mark the current notes about these paths stale; returns how many there were."""
+    if not paths:
+        return 0
+    stale = store.one(
+        "SELECT count(*) FROM notes WHERE NOT stale AND path IN (SELECT unnest(?::VARCHAR[]))",
+        [paths],
+    )
+    store.con.execute(
+        "UPDATE notes SET stale = true WHERE NOT stale AND path IN (SELECT unnest(?::VARCHAR[]))",
+        [paths],
+    )
+    return int(stale[0]) if stale else 0
+
+
+def start_run(store: Store, run_id: str, head: str | None, level: int, budget: int, model: str) -> None:
+    """A sleep run begins (its start time dates the notes it writes)."""
+    store.con.execute(
+        "INSERT INTO sleep_runs (id, head, level, budget, model) VALUES (?, ?, ?, ?, ?)",
+        [run_id, head, level, budget, model],
+    )
+
+
+def finish_run(store: Store, run_id: str, notes_written: int, tokens_spent: int) -> None:
+    store.con.execute(
+        "UPDATE sleep_runs SET finished_at = current_timestamp, notes_written = ?, tokens_spent = ? WHERE id = ?",
+        [notes_written, tokens_spent, run_id],
+    )
+
+
+def stale_notes(store: Store) -> int:
+    """How many notes are stale: their code changed since they were written."""
+    row = store.one("SELECT count(*) FROM notes WHERE stale")
+    return int(row[0]) if row else 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from swe_agent.store.db import Store
 
@@ -37,6 +38,20 @@ def delete_chunks(store: Store, ids: Iterable[int]) -> None:
     if ids:
         store.con.execute("DELETE FROM postings WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))", [ids])
         store.con.execute("DELETE FROM chunks WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
+
+
+def chunks_with_terms(
+    store: Store, query_terms: list[str], paths: list[str]
+) -> list[tuple[str, int, int]]:
+    """(path, start, end) of the code chunks of these files that contain any of the terms."""
+    return store.query(
+        """
+        SELECT DISTINCT c.path, c.start_line, c.end_line FROM postings p JOIN chunks c ON c.id = p.chunk_id
+        WHERE c.space = 'code' AND p.term IN (SELECT unnest(?::VARCHAR[]))
+          AND c.path IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [query_terms, paths],
+    )
 
 
 def bm25(
@@ -84,3 +99,76 @@ def bm25(
         },
     )
     return [Hit(int(r[0]), r[1], int(r[2]), int(r[3]), r[4], float(r[5])) for r in rows]
+
+
+# -- what code search reads besides BM25 (swe_agent/ranking) ------------------------------------
+_ROWS = (
+    "SELECT id, (row_number() OVER (ORDER BY id) - 1)::INTEGER AS row FROM chunks "
+    "WHERE space = 'code'"
+)
+
+
+def definitions_named(store: Store, names: list[str]) -> list[tuple]:
+    """Definitions whose name is one of names in any case, each with its first chunk and how
+    many files use the name: (name, qualname, kind, chunk id, path, start, end, symbol,
+    uses, lines)."""
+    match = "lower(name) IN (SELECT lower(unnest($names)))"
+    return store.query(
+        f"""
+        WITH uses AS (SELECT name, count(DISTINCT path) AS n FROM refs WHERE {match} GROUP BY name)
+        SELECT d.name, d.qualname, d.kind, c.id, c.path, c.start_line, c.end_line, c.symbol,
+               coalesce(u.n, 0), d.end_line - d.start_line + 1
+        FROM definitions d
+        JOIN chunks c ON c.space = 'code' AND c.path = d.path AND c.symbol = d.qualname
+        LEFT JOIN uses u ON u.name = d.name
+        WHERE lower(d.name) IN (SELECT lower(unnest($names)))
+        QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY c.start_line) = 1
+        ORDER BY c.path, c.start_line
+        """,
+        {"names": names},
+    )
+
+
+def code_chunks(store: Store) -> list[tuple]:
+    """Every code chunk, (id, path, start, end, symbol, length), in id order: row i of the
+    in-memory index is the i-th."""
+    return store.query(
+        "SELECT id, path, start_line, end_line, symbol, length FROM chunks "
+        "WHERE space = 'code' ORDER BY id"
+    )
+
+
+def code_vocabulary(store: Store) -> list[tuple]:
+    """(term, number of code chunks holding it), in term order."""
+    return store.query(
+        f"SELECT p.term, count(*) FROM postings p JOIN ({_ROWS}) c ON c.id = p.chunk_id "
+        "GROUP BY p.term ORDER BY p.term"
+    )
+
+
+def code_postings(store: Store) -> dict[str, Any]:
+    """The postings as numpy columns `row` (chunk row) and `tf`, in term then row order."""
+    cur = store.con.execute(
+        f"SELECT c.row, p.tf FROM postings p JOIN ({_ROWS}) c ON c.id = p.chunk_id "
+        "ORDER BY p.term, c.row"
+    )
+    return cur.fetchnumpy()
+
+
+def code_definitions(store: Store) -> list[tuple]:
+    """(name, qualname, kind, chunk row, lines) of every definition that has a chunk."""
+    return store.query(
+        f"""
+        SELECT d.name, d.qualname, d.kind, c.row, d.end_line - d.start_line + 1
+        FROM definitions d
+        JOIN chunks k ON k.space = 'code' AND k.path = d.path AND k.symbol = d.qualname
+        JOIN ({_ROWS}) c ON c.id = k.id
+        QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY k.start_line) = 1
+        """
+    )
+
+
+def name_uses(store: Store) -> dict[str, int]:
+    """How many files refer to each name."""
+    rows = store.query("SELECT name, count(DISTINCT path) FROM refs GROUP BY name")
+    return {name: int(n) for name, n in rows}

@@ -97,6 +97,11 @@ def session_exists(store: Store, session_id: str) -> bool:
     return store.one("SELECT 1 FROM agent_sessions WHERE id = ?", [session_id]) is not None
 
 
+def turns(store: Store, session_id: str) -> int | None:
+    row = store.one("SELECT turns FROM agent_sessions WHERE id = ?", [session_id])
+    return int(row[0]) if row else None
+
+
 def load_session(store: Store, session_id: str) -> SessionState:
     row = store.one("SELECT turns, core_json FROM agent_sessions WHERE id = ?", [session_id])
     if row is None:

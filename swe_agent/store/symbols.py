@@ -82,3 +82,49 @@ def callees(store: Store, path: str, qualname: str, limit: int = 40) -> list[str
         [path, qualname, limit],
     )
     return [r[0] for r in rows]
+
+
+def call_graph(store: Store) -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str]]]:
+    """Callers of each name (at most 8 enclosing definitions) and the names each definition
+    calls, from the call references."""
+    callers = {
+        name: list(enclosing)
+        for name, enclosing in store.query(
+            "SELECT name, list(DISTINCT enclosing ORDER BY enclosing)[1:8] FROM refs "
+            "WHERE kind = 'call' AND enclosing IS NOT NULL GROUP BY name"
+        )
+    }
+    callees = {
+        (path, enclosing): list(names)
+        for path, enclosing, names in store.query(
+            "SELECT path, enclosing, list(DISTINCT name ORDER BY name) FROM refs "
+            "WHERE kind = 'call' AND enclosing IS NOT NULL GROUP BY path, enclosing"
+        )
+    }
+    return callers, callees
+
+
+def definitions_with_callers(store: Store, paths: list[str]) -> list[dict[str, Any]]:
+    """The definitions of these files by path and line, each with how many calls its name gets."""
+    return store.rows(
+        """
+        SELECT d.path, d.name, d.qualname, d.kind, d.start_line, d.end_line, d.signature, d.doc, d.parent,
+               coalesce(c.callers, 0) AS callers
+        FROM definitions d
+        LEFT JOIN (SELECT name, count(*) AS callers FROM refs WHERE kind = 'call' GROUP BY name) c
+          ON c.name = d.name
+        WHERE d.path IN (SELECT unnest(?::VARCHAR[]))
+        ORDER BY d.path, d.start_line
+        """,
+        [paths],
+    )
+
+
+def definition_span(store: Store, path: str, qualname: str) -> tuple[int, int] | None:
+    """The lines of the first definition of qualname in path."""
+    row = store.one(
+        "SELECT start_line, end_line FROM definitions WHERE path = ? AND qualname = ? "
+        "ORDER BY start_line LIMIT 1",
+        [path, qualname],
+    )
+    return (int(row[0]), int(row[1])) if row else None

@@ -1,4 +1,5 @@
-"""The CLI's side of the daemon: stdlib only, so asking costs no heavy imports.
+"""The CLI's side of the daemon: stdlib only, so asking costs no heavy imports (the store is
+imported only when no daemon answers).
 
 Protocol: one JSON object per line over the Unix socket `.swe_agent/daemon.sock`:
 {"op": NAME, "args": {...}} -> {"ok": true, "result": ...} or {"ok": false, "error", "hint"}.
@@ -60,3 +61,33 @@ def try_query(root: Path, name: str, kwargs: dict[str, Any]) -> tuple[bool, Any]
     from swe_agent.errors import SweAgentError
 
     raise SweAgentError(reply.get("error", "the daemon failed"), reply.get("hint", ""))
+
+
+def run_query(root: Path, op: str, **kwargs: Any) -> Any:
+    """Run the query named op (one of `swe_agent.queries.QUERIES`) through the daemon if it
+    serves this repository, else on a read-only store of our own."""
+    answered, result = try_query(root, op, kwargs)
+    if answered:
+        return result
+    from swe_agent.queries import QUERIES
+    from swe_agent.store.db import open_store
+
+    with open_store(root, read_only=True) as store:
+        return QUERIES[op](store, **kwargs)
+
+
+def status(repo: Any, run: Any = None) -> dict[str, Any]:
+    """The store's counts (asked through `run`, run_query by default) with the work tree's
+    state and the store file's size: what `swe-agent status` and the MCP status tool show."""
+    from swe_agent.store.db import store_path
+
+    result = (run or run_query)(repo.root, "store_status")
+    path = store_path(repo.root)
+    wal = Path(str(path) + ".wal")
+    result["store_bytes"] = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+    result["store_path"] = str(path)
+    result["head"] = repo.head()
+    result["fresh"] = bool(result["head"]) and result["indexed_head"] == result["head"]
+    result["dirty_files"] = sorted(repo.dirty_files())
+    result["daemon_pid"] = daemon_pid(repo.root) if os.name == "posix" else None
+    return result

@@ -1,6 +1,6 @@
 """The daemon: owns the store while it runs, follows the repository, and serves the CLI.
 
-One lock guards the store's writes. Reads (queries.READS) skip it: each runs on a cursor of its
+One lock guards the store's writes. Reads (agent.reads.all_reads()) skip it: each runs on a cursor of its
 own and sees the last committed state. Other requests from the CLI (over the Unix socket) take
 the lock before background work does: sleep-time analysis checks `should_yield` between files
 and stops when a request waits, and the next flush goes on where it stopped. Writes are short transactions,
@@ -17,8 +17,10 @@ import signal
 import socketserver
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from swe_agent.config import Settings
 from swe_agent.errors import SweAgentError
@@ -26,6 +28,10 @@ from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import Store, open_store
 from swe_agent.watch.client import PIDFILE, SOCKET, state_dir
 from swe_agent.watch.events import Debouncer, classify
+
+if TYPE_CHECKING:
+    from swe_agent.agent.request import AskRequest
+    from swe_agent.llm.base import Model
 
 log = logging.getLogger("swe_agent.daemon")
 HOUR = 3600.0
@@ -48,19 +54,20 @@ class Daemon:
 
     # -- requests ------------------------------------------------------------------------------
     def handle(self, op: str, args: dict[str, Any]) -> Any:
-        from swe_agent.queries import QUERIES, READS
+        from swe_agent.agent.reads import all_reads
 
-        if op in READS:
-            return self._read(op, QUERIES[op], args)
+        reads = all_reads()
+        if op in reads:
+            return self._read(op, reads[op], args)
         self.waiting += 1
         with self.lock:
             self.waiting -= 1
             if op == "ping":
                 return {"pid": os.getpid(), "root": str(self.root)}
             if op == "ask":
-                from swe_agent.agent import answer_request
+                from swe_agent.agent.request import AskRequest
 
-                return answer_request(self.store, self.repo, args, settings=self.settings, environ=self.environ)
+                return self._ask(AskRequest.from_json(args))
             if op == "sleep":
                 return self._sleep(args.get("budget"),
                                    args.get("level", self.settings.sleep_level), args.get("dry_run", False))
@@ -90,6 +97,34 @@ class Daemon:
             if self.search_index is None or self.search_index.generation != generation(store):
                 self.search_index = MemoryIndex(store)
             return self.search_index
+
+    def _ask(self, request: AskRequest) -> dict[str, Any]:
+        """Answer on a connection of this thread's own, letting go of the lock around each model
+        call: other requests and background work use the store while the model thinks."""
+        from swe_agent.agent.answering import answer, session_for
+        from swe_agent.llm.factory import open_model
+        from swe_agent.store.calls import StoreRecorder
+
+        store = self.store.cursor()
+        try:
+            request = session_for(store, request)
+            with open_model("foreground", self.settings, self.environ, recorder=StoreRecorder(store),
+                            session_id=request.session_id, offline=request.offline) as model:
+                return answer(request, store, self.repo, self.settings, model, pause=self._unlocked).to_json()
+        finally:
+            store.close()
+
+    @contextmanager
+    def _unlocked(self) -> Iterator[None]:
+        """Inside a request: the lock is free for the block, then taken again (before
+        background work, which gives way to a waiting request)."""
+        self.lock.release()
+        try:
+            yield
+        finally:
+            self.waiting += 1
+            self.lock.acquire()
+            self.waiting -= 1
 
     # -- background work -----------------------------------------------------------------------
     def on_event(self, relative: str) -> None:
@@ -143,11 +178,16 @@ class Daemon:
     def _sleep(self, budget: int | None, level: int, dry_run: bool, yielding: bool = False) -> dict[str, Any]:
         """A sleep run: with `budget` None, the run's own budget (per commit when it is the
         daemon's background sleep, within the hour's model tokens left)."""
-        from swe_agent.llm.factory import model_for
-        from swe_agent.sleep import run_sleep
+        from swe_agent.llm.factory import open_model
         from swe_agent.store.calls import StoreRecorder
 
-        model = model_for("sleep", self.settings, self.environ, recorder=StoreRecorder(self.store))
+        with open_model("sleep", self.settings, self.environ, recorder=StoreRecorder(self.store)) as model:
+            return self._sleep_with(model, budget, level, dry_run, yielding)
+
+    def _sleep_with(self, model: Model | None, budget: int | None, level: int, dry_run: bool,
+                    yielding: bool) -> dict[str, Any]:
+        from swe_agent.sleep import run_sleep
+
         if budget is None:
             budget = self.settings.sleep_budget_for(model, per_commit=yielding)
             if model is not None and yielding:  # background sleep: the hour's model tokens left

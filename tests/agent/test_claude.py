@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from swe_agent.agent.patch import apply_patch
 from swe_agent.cli import app
 from swe_agent.errors import SweAgentError
+from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
 from tests.fakeapi import FakeAnthropic, tool_message
 from tests.helpers import git
@@ -121,12 +122,12 @@ def test_apply_refuses_dirty_files_and_patches_that_do_not_apply(sample_repo: Pa
     target = sample_repo / "minihttp/sessions.py"
     target.write_text(target.read_text() + "# local edit\n")
     with pytest.raises(SweAgentError, match="uncommitted changes: minihttp/sessions.py"):
-        apply_patch(sample_repo, PATCH, {"minihttp/sessions.py"})
-    assert apply_patch(sample_repo, PATCH, {"minihttp/sessions.py"}, force=True) == [
+        apply_patch(GitRepo(sample_repo), PATCH)
+    assert apply_patch(GitRepo(sample_repo), PATCH, force=True) == [
         "minihttp/sessions.py"
     ]
     git(sample_repo, "checkout", "--", "minihttp/sessions.py")
     broken = PATCH.replace("= 30", "= 31")
     with pytest.raises(SweAgentError, match="does not apply cleanly"):
-        apply_patch(sample_repo, broken, set())
+        apply_patch(GitRepo(sample_repo), broken)
     assert "DEFAULT_REDIRECT_LIMIT = 30" in target.read_text()

@@ -1,21 +1,21 @@
-"""Reading tool results back as evidence: pure functions over the framed text a model sees."""
+"""Tool results as evidence: pure functions over the records each result carries."""
 
-from swe_agent.agent import evidence as ev
-from swe_agent.agent.question import parse_question
-from swe_agent.agent.rank import rank
+from swe_agent.agent.offline import evidence as ev
+from swe_agent.agent.offline.question import parse_question
+from swe_agent.agent.offline.rank import rank
+from swe_agent.agent.records import CallerHit, DefinitionHit, NoteHit, Place
 
-LOOKUP = """lookup_symbol {name}: 1 definitions, then callers and other references
-def urls/exceptions.py:8-9 {name} (class, exact)
-   {signature}
-caller urls/resolvers.py:830-830 URLResolver._reverse_with_prefix (1 calls)
-caller urls/base.py:70-70 reverse (1 calls)
-"""
+CALLERS = [
+    CallerHit("urls/resolvers.py", 830, "URLResolver._reverse_with_prefix", 1),
+    CallerHit("urls/base.py", 70, "reverse", 1),
+]
 
 
 def ranked_for(name: str, signature: str) -> list[tuple[str, str | None]]:
     q = parse_question(f"Reversing a URL raises {name} although the pattern matches.")
     findings = ev.Findings()
-    ev.from_lookup(name, LOOKUP.format(name=name, signature=signature), q, findings)
+    definition = DefinitionHit("urls/exceptions.py", 8, 9, name, "class", True, signature)
+    ev.from_lookup(name, [definition], CALLERS, [], q, findings)
     return [(loc.path, loc.symbol) for loc in rank(findings.evidence)]
 
 
@@ -34,3 +34,18 @@ def test_why_lines_are_cut_at_a_word() -> None:
     title = "Why is my Authorization header dropped, removed or missing after BaseClient._redirect_headers?"
     assert ev._shorten(title, 90) == "Why is my Authorization header dropped, removed or missing after…"
     assert ev._shorten("short", 90) == "short"
+
+
+def test_a_note_points_to_its_evidence_and_its_place() -> None:
+    cited = NoteHit(
+        7, "question", Place("a.py", 1, 40), "Where are cookies merged?", "In merge_cookies.",
+        (Place("a.py", 10, 20, "merge_cookies"),),
+    )  # fmt: skip
+    bare = NoteHit(8, "summary", Place("b.py", 3, 9, "Jar"), "Jar: a cookie jar", "", ())
+    findings = ev.Findings()
+    ev.from_notes([cited, bare], findings)
+    by_place = {(e.path, e.symbol): e for e in findings.evidence}
+    assert by_place[("a.py", "merge_cookies")].weight == 2.5  # the best note's evidence, whole
+    assert by_place[("a.py", None)].weight == 0.6 * 2.5  # its place, less
+    assert by_place[("b.py", "Jar")].weight == 1.15 * (2.5 / 1.5)  # no evidence: the place is it
+    assert findings.notes == ["Where are cookies merged? — In merge_cookies.", "Jar: a cookie jar"]

@@ -1,12 +1,12 @@
 import dataclasses
 from typing import Any
 
-from swe_agent.agent import answer
 from swe_agent.config import Settings
 from swe_agent.llm import Reply, ScriptedModel, Usage, text_reply, tool_reply
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import sessions
 from swe_agent.store.db import Store
+from tests.agent.asking import ask
 from tests.fakerules import scripted_refusal
 
 QUESTION = "Where is the Authorization header dropped on redirects?"
@@ -69,7 +69,7 @@ def test_scripted_model_drives_every_tool(store: Store, repo: GitRepo, settings:
             ),
         ]
     )
-    result = answer(store, repo, QUESTION, settings=settings, model=model)
+    result = ask(store, repo, QUESTION, settings=settings, model=model)
     assert result["mode"] == "claude" and result["answer"] == "rebuild_auth drops it"
     assert result["locations"] == [dict(rebuild)]  # the path outside the repository is dropped
     assert result["usage"]["tool_calls"] == 11 and result["patch"] is None
@@ -113,7 +113,7 @@ def test_small_budget_warns_then_moves_old_messages_to_recall(store: Store, repo
         tool_reply("answer", {"explanation": "done", "locations": []}),
     ]
     model = ScriptedModel(replies)
-    result = answer(store, repo, QUESTION, settings=settings, model=model)
+    result = ask(store, repo, QUESTION, settings=settings, model=model)
     warned = next(i for i, r in enumerate(model.requests) if "[memory pressure:" in r["system"][1])
     summarised = next(
         i for i, r in enumerate(model.requests) if "[summary of" in str(r["messages"][0]["content"])
@@ -154,7 +154,7 @@ def test_pages_close_least_recently_used(store: Store, repo: GitRepo) -> None:
     )
     replies.append(tool_reply("answer", {"explanation": "done", "locations": []}))
     model = ScriptedModel(replies)
-    result = answer(
+    result = ask(
         store, repo, QUESTION, settings=Settings(context_budget=4_000, max_steps=30), model=model
     )
     last = model.requests[-1]
@@ -181,7 +181,7 @@ def test_step_limit_forces_an_answer(store: Store, repo: GitRepo, settings: Sett
         [tool_reply("search_code", {"query": f"q{i}"}) for i in range(3)]
         + [tool_reply("answer", {"explanation": "forced", "locations": []})]
     )
-    result = answer(
+    result = ask(
         store, repo, QUESTION, settings=dataclasses.replace(settings, max_steps=3), model=model
     )
     assert result["answer"] == "forced" and len(model.requests) == 4
@@ -199,7 +199,7 @@ def test_a_reply_without_a_tool_call_is_told_to_use_one(
             tool_reply("answer", {"explanation": "sessions.py", "locations": []}),
         ]
     )
-    result = answer(store, repo, QUESTION, settings=settings, model=model)
+    result = ask(store, repo, QUESTION, settings=settings, model=model)
     assert result["answer"] == "sessions.py"
     assert "Every reply must call a tool" in str(model.requests[1]["messages"][-1])
     assert scripted_refusal(model.requests[1]) is None
@@ -213,7 +213,7 @@ def test_a_forced_answer_in_prose_is_kept(store: Store, repo: GitRepo, settings:
         ]
         + [tool_reply("search_code", {"query": "x"}, text="It is in sessions.py")]
     )
-    result = answer(
+    result = ask(
         store, repo, QUESTION, settings=dataclasses.replace(settings, max_steps=2), model=model
     )
     assert result["answer"] == "It is in sessions.py" and result["locations"] == []

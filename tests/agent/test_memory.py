@@ -1,7 +1,8 @@
 import pytest
 
 from swe_agent.agent.context import MainContext, summarize
-from swe_agent.agent.memory import Block, CoreMemory, MemoryEditError, WorkingSet, count_tokens
+from swe_agent.agent.memory import Block, CoreMemory, MemoryEditError, WorkingSet
+from swe_agent.llm.tokens import count_tokens
 
 
 def core() -> CoreMemory:
@@ -27,14 +28,14 @@ def test_core_memory_append_replace_and_limits() -> None:
 
 
 def test_working_set_closes_least_recently_used() -> None:
-    pages = WorkingSet()
-    a = pages.open("a", 100, "t1", key="a")
-    b = pages.open("b", 100, "t2", key="b")
-    c = pages.open("c", 100, "t3", key="c")
-    closed = pages.evict(150, keep={a.id})
-    assert [p.id for p in closed] == [b.id, c.id]
-    assert list(pages.pages) == [a.id] and pages.tokens() == 100
-    assert "1 page open" in pages.summary()
+    held = WorkingSet()
+    a = held.open("a", 100, "t1", key="a")
+    b = held.open("b", 100, "t2", key="b")
+    c = held.open("c", 100, "t3", key="c")
+    closed = held.evict(150, keep={a.id})
+    assert [s.id for s in closed] == [b.id, c.id]
+    assert list(held.slots) == [a.id] and held.tokens() == 100
+    assert "1 page open" in held.summary()
 
 
 def exchange(context: MainContext, n: int, size: int) -> None:

@@ -1,12 +1,12 @@
 from pathlib import Path
 
-from swe_agent.agent import answer
-from swe_agent.agent.memory import count_tokens
-from swe_agent.agent.question import parse_question
+from swe_agent.agent.offline.question import parse_question
 from swe_agent.config import Settings
+from swe_agent.llm.tokens import count_tokens
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import sessions
 from swe_agent.store.db import Store
+from tests.agent.asking import ask
 
 TRACEBACK = """\
 Following many redirects crashes:
@@ -41,7 +41,7 @@ def test_question_parsing_finds_what_an_issue_names() -> None:
 
 
 def offline(store: Store, repo: GitRepo, question: str, **kwargs) -> dict:
-    return answer(store, repo, question, settings=Settings(), **kwargs)
+    return ask(store, repo, question, settings=Settings(), **kwargs)
 
 
 def test_offline_ask_finds_the_planted_answer_cheaply(

@@ -1,6 +1,6 @@
 """Ranking locations from evidence: pure functions, tested on hand-made evidence."""
 
-from swe_agent.agent.rank import Evidence, rank
+from swe_agent.agent.offline.rank import Evidence, rank
 
 
 def test_a_definition_takes_the_place_of_its_whole_file() -> None:

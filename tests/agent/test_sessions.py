@@ -1,9 +1,9 @@
-from swe_agent.agent import answer
 from swe_agent.config import Settings
 from swe_agent.llm import ScriptedModel, tool_reply
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import sessions
 from swe_agent.store.db import Store
+from tests.agent.asking import ask
 from tests.agent.test_loop import assert_pairs_intact
 from tests.fakerules import scripted_refusal as api_refusal
 
@@ -11,9 +11,9 @@ from tests.fakerules import scripted_refusal as api_refusal
 def test_continue_resumes_the_last_session_with_its_messages(
     store: Store, repo: GitRepo, settings: Settings
 ) -> None:
-    first = answer(store, repo, "Where are redirects followed?", settings=settings)
+    first = ask(store, repo, "Where are redirects followed?", settings=settings)
     model = ScriptedModel([tool_reply("answer", {"explanation": "same place", "locations": []})])
-    second = answer(
+    second = ask(
         store,
         repo,
         "And where is the redirect limit set?",
@@ -46,9 +46,9 @@ def test_a_new_session_starts_fresh_but_keeps_preferences(
             tool_reply("answer", {"explanation": "ok", "locations": []}),
         ]
     )
-    first = answer(store, repo, "Remember: cite line numbers.", settings=settings, model=script)
+    first = ask(store, repo, "Remember: cite line numbers.", settings=settings, model=script)
     later = ScriptedModel([tool_reply("answer", {"explanation": "ok", "locations": []})])
-    second = answer(store, repo, "Where is retry backoff?", settings=settings, model=later)
+    second = ask(store, repo, "Where is retry backoff?", settings=settings, model=later)
     assert second["session"] != first["session"]
     assert "Cite line numbers." in later.requests[0]["system"][1]
     assert "Remember" not in str(later.requests[0]["messages"])
@@ -56,7 +56,7 @@ def test_a_new_session_starts_fresh_but_keeps_preferences(
 
 
 def test_ledger_rows_per_step_and_totals(store: Store, repo: GitRepo, settings: Settings) -> None:
-    result = answer(store, repo, "Where is retry backoff computed?", settings=settings)
+    result = ask(store, repo, "Where is retry backoff computed?", settings=settings)
     rows = sessions.ledger(store, result["session"])
     assert len(rows) == result["usage"]["tool_calls"]
     assert sum(r["input_tokens"] for r in rows) == result["usage"]["test_time_input_tokens"]
@@ -94,7 +94,7 @@ def test_a_session_saved_before_the_fixes_is_restored_valid(
     sessions.save_messages(store, sid, 1, [(q, r, c, str(c), 10) for q, r, c in rows])
     sessions.move_to_recall(store, sid, [0, 1, 2], "- user: where?")
     model = ScriptedModel([tool_reply("answer", {"explanation": "again", "locations": []})])
-    answer(store, repo, "And now?", settings=settings, model=model, continue_last=True)
+    ask(store, repo, "And now?", settings=settings, model=model, continue_last=True)
     request = model.requests[0]
     assert api_refusal(request) is None
     assert request["messages"][0]["content"][0]["text"] == summary

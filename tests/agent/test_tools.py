@@ -5,8 +5,8 @@ import pytest
 
 from swe_agent.agent.memory import default_core
 from swe_agent.agent.paths import PathGuard
+from swe_agent.agent.retrieval import Sources
 from swe_agent.agent.tools import TOOLS, Toolbox, paginate
-from swe_agent.agent.views import Sources
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import Store
 
@@ -14,7 +14,7 @@ from swe_agent.store.db import Store
 def toolbox(store: Store, root: Path, page_tokens: int = 1500) -> Toolbox:
     guard = PathGuard(root, [r[0] for r in store.query("SELECT path FROM files")])
     core = default_core(None, "", "where?")
-    return Toolbox(Sources(store, guard, GitRepo(root).git, "s1"), core, page_tokens=page_tokens)
+    return Toolbox(Sources(store, guard, GitRepo(root), "s1"), core, page_tokens=page_tokens)
 
 
 def test_every_tool_has_a_schema_in_anthropic_format() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from swe_agent.code.extract import parse_source
 from swe_agent.code.languages import KNOWN_LANGUAGES, language_for
-from swe_agent.code.model import Definition, ParsedFile, Reference
+from swe_agent.code.parsed import Definition, ParsedFile, Reference
 from tests.helpers import SAMPLE
 
 

@@ -16,7 +16,7 @@ from swe_agent.code.languages import (
     parsing_digest,
     queries_digest,
 )
-from swe_agent.code.model import Reference
+from swe_agent.code.parsed import Reference
 from swe_agent.index import index_repository
 from swe_agent.queries import lookup_symbol_in
 from swe_agent.repo.gitrepo import GitRepo

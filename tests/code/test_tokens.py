@@ -1,5 +1,5 @@
 from swe_agent.code.chunks import chunk_file
-from swe_agent.code.model import Definition
+from swe_agent.code.parsed import Definition
 from swe_agent.code.tokens import split_identifier, terms
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from swe_agent.config import Settings
 from swe_agent.errors import ModelError
-from swe_agent.llm import ClaudeModel, model_for
+from swe_agent.llm import ClaudeModel, open_model
 from swe_agent.store.calls import StoreRecorder, usage_totals
 from swe_agent.store.db import Store, open_store
 from tests.fakeapi import MODEL, FakeAnthropic, error, text_message, tool_message
@@ -346,21 +346,29 @@ def test_the_key_is_never_recorded_or_logged(
     assert caplog.records and api.key not in caplog.text
 
 
-def test_model_for_reads_the_key_and_base_url_from_the_environment(store: Store) -> None:
+def test_open_model_reads_the_key_and_base_url_from_the_environment(store: Store) -> None:
     settings = Settings(sleep_model="cheap", foreground_model="strong")
-    assert model_for("sleep", settings, {}) is None
-    assert model_for("sleep", settings, {"ANTHROPIC_API_KEY": ""}) is None
+    with (
+        open_model("sleep", settings, {}) as none,
+        open_model("sleep", settings, {"ANTHROPIC_API_KEY": ""}) as empty,
+    ):
+        assert none is None and empty is None
     env = {"ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": "http://127.0.0.1:9"}
-    sleep = model_for("sleep", settings, env)
-    foreground = model_for(
-        "foreground", settings, env, recorder=StoreRecorder(store), session_id="s"
-    )
-    assert isinstance(sleep, ClaudeModel) and isinstance(foreground, ClaudeModel)
-    assert (sleep.name, sleep.purpose, sleep.base_url) == ("cheap", "sleep", "http://127.0.0.1:9")
-    assert (foreground.name, foreground.session_id) == ("strong", "s")
-    assert (
-        foreground.deadline == settings.call_deadline
-        and foreground.timeout == settings.request_timeout
-    )
-    with pytest.raises(ValueError):
-        model_for("dream", settings, env)
+    with open_model("foreground", settings, env, offline=True) as offline:
+        assert offline is None
+    with (
+        open_model("sleep", settings, env) as sleep,
+        open_model(
+            "foreground", settings, env, recorder=StoreRecorder(store), session_id="s"
+        ) as foreground,
+    ):
+        assert isinstance(sleep, ClaudeModel) and isinstance(foreground, ClaudeModel)
+        assert (sleep.name, sleep.purpose, sleep.base_url) == ("cheap", "sleep", "http://127.0.0.1:9")
+        assert (foreground.name, foreground.session_id) == ("strong", "s")
+        assert (
+            foreground.deadline == settings.call_deadline
+            and foreground.timeout == settings.request_timeout
+        )
+    assert sleep._client.is_closed()  # closed when the block ends
+    with pytest.raises(ValueError), open_model("dream", settings, env):
+        pass

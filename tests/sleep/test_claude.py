@@ -14,7 +14,7 @@ import pytest
 from swe_agent.config import Settings
 from swe_agent.index import index_repository
 from swe_agent.llm import ScriptedModel, Usage, text_reply
-from swe_agent.llm.factory import model_for
+from swe_agent.llm.factory import open_model
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.sleep import run_sleep
 from swe_agent.store.calls import StoreRecorder, usage_totals
@@ -98,8 +98,8 @@ def test_sleep_with_claude_through_the_real_sdk(indexed) -> None:
     repo, store = indexed
     with FakeAnthropic([lambda body: text_message(notes_json(body["messages"]))] * 60) as api:
         environ = {"ANTHROPIC_API_KEY": api.key, "ANTHROPIC_BASE_URL": api.url}
-        model = model_for("sleep", Settings(), environ, recorder=StoreRecorder(store))
-        report = run_sleep(repo, store, model=model, budget=5_000, level=2)
+        with open_model("sleep", Settings(), environ, recorder=StoreRecorder(store)) as model:
+            report = run_sleep(repo, store, model=model, budget=5_000, level=2)
         sent = api.messages
     assert report.mode.startswith("claude") and report.tokens_spent >= 5_000
     assert sent and sent[0]["model"] == Settings().sleep_model and api.refused == []
@@ -135,8 +135,8 @@ def test_a_long_file_is_cached_and_read_back_when_asked_again(indexed, sample_re
 
     with FakeAnthropic([reply] * 60) as api:
         environ = {"ANTHROPIC_API_KEY": api.key, "ANTHROPIC_BASE_URL": api.url}
-        model = model_for("sleep", Settings(), environ)
-        run_sleep(repo, store, model=model, budget=1_000_000, level=2)
+        with open_model("sleep", Settings(), environ) as model:
+            run_sleep(repo, store, model=model, budget=1_000_000, level=2)
     calls = [
         (asked(r["body"]["messages"])[0], r["body"], r["answer"]["usage"]) for r in api.requests
     ]

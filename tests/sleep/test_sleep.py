@@ -198,6 +198,6 @@ def test_the_first_commit_says_nothing_of_one_definition(tmp_path: Path) -> None
     (root / "a.py").write_text("def alpha():\n    return 10\n")
     (root / "b.py").write_text("def beta():\n    return 20\n")
     commit_all(root, "Scale alpha and beta", day=2)
-    history = read_history(root)
+    history = read_history(GitRepo(root))
     assert history.subjects[("a.py", "alpha")] == ["Scale alpha and beta"]  # not "import"
     assert history.churn["a.py"] == 2 and history.cochange["a.py"] == {"b.py": 1}

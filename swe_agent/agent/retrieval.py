@@ -1,8 +1,8 @@
-"""The retrieval tools' bodies: each turns the store and the work tree into a View, a header
-and a list of entries that the toolbox cuts into pages.
+"""The retrieval tools' bodies: each turns the store and the work tree into a Listing, a header
+and a list of entries that the toolbox cuts into pages, each entry with its record beside it.
 
-Entries that name code share one shape, `path:start-end symbol`, so the model, the offline
-policy and the recursive summary all read locations the same way.
+Entries that name code share one shape, `path:start-end symbol`, so the model and the recursive
+summary read locations the same way; the offline policy reads the records.
 """
 
 from __future__ import annotations
@@ -11,31 +11,46 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import git
-
 from swe_agent.agent.paths import PathGuard
-from swe_agent.agent.question import is_source_path, is_test_path
+from swe_agent.agent.records import (
+    CallerHit,
+    CodeHit,
+    DefinitionHit,
+    Line,
+    NoteHit,
+    OutlineEntry,
+    Place,
+    RecallHit,
+    Record,
+    ReferenceHit,
+    Subject,
+)
+from swe_agent.code.paths import is_source_path, is_test_path
 from swe_agent.code.tokens import terms
 from swe_agent.ranking import parse_query, search
+from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import sessions
 from swe_agent.store import symbols as sym
 from swe_agent.store.db import Store
+from swe_agent.store.files import file_info
 
 WINDOW_LINES = 50  # lines of a file page
 PREVIEW_CHARS = 120
+NOTE_CHARS = 160  # of a note's title and of its body
 
 
 @dataclass(slots=True)
-class View:
+class Listing:
     title: str
     header: str
     entries: list[str]
     key: str
+    records: list[Record] = field(default_factory=list)  # one per entry
+    subject: Subject | None = None
     per_page: int = 10
-    page: int | None = None  # set when the view is already one page (a file window)
+    page: int | None = None  # set when the listing is already one page (a file window)
     pages: int | None = None
     next_call: str = ""  # how to ask for the next page
-    note_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -44,8 +59,9 @@ class Sources:
 
     store: Store
     guard: PathGuard
-    repo: git.Repo | None = None
+    repo: GitRepo | None = None
     session_id: str | None = None
+    index: Any = None  # a MemoryIndex of the store, when a long-lived process holds one
     _lines: dict[str, list[str]] = field(default_factory=dict)
 
     def lines(self, path: str) -> list[str]:
@@ -73,7 +89,7 @@ class ToolInputError(ValueError):
     """An argument a tool cannot use; the message says which and why."""
 
 
-def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -> View:
+def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -> Listing:
     if scope not in SCOPES:
         raise ToolInputError(f"scope must be one of {', '.join(SCOPES)}")
     paths = None
@@ -82,72 +98,90 @@ def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -
         paths = sorted(
             p for p in src.guard.indexed if is_source_path(p) and is_test_path(p) == wanted
         )
-    hits = [h for h in search(src.store, query, limit, paths or None, named=parse_query(query).symbol) if h.path in src.guard.indexed]
-    entries = []
+    named = parse_query(query).symbol  # a bare symbol's definitions lead; else the agent looks up
+    found = search(src.store, query, limit, paths or None, named=named, index=src.index)
+    hits = [h for h in found if h.path in src.guard.indexed]
+    entries, records = [], []
     for rank, h in enumerate(hits, 1):
         preview = src.preview(h.path, h.start_line, h.symbol)
         entries.append(
             f"{rank}. {h.path}:{h.start_line}-{h.end_line} {h.symbol or '-'}  score {h.score:.2f}\n"
             f"   {preview}"
         )
+        records.append(CodeHit(rank, h.path, h.start_line, h.end_line, h.symbol, h.score))
     short = _clip(" ".join(query.split()), 60)
-    return View(
+    return Listing(
         f'search_code "{short}"',
         f"search_code ({scope}): {len(hits)} chunks match, best first",
         entries,
         f"search_code:{scope}:{query}",
+        records,
         per_page=10,
         next_call="search_code with the same query and scope and page={next}",
     )
 
 
-def lookup_symbol(src: Sources, name: str) -> View:
+def lookup_symbol(src: Sources, name: str) -> Listing:
     definitions = sym.find_definitions(src.store, name, 24)
-    entries = []
+    entries: list[str] = []
+    records: list[Record] = []
     for d in definitions:
         match = "exact" if d["rank"] <= 2 else "similar name"
         doc = (d.get("doc") or "").strip().splitlines()
+        signature = d.get("signature") or ""
         entries.append(
             f"def {d['path']}:{d['start_line']}-{d['end_line']} {d['qualname']} ({d['kind']}, {match})\n"
-            f"   {_clip(d.get('signature') or '')}" + (f"\n   doc: {_clip(doc[0])}" if doc else "")
+            f"   {_clip(signature)}" + (f"\n   doc: {_clip(doc[0])}" if doc else "")
         )
+        records.append(
+            DefinitionHit(d["path"], d["start_line"], d["end_line"], d["qualname"], d["kind"],
+                          d["rank"] <= 2, signature)
+        )  # fmt: skip
     for c in sym.callers(src.store, name, 20):
         entries.append(
             f"caller {c['path']}:{c['line']}-{c['line']} {c['qualname']} ({c['calls']} calls)"
         )
+        records.append(CallerHit(c["path"], c["line"], c["qualname"], c["calls"]))
     refs = [r for r in sym.references_to(src.store, name, 60) if r["kind"] != "call"]
     for r in refs[:20]:
         entries.append(
             f"ref {r['path']}:{r['line']}-{r['line']} {r['enclosing'] or '-'} ({r['kind']})"
         )
+        records.append(ReferenceHit(r["path"], r["line"], r["enclosing"], r["kind"]))
     header = (
         f"lookup_symbol {name}: {len(definitions)} definitions, then callers and other references"
     )
-    return View(
+    return Listing(
         f"lookup_symbol {name}",
         header,
         entries,
         f"lookup_symbol:{name}",
+        records,
         per_page=12,
         next_call="lookup_symbol with the same name and page={next}",
     )
 
 
-def outline(src: Sources, path: str) -> View:
+def outline(src: Sources, path: str) -> Listing:
     rel = src.guard.resolve(path)
-    row = src.store.one("SELECT language, lines FROM files WHERE path = ?", [rel])
-    language, total = (row[0], row[1]) if row else (None, len(src.lines(rel)))
+    info = file_info(src.store, rel)
+    language, total = (info.language, info.lines) if info else (None, len(src.lines(rel)))
     defs = sym.definitions_in(src.store, rel)
     entries = [
         f"{d['start_line']}-{d['end_line']} {d['kind']} {d['qualname']}  {_clip(d.get('signature') or '', 90)}"
         for d in defs
     ]
+    records: list[Record] = [
+        OutlineEntry(d["start_line"], d["end_line"], d["kind"], d["qualname"]) for d in defs
+    ]
     header = f"outline {rel} ({language or 'text'}, {total} lines, {len(defs)} definitions)"
-    return View(
+    return Listing(
         f"outline {rel}",
         header,
         entries,
         f"outline:{rel}",
+        records,
+        Subject(rel),
         per_page=40,
         next_call="outline with the same path and page={next}",
     )
@@ -155,7 +189,7 @@ def outline(src: Sources, path: str) -> View:
 
 def open_page(
     src: Sources, path: str, page: int | None, line: int | None, count: int | None
-) -> View:
+) -> Listing:
     rel = src.guard.resolve(path)
     lines = src.lines(rel)
     size = max(5, min(count or WINDOW_LINES, 120))
@@ -167,13 +201,16 @@ def open_page(
     end = min(len(lines), start + size - 1)
     where = sym.definition_at(src.store, rel, start)
     inside = f" (in {where['qualname']})" if where else ""
-    entries = [f"{n:>5}| {lines[n - 1]}" for n in range(start, end + 1)]
+    records: list[Record] = [Line(n, lines[n - 1]) for n in range(start, end + 1)]
+    entries = [line.numbered() for line in records if isinstance(line, Line)]
     header = f"open_page {rel} lines {start}-{end} of {len(lines)}{inside}"
-    return View(
+    return Listing(
         f"{rel}:{start}-{end}",
         header,
         entries,
         f"open_page:{rel}:{start}:{end}",
+        records,
+        Subject(rel, start, end, len(lines)),
         per_page=max(len(entries), 1),
         page=(start - 1) // WINDOW_LINES + 1,
         pages=total_pages,
@@ -181,47 +218,40 @@ def open_page(
     )
 
 
-def history(src: Sources, path: str | None, symbol: str | None) -> View:
+def history(src: Sources, path: str | None, symbol: str | None) -> Listing:
     if src.repo is None:
-        return View("history", "history: this repository has no git history", [], "history")
+        return Listing("history", "history: this repository has no git history", [], "history")
     span: tuple[int, int] | None = None
     if symbol and not path:
         found = sym.find_definitions(src.store, symbol, 1)
         if not found:
-            return View(
+            return Listing(
                 "history", f"history: no definition named {symbol}", [], f"history:{symbol}"
             )
         path, span = found[0]["path"], (found[0]["start_line"], found[0]["end_line"])
     if not path:
-        args = ["-n", "30"]
+        log = src.repo.log_entries(limit=30)
         what = "the repository"
     else:
         rel = src.guard.resolve(path)
-        args = (
-            ["-n", "20", f"-L{span[0]},{span[1]}:{rel}", "-s"] if span else ["-n", "20", "--", rel]
-        )
+        log = src.repo.log_entries(rel, span, limit=20)
         what = f"{symbol} in {rel}" if span else rel
-    fmt = "--format=%x01%h %ad %an: %s"
-    try:
-        out = src.repo.git.log("--date=short", fmt, "--name-only" if not span else "-s", *args)
-    except git.GitCommandError:
-        out = ""
     entries = []
-    for record in out.split("\x01")[1:]:
-        head, *files = [x for x in record.splitlines() if x.strip()]
-        others = [f for f in files if f != path][:6]
-        entries.append(head + (f"\n   changed with: {', '.join(others)}" if others else ""))
-    return View(
+    for commit in log:
+        others = [f for f in commit.files if f != path][:6]
+        entries.append(commit.line + (f"\n   changed with: {', '.join(others)}" if others else ""))
+    return Listing(
         f"history {what}",
         f"history of {what}: {len(entries)} commits, newest first",
         entries,
         f"history:{what}",
+        list(log),
         per_page=10,
         next_call="history with the same arguments and page={next}",
     )
 
 
-def recall_search(src: Sources, query: str) -> View:
+def recall_search(src: Sources, query: str) -> Listing:
     rows = sessions.search_recall(
         src.store, terms(query) or query.split(), session_id=src.session_id
     )
@@ -230,11 +260,15 @@ def recall_search(src: Sources, query: str) -> View:
         f"session {r['session_id']} turn {r['turn']} #{r['seq']} {r['role']}: {_excerpt(r['text'], words)}"
         for r in rows
     ]
-    return View(
+    records: list[Record] = [
+        RecallHit(r["session_id"], r["turn"], r["seq"], r["role"], r["text"]) for r in rows
+    ]
+    return Listing(
         f'recall_search "{_clip(query, 40)}"',
         f"recall_search: {len(rows)} past messages match",
         entries,
         f"recall:{query}",
+        records,
         per_page=6,
         next_call="recall_search with the same query and page={next}",
     )
@@ -249,46 +283,47 @@ def _excerpt(text: str, words: list[str], size: int = 300) -> str:
     return ("…" if start else "") + _clip(flat[start:], size)
 
 
-def search_notes(src: Sources, query: str, kinds: list[str] | None) -> View:
+def search_notes(src: Sources, query: str, kinds: list[str] | None) -> Listing:
     from swe_agent.store.notes import search_notes as find
 
     notes = find(src.store, query, k=20, kinds=kinds)
-    entries = []
+    entries, records = [], []
     for n in notes:
         place = _note_place(src.store, n.get("path") or "", n.get("symbol"))
-        cited = [_evidence(e) for e in (n.get("evidence") or [])[:4]]
-        evidence = "" if cited == [place] else "; ".join(cited)  # no line: the place is the evidence
+        cited = tuple(_evidence(e) for e in (n.get("evidence") or [])[:4])
+        if cited == (place,):
+            cited = ()  # no line: the place is the evidence
+        note = NoteHit(int(n["id"]), n["kind"], place, _clip(n["title"], NOTE_CHARS),
+                       _clip(" ".join(str(n["body"]).split()), NOTE_CHARS), cited)  # fmt: skip
+        where = place.label() if place else "repository"
+        evidence = "; ".join(p.label() for p in cited)
         entries.append(
-            f"note {n['id']} [{n['kind']}] {place} — {_clip(n['title'], 160)}\n"
-            f"   {_clip(' '.join(str(n['body']).split()), 160)}"
+            f"note {note.id} [{note.kind}] {where} — {note.title}\n   {note.body}"
             + (f"\n   evidence: {evidence}" if evidence else "")
         )
-    return View(
+        records.append(note)
+    return Listing(
         f'search_notes "{_clip(query, 40)}"',
         f"search_notes: {len(notes)} current notes match, best first",
         entries,
         f"notes:{query}",
+        records,
         per_page=5,
         next_call="search_notes with the same query and page={next}",
-        note_ids=[int(n["id"]) for n in notes],
     )
 
 
-def _evidence(e: dict[str, Any]) -> str:
-    start, end = e.get("start_line") or 1, e.get("end_line") or e.get("start_line") or 1
-    return f"{e.get('path')}:{start}-{end} {e.get('symbol') or '-'}"
+def _evidence(e: dict[str, Any]) -> Place:
+    start = e.get("start_line") or 1
+    return Place(str(e.get("path")), start, e.get("end_line") or start, e.get("symbol") or None)
 
 
-def _note_place(store: Store, path: str, symbol: str | None) -> str:
+def _note_place(store: Store, path: str, symbol: str | None) -> Place | None:
     """Where a note points, with lines when its symbol (or file) is in the index."""
     if not path:
-        return "repository"
+        return None
     if symbol:
-        row = store.one(
-            "SELECT start_line, end_line FROM definitions WHERE path = ? AND qualname = ? "
-            "ORDER BY start_line LIMIT 1",
-            [path, symbol],
-        )
-        return f"{path}:{row[0]}-{row[1]} {symbol}" if row else f"{path}:1-1 {symbol}"
-    row = store.one("SELECT lines FROM files WHERE path = ?", [path])
-    return f"{path}:1-{row[0] if row else 1} -"
+        span = sym.definition_span(store, path, symbol)
+        return Place(path, *span, symbol) if span else Place(path, 1, 1, symbol)
+    info = file_info(store, path)
+    return Place(path, 1, info.lines if info else 1)

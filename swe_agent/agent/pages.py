@@ -1,7 +1,7 @@
 """The MCP tools' bodies as read-side queries: each runs on an open store (the daemon's, or a
 read-only one opened for the call) and returns plain data that crosses the daemon's socket.
 
-A page is cut from the agent's own views (swe_agent.agent.views) with the agent's `paginate`,
+A page is cut from the agent's own views (swe_agent.agent.retrieval) with the agent's `paginate`,
 so another agent sees the same entries, page sizes and hints as ours. A bad argument (a refused
 path, an unknown symbol, an empty query) comes back as {"error": ...}, never as an exception,
 so the daemon and the local path answer it alike.
@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from swe_agent.agent import views
-from swe_agent.agent.memory import count_tokens
+from swe_agent.agent import retrieval as views
 from swe_agent.agent.paths import PathGuard
 from swe_agent.agent.tools import paginate
 from swe_agent.errors import SweAgentError
+from swe_agent.llm.tokens import count_tokens
 from swe_agent.store import symbols as sym
 from swe_agent.store.db import Store
+from swe_agent.store.notes import stale_notes
 
 PAGE_TOKENS = 1500  # the agent's own page size (Toolbox's default)
 _PLACE = re.compile(r"(?P<path>[^\s:]+):(?P<start>\d+)-(?P<end>\d+) (?P<symbol>\S+)")
@@ -49,16 +50,14 @@ def tool_page_in(
 
 
 def _sources(store: Store, root: Path, tool: str) -> views.Sources:
-    guard = PathGuard(root, [r[0] for r in store.query("SELECT path FROM files")])
-    repo = None
-    if tool == "history":
-        import git
+    from swe_agent.repo.gitrepo import GitRepo
+    from swe_agent.store.files import indexed_paths
 
-        repo = git.Repo(root)
-    return views.Sources(store, guard, repo)
+    guard = PathGuard(root, indexed_paths(store))
+    return views.Sources(store, guard, GitRepo(root) if tool == "history" else None)
 
 
-def _view(src: views.Sources, tool: str, args: dict[str, Any]) -> tuple[views.View, str]:
+def _view(src: views.Sources, tool: str, args: dict[str, Any]) -> tuple[views.Listing, str]:
     """The agent's view for this tool, and the repository-relative path it reads, if any."""
     if tool == "search_code":
         view = views.search_code(src, _text(args, "query"), args.get("scope") or "all")
@@ -85,7 +84,7 @@ def _text(args: dict[str, Any], name: str) -> str:
     return value
 
 
-def _symbol_view(src: views.Sources, tool: str, name: str) -> views.View:
+def _symbol_view(src: views.Sources, tool: str, name: str) -> views.Listing:
     """lookup_symbol's view split in two: definitions for find_symbol, callers and other
     references for references."""
     view = views.lookup_symbol(src, name)
@@ -99,20 +98,19 @@ def _symbol_view(src: views.Sources, tool: str, name: str) -> views.View:
                 f"no definition of {name!r} in the index; references({name!r}) lists its uses"
             )
         header = f"find_symbol {name}: {len(defs)} definitions, exact matches first"
-        return views.View(f"find_symbol {name}", header, defs, f"find_symbol:{name}", per_page=12)
+        return views.Listing(f"find_symbol {name}", header, defs, f"find_symbol:{name}", per_page=12)
     header = f"references {name}: {len(uses)} callers (with their call counts) and other uses"
-    return views.View(f"references {name}", header, uses, f"references:{name}", per_page=12)
+    return views.Listing(f"references {name}", header, uses, f"references:{name}", per_page=12)
 
 
-def _history(src: views.Sources, path: str | None, symbol: str | None) -> views.View:
+def _history(src: views.Sources, path: str | None, symbol: str | None) -> views.Listing:
     if symbol and not path and not sym.find_definitions(src.store, symbol, 1):
         raise Refused(f"no definition named {symbol!r} in the index; find it with find_symbol")
     return views.history(src, path, symbol)
 
 
-def _with_staleness(store: Store, view: views.View) -> views.View:
-    row = store.one("SELECT count(*) FROM notes WHERE stale")
-    stale = int(row[0]) if row else 0
+def _with_staleness(store: Store, view: views.Listing) -> views.Listing:
+    stale = stale_notes(store)
     view.header += "; every note shown is current (its code is unchanged since it was written)" + (
         f"; {stale} stale notes are left out until sleep-time rewrites them" if stale else ""
     )
@@ -135,7 +133,7 @@ def _read(src: views.Sources, args: dict[str, Any], page_tokens: int) -> dict[st
 
 
 def _cut(
-    view: views.View, tool: str, args: dict[str, Any], rel: str, page_tokens: int
+    view: views.Listing, tool: str, args: dict[str, Any], rel: str, page_tokens: int
 ) -> dict[str, Any]:
     pages = paginate(view.entries, view.per_page, page_tokens)
     page = min(max(int(args.get("page") or 1), 1), len(pages))

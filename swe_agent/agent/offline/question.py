@@ -8,16 +8,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from swe_agent.code.paths import SOURCE_EXTENSIONS
+
 _FRAME = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>[\w<>]+)')
 _FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 _TICK = re.compile(r"`([^`\n]{1,120})`")
-# fmt: off
-SOURCE_EXTENSIONS = frozenset([
-    "py", "pyi", "pyx", "js", "jsx", "mjs", "cjs", "ts", "tsx", "go", "rs", "java", "c", "h", "cc",
-    "cpp", "cxx", "hpp", "hh", "rb", "kt", "kts", "cs", "php", "swift", "scala", "m", "mm", "lua",
-    "sh", "ex", "exs", "erl", "hs", "ml", "clj", "dart", "r", "jl", "sql", "vue", "svelte",
-])
-# fmt: on
 _PATH = re.compile(
     r"(?<![\w/.])((?:[\w.-]+/)*[\w-][\w.-]*\.(?:"
     + "|".join(sorted(SOURCE_EXTENSIONS, key=len, reverse=True))
@@ -140,19 +135,3 @@ def _paths(text: str, frames: list[Frame]) -> list[str]:
         if rel and rel not in out:
             out.append(rel)
     return out[:6]
-
-
-def is_source_path(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    return "." in name and name.rsplit(".", 1)[-1].lower() in SOURCE_EXTENSIONS
-
-
-def is_test_path(path: str) -> bool:
-    parts = path.lower().split("/")
-    name = parts[-1]
-    return (
-        any(p in ("test", "tests", "testing", "__tests__", "spec") for p in parts[:-1])
-        or name.startswith("test_")
-        or name in ("conftest.py", "tests.py")
-        or name.rsplit(".", 1)[0].endswith(("_test", "_spec", ".test", ".spec"))
-    )

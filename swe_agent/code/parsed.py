@@ -1,4 +1,5 @@
-"""What parsing produces. Pure data, shared by the indexer, the store and the agent."""
+"""What parsing produces: definitions, references and a parsed file. Pure data, shared by the
+indexer, the store and the agent."""
 
 from __future__ import annotations
 

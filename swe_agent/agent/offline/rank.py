@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from swe_agent.agent.question import is_source_path, is_test_path
+from swe_agent.code.paths import is_source_path, is_test_path
 
 TEST_FACTOR = 0.3
 OTHER_FACTOR = 0.3  # documentation, changelogs, configuration: rarely what a question is after

@@ -1,0 +1,184 @@
+"""Turn the tools' results into evidence for ranking. Pure functions of the records each result
+carries beside its text (the entries a model would see on that page)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from swe_agent.agent.offline.question import Question
+from swe_agent.agent.offline.rank import Evidence
+from swe_agent.agent.records import (
+    CallerHit,
+    CodeHit,
+    DefinitionHit,
+    Line,
+    NoteHit,
+    OutlineEntry,
+    ReferenceHit,
+    Subject,
+)
+
+# an exception class: named so, or deriving from something named so (Python, JS/TS, Java, Ruby, C++)
+_EXCEPTION = re.compile(
+    r"^\s*(?:export\s+)?(?:public\s+)?class\s+\w+(?:Error|Exception|Warning)\b"
+    r"|^\s*(?:export\s+)?(?:public\s+)?class\s+\w+\s*(?:\(|extends\s+|<\s*|:\s*(?:public\s+)?)[\w.:]*(?:Error|Exception|Warning)\b"
+)
+EXCEPTION_CLASS_FACTOR = 0.4
+RAISER_WEIGHT = 1.5
+
+
+@dataclass(slots=True)
+class Snippet:
+    path: str
+    start_line: int
+    end_line: int
+    text: str
+
+
+@dataclass(slots=True)
+class Findings:
+    evidence: list[Evidence] = field(default_factory=list)
+    snippets: list[Snippet] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # "title — body" of notes seen, best first
+
+
+def from_search(hits: list[CodeHit], findings: Findings, kind: str = "search") -> None:
+    # scores as the tool shows them (two decimals), so both kinds of model weigh the same numbers
+    top = max((round(h.score, 2) for h in hits), default=0.0) or 1.0
+    scale, what = (
+        (2.5, "the question") if kind == "search" else (1.5, "the issue's title and names")
+    )
+    for h in hits:
+        weight = scale * round(h.score, 2) / top
+        findings.evidence.append(
+            Evidence(
+                h.path,
+                h.symbol or None,
+                h.start_line,
+                h.end_line,
+                weight,
+                kind,
+                f"BM25 rank {h.rank} for {what}",
+            )
+        )
+
+
+def from_lookup(
+    name: str,
+    defs: list[DefinitionHit],
+    callers: list[CallerHit],
+    refs: list[ReferenceHit],
+    q: Question,
+    findings: Findings,
+) -> None:
+    """Definitions of a name the question uses (exact ones strongly, shared among them), the
+    traceback frames among them, and weakly the code that calls or refers to it."""
+    exact = [d for d in defs if d.exact]
+    similar = [d for d in defs if not d.exact]
+    base = 2.0 + 0.4 * min(q.weights.get(name, 1.0), 5.0)
+    # A question that names an exception is about where it is raised, rarely about the class:
+    # the class counts less, and the code that constructs it (its "callers") counts more.
+    raised = bool(exact) and all(_EXCEPTION.match(_first_line(d.signature)) for d in exact)
+    add = findings.evidence.append
+    for d in exact:
+        trace, why = _frame_match(d.path, d.qualname, q)
+        if trace:
+            add(Evidence(d.path, d.qualname, d.start_line, d.end_line, trace, "trace", why))
+        named = f"defines `{name}` named in the question"
+        weight = base / math.sqrt(len(exact)) * (EXCEPTION_CLASS_FACTOR if raised else 1.0)
+        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", named))
+    for d in similar[:6]:
+        weight = 0.3 * base / max(len(similar), 2)
+        why = f"name similar to `{name}`"
+        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", why))
+    for c in callers[:10]:
+        if raised:
+            weight, why = RAISER_WEIGHT / math.sqrt(len(callers[:10])), f"raises `{name}`"
+        else:
+            weight, why = 0.35, f"calls `{name}`"
+        add(Evidence(c.path, c.qualname or None, c.line, c.line, weight, "caller", why))
+    for r in refs[:10]:
+        weight = (0.6 if not defs else 0.2) / math.sqrt(len(refs))
+        why = f"refers to `{name}` ({r.kind})"
+        add(Evidence(r.path, r.enclosing or None, r.line, r.line, weight, "reference", why))
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else ""
+
+
+def trace_weight(index: int, depth: int) -> float:
+    """The deepest frames of a traceback are the likeliest places of the fault."""
+    return 2.0 + 3.0 * (index / depth) ** 2
+
+
+def _frame_match(path: str, qualname: str, q: Question) -> tuple[float, str]:
+    depth = max(len(q.frames) - 1, 1)
+    for i, frame in reversed(list(enumerate(q.frames))):
+        if qualname.rsplit(".", 1)[-1] == frame.func and _same_file(path, frame.path):
+            return trace_weight(i, depth), f"in the traceback ({frame.func}, line {frame.line})"
+    return 0.0, ""
+
+
+def from_outline(path: str, entries: list[OutlineEntry], q: Question, findings: Findings) -> None:
+    """A file the question names or a traceback passes through: the definitions holding the
+    traceback's lines (the deepest frames most) and those the question names."""
+    frames = [(i, f) for i, f in enumerate(q.frames) if _same_file(path, f.path)]
+    why = "file in the traceback" if frames else "file named in the question"
+    findings.evidence.append(Evidence(path, None, 1, 1, 1.5 if frames else 2.0, "path", why))
+    names = {n.rsplit(".", 1)[-1] for n in q.identifiers}
+    depth = max(len(q.frames) - 1, 1)
+    for entry in entries:
+        s, e, qualname = entry.start_line, entry.end_line, entry.qualname
+        if qualname.rsplit(".", 1)[-1] in names:
+            findings.evidence.append(
+                Evidence(path, qualname, s, e, 1.5, "path", "named, in a file the question names")
+            )
+        if entry.kind in ("class", "module", "interface"):
+            continue
+        for i, frame in frames:
+            if s <= frame.line <= e:
+                weight = trace_weight(i, depth)
+                findings.evidence.append(
+                    Evidence(
+                        path, qualname, s, e, weight, "trace", f"holds traceback line {frame.line}"
+                    )
+                )
+
+
+def _same_file(path: str, frame_path: str) -> bool:
+    tail = "/".join(frame_path.replace("\\", "/").split("/")[-2:])
+    return path.endswith(tail) or tail.endswith(path)
+
+
+def from_notes(notes: list[NoteHit], findings: Findings) -> None:
+    for rank, note in enumerate(notes, 1):
+        weight = 2.5 / (1 + 0.5 * (rank - 1))
+        findings.notes.append(f"{note.title} — {note.body}" if note.body else note.title)
+        why = f"note: {_shorten(note.title, 90)}"
+        for p in note.evidence:
+            findings.evidence.append(
+                Evidence(p.path, p.symbol, p.start_line, p.end_line, weight, "note", why)
+            )
+        if note.place:
+            p = note.place
+            # with no evidence of its own the place is the evidence: 1 + 0.6 x SAME_KIND_DECAY
+            factor = 0.6 if note.evidence else 1.15
+            findings.evidence.append(
+                Evidence(p.path, p.symbol, p.start_line, p.end_line, factor * weight, "note", why)
+            )
+
+
+def from_page(window: Subject, lines: list[Line], findings: Findings) -> None:
+    text = "\n".join(line.numbered() for line in lines)
+    findings.snippets.append(Snippet(window.path, window.start_line, window.end_line, text))
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"

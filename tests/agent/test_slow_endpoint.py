@@ -1,0 +1,71 @@
+"""An `ask` waiting on a slow model endpoint holds neither the store nor the daemon: other
+commands run meanwhile. Real processes, the real SDK, a fake Messages API that stalls."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from tests.fakeapi import FakeAnthropic, tool_message
+from tests.watch.test_daemon import SWE_AGENT, cli, running_daemon, wait_for
+
+STALL = 8.0  # seconds the endpoint takes to answer the first call
+ANSWER = {
+    "explanation": "merge_cookies merges them",
+    "locations": [{"path": "minihttp/cookies.py", "symbol": "merge_cookies", "why": "merges"}],
+}
+
+
+def stalling_api() -> FakeAnthropic:
+    return FakeAnthropic([{**tool_message("answer", ANSWER), "delay": STALL}])
+
+
+def environ(api: FakeAnthropic, **more: str) -> dict[str, str]:
+    return dict(os.environ, ANTHROPIC_API_KEY=api.key, ANTHROPIC_BASE_URL=api.url, **more)
+
+
+def search_while_asking(repo: Path, api: FakeAnthropic, env: dict[str, str]) -> dict:
+    """Start an ask, wait until its model call is under way, then search; returns the ask's
+    answer once the search has come back while the ask was still waiting on the model."""
+    asking = subprocess.Popen(
+        [SWE_AGENT, "ask", "where are cookies merged?", "-C", str(repo), "--json", "--stats"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: api.messages, timeout=60)
+        started = time.monotonic()
+        found = cli("search", "merge cookies", "-C", str(repo), "--json")
+        took = time.monotonic() - started
+        assert found.returncode == 0, found.stderr
+        assert json.loads(found.stdout)[0]["path"] == "minihttp/cookies.py"
+        assert asking.poll() is None and took < STALL  # the ask was still waiting on the model
+        out, err = asking.communicate(timeout=120)
+    finally:
+        if asking.poll() is None:
+            asking.kill()
+    assert asking.returncode == 0, err
+    return json.loads(out)
+
+
+def test_a_search_runs_while_an_ask_waits_on_the_model(sample_repo: Path) -> None:
+    assert cli("index", "-C", str(sample_repo)).returncode == 0
+    with stalling_api() as api:
+        result = search_while_asking(sample_repo, api, environ(api))
+    assert result["mode"] == "claude" and result["locations"][0]["symbol"] == "merge_cookies"
+    assert len(result["ledger"]) == 1 and result["ledger"][0]["tools"] == "answer"
+
+
+def test_the_daemon_serves_a_search_while_an_ask_waits_on_the_model(sample_repo: Path) -> None:
+    with stalling_api() as api:
+        env = environ(api, SWE_AGENT_SLEEP_LEVEL="0")  # no sleep-time calls to the fake API
+        started = subprocess.run(
+            [SWE_AGENT, "daemon", "start", "-C", str(sample_repo)], env=env, capture_output=True
+        )
+        assert started.returncode == 0
+        with running_daemon(sample_repo):
+            result = search_while_asking(sample_repo, api, env)
+    assert result["locations"][0]["symbol"] == "merge_cookies"
+    assert result["ledger"] and result["totals"]["tasks"] == 1  # --stats keeps its ledger
