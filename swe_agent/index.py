@@ -61,9 +61,21 @@ class IndexReport:
     seconds: float = 0.0
     head: str | None = None
 
+    kept_notes: int | None = None  # a rebuild says what it kept
+    kept_sessions: int | None = None
+
     @property
     def touched(self) -> list[str]:
         return self.added + self.changed + self.removed
+
+    def as_dict(self) -> dict:
+        return {
+            "added": self.added, "changed": self.changed, "removed": self.removed,
+            "unchanged": self.unchanged, "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "invalid_utf8": self.invalid_utf8, "parse_errors": self.parse_errors,
+            "stale_notes": self.stale_notes, "seconds": round(self.seconds, 3), "head": self.head,
+            "kept_notes": self.kept_notes, "kept_sessions": self.kept_sessions,
+        }  # fmt: skip
 
 
 def stable_id(*parts: object) -> int:
@@ -198,11 +210,36 @@ def index_repository(
             report.stale_notes = _forget(store, changed, removed)
             files_table.replace_skipped(store, repo.root, skipped)
     with store.transaction():
+        report.stale_notes += _stale_where_code_differs(store)
         store.set_meta("indexed_head", report.head or "")
         store.set_meta("tokenizer", index_version())
         store.set_meta("indexed_at", str(time.time()))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def rebuild_index(repo: GitRepo, store: Store, **kwargs) -> IndexReport:
+    """Index from scratch in the same store: notes and sessions stay, and a note goes stale only
+    when the code it speaks of changed."""
+    with store.transaction():
+        files_table.delete_all(store)
+    report = index_repository(repo, store, **kwargs)
+    report.kept_notes = int(store.one("SELECT count(*) FROM notes WHERE NOT stale")[0])
+    report.kept_sessions = int(store.one("SELECT count(*) FROM agent_sessions")[0])
+    return report
+
+
+def _stale_where_code_differs(store: Store) -> int:
+    """Mark stale the notes whose file is gone or holds other content than they were written
+    for; only a rebuild, or one cut short, leaves any (an update stales them in `_forget`)."""
+    where = (
+        "NOT stale AND path <> '' AND code_hash IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM files f WHERE f.path = notes.path AND f.hash = notes.code_hash)"
+    )
+    row = store.one(f"SELECT count(*) FROM notes WHERE {where}")
+    if row and row[0]:
+        store.con.execute(f"UPDATE notes SET stale = true WHERE {where}")
+    return int(row[0]) if row else 0
 
 
 def _forget(store: Store, changed: list[str], removed: list[str]) -> int:

@@ -46,10 +46,12 @@ def settings_for(root: Path | None):
     return load_settings(root)
 
 
-def run_index(repo, store, settings, *, quiet: bool = False):
-    """Index with a progress bar when a person is watching; shared by index, ask and sleep."""
+def run_index(repo, store, settings, *, quiet: bool = False, indexer=None):
+    """Index with a progress bar when a person is watching; shared by index, ask and sleep.
+    `indexer` is index_repository unless given (a rebuild)."""
     from swe_agent.index import index_repository
 
+    index_repository = indexer or index_repository
     if quiet or not interactive():
         return index_repository(repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

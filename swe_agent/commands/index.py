@@ -27,33 +27,45 @@ def register(app: typer.Typer) -> None:
 
 def index(
     path: Annotated[Path, typer.Argument(help="A directory inside the repository.")] = Path("."),
-    rebuild: Annotated[bool, typer.Option(help="Delete the store and index from scratch.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option(help="Parse every file again; notes about unchanged code and sessions stay.")
+    ] = False,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
     """Index the repository: symbols, references and full-text search, incrementally."""
-    from swe_agent.store.db import open_store, store_path
+    from swe_agent.watch import client
 
     repo = open_repo(repo_dir / path)  # PATH is read from -C DIR, like every other command's paths
     settings = settings_for(repo.root)
-    if rebuild:
-        for suffix in ("", ".wal"):
-            Path(str(store_path(repo.root)) + suffix).unlink(missing_ok=True)
-    with open_store(repo.root, create=True) as store:
-        report = run_index(repo, store, settings)
+    answered, report = client.try_query(repo.root, "index", {"rebuild": rebuild})
+    if not answered:
+        report = _index_here(repo, settings, rebuild)
     if as_json:
-        emit_json(
-            {
-                "added": report.added, "changed": report.changed, "removed": report.removed,
-                "unchanged": report.unchanged, "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
-                "invalid_utf8": report.invalid_utf8, "parse_errors": report.parse_errors,
-                "stale_notes": report.stale_notes, "seconds": round(report.seconds, 3), "head": report.head,
-            }
-        )
+        emit_json(report)
         return
     from swe_agent.render import index_summary
 
-    typer.echo(index_summary(report))
+    typer.echo(index_summary(report) + ("\n(done by the daemon, which owns the store)" if answered else ""))
+
+
+def _index_here(repo, settings, rebuild: bool) -> dict:
+    from swe_agent.errors import StoreError, StoreLocked
+    from swe_agent.index import rebuild_index
+    from swe_agent.store.db import move_aside, open_store
+
+    try:
+        store = open_store(repo.root, create=True)  # waits for the lock; nothing is deleted
+    except StoreLocked:
+        raise
+    except StoreError as exc:
+        if not rebuild:
+            raise
+        kept = move_aside(repo.root)
+        typer.echo(f"the store cannot be opened ({exc.message}); it is kept at {kept}; starting afresh", err=True)
+        store = open_store(repo.root, create=True)
+    with store:
+        return run_index(repo, store, settings, indexer=rebuild_index if rebuild else None).as_dict()
 
 
 def search(

@@ -110,6 +110,17 @@ def open_store(
     return store
 
 
+def move_aside(root: Path) -> Path:
+    """Move a store that cannot be used out of the way, with its WAL; never delete it."""
+    path = store_path(root)
+    kept = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+    for suffix in (".wal", ""):
+        source = Path(str(path) + suffix)
+        if source.exists():
+            source.replace(Path(str(kept) + suffix))
+    return kept
+
+
 def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait
     delay = 0.02

@@ -62,7 +62,7 @@ class Daemon:
                 return self._sleep(args.get("budget"),
                                    args.get("level", self.settings.sleep_level), args.get("dry_run", False))
             if op == "index":
-                return _report(self._index())
+                return self._index(rebuild=bool(args.get("rebuild"))).as_dict()
             if op == "stop":
                 self.stopping.set()
                 return {"stopping": True}
@@ -99,10 +99,11 @@ class Daemon:
             log.info("caught up: %d files changed while the daemon was down", len(report.touched))
         self._background_sleep()
 
-    def _index(self):
-        from swe_agent.index import index_repository
+    def _index(self, rebuild: bool = False):
+        from swe_agent.index import index_repository, rebuild_index
 
-        return index_repository(self.repo, self.store, max_bytes=self.settings.max_file_bytes, workers=1)
+        indexer = rebuild_index if rebuild else index_repository
+        return indexer(self.repo, self.store, max_bytes=self.settings.max_file_bytes, workers=1)
 
     def _background_sleep(self) -> None:
         now = time.monotonic()
@@ -142,11 +143,6 @@ class Daemon:
     def close(self) -> None:
         with self.lock:
             self.store.close()
-
-
-def _report(report: Any) -> dict[str, Any]:
-    return {"added": report.added, "changed": report.changed, "removed": report.removed,
-            "unchanged": report.unchanged, "seconds": round(report.seconds, 3), "head": report.head}
 
 
 class _Handler(socketserver.StreamRequestHandler):
