@@ -31,3 +31,19 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         raise SystemExit(130) from None
+    except Exception as exc:
+        if not _damaged_store(exc):
+            raise
+        from swe_agent.store.db import REBUILD_HINT
+
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        typer.echo(f"error: the store under .swe_agent/ is damaged ({first}): {REBUILD_HINT}", err=True)
+        raise SystemExit(1) from None
+
+
+def _damaged_store(exc: Exception) -> bool:
+    """A block of the store that a query met and could not read back (bad checksum, truncation)."""
+    if type(exc).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+        return False
+    text = str(exc)
+    return type(exc).__name__ == "IOException" or "Corrupt database file" in text

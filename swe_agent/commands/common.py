@@ -46,6 +46,35 @@ def settings_for(root: Path | None):
     return load_settings(root)
 
 
+def open_checked(root: Path, *, salvage_damaged: bool = False):
+    """The store, opened to write and read back whole; a damaged one is an error, or with
+    `salvage_damaged` is moved aside for a fresh one that keeps what can still be read."""
+    from swe_agent.errors import StoreCorrupt, StoreError, StoreLocked
+    from swe_agent.store.db import open_store
+    from swe_agent.store.salvage import check_readable, salvage
+
+    try:
+        store = open_store(root, create=True)  # waits for the lock; nothing is deleted
+        try:
+            check_readable(store)
+        except StoreCorrupt:
+            store.close()
+            raise
+        return store
+    except StoreLocked:
+        raise
+    except StoreError as exc:
+        if not salvage_damaged:
+            raise
+        typer.echo(f"{exc.message}: moving it aside and copying what can still be read", err=True)
+    saved = salvage(root)
+    kept = ", ".join(f"{saved.copied[t]:,} {word}" for t, word in (("notes", "notes"), ("agent_sessions", "sessions"))
+                     if t in saved.copied)
+    lost = f"; could not read {', '.join(saved.lost)}" if saved.lost else ""
+    typer.echo(f"kept {kept or 'nothing'}{lost}; the damaged file is {saved.kept_at}", err=True)
+    return open_store(root, create=True)
+
+
 def run_index(repo, store, settings, *, quiet: bool = False, indexer=None):
     """Index with a progress bar when a person is watching; shared by index, ask and sleep.
     `indexer` is index_repository unless given (a rebuild)."""

@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from swe_agent.commands.common import JsonFlag, RepoOption, emit_json, open_repo, settings_for
+from swe_agent.commands.common import (
+    JsonFlag,
+    RepoOption,
+    emit_json,
+    open_checked,
+    open_repo,
+    settings_for,
+)
 from swe_agent.errors import SweAgentError
 
 daemon_app = typer.Typer(help="Run the watcher in the background: start, stop, status, logs.", no_args_is_help=True)
@@ -84,7 +91,8 @@ def start(repo_dir: RepoOption = Path(".")) -> None:
     deadline = time.monotonic() + START_WAIT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SweAgentError("the daemon exited at start", f"see {folder / client.LOGFILE}")
+            last = (log.read_text(errors="replace").strip().splitlines() or [""])[-1]
+            raise SweAgentError(f"the daemon exited at start ({last})", f"see {log}")
         try:
             if client.request(repo.root, "ping", {}, timeout=2).get("ok"):
                 typer.echo(f"daemon started, pid {process.pid}; log: {folder / client.LOGFILE}")
@@ -200,9 +208,8 @@ def hook_run(repo_dir: RepoOption = Path(".")) -> None:
         return
     from swe_agent.index import index_repository
     from swe_agent.sleep import run_sleep
-    from swe_agent.store.db import open_store
 
     settings = settings_for(repo.root)
-    with open_store(repo.root, create=True) as store:
+    with open_checked(repo.root) as store:
         index_repository(repo, store, max_bytes=settings.max_file_bytes)
         run_sleep(repo, store, budget=settings.sleep_budget_for(None), level=settings.sleep_level)

@@ -11,6 +11,7 @@ from swe_agent.commands.common import (
     JsonFlag,
     RepoOption,
     emit_json,
+    open_checked,
     open_repo,
     relative_path,
     repo_root,
@@ -50,20 +51,9 @@ def index(
 
 
 def _index_here(repo, settings, rebuild: bool) -> dict:
-    from swe_agent.errors import StoreError, StoreLocked
     from swe_agent.index import rebuild_index
-    from swe_agent.store.db import move_aside, open_store
 
-    try:
-        store = open_store(repo.root, create=True)  # waits for the lock; nothing is deleted
-    except StoreLocked:
-        raise
-    except StoreError as exc:
-        if not rebuild:
-            raise
-        kept = move_aside(repo.root)
-        typer.echo(f"the store cannot be opened ({exc.message}); it is kept at {kept}; starting afresh", err=True)
-        store = open_store(repo.root, create=True)
+    store = open_checked(repo.root, salvage_damaged=rebuild)
     with store:
         return run_index(repo, store, settings, indexer=rebuild_index if rebuild else None).as_dict()
 

@@ -13,6 +13,7 @@ from swe_agent.commands.common import (
     RepoOption,
     emit_json,
     interactive,
+    open_checked,
     open_repo,
     run_index,
     settings_for,
@@ -61,9 +62,7 @@ def _sleep_here(repo, settings, dry_run: bool) -> dict:
     from swe_agent.llm.factory import model_for
     from swe_agent.sleep import run_sleep
     from swe_agent.store.calls import StoreRecorder
-    from swe_agent.store.db import open_store
-
-    with open_store(repo.root, create=True) as store:
+    with open_checked(repo.root) as store:
         run_index(repo, store, settings, quiet=not interactive())
         model = model_for("sleep", settings, os.environ, recorder=StoreRecorder(store))
         budget = settings.sleep_budget_for(model)

@@ -16,12 +16,15 @@ from typing import Any
 
 import duckdb
 
-from swe_agent.errors import NoIndex, StoreError, StoreLocked
+from swe_agent.errors import NoIndex, StoreCorrupt, StoreError, StoreLocked
 from swe_agent.store import migrations
 
 STORE_DIR = ".swe_agent"
 DB_NAME = "index.duckdb"
-REBUILD_HINT = "run `swe-agent index --rebuild` to start a fresh store"
+REBUILD_HINT = (
+    "run `swe-agent index --rebuild`: it keeps the notes and sessions that can still be read, "
+    "and the damaged file beside the new one"
+)
 
 
 def store_path(root: Path) -> Path:
@@ -107,6 +110,9 @@ def open_store(
     except migrations.ForeignStore as exc:
         con.close()
         raise StoreError(f"{path} is not a swe-agent store ({exc})", REBUILD_HINT) from None
+    except duckdb.Error as exc:  # its catalog cannot be read back
+        con.close()
+        raise StoreCorrupt(f"the store {path} is damaged ({_first_line(str(exc))})", REBUILD_HINT) from None
     return store
 
 
@@ -137,9 +143,9 @@ def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConn
                     "wait for it to finish, or run `swe-agent daemon start` so it serves queries",
                 ) from None
         except (duckdb.SerializationException, duckdb.InvalidInputException) as exc:
-            raise StoreError(f"{path} is corrupt or foreign: {_first_line(str(exc))}", REBUILD_HINT) from None
+            raise StoreCorrupt(f"{path} is corrupt or foreign: {_first_line(str(exc))}", REBUILD_HINT) from None
         except duckdb.Error as exc:
-            raise StoreError(f"cannot open {path}: {_first_line(str(exc))}", REBUILD_HINT) from None
+            raise StoreCorrupt(f"cannot open {path}: {_first_line(str(exc))}", REBUILD_HINT) from None
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
 

@@ -48,19 +48,31 @@ def write_notes(store: Store, notes: Iterable[Note]) -> list[int]:
     ids = list(by_id)
     present = store.query("SELECT id FROM notes WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
     delete_notes(store, [r[0] for r in present])
-    rows, chunks, postings = [], [], []
+    rows = [(note_id, n.kind, n.path, n.symbol, n.code_hash, n.title, n.body,
+             json.dumps(n.evidence), n.model, n.tokens, n.priority) for note_id, n in by_id.items()]
+    store.insert("notes", NOTE_COLUMNS, rows)
+    _insert_search(store, by_id)
+    return ids
+
+
+def index_notes(store: Store) -> None:
+    """Build the search chunks of every note again, from the notes table alone (a salvage)."""
+    store.con.execute("DELETE FROM postings WHERE chunk_id IN (SELECT id FROM chunks WHERE space = 'note')")
+    store.con.execute("DELETE FROM chunks WHERE space = 'note'")
+    rows = store.rows("SELECT id, kind, path, symbol, title, body, evidence FROM notes")
+    _insert_search(store, {r.pop("id"): Note(**{**r, "evidence": json.loads(r["evidence"] or "[]")}) for r in rows})
+
+
+def _insert_search(store: Store, by_id: dict[int, Note]) -> None:
+    chunks, postings = [], []
     for note_id, n in by_id.items():
-        rows.append((note_id, n.kind, n.path, n.symbol, n.code_hash, n.title, n.body,
-                     json.dumps(n.evidence), n.model, n.tokens, n.priority))
         first = n.evidence[0] if n.evidence else {}
         counts = _note_terms(n)
         chunks.append((note_id, "note", n.path, int(first.get("start_line") or 0),
                        int(first.get("end_line") or 0), n.symbol, sum(counts.values())))
         postings.extend((term, note_id, tf) for term, tf in counts.items())
-    store.insert("notes", NOTE_COLUMNS, rows)
     store.insert("chunks", CHUNK_COLUMNS, chunks)
     store.insert("postings", POSTING_COLUMNS, postings)
-    return ids
 
 
 def _note_terms(n: Note) -> Counter[str]:

@@ -23,6 +23,7 @@ from swe_agent.config import Settings
 from swe_agent.errors import SweAgentError
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
+from swe_agent.store.salvage import check_readable
 from swe_agent.watch.client import PIDFILE, SOCKET, state_dir
 from swe_agent.watch.events import Debouncer, classify
 
@@ -35,6 +36,11 @@ class Daemon:
     def __init__(self, repo: GitRepo, settings: Settings, environ: dict[str, str]) -> None:
         self.repo, self.root, self.settings, self.environ = repo, repo.root, settings, environ
         self.store = open_store(self.root, create=True)
+        try:
+            check_readable(self.store)
+        except SweAgentError:
+            self.store.close()
+            raise
         self.lock = threading.Lock()
         self.waiting = 0
         self.stopping = threading.Event()
