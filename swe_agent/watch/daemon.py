@@ -9,6 +9,7 @@ whatever happened while it was down.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -24,7 +25,7 @@ from swe_agent.errors import SweAgentError
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
 from swe_agent.store.salvage import check_readable
-from swe_agent.watch.client import PIDFILE, SOCKET, state_dir
+from swe_agent.watch.client import PIDFILE, SOCKET, recorded_pid, state_dir
 from swe_agent.watch.events import Debouncer, classify
 
 log = logging.getLogger("swe_agent.daemon")
@@ -172,6 +173,16 @@ class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
 
+def _lost(root: Path) -> str | None:
+    """Why this daemon no longer serves root: the repository went away, or its .swe_agent/ did
+    (`git clean -fdx`), leaving no socket to reach it by; None while all is well."""
+    if not (root / ".git").exists():
+        return f"the repository {root} is gone"
+    if recorded_pid(root) != os.getpid():
+        return f"{state_dir(root)} was removed or taken over"
+    return None
+
+
 def run_daemon(root: Path, settings: Settings, environ: dict[str, str]) -> None:
     """Serve until stopped (SIGTERM, `daemon stop`, Ctrl-C) or until the repository goes away."""
     from watchdog.events import FileSystemEventHandler
@@ -185,6 +196,7 @@ def run_daemon(root: Path, settings: Settings, environ: dict[str, str]) -> None:
     sock.unlink(missing_ok=True)
     server = _Server(str(sock), _Handler)
     server.daemon = daemon  # type: ignore[attr-defined]
+    sock_inode = sock.stat().st_ino
     (folder / PIDFILE).write_text(str(os.getpid()))
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
@@ -206,8 +218,9 @@ def run_daemon(root: Path, settings: Settings, environ: dict[str, str]) -> None:
     try:
         daemon.catch_up()
         while not daemon.stopping.is_set():
-            if not (repo.root / ".git").exists():
-                log.warning("the repository %s is gone: stopping", repo.root)
+            lost = _lost(repo.root)
+            if lost:
+                log.warning("%s: stopping", lost)
                 break
             daemon.tick()
             time.sleep(0.05)
@@ -217,8 +230,10 @@ def run_daemon(root: Path, settings: Settings, environ: dict[str, str]) -> None:
         observer.stop()
         server.shutdown()
         server.server_close()
-        sock.unlink(missing_ok=True)
-        if (folder / PIDFILE).exists() and (folder / PIDFILE).read_text().strip() == str(os.getpid()):
+        with contextlib.suppress(OSError):  # only our own: a new daemon may have bound its own
+            if sock.stat().st_ino == sock_inode:
+                sock.unlink()
+        if recorded_pid(repo.root) == os.getpid():
             (folder / PIDFILE).unlink()
         daemon.close()
         log.info("daemon %d stopped", os.getpid())
