@@ -31,6 +31,7 @@ from swe_agent.store.symbols import DEF_COLUMNS, REF_COLUMNS
 
 POOL_THRESHOLD = 48  # below this many files, parsing in-process beats starting a pool
 BATCH = 400  # files written per transaction on a first index
+PARENT_CHECK = 0.5  # seconds between a parser process's looks at whether its parent lives
 
 Progress = Callable[[int, int], None]
 
@@ -283,6 +284,19 @@ def _write(store: Store, root: Path, batch: list[Parsed | tuple[str, str]], repo
     store.insert("postings", POSTING_COLUMNS, postings)
 
 
+def _exit_with_parent() -> None:
+    """A parser process ends when the process that started it does: a kill -9 of `index`
+    would otherwise leave it (and a git it holds a pipe of) waiting for work forever."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _parse_all(
     root: str, paths: list[str], commit: str | None, workers: int
 ) -> Iterator[list[Parsed | tuple[str, str]]]:
@@ -297,7 +311,8 @@ def _parse_all(
     method = "fork" if threading.active_count() == 1 else "forkserver"
     step = max(8, min(64, len(paths) // (workers * 8) or 8))
     jobs = [(root, paths[i : i + step], commit) for i in range(0, len(paths), step)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_exit_with_parent) as pool:
         pending: list[Parsed | tuple[str, str]] = []
         for result in pool.map(_analyse_many, jobs):
             pending.extend(result)
