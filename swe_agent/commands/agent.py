@@ -120,10 +120,17 @@ def _read_task(file: str) -> str:
     if file == "-":
         text = sys.stdin.read()
     else:
+        from swe_agent.repo.gitrepo import is_secret
+
         path = Path(file)
         if not path.is_file():
             raise SweAgentError(
                 f"no such task file: {file}", "give a file with the issue's text, or - for stdin"
+            )
+        if is_secret(path.name) or is_secret(path.resolve().name):
+            raise SweAgentError(
+                f"refused {file}: it looks like a secret, and its text would go to the model",
+                "put the issue's text in another file, or pipe it with `task -`",
             )
         text = path.read_text(encoding="utf-8", errors="replace")
     if not text.strip():
