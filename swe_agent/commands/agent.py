@@ -99,6 +99,7 @@ def sessions(
     from swe_agent.store.db import open_store
 
     repo = open_repo(repo_dir)
+    settings_for(repo.root)  # a broken config is refused here as by index
     try:
         with open_store(repo.root) as store:
             rows = table.list_sessions(store, limit)

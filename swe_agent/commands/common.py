@@ -34,6 +34,13 @@ def repo_root(path: Path) -> Path:
     return open_repo(path).root  # GitPython then says what is wrong, in one line
 
 
+def checked_root(path: Path) -> Path:
+    """The work tree's root, its settings checked: a query refuses a broken config as index does."""
+    root = repo_root(path)
+    settings_for(root)
+    return root
+
+
 def open_repo(path: Path):
     from swe_agent.repo.gitrepo import GitRepo
 
@@ -41,8 +48,13 @@ def open_repo(path: Path):
 
 
 def settings_for(root: Path | None):
-    from swe_agent.config import load_settings
+    """The settings in effect, every one checked; a SWE_AGENT_* variable naming none is warned of."""
+    import os
 
+    from swe_agent.config import load_settings, unknown_variables
+
+    for name in unknown_variables(dict(os.environ)):
+        typer.echo(f"warning: {name} names no setting and is ignored (see `swe-agent config`)", err=True)
     return load_settings(root)
 
 

@@ -10,11 +10,11 @@ import typer
 from swe_agent.commands.common import (
     JsonFlag,
     RepoOption,
+    checked_root,
     emit_json,
     open_checked,
     open_repo,
     relative_path,
-    repo_root,
     run_index,
     settings_for,
 )
@@ -69,7 +69,8 @@ def search(
 
     if not query.strip():
         raise SweAgentError("the search query is empty", "give words, identifiers or a question to search for")
-    hits = search_code(repo_root(repo_dir), query, k)
+    root = checked_root(repo_dir)
+    hits = search_code(root, query, k)
     if as_json:
         emit_json(hits)
         return
@@ -88,7 +89,7 @@ def symbols(
     from swe_agent.queries import lookup_symbol
     from swe_agent.render import symbol_text
 
-    result = lookup_symbol(repo_root(repo_dir), name)
+    result = lookup_symbol(checked_root(repo_dir), name)
     if as_json:
         emit_json(result)
         return
@@ -104,7 +105,7 @@ def outline(
     from swe_agent.queries import file_outline
     from swe_agent.render import outline_text
 
-    root = repo_root(repo_dir)
+    root = checked_root(repo_dir)
     result = file_outline(root, relative_path(root, path))
     if as_json:
         emit_json(result)
@@ -117,7 +118,9 @@ def status(repo_dir: RepoOption = Path("."), as_json: JsonFlag = False) -> None:
     from swe_agent.queries import store_status
     from swe_agent.render import status_text
 
-    result = store_status(open_repo(repo_dir))
+    repo = open_repo(repo_dir)
+    settings_for(repo.root)  # a broken config is refused here as by index
+    result = store_status(repo)
     if as_json:
         emit_json(result)
         return

@@ -111,6 +111,7 @@ def notes(
     from swe_agent.queries import run_query
 
     repo = open_repo(repo_dir)
+    settings_for(repo.root)  # a broken config is refused here as by index
     if query:
         rows = run_query(repo.root, "search_notes", query=query, k=20)
     else:
