@@ -226,6 +226,11 @@ def run_daemon(root: Path, settings: Settings, environ: dict[str, str]) -> None:
             time.sleep(0.05)
     except KeyboardInterrupt:
         pass
+    except Exception:  # work cut short because the repository or the store went away
+        lost = _lost(repo.root)
+        if not lost:
+            raise
+        log.warning("%s: stopping", lost)
     finally:
         observer.stop()
         server.shutdown()
