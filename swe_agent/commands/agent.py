@@ -101,7 +101,7 @@ def sessions(
     repo = open_repo(repo_dir)
     settings_for(repo.root)  # a broken config is refused here as by index
     try:
-        with open_store(repo.root) as store:
+        with open_store(repo.root, read_only=True) as store:
             rows = table.list_sessions(store, limit)
     except NoIndex:
         rows = []

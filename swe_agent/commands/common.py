@@ -61,7 +61,7 @@ def settings_for(root: Path | None):
 def open_checked(root: Path, *, salvage_damaged: bool = False):
     """The store, opened to write and read back whole; a damaged one is an error, or with
     `salvage_damaged` is moved aside for a fresh one that keeps what can still be read."""
-    from swe_agent.errors import StoreCorrupt, StoreError, StoreLocked
+    from swe_agent.errors import StoreCorrupt
     from swe_agent.store.db import open_store
     from swe_agent.store.salvage import check_readable, salvage
 
@@ -73,9 +73,7 @@ def open_checked(root: Path, *, salvage_damaged: bool = False):
             store.close()
             raise
         return store
-    except StoreLocked:
-        raise
-    except StoreError as exc:
+    except StoreCorrupt as exc:
         if not salvage_damaged:
             raise
         typer.echo(f"{exc.message}: moving it aside and copying what can still be read", err=True)

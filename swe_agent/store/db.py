@@ -27,6 +27,9 @@ REBUILD_HINT = (
 )
 
 
+DENIED = ("Permission denied", "Operation not permitted", "Read-only file system")
+
+
 def store_path(root: Path) -> Path:
     return root / STORE_DIR / DB_NAME
 
@@ -109,7 +112,7 @@ def open_store(
             migrations.check(con)
     except migrations.ForeignStore as exc:
         con.close()
-        raise StoreError(f"{path} is not a swe-agent store ({exc})", REBUILD_HINT) from None
+        raise StoreCorrupt(f"{path} is not a swe-agent store ({exc})", REBUILD_HINT) from None
     except duckdb.Error as exc:  # its catalog cannot be read back
         con.close()
         raise StoreCorrupt(f"the store {path} is damaged ({_first_line(str(exc))})", REBUILD_HINT) from None
@@ -120,10 +123,14 @@ def move_aside(root: Path) -> Path:
     """Move a store that cannot be used out of the way, with its WAL; never delete it."""
     path = store_path(root)
     kept = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
-    for suffix in (".wal", ""):
-        source = Path(str(path) + suffix)
-        if source.exists():
-            source.replace(Path(str(kept) + suffix))
+    try:
+        for suffix in ("", ".wal"):  # the file first: a WAL never goes without it
+            source = Path(str(path) + suffix)
+            if source.exists():
+                source.replace(Path(str(kept) + suffix))
+    except OSError as exc:
+        raise StoreError(f"cannot move the store {path} aside ({exc.strerror})",
+                         f"make {path.parent} writable for you; nothing was changed") from None
     return kept
 
 
@@ -135,8 +142,13 @@ def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConn
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             text = str(exc)
+            if any(word in text for word in DENIED):
+                raise StoreError(
+                    f"cannot open the store {path} to write ({_first_line(text)})",
+                    f"make {path.parent} and the files in it writable for you; nothing was changed",
+                ) from None
             if "lock" not in text.lower():
-                raise StoreError(f"cannot open {path}: {_first_line(text)}", REBUILD_HINT) from None
+                raise StoreCorrupt(f"cannot open {path}: {_first_line(text)}", REBUILD_HINT) from None
             if time.monotonic() >= deadline:
                 raise StoreLocked(
                     f"the store {path} is busy (another swe-agent process holds it)",
