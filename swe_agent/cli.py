@@ -6,6 +6,8 @@ the commands that need them. Domain errors become one line on stderr and a non-z
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from swe_agent.commands import agent, bench, daemon, sleep
@@ -24,6 +26,7 @@ for module in (index_commands, sleep, agent, daemon, bench):
 
 def main() -> None:
     try:
+        _refuse_undecodable(sys.argv[1:])
         app()
     except SweAgentError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -39,6 +42,17 @@ def main() -> None:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         typer.echo(f"error: the store under .swe_agent/ is damaged ({first}): {REBUILD_HINT}", err=True)
         raise SystemExit(1) from None
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """Text that is not UTF-8 reaches Python as lone surrogates, which no store or model takes;
+    a path that exists is left alone (file names are bytes on POSIX)."""
+    import os
+
+    for arg in args:
+        if any("\udc80" <= ch <= "\udcff" for ch in arg) and not os.path.exists(arg):
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise SweAgentError(f"the argument {shown!r} is not valid UTF-8", "give it as UTF-8 text")
 
 
 def _damaged_store(exc: Exception) -> bool:

@@ -90,7 +90,7 @@ def task(
 
 
 def sessions(
-    limit: Annotated[int, typer.Option("-n", help="How many sessions.")] = 20,
+    limit: Annotated[int, typer.Option("-n", help="How many sessions.", min=1)] = 20,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:

@@ -60,7 +60,7 @@ def _index_here(repo, settings, rebuild: bool) -> dict:
 
 def search(
     query: Annotated[str, typer.Argument(help="Words, identifiers or a question.")],
-    k: Annotated[int, typer.Option("-k", help="How many results.", min=1)] = 10,
+    k: Annotated[int, typer.Option("-k", help="How many results.", min=1, max=1000)] = 10,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
