@@ -6,6 +6,8 @@ the commands that need them. Domain errors become one line on stderr and a non-z
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from swe_agent.commands import agent, bench, daemon, mcp, sleep
@@ -24,6 +26,7 @@ for module in (index_commands, sleep, agent, daemon, mcp, bench):
 
 def main() -> None:
     try:
+        _refuse_undecodable(sys.argv[1:])
         app()
     except SweAgentError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -31,3 +34,30 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         raise SystemExit(130) from None
+    except Exception as exc:
+        if not _damaged_store(exc):
+            raise
+        from swe_agent.store.db import REBUILD_HINT
+
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        typer.echo(f"error: the store under .swe_agent/ is damaged ({first}): {REBUILD_HINT}", err=True)
+        raise SystemExit(1) from None
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """Text that is not UTF-8 reaches Python as lone surrogates, which no store or model takes;
+    a path that exists is left alone (file names are bytes on POSIX)."""
+    import os
+
+    for arg in args:
+        if any("\udc80" <= ch <= "\udcff" for ch in arg) and not os.path.exists(arg):
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise SweAgentError(f"the argument {shown!r} is not valid UTF-8", "give it as UTF-8 text")
+
+
+def _damaged_store(exc: Exception) -> bool:
+    """A block of the store that a query met and could not read back (bad checksum, truncation)."""
+    if type(exc).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+        return False
+    text = str(exc)
+    return type(exc).__name__ == "IOException" or "Corrupt database file" in text

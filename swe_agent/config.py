@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -12,6 +15,7 @@ from typing import Any
 
 from swe_agent.errors import SweAgentError
 
+ENV_PREFIX = "SWE_AGENT_"
 USER_CONFIG = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "swe-agent" / "config.toml"
 
 
@@ -63,20 +67,54 @@ class Settings:
         return self.sleep_budget_per_commit if per_commit else self.sleep_budget
 
 
-_KIND_WORDS = {int: "a whole number", float: "a number", str: "a string"}
+# Each setting's range, checked before anything is touched: (least, most), None for no bound.
+LIMITS: dict[str, tuple[float | None, float | None]] = {
+    "max_file_bytes": (1, None), "workers": (0, 1024), "sleep_budget": (0, None),
+    "offline_sleep_budget": (0, None), "sleep_level": (0, 3), "context_budget": (2000, None),
+    "max_steps": (2, 1000), "request_timeout": (0.1, 3600), "call_deadline": (0.1, 86400),
+    "max_retries": (0, 100), "max_retry_after": (0, 3600), "debounce_seconds": (0, 60),
+    "max_delay_seconds": (0.01, 3600), "sleep_budget_per_commit": (0, None),
+    "sleep_budget_per_hour": (0, None),
+}  # fmt: skip
+_INT = re.compile(r"[+-]?\d[\d_]*")
+
+
+def _kind(field: dataclasses.Field[Any]) -> type:
+    if isinstance(field.type, type):
+        return field.type
+    return {"int": int, "float": float, "str": str}.get(str(field.type), str)
 
 
 def _coerce(field: dataclasses.Field[Any], value: Any, source: str) -> Any:
-    kind = field.type if isinstance(field.type, type) else {"int": int, "float": float, "str": str}.get(
-        str(field.type), str
-    )
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        raise SweAgentError(
-            f"bad value {value!r} for {field.name} in {source}",
-            f"give {_KIND_WORDS.get(kind, kind.__name__)}",
-        ) from None
+    """value as the setting's type, from TOML (typed) or the environment (text); a bool, a
+    fraction for a whole number, NaN or a value out of range is refused, never rounded."""
+    kind = _kind(field)
+    converted: Any = None
+    if kind is int and isinstance(value, int) and not isinstance(value, bool):
+        converted = value
+    elif kind is int and isinstance(value, str) and _INT.fullmatch(value.strip()):
+        converted = int(value.strip())
+    elif kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        converted = float(value)
+    elif kind is float and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            converted = float(value)
+    elif kind is str and isinstance(value, str) and value.strip():
+        converted = value.strip()
+    low, high = LIMITS.get(field.name, (None, None))
+    ok = converted is not None and (kind is str or (
+        math.isfinite(converted) and (low is None or converted >= low) and (high is None or converted <= high)
+    ))
+    if not ok:
+        raise SweAgentError(f"bad value {value!r} for {field.name} in {source}", f"give {_wanted(kind, low, high)}")
+    return converted
+
+
+def _wanted(kind: type, low: float | None, high: float | None) -> str:
+    words = {int: "a whole number", float: "a number", str: "a non-empty string"}[kind]
+    if low is not None and high is not None:
+        return f"{words} from {low:,} to {high:,}"
+    return f"{words} of {low:,} or more" if low is not None else words
 
 
 def _apply(settings: Settings, values: dict[str, Any], source: str) -> Settings:
@@ -96,6 +134,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise SweAgentError(f"{path} is not valid TOML ({exc})", "fix or delete the file") from None
+    except UnicodeDecodeError as exc:
+        raise SweAgentError(f"{path} is not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
+    except OSError as exc:
+        raise SweAgentError(f"cannot read {path} ({exc.strerror})", "check its permissions") from None
 
 
 def load_settings(root: Path | None, environ: dict[str, str] | None = None) -> Settings:
@@ -104,9 +146,18 @@ def load_settings(root: Path | None, environ: dict[str, str] | None = None) -> S
     for path in (USER_CONFIG, root / ".swe_agent" / "config.toml" if root else None):
         if path and path.is_file():
             settings = _apply(settings, _read_toml(path), str(path))
-    env = {k[len("SWE_AGENT_"):].lower(): v for k, v in environ.items() if k.startswith("SWE_AGENT_")}
-    env = {k: v for k, v in env.items() if k in {f.name for f in fields(Settings)}}
-    return _apply(settings, env, "the environment")
+    known = {f.name for f in fields(Settings)}
+    for key, value in sorted(environ.items()):
+        name = key[len(ENV_PREFIX):].lower()
+        if key.startswith(ENV_PREFIX) and name in known:
+            settings = _apply(settings, {name: value}, f"${key}")
+    return settings
+
+
+def unknown_variables(environ: dict[str, str]) -> list[str]:
+    """SWE_AGENT_* variables that name no setting (a typo is otherwise silently ignored)."""
+    known = {f.name for f in fields(Settings)}
+    return sorted(k for k in environ if k.startswith(ENV_PREFIX) and k[len(ENV_PREFIX):].lower() not in known)
 
 
 def override(settings: Settings, **flags: Any) -> Settings:

@@ -35,6 +35,10 @@ class StoreLocked(StoreError):
     pass
 
 
+class StoreCorrupt(StoreError):
+    """The store's file is damaged: a table or its catalog cannot be read back."""
+
+
 class PathRefused(SweAgentError):
     """A tool was asked to read outside the repository or a secret-looking file."""
 

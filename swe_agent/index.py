@@ -26,6 +26,8 @@ from swe_agent.code.tokens import VERSION as TOKENIZER_VERSION
 from swe_agent.code.tokens import term_counts, terms
 from swe_agent.repo.gitrepo import GitRepo, RepoFile
 from swe_agent.store import files as files_table
+from swe_agent.store import notes as notes_table
+from swe_agent.store import sessions as sessions_table
 from swe_agent.store.db import Store
 from swe_agent.store.keys import stable_id
 from swe_agent.store.notes import mark_stale
@@ -34,6 +36,7 @@ from swe_agent.store.symbols import DEF_COLUMNS, REF_COLUMNS
 
 POOL_THRESHOLD = 48  # below this many files, parsing in-process beats starting a pool
 BATCH = 400  # files written per transaction on a first index
+PARENT_CHECK = 0.5  # seconds between a parser process's looks at whether its parent lives
 
 Progress = Callable[[int, int], None]
 
@@ -64,9 +67,21 @@ class IndexReport:
     seconds: float = 0.0
     head: str | None = None
 
+    kept_notes: int | None = None  # a rebuild says what it kept
+    kept_sessions: int | None = None
+
     @property
     def touched(self) -> list[str]:
         return self.added + self.changed + self.removed
+
+    def as_dict(self) -> dict:
+        return {
+            "added": self.added, "changed": self.changed, "removed": self.removed,
+            "unchanged": self.unchanged, "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "invalid_utf8": self.invalid_utf8, "parse_errors": self.parse_errors,
+            "stale_notes": self.stale_notes, "seconds": round(self.seconds, 3), "head": self.head,
+            "kept_notes": self.kept_notes, "kept_sessions": self.kept_sessions,
+        }  # fmt: skip
 
 
 def content_hash(data: bytes) -> str:
@@ -196,11 +211,29 @@ def index_repository(
             report.stale_notes = _forget(store, changed, removed)
             files_table.replace_skipped(store, repo.root, skipped)
     with store.transaction():
+        report.stale_notes += _stale_where_code_differs(store)
         store.set_meta("indexed_head", report.head or "")
         store.set_meta("tokenizer", index_version())
         store.set_meta("indexed_at", str(time.time()))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def rebuild_index(repo: GitRepo, store: Store, **kwargs) -> IndexReport:
+    """Index from scratch in the same store: notes and sessions stay, and a note goes stale only
+    when the code it speaks of changed."""
+    with store.transaction():
+        files_table.delete_all(store)
+    report = index_repository(repo, store, **kwargs)
+    report.kept_notes = notes_table.current_notes(store)
+    report.kept_sessions = sessions_table.session_count(store)
+    return report
+
+
+def _stale_where_code_differs(store: Store) -> int:
+    """Mark stale the notes whose file is gone or holds other content than they were written
+    for; only a rebuild, or one cut short, leaves any (an update stales them in `_forget`)."""
+    return notes_table.stale_where_code_differs(store)
 
 
 def _forget(store: Store, changed: list[str], removed: list[str]) -> int:
@@ -237,6 +270,19 @@ def _write(store: Store, root: Path, batch: list[Parsed | tuple[str, str]], repo
     store.insert("postings", POSTING_COLUMNS, postings)
 
 
+def _exit_with_parent() -> None:
+    """A parser process ends when the process that started it does: a kill -9 of `index`
+    would otherwise leave it (and a git it holds a pipe of) waiting for work forever."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _parse_all(
     root: str, paths: list[str], commit: str | None, workers: int
 ) -> Iterator[list[Parsed | tuple[str, str]]]:
@@ -251,7 +297,8 @@ def _parse_all(
     method = "fork" if threading.active_count() == 1 else "forkserver"
     step = max(8, min(64, len(paths) // (workers * 8) or 8))
     jobs = [(root, paths[i : i + step], commit) for i in range(0, len(paths), step)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_exit_with_parent) as pool:
         pending: list[Parsed | tuple[str, str]] = []
         for result in pool.map(_analyse_many, jobs):
             pending.extend(result)

@@ -30,13 +30,19 @@ class PathGuard:
         rel = posixpath.normpath(given)
         if rel == ".." or rel.startswith("../"):
             raise PathRefused(f"refused {given!r}: it leads outside the repository")
-        if is_secret(rel):
-            raise PathRefused(f"refused {given!r}: it looks like a secret and is never read")
-        if not Path(os.path.realpath(self.root / rel)).is_relative_to(self.root):
-            raise PathRefused(f"refused {given!r}: it is a link that leads outside the repository")
+        self._check(rel, given)
         if rel not in self.indexed:
             rel = self._by_suffix(rel, given)
+            self._check(rel, given)  # the file found may have become a link since it was indexed
         return rel
+
+    def _check(self, rel: str, given: str) -> None:
+        """Refuse a secret-looking file, and a link leading out of the repository or to one."""
+        target = Path(os.path.realpath(self.root / rel))
+        if is_secret(rel) or is_secret(target.name):
+            raise PathRefused(f"refused {given!r}: it looks like a secret and is never read")
+        if not target.is_relative_to(self.root):
+            raise PathRefused(f"refused {given!r}: it is a link that leads outside the repository")
 
     def _by_suffix(self, rel: str, given: str) -> str:
         """A path from a traceback or an issue often carries a prefix (site-packages/...) or

@@ -116,8 +116,14 @@ def load_tasks(path: Path, limit: int | None = None) -> list[Task]:
     """Tasks of a JSON Lines file, in file order; blank lines and `#` lines are skipped."""
     if not path.is_file():
         raise SweAgentError(f"no such task file: {path}", "give a .jsonl file with one task a line")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SweAgentError(
+            f"{path} is not a UTF-8 text file (byte {exc.start})", "give a .jsonl file with one task a line"
+        ) from None
     tasks: list[Task] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:

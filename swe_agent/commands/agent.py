@@ -95,7 +95,7 @@ def task(
 
 
 def sessions(
-    limit: Annotated[int, typer.Option("-n", help="How many sessions.")] = 20,
+    limit: Annotated[int, typer.Option("-n", help="How many sessions.", min=1)] = 20,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -104,8 +104,9 @@ def sessions(
     from swe_agent.store.db import open_store
 
     repo = open_repo(repo_dir)
+    settings_for(repo.root)  # a broken config is refused here as by index
     try:
-        with open_store(repo.root) as store:
+        with open_store(repo.root, read_only=True) as store:
             rows = table.list_sessions(store, limit)
     except NoIndex:
         rows = []
@@ -125,10 +126,17 @@ def _read_task(file: str) -> str:
     if file == "-":
         text = sys.stdin.read()
     else:
+        from swe_agent.repo.gitrepo import is_secret
+
         path = Path(file)
         if not path.is_file():
             raise SweAgentError(
                 f"no such task file: {file}", "give a file with the issue's text, or - for stdin"
+            )
+        if is_secret(path.name) or is_secret(path.resolve().name):
+            raise SweAgentError(
+                f"refused {file}: it looks like a secret, and its text would go to the model",
+                "put the issue's text in another file, or pipe it with `task -`",
             )
         text = path.read_text(encoding="utf-8", errors="replace")
     if not text.strip():

@@ -34,6 +34,13 @@ def repo_root(path: Path) -> Path:
     return open_repo(path).root  # GitPython then says what is wrong, in one line
 
 
+def checked_root(path: Path) -> Path:
+    """The work tree's root, its settings checked: a query refuses a broken config as index does."""
+    root = repo_root(path)
+    settings_for(root)
+    return root
+
+
 def open_repo(path: Path):
     from swe_agent.repo.gitrepo import GitRepo
 
@@ -41,15 +48,49 @@ def open_repo(path: Path):
 
 
 def settings_for(root: Path | None):
-    from swe_agent.config import load_settings
+    """The settings in effect, every one checked; a SWE_AGENT_* variable naming none is warned of."""
+    import os
 
+    from swe_agent.config import load_settings, unknown_variables
+
+    for name in unknown_variables(dict(os.environ)):
+        typer.echo(f"warning: {name} names no setting and is ignored (see `swe-agent config`)", err=True)
     return load_settings(root)
 
 
-def run_index(repo, store, settings, *, quiet: bool = False):
-    """Index with a progress bar when a person is watching; shared by index, ask and sleep."""
+def open_checked(root: Path, *, salvage_damaged: bool = False):
+    """The store, opened to write and read back whole; a damaged one is an error, or with
+    `salvage_damaged` is moved aside for a fresh one that keeps what can still be read."""
+    from swe_agent.errors import StoreCorrupt
+    from swe_agent.store.db import open_store
+    from swe_agent.store.salvage import check_readable, salvage
+
+    try:
+        store = open_store(root, create=True)  # waits for the lock; nothing is deleted
+        try:
+            check_readable(store)
+        except StoreCorrupt:
+            store.close()
+            raise
+        return store
+    except StoreCorrupt as exc:
+        if not salvage_damaged:
+            raise
+        typer.echo(f"{exc.message}: moving it aside and copying what can still be read", err=True)
+    saved = salvage(root)
+    kept = ", ".join(f"{saved.copied[t]:,} {word}" for t, word in (("notes", "notes"), ("agent_sessions", "sessions"))
+                     if t in saved.copied)
+    lost = f"; could not read {', '.join(saved.lost)}" if saved.lost else ""
+    typer.echo(f"kept {kept or 'nothing'}{lost}; the damaged file is {saved.kept_at}", err=True)
+    return open_store(root, create=True)
+
+
+def run_index(repo, store, settings, *, quiet: bool = False, indexer=None):
+    """Index with a progress bar when a person is watching; shared by index, ask and sleep.
+    `indexer` is index_repository unless given (a rebuild)."""
     from swe_agent.index import index_repository
 
+    index_repository = indexer or index_repository
     if quiet or not interactive():
         return index_repository(repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

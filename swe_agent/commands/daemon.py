@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -12,7 +13,14 @@ from typing import Annotated
 
 import typer
 
-from swe_agent.commands.common import JsonFlag, RepoOption, emit_json, open_repo, settings_for
+from swe_agent.commands.common import (
+    JsonFlag,
+    RepoOption,
+    emit_json,
+    open_checked,
+    open_repo,
+    settings_for,
+)
 from swe_agent.errors import SweAgentError
 
 daemon_app = typer.Typer(help="Run the watcher in the background: start, stop, status, logs.", no_args_is_help=True)
@@ -69,6 +77,7 @@ def start(repo_dir: RepoOption = Path(".")) -> None:
     if pid:
         typer.echo(f"daemon already running, pid {pid}")
         return
+    _no_other_daemon(repo.root)
     folder = client.state_dir(repo.root)
     folder.mkdir(exist_ok=True)
     for stale in (client.PIDFILE, client.SOCKET):  # left by a crash
@@ -84,7 +93,8 @@ def start(repo_dir: RepoOption = Path(".")) -> None:
     deadline = time.monotonic() + START_WAIT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SweAgentError("the daemon exited at start", f"see {folder / client.LOGFILE}")
+            last = (log.read_text(errors="replace").strip().splitlines() or [""])[-1]
+            raise SweAgentError(f"the daemon exited at start ({last})", f"see {log}")
         try:
             if client.request(repo.root, "ping", {}, timeout=2).get("ok"):
                 typer.echo(f"daemon started, pid {process.pid}; log: {folder / client.LOGFILE}")
@@ -95,6 +105,19 @@ def start(repo_dir: RepoOption = Path(".")) -> None:
     raise SweAgentError("the daemon did not answer in time", f"see {folder / client.LOGFILE}")
 
 
+def _no_other_daemon(root: Path) -> None:
+    """A daemon whose .swe_agent/ was removed stops by itself within moments; wait for that,
+    and never start a second one beside it."""
+    from swe_agent.watch import client
+
+    deadline = time.monotonic() + 5
+    while (others := client.daemons_for(root)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if others:
+        raise SweAgentError(f"a daemon (pid {others[0]}) still serves {root} without its pid file",
+                            f"stop it with `kill {others[0]}`, then start again")
+
+
 @daemon_app.command()
 def stop(repo_dir: RepoOption = Path(".")) -> None:
     """Stop the daemon; its work so far is kept."""
@@ -103,18 +126,30 @@ def stop(repo_dir: RepoOption = Path(".")) -> None:
     repo = open_repo(repo_dir)
     pid = client.daemon_pid(repo.root)
     if not pid:
-        typer.echo("no daemon running")
+        stale = client.recorded_pid(repo.root)
+        if stale is not None:  # a crash left it; the process it names, if any, is not ours
+            (client.state_dir(repo.root) / client.PIDFILE).unlink(missing_ok=True)
+        typer.echo("no daemon running" + (f" (removed a stale pid file naming {stale})" if stale else ""))
         return
     try:
         client.request(repo.root, "stop", {}, timeout=5)
     except OSError:
-        os.kill(pid, signal.SIGTERM)
+        _signal_daemon(pid, signal.SIGTERM)
     deadline = time.monotonic() + 15
     while client.daemon_pid(repo.root) == pid and time.monotonic() < deadline:
         time.sleep(0.05)
     if client.daemon_pid(repo.root) == pid:
-        os.kill(pid, signal.SIGKILL)
+        _signal_daemon(pid, signal.SIGKILL)
     typer.echo(f"daemon {pid} stopped")
+
+
+def _signal_daemon(pid: int, signum: int) -> None:
+    """Signal pid only while it is still a swe-agent daemon (pids are reused)."""
+    from swe_agent.watch import client
+
+    if client.is_daemon_process(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signum)
 
 
 @daemon_app.command()
@@ -200,9 +235,8 @@ def hook_run(repo_dir: RepoOption = Path(".")) -> None:
         return
     from swe_agent.index import index_repository
     from swe_agent.sleep import run_sleep
-    from swe_agent.store.db import open_store
 
     settings = settings_for(repo.root)
-    with open_store(repo.root, create=True) as store:
+    with open_checked(repo.root) as store:
         index_repository(repo, store, max_bytes=settings.max_file_bytes)
         run_sleep(repo, store, budget=settings.sleep_budget_for(None), level=settings.sleep_level)

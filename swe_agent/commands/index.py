@@ -10,10 +10,11 @@ import typer
 from swe_agent.commands.common import (
     JsonFlag,
     RepoOption,
+    checked_root,
     emit_json,
+    open_checked,
     open_repo,
     relative_path,
-    repo_root,
     run_index,
     settings_for,
 )
@@ -30,38 +31,39 @@ def register(app: typer.Typer) -> None:
 
 def index(
     path: Annotated[Path, typer.Argument(help="A directory inside the repository.")] = Path("."),
-    rebuild: Annotated[bool, typer.Option(help="Delete the store and index from scratch.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option(help="Parse every file again; notes about unchanged code and sessions stay.")
+    ] = False,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
     """Index the repository: symbols, references and full-text search, incrementally."""
-    from swe_agent.store.db import open_store, store_path
+    from swe_agent.watch import client
 
     repo = open_repo(repo_dir / path)  # PATH is read from -C DIR, like every other command's paths
     settings = settings_for(repo.root)
-    if rebuild:
-        for suffix in ("", ".wal"):
-            Path(str(store_path(repo.root)) + suffix).unlink(missing_ok=True)
-    with open_store(repo.root, create=True) as store:
-        report = run_index(repo, store, settings)
+    answered, report = client.try_query(repo.root, "index", {"rebuild": rebuild})
+    if not answered:
+        report = _index_here(repo, settings, rebuild)
     if as_json:
-        emit_json(
-            {
-                "added": report.added, "changed": report.changed, "removed": report.removed,
-                "unchanged": report.unchanged, "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
-                "invalid_utf8": report.invalid_utf8, "parse_errors": report.parse_errors,
-                "stale_notes": report.stale_notes, "seconds": round(report.seconds, 3), "head": report.head,
-            }
-        )
+        emit_json(report)
         return
     from swe_agent.commands.render import index_summary
 
-    typer.echo(index_summary(report))
+    typer.echo(index_summary(report) + ("\n(done by the daemon, which owns the store)" if answered else ""))
+
+
+def _index_here(repo, settings, rebuild: bool) -> dict:
+    from swe_agent.index import rebuild_index
+
+    store = open_checked(repo.root, salvage_damaged=rebuild)
+    with store:
+        return run_index(repo, store, settings, indexer=rebuild_index if rebuild else None).as_dict()
 
 
 def search(
     query: Annotated[str, typer.Argument(help="Words, identifiers or a question.")],
-    k: Annotated[int, typer.Option("-k", help="How many results.", min=1)] = 10,
+    k: Annotated[int, typer.Option("-k", help="How many results.", min=1, max=1000)] = 10,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -70,7 +72,7 @@ def search(
 
     if not query.strip():
         raise SweAgentError("the search query is empty", "give words, identifiers or a question to search for")
-    hits = run_query(repo_root(repo_dir), "search_code", query=query, k=k)
+    hits = run_query(checked_root(repo_dir), "search_code", query=query, k=k)
     if as_json:
         emit_json(hits)
         return
@@ -89,7 +91,7 @@ def symbols(
     from swe_agent.commands.render import symbol_text
     from swe_agent.watch.client import run_query
 
-    result = run_query(repo_root(repo_dir), "lookup_symbol", name=name)
+    result = run_query(checked_root(repo_dir), "lookup_symbol", name=name)
     if as_json:
         emit_json(result)
         return
@@ -105,7 +107,7 @@ def outline(
     from swe_agent.commands.render import outline_text
     from swe_agent.watch.client import run_query
 
-    root = repo_root(repo_dir)
+    root = checked_root(repo_dir)
     result = run_query(root, "file_outline", path=relative_path(root, path))
     if as_json:
         emit_json(result)
@@ -117,7 +119,9 @@ def status(repo_dir: RepoOption = Path("."), as_json: JsonFlag = False) -> None:
     """How fresh the index is against HEAD, what it holds, and how big it is."""
     from swe_agent.commands.render import status_text
 
-    result = _status(open_repo(repo_dir))
+    repo = open_repo(repo_dir)
+    settings_for(repo.root)  # a broken config is refused here as by index
+    result = _status(repo)
     if as_json:
         emit_json(result)
         return

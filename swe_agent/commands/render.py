@@ -6,26 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 
-def index_summary(report: Any) -> str:
+def index_summary(report: dict[str, Any]) -> str:
+    """An index's report (IndexReport.as_dict) for people."""
+    r = report
     parts = [
-        f"indexed in {report.seconds:.2f}s: {len(report.added)} added, {len(report.changed)} changed, "
-        f"{len(report.removed)} removed, {report.unchanged} unchanged"
+        f"indexed in {r['seconds']:.2f}s: {len(r['added'])} added, {len(r['changed'])} changed, "
+        f"{len(r['removed'])} removed, {r['unchanged']} unchanged"
     ]
-    if report.skipped:
+    if r["skipped"]:
         reasons: dict[str, int] = {}
-        for _, reason in report.skipped:
-            key = reason.split(" (")[0]
+        for skip in r["skipped"]:
+            key = skip["reason"].split(" (")[0]
             reasons[key] = reasons.get(key, 0) + 1
-        parts.append("skipped " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())))
-    if report.invalid_utf8:
-        parts.append(f"{len(report.invalid_utf8)} files with invalid UTF-8 (read with replacement)")
-    if report.parse_errors:
-        parts.append(f"{len(report.parse_errors)} files with syntax errors (kept what parsed)")
-    if report.stale_notes:
-        parts.append(f"{report.stale_notes} notes went stale")
-    for label, paths in (("+", report.added), ("~", report.changed), ("-", report.removed)):
-        if 0 < len(paths) <= 20:
-            parts.extend(f"  {label} {p}" for p in paths)
+        parts.append("skipped " + ", ".join(f"{n} {k}" for k, n in sorted(reasons.items())))
+    if r["invalid_utf8"]:
+        parts.append(f"{len(r['invalid_utf8'])} files with invalid UTF-8 (read with replacement)")
+    if r["parse_errors"]:
+        parts.append(f"{len(r['parse_errors'])} files with syntax errors (kept what parsed)")
+    if r.get("kept_notes") is not None:
+        parts.append(f"rebuilt: kept {r['kept_notes']:,} current notes and {r['kept_sessions']:,} sessions")
+    if r["stale_notes"]:
+        parts.append(f"{r['stale_notes']} notes went stale (their code changed)")
+    for label, key in (("+", "added"), ("~", "changed"), ("-", "removed")):
+        if 0 < len(r[key]) <= 20:
+            parts.extend(f"  {label} {p}" for p in r[key])
     return "\n".join(parts)
 
 

@@ -13,6 +13,7 @@ from swe_agent.commands.common import (
     RepoOption,
     emit_json,
     interactive,
+    open_checked,
     open_repo,
     run_index,
     settings_for,
@@ -60,9 +61,7 @@ def sleep(
 def _sleep_here(repo, settings, dry_run: bool) -> dict:
     from swe_agent.llm.factory import open_model
     from swe_agent.store.calls import StoreRecorder
-    from swe_agent.store.db import open_store
-
-    with open_store(repo.root, create=True) as store:
+    with open_checked(repo.root) as store:
         run_index(repo, store, settings, quiet=not interactive())
         with open_model("sleep", settings, os.environ, recorder=StoreRecorder(store)) as model:
             return _sleep_with(repo, store, settings, model, dry_run)
@@ -117,6 +116,7 @@ def notes(
     from swe_agent.watch.client import run_query
 
     repo = open_repo(repo_dir)
+    settings_for(repo.root)  # a broken config is refused here as by index
     if query:
         rows = run_query(repo.root, "search_notes", query=query, k=20)
     else:

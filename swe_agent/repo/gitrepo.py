@@ -38,6 +38,19 @@ def is_secret(path: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_PATTERNS)
 
 
+def git_refused(root: Path, exc: git.GitCommandError) -> NotARepository:
+    """git's own refusal, in one line: its `fatal:` line and, for a repository owned by another
+    user, the command that trusts it."""
+    text = str(exc.stderr or exc).strip().strip("'")
+    fatal = next((line.strip() for line in text.splitlines() if line.strip().startswith("fatal:")), text[:200])
+    if "dubious ownership" in text:
+        return NotARepository(
+            f"git refuses {root}: it is owned by another user (dubious ownership)",
+            f"if you trust it, run `git config --global --add safe.directory {root}`",
+        )
+    return NotARepository(f"git failed in {root} ({fatal})", "check that `git status` works there")
+
+
 @dataclass(frozen=True, slots=True)
 class RepoFile:
     path: str  # relative, POSIX
@@ -71,6 +84,10 @@ class GitRepo:
         if self.git.bare or self.git.working_tree_dir is None:
             raise NotARepository(f"{start} is a bare repository", "run it in a work tree")
         self.root = Path(self.git.working_tree_dir).resolve()
+        try:  # GitPython reads .git by itself; git may still refuse the repository
+            self.git.git.rev_parse("--git-dir")
+        except git.GitCommandError as exc:
+            raise git_refused(self.root, exc) from None
 
     def head(self) -> str | None:
         try:

@@ -17,13 +17,19 @@ from typing import Any
 
 import duckdb
 
-from swe_agent.errors import NoIndex, StoreError, StoreLocked
+from swe_agent.errors import NoIndex, StoreCorrupt, StoreError, StoreLocked
 from swe_agent.store import migrations
 
 REOPEN_WAIT = 60.0  # seconds a released store waits for the database when it is used again
 STORE_DIR = ".swe_agent"
 DB_NAME = "index.duckdb"
-REBUILD_HINT = "run `swe-agent index --rebuild` to start a fresh store"
+REBUILD_HINT = (
+    "run `swe-agent index --rebuild`: it keeps the notes and sessions that can still be read, "
+    "and the damaged file beside the new one"
+)
+
+
+DENIED = ("Permission denied", "Operation not permitted", "Read-only file system")
 
 
 def store_path(root: Path) -> Path:
@@ -132,8 +138,26 @@ def open_store(
             migrations.check(con)
     except migrations.ForeignStore as exc:
         con.close()
-        raise StoreError(f"{path} is not a swe-agent store ({exc})", REBUILD_HINT) from None
+        raise StoreCorrupt(f"{path} is not a swe-agent store ({exc})", REBUILD_HINT) from None
+    except duckdb.Error as exc:  # its catalog cannot be read back
+        con.close()
+        raise StoreCorrupt(f"the store {path} is damaged ({_first_line(str(exc))})", REBUILD_HINT) from None
     return store
+
+
+def move_aside(root: Path) -> Path:
+    """Move a store that cannot be used out of the way, with its WAL; never delete it."""
+    path = store_path(root)
+    kept = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+    try:
+        for suffix in ("", ".wal"):  # the file first: a WAL never goes without it
+            source = Path(str(path) + suffix)
+            if source.exists():
+                source.replace(Path(str(kept) + suffix))
+    except OSError as exc:
+        raise StoreError(f"cannot move the store {path} aside ({exc.strerror})",
+                         f"make {path.parent} writable for you; nothing was changed") from None
+    return kept
 
 
 def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
@@ -144,17 +168,22 @@ def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConn
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             text = str(exc)
+            if any(word in text for word in DENIED):
+                raise StoreError(
+                    f"cannot open the store {path} to write ({_first_line(text)})",
+                    f"make {path.parent} and the files in it writable for you; nothing was changed",
+                ) from None
             if "lock" not in text.lower():
-                raise StoreError(f"cannot open {path}: {_first_line(text)}", REBUILD_HINT) from None
+                raise StoreCorrupt(f"cannot open {path}: {_first_line(text)}", REBUILD_HINT) from None
             if time.monotonic() >= deadline:
                 raise StoreLocked(
                     f"the store {path} is busy (another swe-agent process holds it)",
                     "wait for it to finish, or run `swe-agent daemon start` so it serves queries",
                 ) from None
         except (duckdb.SerializationException, duckdb.InvalidInputException) as exc:
-            raise StoreError(f"{path} is corrupt or foreign: {_first_line(str(exc))}", REBUILD_HINT) from None
+            raise StoreCorrupt(f"{path} is corrupt or foreign: {_first_line(str(exc))}", REBUILD_HINT) from None
         except duckdb.Error as exc:
-            raise StoreError(f"cannot open {path}: {_first_line(str(exc))}", REBUILD_HINT) from None
+            raise StoreCorrupt(f"cannot open {path}: {_first_line(str(exc))}", REBUILD_HINT) from None
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
 

@@ -61,6 +61,14 @@ def delete_files(store: Store, paths: Iterable[str]) -> None:
     con.execute("DROP TABLE gone")
 
 
+def delete_all(store: Store) -> None:
+    """Every file's rows, so that the next index parses all of them; notes stay."""
+    store.con.execute("DELETE FROM postings WHERE chunk_id IN (SELECT id FROM chunks WHERE space = 'code')")
+    for statement in ("DELETE FROM chunks WHERE space = 'code'", "DELETE FROM files",
+                      "DELETE FROM definitions", "DELETE FROM refs", "DELETE FROM skipped"):
+        store.con.execute(statement)
+
+
 def counts(store: Store) -> dict[str, int]:
     row = store.one(
         "SELECT (SELECT count(*) FROM files), (SELECT coalesce(sum(lines), 0) FROM files), "

@@ -47,19 +47,31 @@ def write_notes(store: Store, notes: Iterable[Note]) -> list[int]:
     ids = list(by_id)
     present = store.query("SELECT id FROM notes WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
     delete_notes(store, [r[0] for r in present])
-    rows, chunks, postings = [], [], []
+    rows = [(note_id, n.kind, n.path, n.symbol, n.code_hash, n.title, n.body,
+             json.dumps(n.evidence), n.model, n.tokens, n.priority) for note_id, n in by_id.items()]
+    store.insert("notes", NOTE_COLUMNS, rows)
+    _insert_search(store, by_id)
+    return ids
+
+
+def index_notes(store: Store) -> None:
+    """Build the search chunks of every note again, from the notes table alone (a salvage)."""
+    store.con.execute("DELETE FROM postings WHERE chunk_id IN (SELECT id FROM chunks WHERE space = 'note')")
+    store.con.execute("DELETE FROM chunks WHERE space = 'note'")
+    rows = store.rows("SELECT id, kind, path, symbol, title, body, evidence FROM notes")
+    _insert_search(store, {r.pop("id"): Note(**{**r, "evidence": json.loads(r["evidence"] or "[]")}) for r in rows})
+
+
+def _insert_search(store: Store, by_id: dict[int, Note]) -> None:
+    chunks, postings = [], []
     for note_id, n in by_id.items():
-        rows.append((note_id, n.kind, n.path, n.symbol, n.code_hash, n.title, n.body,
-                     json.dumps(n.evidence), n.model, n.tokens, n.priority))
         first = n.evidence[0] if n.evidence else {}
         counts = _note_terms(n)
         chunks.append((note_id, "note", n.path, int(first.get("start_line") or 0),
                        int(first.get("end_line") or 0), n.symbol, sum(counts.values())))
         postings.extend((term, note_id, tf) for term, tf in counts.items())
-    store.insert("notes", NOTE_COLUMNS, rows)
     store.insert("chunks", CHUNK_COLUMNS, chunks)
     store.insert("postings", POSTING_COLUMNS, postings)
-    return ids
 
 
 def _note_terms(n: Note) -> Counter[str]:
@@ -234,4 +246,22 @@ def finish_run(store: Store, run_id: str, notes_written: int, tokens_spent: int)
 def stale_notes(store: Store) -> int:
     """How many notes are stale: their code changed since they were written."""
     row = store.one("SELECT count(*) FROM notes WHERE stale")
+    return int(row[0]) if row else 0
+
+
+def current_notes(store: Store) -> int:
+    row = store.one("SELECT count(*) FROM notes WHERE NOT stale")
+    return int(row[0]) if row else 0
+
+
+def stale_where_code_differs(store: Store) -> int:
+    """Mark stale the notes whose file is gone or holds other content than they were written
+    for; returns how many."""
+    where = (
+        "NOT stale AND path <> '' AND code_hash IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM files f WHERE f.path = notes.path AND f.hash = notes.code_hash)"
+    )
+    row = store.one(f"SELECT count(*) FROM notes WHERE {where}")
+    if row and row[0]:
+        store.con.execute(f"UPDATE notes SET stale = true WHERE {where}")
     return int(row[0]) if row else 0

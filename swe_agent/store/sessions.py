@@ -268,3 +268,8 @@ def search_recall(
         )
     rows.sort(key=lambda r: (-r["score"], r["session_id"], r["seq"]))
     return rows[:limit]
+
+
+def session_count(store: Store) -> int:
+    row = store.one("SELECT count(*) FROM agent_sessions")
+    return int(row[0]) if row else 0

@@ -24,13 +24,55 @@ def state_dir(root: Path) -> Path:
 
 
 def daemon_pid(root: Path) -> int | None:
-    """The pid of the daemon serving root, when its process is alive."""
+    """The pid of the daemon serving root, when its process is alive and is a swe-agent
+    daemon: a pid file left by a crash may name a process that has since been reused."""
+    pid = recorded_pid(root)
+    if pid is None:
+        return None
     try:
-        pid = int((state_dir(root) / PIDFILE).read_text().strip())
         os.kill(pid, 0)
+    except OSError:
+        return None
+    return pid if is_daemon_process(pid) else None
+
+
+def recorded_pid(root: Path) -> int | None:
+    try:
+        return int((state_dir(root) / PIDFILE).read_text().strip())
     except (OSError, ValueError):
         return None
-    return pid
+
+
+def is_daemon_process(pid: int) -> bool:
+    """Whether pid runs `swe-agent daemon run` or `swe-agent watch`, from its command line."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            words = fh.read().decode(errors="replace").split("\0")
+    except FileNotFoundError:  # no /proc (macOS): ask ps
+        import subprocess
+
+        done = subprocess.run(["ps", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, check=False)
+        words = done.stdout.split()
+    except OSError:
+        return False
+    ours = any("swe_agent" in w or "swe-agent" in w for w in words)
+    return ours and ("watch" in words or ("daemon" in words and "run" in words))
+
+
+def daemons_for(root: Path) -> list[int]:
+    """Every process running `daemon run -C root`, found without the pid file (Linux /proc;
+    elsewhere none are found)."""
+    found = []
+    proc = Path("/proc")
+    for entry in proc.iterdir() if proc.is_dir() else ():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                words = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            except OSError:
+                continue
+            if "daemon" in words and "run" in words and str(root) in words and is_daemon_process(int(entry.name)):
+                found.append(int(entry.name))
+    return found
 
 
 def request(root: Path, op: str, args: dict[str, Any], timeout: float = TIMEOUT) -> dict[str, Any]:

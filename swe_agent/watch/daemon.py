@@ -10,6 +10,7 @@ whatever happened while it was down.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -26,7 +27,8 @@ from swe_agent.config import Settings
 from swe_agent.errors import SweAgentError
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import Store, open_store
-from swe_agent.watch.client import PIDFILE, SOCKET, state_dir
+from swe_agent.store.salvage import check_readable
+from swe_agent.watch.client import PIDFILE, SOCKET, recorded_pid, state_dir
 from swe_agent.watch.events import Debouncer, classify
 
 if TYPE_CHECKING:
@@ -42,6 +44,11 @@ class Daemon:
     def __init__(self, repo: GitRepo, settings: Settings, environ: dict[str, str]) -> None:
         self.repo, self.root, self.settings, self.environ = repo, repo.root, settings, environ
         self.store = open_store(self.root, create=True)
+        try:
+            check_readable(self.store)
+        except SweAgentError:
+            self.store.close()
+            raise
         self.lock = threading.Lock()
         self.waiting = 0
         self.stopping = threading.Event()
@@ -72,7 +79,7 @@ class Daemon:
                 return self._sleep(args.get("budget"),
                                    args.get("level", self.settings.sleep_level), args.get("dry_run", False))
             if op == "index":
-                return _report(self._index())
+                return self._index(rebuild=bool(args.get("rebuild"))).as_dict()
             if op == "stop":
                 self.stopping.set()
                 return {"stopping": True}
@@ -157,10 +164,11 @@ class Daemon:
             log.info("caught up: %d files changed while the daemon was down", len(report.touched))
         self._background_sleep()
 
-    def _index(self):
-        from swe_agent.index import index_repository
+    def _index(self, rebuild: bool = False):
+        from swe_agent.index import index_repository, rebuild_index
 
-        return index_repository(self.repo, self.store, max_bytes=self.settings.max_file_bytes, workers=1)
+        indexer = rebuild_index if rebuild else index_repository
+        return indexer(self.repo, self.store, max_bytes=self.settings.max_file_bytes, workers=1)
 
     def _background_sleep(self) -> None:
         now = time.monotonic()
@@ -207,11 +215,6 @@ class Daemon:
             self.store.close()
 
 
-def _report(report: Any) -> dict[str, Any]:
-    return {"added": report.added, "changed": report.changed, "removed": report.removed,
-            "unchanged": report.unchanged, "seconds": round(report.seconds, 3), "head": report.head}
-
-
 class _Handler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         daemon: Daemon = self.server.daemon  # type: ignore[attr-defined]
@@ -233,6 +236,16 @@ class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
 
+def _lost(root: Path) -> str | None:
+    """Why this daemon no longer serves root: the repository went away, or its .swe_agent/ did
+    (`git clean -fdx`), leaving no socket to reach it by; None while all is well."""
+    if not (root / ".git").exists():
+        return f"the repository {root} is gone"
+    if recorded_pid(root) != os.getpid():
+        return f"{state_dir(root)} was removed or taken over"
+    return None
+
+
 def run_daemon(root: Path, settings: Settings, environ: dict[str, str]) -> None:
     """Serve until stopped (SIGTERM, `daemon stop`, Ctrl-C) or until the repository goes away."""
     from watchdog.events import FileSystemEventHandler
@@ -246,6 +259,7 @@ def run_daemon(root: Path, settings: Settings, environ: dict[str, str]) -> None:
     sock.unlink(missing_ok=True)
     server = _Server(str(sock), _Handler)
     server.daemon = daemon  # type: ignore[attr-defined]
+    sock_inode = sock.stat().st_ino
     (folder / PIDFILE).write_text(str(os.getpid()))
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
@@ -267,19 +281,27 @@ def run_daemon(root: Path, settings: Settings, environ: dict[str, str]) -> None:
     try:
         daemon.catch_up()
         while not daemon.stopping.is_set():
-            if not (repo.root / ".git").exists():
-                log.warning("the repository %s is gone: stopping", repo.root)
+            lost = _lost(repo.root)
+            if lost:
+                log.warning("%s: stopping", lost)
                 break
             daemon.tick()
             time.sleep(0.05)
     except KeyboardInterrupt:
         pass
+    except Exception:  # work cut short because the repository or the store went away
+        lost = _lost(repo.root)
+        if not lost:
+            raise
+        log.warning("%s: stopping", lost)
     finally:
         observer.stop()
         server.shutdown()
         server.server_close()
-        sock.unlink(missing_ok=True)
-        if (folder / PIDFILE).exists() and (folder / PIDFILE).read_text().strip() == str(os.getpid()):
+        with contextlib.suppress(OSError):  # only our own: a new daemon may have bound its own
+            if sock.stat().st_ino == sock_inode:
+                sock.unlink()
+        if recorded_pid(repo.root) == os.getpid():
             (folder / PIDFILE).unlink()
         daemon.close()
         log.info("daemon %d stopped", os.getpid())
