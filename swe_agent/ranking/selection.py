@@ -19,13 +19,15 @@ CLASS_FACTOR = {
     "compat": 0.5,
     "code": 1.0,
 }
-REEXPORT = 0.6  # __init__.py, index.ts, mod.rs: mostly imports and re-exports
+REEXPORT = 0.6  # the import block of an __init__.py: re-exports, rarely the answer
 SAME_FILE_DECAY = 0.5  # each further chunk of a file already listed counts half as much
 
 
 def penalise(pool: dict[int, Candidate], q: Query) -> None:
     for c in pool.values():
         c.score *= path_factor(c.path, q)
+        if c.symbol is None and c.path.rsplit("/", 1)[-1] in REEXPORT_NAMES:
+            c.score *= REEXPORT  # a definition in an __init__.py is code like any other
 
 
 def path_factor(path: str, q: Query) -> float:
@@ -36,8 +38,6 @@ def path_factor(path: str, q: Query) -> float:
         or (kind == "example" and q.wants_examples)
     )
     factor = 1.0 if asked else CLASS_FACTOR.get(kind, 1.0)
-    if path.rsplit("/", 1)[-1] in REEXPORT_NAMES:
-        factor *= REEXPORT
     return factor
 
 
