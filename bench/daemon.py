@@ -22,8 +22,13 @@ import time
 from pathlib import Path
 
 SWE_AGENT = str(Path(sys.executable).parent / "swe-agent")
-ENV = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@localhost",
-       "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@localhost"}
+ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "b@localhost",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "b@localhost",
+}
 
 
 def sh(*args: str, cwd: Path) -> str:
@@ -55,7 +60,11 @@ def commit_to_index(root: Path, round_: int) -> float:
     sh("git", "commit", "-qam", f"round {round_}", cwd=root)
     started = time.perf_counter()
     while time.perf_counter() - started < 30:
-        done = subprocess.run([SWE_AGENT, "symbols", marker, "-C", str(root), "--json"], capture_output=True, text=True)
+        done = subprocess.run(
+            [SWE_AGENT, "symbols", marker, "-C", str(root), "--json"],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode == 0 and len(json.loads(done.stdout)["definitions"]) >= len(files):
             return time.perf_counter() - started
     raise SystemExit("the index did not reflect the commit within 30 s")
@@ -72,10 +81,14 @@ def main() -> None:
     cold = [timed(*query) for _ in range(args.rounds)]
     subprocess.run([SWE_AGENT, "daemon", "start", "-C", str(root)], check=True, capture_output=True)
     try:
-        busy = [timed(*query) for _ in range(args.rounds)]  # while it catches up: index and first sleep
+        busy = [
+            timed(*query) for _ in range(args.rounds)
+        ]  # while it catches up: index and first sleep
         log = root / ".swe_agent" / "daemon.log"
         started = time.perf_counter()
-        finished = re.compile(r"sleep-time: .*tokens$", re.M)  # a run that did not yield to a request
+        finished = re.compile(
+            r"sleep-time: .*tokens$", re.M
+        )  # a run that did not yield to a request
         while not finished.search(log.read_text()) and time.perf_counter() - started < 300:
             time.sleep(0.2)
         warm = [timed(*query) for _ in range(args.rounds)]
@@ -83,7 +96,8 @@ def main() -> None:
     finally:
         subprocess.run([SWE_AGENT, "daemon", "stop", "-C", str(root)], capture_output=True)
     report = {
-        "repo": str(root), "cpus": os.cpu_count(),
+        "repo": str(root),
+        "cpus": os.cpu_count(),
         "search_cold_cli_s": round(statistics.median(cold), 3),
         "search_warm_daemon_s": round(statistics.median(warm), 3),
         "search_daemon_during_first_sleep_s": round(statistics.median(busy), 3),

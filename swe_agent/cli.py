@@ -40,7 +40,9 @@ def main() -> None:
         from swe_agent.store.db import REBUILD_HINT
 
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        typer.echo(f"error: the store under .swe_agent/ is damaged ({first}): {REBUILD_HINT}", err=True)
+        typer.echo(
+            f"error: the store under .swe_agent/ is damaged ({first}): {REBUILD_HINT}", err=True
+        )
         raise SystemExit(1) from None
 
 
@@ -52,7 +54,9 @@ def _refuse_undecodable(args: list[str]) -> None:
     for arg in args:
         if any("\udc80" <= ch <= "\udcff" for ch in arg) and not os.path.exists(arg):
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            raise SweAgentError(f"the argument {shown!r} is not valid UTF-8", "give it as UTF-8 text")
+            raise SweAgentError(
+                f"the argument {shown!r} is not valid UTF-8", "give it as UTF-8 text"
+            )
 
 
 def _damaged_store(exc: Exception) -> bool:

@@ -16,7 +16,9 @@ from typing import Any
 from swe_agent.errors import SweAgentError
 
 ENV_PREFIX = "SWE_AGENT_"
-USER_CONFIG = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "swe-agent" / "config.toml"
+USER_CONFIG = (
+    Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "swe-agent" / "config.toml"
+)
 
 
 @dataclass(frozen=True)
@@ -102,11 +104,18 @@ def _coerce(field: dataclasses.Field[Any], value: Any, source: str) -> Any:
     elif kind is str and isinstance(value, str) and value.strip():
         converted = value.strip()
     low, high = LIMITS.get(field.name, (None, None))
-    ok = converted is not None and (kind is str or (
-        math.isfinite(converted) and (low is None or converted >= low) and (high is None or converted <= high)
-    ))
+    ok = converted is not None and (
+        kind is str
+        or (
+            math.isfinite(converted)
+            and (low is None or converted >= low)
+            and (high is None or converted <= high)
+        )
+    )
     if not ok:
-        raise SweAgentError(f"bad value {value!r} for {field.name} in {source}", f"give {_wanted(kind, low, high)}")
+        raise SweAgentError(
+            f"bad value {value!r} for {field.name} in {source}", f"give {_wanted(kind, low, high)}"
+        )
     return converted
 
 
@@ -123,7 +132,9 @@ def _apply(settings: Settings, values: dict[str, Any], source: str) -> Settings:
     for key, value in values.items():
         name = key.replace("-", "_")
         if name not in known:
-            raise SweAgentError(f"unknown setting {key!r} in {source}", f"known: {', '.join(known)}")
+            raise SweAgentError(
+                f"unknown setting {key!r} in {source}", f"known: {', '.join(known)}"
+            )
         changes[name] = _coerce(known[name], value, source)
     return dataclasses.replace(settings, **changes)
 
@@ -137,7 +148,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise SweAgentError(f"{path} is not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     except OSError as exc:
-        raise SweAgentError(f"cannot read {path} ({exc.strerror})", "check its permissions") from None
+        raise SweAgentError(
+            f"cannot read {path} ({exc.strerror})", "check its permissions"
+        ) from None
 
 
 def load_settings(root: Path | None, environ: dict[str, str] | None = None) -> Settings:
@@ -148,7 +161,7 @@ def load_settings(root: Path | None, environ: dict[str, str] | None = None) -> S
             settings = _apply(settings, _read_toml(path), str(path))
     known = {f.name for f in fields(Settings)}
     for key, value in sorted(environ.items()):
-        name = key[len(ENV_PREFIX):].lower()
+        name = key[len(ENV_PREFIX) :].lower()
         if key.startswith(ENV_PREFIX) and name in known:
             settings = _apply(settings, {name: value}, f"${key}")
     return settings
@@ -157,7 +170,9 @@ def load_settings(root: Path | None, environ: dict[str, str] | None = None) -> S
 def unknown_variables(environ: dict[str, str]) -> list[str]:
     """SWE_AGENT_* variables that name no setting (a typo is otherwise silently ignored)."""
     known = {f.name for f in fields(Settings)}
-    return sorted(k for k in environ if k.startswith(ENV_PREFIX) and k[len(ENV_PREFIX):].lower() not in known)
+    return sorted(
+        k for k in environ if k.startswith(ENV_PREFIX) and k[len(ENV_PREFIX) :].lower() not in known
+    )
 
 
 def override(settings: Settings, **flags: Any) -> Settings:

@@ -110,13 +110,32 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
     digest = content_hash(data)
     out = Parsed(
         path,
-        (path, parsed.language, digest, len(data), stat.st_mtime_ns, len(lines), commit, parsed.error_count),
+        (
+            path,
+            parsed.language,
+            digest,
+            len(data),
+            stat.st_mtime_ns,
+            len(lines),
+            commit,
+            parsed.error_count,
+        ),
         invalid_utf8=invalid,
     )
     for d in parsed.definitions:
         out.definitions.append(
-            (stable_id(path, d.qualname, d.start_line), path, d.name, d.qualname, d.kind,
-             d.start_line, d.end_line, d.signature, d.doc, d.parent)
+            (
+                stable_id(path, d.qualname, d.start_line),
+                path,
+                d.name,
+                d.qualname,
+                d.kind,
+                d.start_line,
+                d.end_line,
+                d.signature,
+                d.doc,
+                d.parent,
+            )
         )
     out.references = [(path, r.name, r.line, r.kind, r.enclosing) for r in parsed.references]
     path_terms = terms(path.replace("/", " ").replace(".", " "))
@@ -125,7 +144,15 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
         counts = term_counts([chunk.text])
         counts.update(path_terms)
         out.chunks.append(
-            (chunk_id, "code", path, chunk.start_line, chunk.end_line, chunk.symbol, sum(counts.values()))
+            (
+                chunk_id,
+                "code",
+                path,
+                chunk.start_line,
+                chunk.end_line,
+                chunk.symbol,
+                sum(counts.values()),
+            )
         )
         out.postings.extend((term, chunk_id, tf) for term, tf in counts.items())
     return out
@@ -142,7 +169,9 @@ def _analyse_many(args: tuple[str, list[str], str | None]) -> list[Parsed | tupl
     return [analyse_file(root, p, commit) for p in paths]
 
 
-def plan(repo: GitRepo, store: Store, max_bytes: int) -> tuple[list[str], list[str], list[str], int, list[tuple[str, str]]]:
+def plan(
+    repo: GitRepo, store: Store, max_bytes: int
+) -> tuple[list[str], list[str], list[str], int, list[tuple[str, str]]]:
     """(added, changed, removed, unchanged count, skipped) comparing work tree and store."""
     candidates, skipped = repo.candidate_files(max_bytes)
     known = files_table.known_files(store)
@@ -153,7 +182,9 @@ def plan(repo: GitRepo, store: Store, max_bytes: int) -> tuple[list[str], list[s
     for f in candidates:
         state = known.get(f.path)
         if binary.get(f.path) == (f.size, f.mtime_ns):
-            skipped.append((f.path, "binary"))  # unchanged since it was found binary: not read again
+            skipped.append(
+                (f.path, "binary")
+            )  # unchanged since it was found binary: not read again
         elif state is None:
             added.append(f.path)
         elif _same(repo.root, f, state):
@@ -246,7 +277,9 @@ def _forget(store: Store, changed: list[str], removed: list[str]) -> int:
     return stale
 
 
-def _write(store: Store, root: Path, batch: list[Parsed | tuple[str, str]], report: IndexReport) -> None:
+def _write(
+    store: Store, root: Path, batch: list[Parsed | tuple[str, str]], report: IndexReport
+) -> None:
     file_rows, defs, refs, chunks, postings, skipped = [], [], [], [], [], []
     for item in batch:
         if isinstance(item, tuple):

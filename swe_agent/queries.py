@@ -20,8 +20,13 @@ def search_code_in(
 
     hits = search(store, query, k, index=index)
     return [
-        {"path": h.path, "start_line": h.start_line, "end_line": h.end_line, "symbol": h.symbol,
-         "score": round(h.score, 4)}
+        {
+            "path": h.path,
+            "start_line": h.start_line,
+            "end_line": h.end_line,
+            "symbol": h.symbol,
+            "score": round(h.score, 4),
+        }
         for h in hits
     ]
 
@@ -49,11 +54,18 @@ def file_outline_in(store: Store, path: str) -> dict[str, Any]:
     if info is None:
         from swe_agent.errors import SweAgentError
 
-        raise SweAgentError(f"{path} is not in the index", "check the path, or run `swe-agent index`")
+        raise SweAgentError(
+            f"{path} is not in the index", "check the path, or run `swe-agent index`"
+        )
     definitions = sym.definitions_in(store, path)
     for d in definitions:
         d.pop("id", None)
-    return {"path": path, "language": info.language, "lines": info.lines, "definitions": definitions}
+    return {
+        "path": path,
+        "language": info.language,
+        "lines": info.lines,
+        "definitions": definitions,
+    }
 
 
 def store_status_in(store: Store) -> dict[str, Any]:
@@ -76,7 +88,9 @@ def search_notes_in(store: Store, query: str, k: int = 8) -> list[dict[str, Any]
     return search_notes(store, query, k)
 
 
-def list_notes_in(store: Store, target: str | None = None, include_stale: bool = False) -> list[dict[str, Any]]:
+def list_notes_in(
+    store: Store, target: str | None = None, include_stale: bool = False
+) -> list[dict[str, Any]]:
     from swe_agent.store.notes import notes_for
 
     if target is None:

@@ -17,9 +17,16 @@ def offline_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def swe(*args: str, timeout: float = 120, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess[str]:
+def swe(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None, **kwargs
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [SWE_AGENT, *args], capture_output=True, text=True, timeout=timeout, env=env or offline_env(), **kwargs
+        [SWE_AGENT, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env or offline_env(),
+        **kwargs,
     )
 
 
@@ -64,7 +71,12 @@ def processes_mentioning(text: str) -> set[int]:
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                cmdline = (
+                    Path(f"/proc/{entry}/cmdline")
+                    .read_bytes()
+                    .replace(b"\0", b" ")
+                    .decode(errors="replace")
+                )
             except OSError:
                 continue
             if text in cmdline and alive(int(entry)):

@@ -12,7 +12,9 @@ SWE_AGENT = Path(sys.executable).parent / "swe-agent"
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(SWE_AGENT), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(SWE_AGENT), *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_index_then_query_commands_as_json(sample_repo: Path) -> None:
@@ -22,15 +24,26 @@ def test_index_then_query_commands_as_json(sample_repo: Path) -> None:
     second = json.loads(runner.invoke(app, ["index", "-C", str(sample_repo), "--json"]).output)
     assert second["added"] == second["changed"] == [] and second["unchanged"] > 0
 
-    hits = json.loads(runner.invoke(app, ["search", "retry backoff", "-C", str(sample_repo), "--json", "-k", "3"]).output)
+    hits = json.loads(
+        runner.invoke(
+            app, ["search", "retry backoff", "-C", str(sample_repo), "--json", "-k", "3"]
+        ).output
+    )
     assert hits[0]["path"] == "minihttp/adapters.py" and len(hits) <= 3
 
-    found = json.loads(runner.invoke(app, ["symbols", "Session.send", "-C", str(sample_repo), "--json"]).output)
+    found = json.loads(
+        runner.invoke(app, ["symbols", "Session.send", "-C", str(sample_repo), "--json"]).output
+    )
     assert found["definitions"][0]["qualname"] == "Session.send"
-    assert {c["qualname"] for c in found["callers"]} >= {"Session.request", "Session.resolve_redirects"}
+    assert {c["qualname"] for c in found["callers"]} >= {
+        "Session.request",
+        "Session.resolve_redirects",
+    }
 
     outline = json.loads(
-        runner.invoke(app, ["outline", "minihttp/sessions.py", "-C", str(sample_repo), "--json"]).output
+        runner.invoke(
+            app, ["outline", "minihttp/sessions.py", "-C", str(sample_repo), "--json"]
+        ).output
     )
     assert "Session.rebuild_auth" in [d["qualname"] for d in outline["definitions"]]
 
@@ -46,7 +59,9 @@ def test_text_output_for_people(sample_repo: Path) -> None:
     assert "index: fresh" in text and "daemon: not running" in text
 
 
-def test_user_mistakes_are_one_line_errors_without_traceback(tmp_path: Path, sample_repo: Path) -> None:
+def test_user_mistakes_are_one_line_errors_without_traceback(
+    tmp_path: Path, sample_repo: Path
+) -> None:
     cases = [
         (["index", str(tmp_path / "nowhere")], "not inside a git repository"),
         (["search", "x", "-C", str(sample_repo)], "no index yet"),
@@ -99,11 +114,22 @@ def test_every_command_has_help_text() -> None:
 
 def test_query_commands_import_neither_anthropic_nor_tree_sitter(sample_repo: Path) -> None:
     assert run("index", str(sample_repo)).returncode == 0
-    for args in (["search", "redirect"], ["symbols", "Session"], ["status"], ["outline", "minihttp/auth.py"]):
+    for args in (
+        ["search", "redirect"],
+        ["symbols", "Session"],
+        ["status"],
+        ["outline", "minihttp/auth.py"],
+    ):
         done = subprocess.run(
             [sys.executable, "-X", "importtime", "-m", "swe_agent", *args, "-C", str(sample_repo)],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert done.returncode == 0, done.stderr[-500:]
-        imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+        imported = {
+            line.split("|")[-1].strip().split(".")[0]
+            for line in done.stderr.splitlines()
+            if "|" in line
+        }
         assert "anthropic" not in imported and "tree_sitter" not in imported, args

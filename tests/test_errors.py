@@ -21,7 +21,9 @@ def assert_clean_error(done, words: str, code: int = 1) -> None:
 
 
 def test_numbers_out_of_range_are_usage_errors(indexed: Path) -> None:
-    assert_clean_error(swe("search", "redirect", "-k", "99999999999999999999", "-C", str(indexed)), "-k", 2)
+    assert_clean_error(
+        swe("search", "redirect", "-k", "99999999999999999999", "-C", str(indexed)), "-k", 2
+    )
     assert_clean_error(swe("sessions", "-n", "-1", "-C", str(indexed)), "-n", 2)
 
 
@@ -41,7 +43,9 @@ def test_a_binary_tasks_file_for_bench_is_one_line(indexed: Path, tmp_path: Path
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give the repository to another user")
-def test_a_repository_git_calls_dubious_is_one_line_with_the_fix(sample_repo: Path, tmp_path: Path) -> None:
+def test_a_repository_git_calls_dubious_is_one_line_with_the_fix(
+    sample_repo: Path, tmp_path: Path
+) -> None:
     shutil.chown(sample_repo, user="nobody")
     home = tmp_path / "home"
     home.mkdir()
@@ -49,4 +53,6 @@ def test_a_repository_git_calls_dubious_is_one_line_with_the_fix(sample_repo: Pa
     for args in (["index"], ["status"], ["daemon", "start"], ["ask", "where?"]):
         done = swe(*args, "-C", str(sample_repo), env=env)
         assert_clean_error(done, "dubious ownership")
-        assert "safe.directory" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert "safe.directory" in done.stderr and len(done.stderr.strip().splitlines()) == 1, (
+            done.stderr
+        )

@@ -21,15 +21,24 @@ def test_first_index_stores_files_symbols_references_and_chunks(sample_repo: Pat
     report = index(sample_repo)
     assert "minihttp/sessions.py" in report.added and not report.changed
     with open_store(sample_repo, read_only=True) as store:
-        row = store.one("SELECT language, lines, commit_sha FROM files WHERE path = 'minihttp/sessions.py'")
-        assert row[0] == "python" and row[1] == len((sample_repo / "minihttp/sessions.py").read_text().splitlines())
+        row = store.one(
+            "SELECT language, lines, commit_sha FROM files WHERE path = 'minihttp/sessions.py'"
+        )
+        assert row[0] == "python" and row[1] == len(
+            (sample_repo / "minihttp/sessions.py").read_text().splitlines()
+        )
         assert row[2] == git(sample_repo, "rev-parse", "HEAD").strip()
         found = lookup_symbol_in(store, "resolve_redirects")
         assert found["definitions"][0]["qualname"] == "Session.resolve_redirects"
         assert any(c["qualname"] == "Session.request" for c in found["callers"])
         outline = file_outline_in(store, "minihttp/auth.py")
-        assert [d["qualname"] for d in outline["definitions"]][:2] == ["_basic_auth_str", "AuthBase"]
-        hits = search_code_in(store, "drop Authorization header when redirect goes to another host", 5)
+        assert [d["qualname"] for d in outline["definitions"]][:2] == [
+            "_basic_auth_str",
+            "AuthBase",
+        ]
+        hits = search_code_in(
+            store, "drop Authorization header when redirect goes to another host", 5
+        )
         assert "Session.rebuild_auth" in [h["symbol"] for h in hits[:2]]
     assert "/.swe_agent/" in (sample_repo / ".git/info/exclude").read_text()
     assert git(sample_repo, "status", "--porcelain") == ""
@@ -50,10 +59,17 @@ def test_second_index_parses_only_what_changed(sample_repo: Path) -> None:
     with open_store(sample_repo, read_only=True) as store:
         assert lookup_symbol_in(store, "clear_expired")["definitions"]
         for table in ("files", "definitions", "refs", "chunks"):
-            assert store.one(f"SELECT count(*) FROM {table} WHERE path = 'minihttp/utils.py'") == (0,)
-        orphans = store.one("SELECT count(*) FROM postings WHERE chunk_id NOT IN (SELECT id FROM chunks)")
+            assert store.one(f"SELECT count(*) FROM {table} WHERE path = 'minihttp/utils.py'") == (
+                0,
+            )
+        orphans = store.one(
+            "SELECT count(*) FROM postings WHERE chunk_id NOT IN (SELECT id FROM chunks)"
+        )
         assert orphans == (0,)
-        assert search_code_in(store, "parse_url scheme host port", 10)[0]["path"] != "minihttp/utils.py"
+        assert (
+            search_code_in(store, "parse_url scheme host port", 10)[0]["path"]
+            != "minihttp/utils.py"
+        )
 
 
 def test_what_must_not_be_read_is_skipped_with_a_reason(sample_repo: Path, tmp_path: Path) -> None:
@@ -64,7 +80,9 @@ def test_what_must_not_be_read_is_skipped_with_a_reason(sample_repo: Path, tmp_p
     outside = tmp_path / "outside.py"
     outside.write_text("SECRET = 1\n")
     os.symlink(outside, sample_repo / "linked.py")
-    (sample_repo / "latin1.py").write_bytes("name = 'caf\xe9'\n\ndef caf():\n    pass\n".encode("latin-1"))
+    (sample_repo / "latin1.py").write_bytes(
+        "name = 'caf\xe9'\n\ndef caf():\n    pass\n".encode("latin-1")
+    )
     (sample_repo / "broken.py").write_text("def ok():\n    return 1\n\ndef broken(:\n    pass\n")
     report = index(sample_repo, max_bytes=1000)
     reasons = dict(report.skipped)
@@ -77,7 +95,9 @@ def test_what_must_not_be_read_is_skipped_with_a_reason(sample_repo: Path, tmp_p
     with open_store(sample_repo, read_only=True) as store:
         assert lookup_symbol_in(store, "ok")["definitions"]
         assert lookup_symbol_in(store, "caf")["definitions"]
-        assert store.one("SELECT count(*) FROM files WHERE path IN ('.env', 'linked.py', 'logo.png')") == (0,)
+        assert store.one(
+            "SELECT count(*) FROM files WHERE path IN ('.env', 'linked.py', 'logo.png')"
+        ) == (0,)
 
 
 def test_a_submodule_is_skipped(sample_repo: Path, tmp_path: Path) -> None:
@@ -86,7 +106,16 @@ def test_a_submodule_is_skipped(sample_repo: Path, tmp_path: Path) -> None:
     git(inner, "init", "-q")
     (inner / "x.py").write_text("X = 1\n")
     commit_all(inner, "inner")
-    git(sample_repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "vendor/inner")
+    git(
+        sample_repo,
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(inner),
+        "vendor/inner",
+    )
     report = index(sample_repo)
     assert dict(report.skipped)["vendor/inner"] == "submodule"
 
@@ -107,12 +136,17 @@ def test_a_language_without_grammar_is_searchable_as_text(sample_repo: Path) -> 
         assert search_code_in(store, "frobnicator", 3)[0]["path"] == "docs/deploy.txt"
 
 
-def test_an_unchanged_binary_stays_skipped_and_a_changed_one_is_looked_at_again(sample_repo: Path) -> None:
+def test_an_unchanged_binary_stays_skipped_and_a_changed_one_is_looked_at_again(
+    sample_repo: Path,
+) -> None:
     blob = sample_repo / "logo.png"
     blob.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
     index(sample_repo)
     with open_store(sample_repo, read_only=True) as store:
-        assert store.one("SELECT reason, size FROM skipped WHERE path = 'logo.png'") == ("binary", 11)
+        assert store.one("SELECT reason, size FROM skipped WHERE path = 'logo.png'") == (
+            "binary",
+            11,
+        )
     assert dict(index(sample_repo).skipped)["logo.png"] == "binary"
     blob.write_text("now it is text\n")
     report = index(sample_repo)

@@ -33,8 +33,12 @@ def test_a_killed_index_leaves_no_process_behind(big_repo: Path, signum: int) ->
     (big_repo / ".swe_agent").mkdir(exist_ok=True)
     (big_repo / ".swe_agent/index.duckdb").unlink(missing_ok=True)
     left: set[int] = set()
-    index = subprocess.Popen([SWE_AGENT, "index", "-C", str(big_repo)], env=offline_env(SWE_AGENT_WORKERS="2"),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    index = subprocess.Popen(
+        [SWE_AGENT, "index", "-C", str(big_repo)],
+        env=offline_env(SWE_AGENT_WORKERS="2"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(lambda: len(descendants(index.pid)) >= 2, timeout=60, step=0.02)
         time.sleep(0.3)

@@ -15,7 +15,9 @@ NOTES = "SELECT id, path, title, body FROM notes WHERE NOT stale ORDER BY id"
 
 def notes_and_sessions(repo: Path) -> tuple[list[tuple], list[tuple]]:
     with open_store(repo, read_only=True) as store:
-        return store.query(NOTES), store.query("SELECT id, title, turns FROM agent_sessions ORDER BY id")
+        return store.query(NOTES), store.query(
+            "SELECT id, title, turns FROM agent_sessions ORDER BY id"
+        )
 
 
 def slept_and_asked(repo: Path) -> Path:
@@ -24,7 +26,9 @@ def slept_and_asked(repo: Path) -> Path:
     return repo
 
 
-def test_a_rebuild_keeps_every_session_and_the_notes_whose_code_did_not_change(sample_repo: Path) -> None:
+def test_a_rebuild_keeps_every_session_and_the_notes_whose_code_did_not_change(
+    sample_repo: Path,
+) -> None:
     notes, sessions = notes_and_sessions(slept_and_asked(sample_repo))
     assert notes and sessions
     auth = sample_repo / "minihttp/auth.py"
@@ -37,14 +41,19 @@ def test_a_rebuild_keeps_every_session_and_the_notes_whose_code_did_not_change(s
     assert sessions_after == sessions
     assert set(after) == {n for n in notes if n[1] != "minihttp/auth.py"}
     went_stale = sum(n[1] == "minihttp/auth.py" for n in notes)
-    assert f"{went_stale} notes went stale" in done.stdout and f"kept {len(after)} current notes" in done.stdout
+    assert (
+        f"{went_stale} notes went stale" in done.stdout
+        and f"kept {len(after)} current notes" in done.stdout
+    )
     assert "digest" in swe("symbols", "digest", "-C", str(sample_repo)).stdout
 
 
 def test_a_rebuild_under_a_running_daemon_is_done_by_the_daemon(sample_repo: Path) -> None:
     slept_and_asked(sample_repo)
     with running_daemon(sample_repo):
-        notes_now = lambda: json.loads(swe("status", "--json", "-C", str(sample_repo)).stdout)["notes"]["current"]  # noqa: E731
+        notes_now = lambda: json.loads(swe("status", "--json", "-C", str(sample_repo)).stdout)[
+            "notes"
+        ]["current"]  # noqa: E731
         wait_for(lambda: notes_now() > 0)
         before = notes_now()
         done = swe("index", "--rebuild", "-C", str(sample_repo))
@@ -55,14 +64,20 @@ def test_a_rebuild_under_a_running_daemon_is_done_by_the_daemon(sample_repo: Pat
     assert len(notes) == before and len(sessions) == 1
 
 
-def test_a_rebuild_waits_for_a_process_holding_the_store_and_then_deletes_nothing(sample_repo: Path) -> None:
+def test_a_rebuild_waits_for_a_process_holding_the_store_and_then_deletes_nothing(
+    sample_repo: Path,
+) -> None:
     notes, sessions = notes_and_sessions(slept_and_asked(sample_repo))
     hold = (
         "import sys, time\nfrom pathlib import Path\nfrom swe_agent.store.db import open_store\n"
         "with open_store(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)\n"
     )
-    holder = subprocess.Popen([sys.executable, "-c", hold, str(sample_repo)], stdout=subprocess.PIPE, text=True,
-                              env=offline_env())
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(sample_repo)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=offline_env(),
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         done = swe("index", "--rebuild", "-C", str(sample_repo))

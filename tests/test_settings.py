@@ -37,8 +37,13 @@ def test_a_bad_value_in_a_config_file_is_refused(tmp_path: Path, line: str, word
 
 
 def test_environment_values_are_checked_and_named_by_their_variable(tmp_path: Path) -> None:
-    assert load_settings(tmp_path, environ={"SWE_AGENT_MAX_FILE_BYTES": "2_000_000"}).max_file_bytes == 2_000_000
-    assert load_settings(tmp_path, environ={"SWE_AGENT_REQUEST_TIMEOUT": "2.5"}).request_timeout == 2.5
+    assert (
+        load_settings(tmp_path, environ={"SWE_AGENT_MAX_FILE_BYTES": "2_000_000"}).max_file_bytes
+        == 2_000_000
+    )
+    assert (
+        load_settings(tmp_path, environ={"SWE_AGENT_REQUEST_TIMEOUT": "2.5"}).request_timeout == 2.5
+    )
     with pytest.raises(SweAgentError, match=r"\$SWE_AGENT_REQUEST_TIMEOUT: give a number"):
         load_settings(tmp_path, environ={"SWE_AGENT_REQUEST_TIMEOUT": "NaN"})
     with pytest.raises(SweAgentError, match=r"'7' for sleep_level in \$SWE_AGENT_SLEEP_LEVEL"):
@@ -53,8 +58,10 @@ def slept_repo(sample_repo: Path) -> Path:
 
 def store_rows(repo: Path) -> tuple:
     with open_store(repo, read_only=True) as store:
-        return (store.query("SELECT path, hash FROM files ORDER BY path"),
-                store.query("SELECT id, stale FROM notes ORDER BY id"))
+        return (
+            store.query("SELECT path, hash FROM files ORDER BY path"),
+            store.query("SELECT id, stale FROM notes ORDER BY id"),
+        )
 
 
 def assert_refused(done, args) -> None:
@@ -73,8 +80,14 @@ def test_a_bad_setting_touches_nothing(slept_repo: Path, line: str) -> None:
 
 def test_every_command_refuses_a_broken_config_as_index_does(slept_repo: Path) -> None:
     config(slept_repo, "max_file_bytes = -1\n")
-    for args in (["status"], ["search", "redirect"], ["symbols", "Session"], ["outline", "minihttp/auth.py"],
-                 ["notes"], ["sessions"]):
+    for args in (
+        ["status"],
+        ["search", "redirect"],
+        ["symbols", "Session"],
+        ["outline", "minihttp/auth.py"],
+        ["notes"],
+        ["sessions"],
+    ):
         assert_refused(swe(*args, "-C", str(slept_repo)), args)
 
 

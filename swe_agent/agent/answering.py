@@ -50,7 +50,9 @@ def answer(
     pause: Pause | None = None,
 ) -> Answer:
     """Answer the request from the repository's memory; model None answers offline."""
-    settings = override(settings, context_budget=request.context_budget, max_steps=request.max_steps)
+    settings = override(
+        settings, context_budget=request.context_budget, max_steps=request.max_steps
+    )
     if model is not None and pause is not None:
         model = _Paused(model, pause)
     run = _assemble(request, store, repo, settings, model)
@@ -161,14 +163,24 @@ def _finish(store: Store, run: _Run, request: AskRequest, final: dict[str, Any])
         ),
         session=run.session_id,
         ledger=[
-            LedgerStep(s.step, ",".join(s.tools), s.input_tokens, s.output_tokens,
-                       s.cache_read_input_tokens, s.cache_creation_input_tokens, s.context_tokens)
-            for s in steps if s.input_tokens or s.tools
+            LedgerStep(
+                s.step,
+                ",".join(s.tools),
+                s.input_tokens,
+                s.output_tokens,
+                s.cache_read_input_tokens,
+                s.cache_creation_input_tokens,
+                s.context_tokens,
+            )
+            for s in steps
+            if s.input_tokens or s.tools
         ],  # fmt: skip
     )
     notes.mark_used(store, sorted(run.toolbox.notes_seen))
     sess.save_memory(store, run.session_id, run.core, run.preferences, run.turn)
-    sessions.record_turn(store, run.session_id, run.turn, request.kind, result.to_json(ledger=False))
+    sessions.record_turn(
+        store, run.session_id, run.turn, request.kind, result.to_json(ledger=False)
+    )
     return replace(result, totals=Totals(**sessions.ledger_totals(store)))
 
 

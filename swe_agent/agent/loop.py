@@ -73,7 +73,9 @@ class Budget:
     budget: int
 
     def line(self) -> str:
-        return f"[step {self.step} of {self.max_steps} · {self.used:,} of {self.budget:,} tokens used]"
+        return (
+            f"[step {self.step} of {self.max_steps} · {self.used:,} of {self.budget:,} tokens used]"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +207,9 @@ class Agent:
             raise Answered(answer)
 
     def _add_results(self, ran: list[tuple[ToolCall, ToolResult]]) -> None:
-        budget = Budget(len(self.steps), self.limits.max_steps, self.context.tokens(), self.limits.budget)
+        budget = Budget(
+            len(self.steps), self.limits.max_steps, self.context.tokens(), self.limits.budget
+        )
         opened = [
             (r.title, count_tokens(r.body), call.id, r.key)
             for call, r in ran

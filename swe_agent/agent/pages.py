@@ -98,7 +98,9 @@ def _symbol_view(src: views.Sources, tool: str, name: str) -> views.Listing:
                 f"no definition of {name!r} in the index; references({name!r}) lists its uses"
             )
         header = f"find_symbol {name}: {len(defs)} definitions, exact matches first"
-        return views.Listing(f"find_symbol {name}", header, defs, f"find_symbol:{name}", per_page=12)
+        return views.Listing(
+            f"find_symbol {name}", header, defs, f"find_symbol:{name}", per_page=12
+        )
     header = f"references {name}: {len(uses)} callers (with their call counts) and other uses"
     return views.Listing(f"references {name}", header, uses, f"references:{name}", per_page=12)
 

@@ -60,7 +60,11 @@ def _refuse_links_out(root: Path, patch: str) -> None:
         if not re.search(r"^new (?:file )?mode 120000$", section, re.M):
             continue
         path = (_TARGET.findall(section) or ["?"])[-1]
-        added = [line[1:] for line in section.splitlines() if line.startswith("+") and not line.startswith("+++")]
+        added = [
+            line[1:]
+            for line in section.splitlines()
+            if line.startswith("+") and not line.startswith("+++")
+        ]
         target = Path(os.path.realpath((root / path).parent / "".join(added).strip()))
         if not target.is_relative_to(root) or is_secret(target.name):
             raise SweAgentError(

@@ -107,7 +107,14 @@ class RecallHit:
 
 
 Record = (
-    CodeHit | DefinitionHit | CallerHit | ReferenceHit | OutlineEntry | NoteHit | Line | LogEntry
+    CodeHit
+    | DefinitionHit
+    | CallerHit
+    | ReferenceHit
+    | OutlineEntry
+    | NoteHit
+    | Line
+    | LogEntry
     | RecallHit
 )
 

@@ -34,13 +34,17 @@ class AskRequest:
         if not self.text.strip():
             raise SweAgentError("the question is empty", "say what you want to know")
         if self.kind not in KINDS:
-            raise SweAgentError(f"unknown kind of request {self.kind!r}", f"use {' or '.join(KINDS)}")
+            raise SweAgentError(
+                f"unknown kind of request {self.kind!r}", f"use {' or '.join(KINDS)}"
+            )
         if self.context_budget is not None and self.context_budget < MIN_BUDGET:
             raise SweAgentError(
                 f"--budget {self.context_budget} is too small", f"give at least {MIN_BUDGET} tokens"
             )
         if self.max_steps is not None and self.max_steps < MIN_STEPS:
-            raise SweAgentError(f"--steps {self.max_steps} is too few", f"give at least {MIN_STEPS}")
+            raise SweAgentError(
+                f"--steps {self.max_steps} is too few", f"give at least {MIN_STEPS}"
+            )
 
     @property
     def question(self) -> str:

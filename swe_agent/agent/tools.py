@@ -158,7 +158,9 @@ def paginate(entries: list[str], per_page: int, page_tokens: int) -> list[list[s
         if current and (len(current) >= per_page or used + cost > page_tokens):
             pages.append(current)
             current, used = [], 0
-        current.append(entry if cost <= page_tokens else entry[: page_tokens * CHARS_PER_TOKEN - 1] + "…")
+        current.append(
+            entry if cost <= page_tokens else entry[: page_tokens * CHARS_PER_TOKEN - 1] + "…"
+        )
         used += cost
     if current:
         pages.append(current)
@@ -249,7 +251,9 @@ class Toolbox:
         shown = pages[page - 1]
         records = listing.records[offset : offset + len(shown)]
         self.notes_seen.update(r.id for r in records if isinstance(r, NoteHit))
-        body = "\n".join([listing.header, *shown]) if shown else f"{listing.header}\n(nothing found)"
+        body = (
+            "\n".join([listing.header, *shown]) if shown else f"{listing.header}\n(nothing found)"
+        )
         more = listing.next_call.format(next=page + 1) if page < len(pages) else ""
         title = listing.title + (f" p{page}" if page > 1 else "")
         return ToolResult(

@@ -93,7 +93,10 @@ def amortization_text(rows: Sequence[dict[str, Any]]) -> str:
             )  # fmt: skip
             lines.append(f"  w={weight:<2} level {level}: {cells}")
     for level in levels:
-        mine = sorted((r for r in rows if r["level"] == level and r["weight"] == 1), key=lambda r: r["queries"])
+        mine = sorted(
+            (r for r in rows if r["level"] == level and r["weight"] == 1),
+            key=lambda r: r["queries"],
+        )
         cells = "  ".join(
             f"n={r['queries']}: {r['seconds_per_query']:.2f}s"
             + (f" ({r['seconds_vs_level_0']:.2f}x)" if r["seconds_vs_level_0"] and level else "")

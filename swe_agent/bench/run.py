@@ -181,8 +181,12 @@ def _sleep(
     from swe_agent.store.calls import StoreRecorder
 
     recorder = StoreRecorder(store)
-    with open_model("sleep", settings, environ, recorder=recorder, offline=offline or level <= 0) as model:
-        report = run_sleep(repo, store, model=model, budget=settings.sleep_budget_for(model), level=level)
+    with open_model(
+        "sleep", settings, environ, recorder=recorder, offline=offline or level <= 0
+    ) as model:
+        report = run_sleep(
+            repo, store, model=model, budget=settings.sleep_budget_for(model), level=level
+        )
     return {
         "tokens": report.tokens_spent, "notes": sum(report.notes_by_kind.values()),
         "notes_by_kind": dict(report.notes_by_kind), "files_done": report.files_done,
@@ -203,7 +207,9 @@ def ask(
     request = AskRequest(task.question, task.kind, use_notes=level > 0, offline=offline,
                          context_budget=budget.context_budget, max_steps=budget.max_steps)  # fmt: skip
     started = time.perf_counter()
-    with open_model("foreground", settings, environ, recorder=StoreRecorder(store), offline=offline) as model:
+    with open_model(
+        "foreground", settings, environ, recorder=StoreRecorder(store), offline=offline
+    ) as model:
         result = answer(request, store, repo, settings, model)
     usage = result.usage
     return {

@@ -65,14 +65,33 @@ def plot(summary: dict[str, dict[str, Any]], path: Path) -> str:
         1, 2, figsize=(4 + 0.55 * len(languages) * max(1, len(systems)) / 2, 4.5),
         gridspec_kw={"width_ratios": [1, max(1, len(languages) / 3)]},
     )  # fmt: skip
-    for axes, field, title in ((left, "by_category", "by category"), (right, "by_language", "by language")):
-        keys = ["all"] + sorted({k for s in systems for k in summary[s][field]}) if field == "by_category" else languages
+    for axes, field, title in (
+        (left, "by_category", "by category"),
+        (right, "by_language", "by language"),
+    ):
+        keys = (
+            ["all"] + sorted({k for s in systems for k in summary[s][field]})
+            if field == "by_category"
+            else languages
+        )
         width = 0.8 / max(1, len(systems))
         for i, system in enumerate(systems):
-            values = [summary[system]["ndcg10"] if k == "all" else summary[system][field].get(k) or 0 for k in keys]
+            values = [
+                summary[system]["ndcg10"] if k == "all" else summary[system][field].get(k) or 0
+                for k in keys
+            ]
             axes.bar([x + i * width for x in range(len(keys))], values, width, label=system)
-        axes.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(keys))], keys, rotation=45, ha="right")
-        axes.set(title=f"NDCG@10 {title}", ylim=(0, 1), xlim=(-0.5, len(keys) - 0.5 + width * (len(systems) - 1)))
+        axes.set_xticks(
+            [x + width * (len(systems) - 1) / 2 for x in range(len(keys))],
+            keys,
+            rotation=45,
+            ha="right",
+        )
+        axes.set(
+            title=f"NDCG@10 {title}",
+            ylim=(0, 1),
+            xlim=(-0.5, len(keys) - 0.5 + width * (len(systems) - 1)),
+        )
     left.legend(fontsize=8)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

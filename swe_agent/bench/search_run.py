@@ -85,7 +85,9 @@ def run_repo(
         held = MemoryIndex(store)  # as the daemon and the MCP server hold it
         load_seconds = time.perf_counter() - loading
         rows, latencies = (
-            zip(*(search_row(store, q, held) for q in queries), strict=True) if queries else ((), ())
+            zip(*(search_row(store, q, held) for q in queries), strict=True)
+            if queries
+            else ((), ())
         )
     base = config.workdir / "index" / f"{spec.key}.duckdb"
     _save(root, base)
@@ -112,7 +114,9 @@ def run_repo(
 def _index(repo: Any, store: Any, settings: Any) -> Any:
     from swe_agent.index import index_repository
 
-    return index_repository(repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers)
+    return index_repository(
+        repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers
+    )
 
 
 def search_row(store: Any, query: Query, index: Any = None) -> tuple[dict[str, Any], float]:
@@ -145,7 +149,9 @@ def ask_row(store: Any, repo: Any, query: Query, level: int, settings: Any) -> d
 
 def _row(system: str, query: Query, results: list[dict[str, Any]]) -> dict[str, Any]:
     ndcg10, ranks = score_query(results, query.targets)
-    targets = [{"path": t.path, "start_line": t.start_line, "end_line": t.end_line} for t in query.targets]
+    targets = [
+        {"path": t.path, "start_line": t.start_line, "end_line": t.end_line} for t in query.targets
+    ]
     return {
         "system": system, "repo": query.repo, "language": query.language,
         "category": query.category, "query": query.text, "ndcg10": round(ndcg10, 4),

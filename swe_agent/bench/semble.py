@@ -89,7 +89,9 @@ def read_names_file(path: Path) -> list[str]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise SweAgentError(f"cannot read {path}: {exc.strerror}", "give an existing file") from None
+        raise SweAgentError(
+            f"cannot read {path}: {exc.strerror}", "give an existing file"
+        ) from None
     return [line.split()[0] for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
@@ -110,11 +112,11 @@ def load_queries(suite: Path, spec: RepoSpec, limit: int | None = None) -> list[
     path = suite / "annotations" / f"{spec.name}.json"
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        queries = [
-            _query(spec, item) for item in raw if item.get("repo", spec.name) == spec.name
-        ]
+        queries = [_query(spec, item) for item in raw if item.get("repo", spec.name) == spec.name]
     except OSError:
-        raise SweAgentError(f"no annotations for {spec.name} at {path}", "check the suite") from None
+        raise SweAgentError(
+            f"no annotations for {spec.name} at {path}", "check the suite"
+        ) from None
     except (ValueError, TypeError, KeyError) as exc:
         raise SweAgentError(f"cannot read {path}: {exc}", "fix the file") from None
     return queries[:limit] if limit else queries
@@ -179,7 +181,14 @@ def checkout(spec: RepoSpec, gitdir: Path, workdir: Path) -> Path:
         tree = tmp / "tree"
         git(tree, "init", "-q", "-b", "main")
         git(tree, "add", "-A", "-f")  # every file of the tree, even one an ignore file names
-        git(tree, "commit", "-q", "--allow-empty", "-m", f"{spec.name} {spec.root or '.'} at {spec.revision}")
+        git(
+            tree,
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            f"{spec.name} {spec.root or '.'} at {spec.revision}",
+        )
         tree.rename(dest)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

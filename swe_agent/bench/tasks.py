@@ -120,7 +120,8 @@ def load_tasks(path: Path, limit: int | None = None) -> list[Task]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SweAgentError(
-            f"{path} is not a UTF-8 text file (byte {exc.start})", "give a .jsonl file with one task a line"
+            f"{path} is not a UTF-8 text file (byte {exc.start})",
+            "give a .jsonl file with one task a line",
         ) from None
     tasks: list[Task] = []
     for number, line in enumerate(text.splitlines(), start=1):

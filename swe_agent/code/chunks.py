@@ -24,7 +24,9 @@ def chunk_file(lines: list[str], definitions: list[Definition]) -> list[Chunk]:
     """Chunks covering every non-blank line of the file; pure."""
     n = len(lines)
     owner = [-1] * (n + 2)  # innermost definition index owning each line
-    ordered = sorted(range(len(definitions)), key=lambda i: (definitions[i].start_line, -definitions[i].end_line))
+    ordered = sorted(
+        range(len(definitions)), key=lambda i: (definitions[i].start_line, -definitions[i].end_line)
+    )
     for i in ordered:  # later (inner) definitions overwrite outer ones
         d = definitions[i]
         for line in range(max(d.start_line, 1), min(d.end_line, n) + 1):

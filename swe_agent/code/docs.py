@@ -26,9 +26,13 @@ WRAPPERS = frozenset(
     }
 )
 MAX_DOC = 1000
-_COMMENT_MARKS = re.compile(r"^\s*(?:/\*+!?|\*+/|\*(?!/)|//+!?|#+|-{2,}(?:\[=*\[|\s?[|^])?|\]=*\]|\{-\s?\|?)\s?|\s*(?:\*+/|-\})\s*$")
+_COMMENT_MARKS = re.compile(
+    r"^\s*(?:/\*+!?|\*+/|\*(?!/)|//+!?|#+|-{2,}(?:\[=*\[|\s?[|^])?|\]=*\]|\{-\s?\|?)\s?|\s*(?:\*+/|-\})\s*$"
+)
 # C# XML doc tags: <summary> goes, <see cref="X"/> leaves X.
-_XML_DOC = re.compile(r'</?(?:summary|remarks|returns|value|para|c|code|example)>|<\w+\s+(?:cref|name|langword)="([^"]*)"\s*/>')
+_XML_DOC = re.compile(
+    r'</?(?:summary|remarks|returns|value|para|c|code|example)>|<\w+\s+(?:cref|name|langword)="([^"]*)"\s*/>'
+)
 _STRING_QUOTES = re.compile(r"^[rRbBuUfF]*(\"\"\"|'''|\"|')(.*)\1$", re.DOTALL)
 
 
@@ -86,7 +90,10 @@ def _previous_leaf(node: Any) -> Any:
 
 
 def _csharp_doc(node: Any) -> str:
-    lines = (_XML_DOC.sub(lambda m: m.group(1) or "", line).strip() for line in _leading_comment(node).splitlines())
+    lines = (
+        _XML_DOC.sub(lambda m: m.group(1) or "", line).strip()
+        for line in _leading_comment(node).splitlines()
+    )
     return "\n".join(line for line in lines if line)
 
 
@@ -108,12 +115,20 @@ def _elixir_doc(node: Any) -> str:
 
 def _elixir_attribute_doc(node: Any, attribute: str) -> str | None:
     """The text of `@doc "..."` (or `@moduledoc`), "" for `@doc false`, None for another node."""
-    call = node.named_children[0] if node.type == "unary_operator" and node.named_child_count else None
-    target = call.child_by_field_name("target") if call is not None and call.type == "call" else None
+    call = (
+        node.named_children[0] if node.type == "unary_operator" and node.named_child_count else None
+    )
+    target = (
+        call.child_by_field_name("target") if call is not None and call.type == "call" else None
+    )
     if target is None or _text(target) != attribute:
         return None
     arguments = next((c for c in call.named_children if c.type == "arguments"), None)
-    value = arguments.named_children[0] if arguments is not None and arguments.named_child_count else None
+    value = (
+        arguments.named_children[0]
+        if arguments is not None and arguments.named_child_count
+        else None
+    )
     parts = value.named_children if value is not None and value.type in ("string", "sigil") else []
     text = "".join(_text(p) for p in parts if p.type in ("quoted_content", "escape_sequence"))
     return inspect.cleandoc(text)[:MAX_DOC]

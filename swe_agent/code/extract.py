@@ -18,8 +18,13 @@ from swe_agent.code.parsed import Definition, ParsedFile, Reference
 
 # A function directly inside one of these is a method.
 CONTAINERS = frozenset({"class", "interface", "impl", "enum"})
-VERSION = "3"  # bump when what is extracted changes: stores built with another version are parsed again
-DECLARATIONS = {"field_declaration", "declaration"}  # C and C++ nodes of a function without its body
+VERSION = (
+    "3"  # bump when what is extracted changes: stores built with another version are parsed again
+)
+DECLARATIONS = {
+    "field_declaration",
+    "declaration",
+}  # C and C++ nodes of a function without its body
 # Kinds that hold other definitions; a constant or a type alias does not.
 SCOPES = CONTAINERS | {"module", "function", "method"}
 # Nodes that hold a definition's body where the grammar names no `body` field.
@@ -67,7 +72,9 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
 
     parser, query = _tools(language)
     root = parser.parse(source).root_node
-    found, raw_refs = _captures(tree_sitter.QueryCursor(query).matches(root), language in DOTTED_IMPORTS)
+    found, raw_refs = _captures(
+        tree_sitter.QueryCursor(query).matches(root), language in DOTTED_IMPORTS
+    )
     definitions = _definitions(found, language, source)
     owner = _line_owner(definitions, root.end_point[0] + 2)
     references = sorted(
@@ -97,13 +104,17 @@ def _captures(matches: list[Any], dotted: bool) -> tuple[list[_Found], list[tupl
             if group == "definition":
                 node = nodes[0]
                 key = (node.start_byte, node.end_byte)
-                if (key not in defs or pattern < defs[key].pattern) and name_node.end_byte > name_node.start_byte:
+                if (
+                    key not in defs or pattern < defs[key].pattern
+                ) and name_node.end_byte > name_node.start_byte:
                     receiver = caps.get("receiver")
                     scope = _text(receiver[0]).replace("::", ".") if receiver else None
                     prefix, _, name = _text(name_node).rpartition(".")
                     if prefix.strip("."):
                         scope = f"{scope}.{prefix}" if scope else prefix
-                    defs[key] = _Found(name or prefix, kind, node, scope, pattern, name_node.start_byte)
+                    defs[key] = _Found(
+                        name or prefix, kind, node, scope, pattern, name_node.start_byte
+                    )
             elif group == "reference":
                 name = _text(name_node)
                 if kind == "import":
@@ -159,7 +170,9 @@ def _definitions(found: list[_Found], language: str, source: bytes) -> list[Defi
     return _without_declarations_of_defined(out, bodiless)
 
 
-def _without_declarations_of_defined(definitions: list[Definition], bodiless: list[bool]) -> list[Definition]:
+def _without_declarations_of_defined(
+    definitions: list[Definition], bodiless: list[bool]
+) -> list[Definition]:
     """A declaration (`void push(int);` in a class, a C prototype) whose definition is in the
     same file gives way to it, handing on its comment when the definition has none."""
     defined = {d.qualname: d for d, b in zip(definitions, bodiless, strict=True) if not b}
@@ -168,7 +181,9 @@ def _without_declarations_of_defined(definitions: list[Definition], bodiless: li
     for d, b in zip(definitions, bodiless, strict=True):
         if b and d.qualname in defined:
             continue
-        out.append(replace(d, doc=docs[d.qualname]) if not b and not d.doc and d.qualname in docs else d)
+        out.append(
+            replace(d, doc=docs[d.qualname]) if not b and not d.doc and d.qualname in docs else d
+        )
     return out
 
 
@@ -192,7 +207,9 @@ def _end_line(node: Any, source: bytes) -> int:
 def _signature(node: Any, source: bytes, language: str) -> str:
     """The header: up to the body (a Python header up to its ':'), else the first line."""
     start = node.start_byte
-    body = node.child_by_field_name("body") or next((c for c in node.children if c.type in BODIES), None)
+    body = node.child_by_field_name("body") or next(
+        (c for c in node.children if c.type in BODIES), None
+    )
     if body is not None and body.start_byte > start:
         end = body.start_byte
         if language == "python":

@@ -97,7 +97,9 @@ def queries_digest() -> str:
     return parsing_digest(EXTENSIONS, GRAMMARS, queries)
 
 
-def parsing_digest(extensions: dict[str, str], grammars: dict[str, tuple[str, str]], queries: dict[str, bytes]) -> str:
+def parsing_digest(
+    extensions: dict[str, str], grammars: dict[str, tuple[str, str]], queries: dict[str, bytes]
+) -> str:
     """The extension map, the grammars and every tag query, hashed."""
     import hashlib
 

@@ -59,7 +59,9 @@ def ask(
     """Answer a question with ranked, cited locations (indexes the repository first if needed)."""
     from swe_agent.agent.request import AskRequest
 
-    request = AskRequest(question, "question", None, continue_, not no_notes, offline, budget, steps)
+    request = AskRequest(
+        question, "question", None, continue_, not no_notes, offline, budget, steps
+    )
     _show(_answer(repo_dir, request), as_json=as_json, stats=stats)
 
 

@@ -48,7 +48,9 @@ def localize(
     ] = PARETO_BUDGETS,
     sleep_budget: Annotated[
         int | None,
-        typer.Option(help="Sleep-time tokens per repository and level [default: 200,000 model tokens; offline 5,000,000, the whole repository]."),
+        typer.Option(
+            help="Sleep-time tokens per repository and level [default: 200,000 model tokens; offline 5,000,000, the whole repository]."
+        ),
     ] = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="No model even with an API key.")
@@ -68,7 +70,9 @@ def localize(
     from swe_agent.bench.tasks import load_tasks
     from swe_agent.config import load_settings, override
 
-    settings = override(load_settings(None), sleep_budget=sleep_budget, offline_sleep_budget=sleep_budget)
+    settings = override(
+        load_settings(None), sleep_budget=sleep_budget, offline_sleep_budget=sleep_budget
+    )
     main = Budget(settings.context_budget, settings.max_steps)
     config = BenchConfig(
         workdir=workdir.expanduser().resolve(),
@@ -168,7 +172,9 @@ def search(
     for m in missing:
         typer.echo(f"skipped {m['reason']}", err=True)
     started = time.perf_counter()
-    outcome = run_suite(found, config, load_settings(None), log=lambda line: typer.echo(line, err=True))
+    outcome = run_suite(
+        found, config, load_settings(None), log=lambda line: typer.echo(line, err=True)
+    )
     summary = summaries(outcome["results"])
     if plot:
         typer.echo(draw(summary, plot), err=True)

@@ -13,7 +13,8 @@ from swe_agent.errors import SweAgentError
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 RepoOption = Annotated[
-    Path, typer.Option("--repo", "-C", help="Run as if started in this directory.", show_default=False)
+    Path,
+    typer.Option("--repo", "-C", help="Run as if started in this directory.", show_default=False),
 ]
 
 
@@ -54,7 +55,9 @@ def settings_for(root: Path | None):
     from swe_agent.config import load_settings, unknown_variables
 
     for name in unknown_variables(dict(os.environ)):
-        typer.echo(f"warning: {name} names no setting and is ignored (see `swe-agent config`)", err=True)
+        typer.echo(
+            f"warning: {name} names no setting and is ignored (see `swe-agent config`)", err=True
+        )
     return load_settings(root)
 
 
@@ -78,8 +81,11 @@ def open_checked(root: Path, *, salvage_damaged: bool = False):
             raise
         typer.echo(f"{exc.message}: moving it aside and copying what can still be read", err=True)
     saved = salvage(root)
-    kept = ", ".join(f"{saved.copied[t]:,} {word}" for t, word in (("notes", "notes"), ("agent_sessions", "sessions"))
-                     if t in saved.copied)
+    kept = ", ".join(
+        f"{saved.copied[t]:,} {word}"
+        for t, word in (("notes", "notes"), ("agent_sessions", "sessions"))
+        if t in saved.copied
+    )
     lost = f"; could not read {', '.join(saved.lost)}" if saved.lost else ""
     typer.echo(f"kept {kept or 'nothing'}{lost}; the damaged file is {saved.kept_at}", err=True)
     return open_store(root, create=True)
@@ -92,7 +98,9 @@ def run_index(repo, store, settings, *, quiet: bool = False, indexer=None):
 
     index_repository = indexer or index_repository
     if quiet or not interactive():
-        return index_repository(repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers)
+        return index_repository(
+            repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers
+        )
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -103,7 +111,11 @@ def run_index(repo, store, settings, *, quiet: bool = False, indexer=None):
             bar.update(task, completed=done, total=total)
 
         return index_repository(
-            repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers, progress=progress
+            repo,
+            store,
+            max_bytes=settings.max_file_bytes,
+            workers=settings.workers,
+            progress=progress,
         )
 
 
@@ -114,5 +126,7 @@ def relative_path(root: Path, path: str) -> str:
         try:
             return (Path.cwd() / candidate).resolve().relative_to(root).as_posix()
         except ValueError:
-            raise SweAgentError(f"{path} is outside the repository {root}", "give a path inside it") from None
+            raise SweAgentError(
+                f"{path} is outside the repository {root}", "give a path inside it"
+            ) from None
     return candidate.as_posix()

@@ -23,8 +23,12 @@ from swe_agent.commands.common import (
 )
 from swe_agent.errors import SweAgentError
 
-daemon_app = typer.Typer(help="Run the watcher in the background: start, stop, status, logs.", no_args_is_help=True)
-hooks_app = typer.Typer(help="A git post-commit hook, for those who want no daemon.", no_args_is_help=True)
+daemon_app = typer.Typer(
+    help="Run the watcher in the background: start, stop, status, logs.", no_args_is_help=True
+)
+hooks_app = typer.Typer(
+    help="A git post-commit hook, for those who want no daemon.", no_args_is_help=True
+)
 HOOK_START = "# >>> swe-agent >>>"
 HOOK_END = "# <<< swe-agent <<<"
 START_WAIT = 30.0
@@ -40,8 +44,11 @@ def register(app: typer.Typer) -> None:
 def _logging(stream=None) -> None:
     import logging
 
-    logging.basicConfig(level=logging.INFO, stream=stream or sys.stderr,
-                        format="%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=stream or sys.stderr,
+        format="%(asctime)s %(levelname)s %(message)s",
+    )
 
 
 def watch(repo_dir: RepoOption = Path(".")) -> None:
@@ -51,7 +58,9 @@ def watch(repo_dir: RepoOption = Path(".")) -> None:
 
     repo = open_repo(repo_dir)
     if client.daemon_pid(repo.root):
-        raise SweAgentError("a daemon already watches this repository", "stop it with `swe-agent daemon stop`")
+        raise SweAgentError(
+            "a daemon already watches this repository", "stop it with `swe-agent daemon stop`"
+        )
     _logging()
     typer.echo(f"watching {repo.root} (Ctrl-C stops)", err=True)
     run_daemon(repo.root, settings_for(repo.root), dict(os.environ))
@@ -88,7 +97,10 @@ def start(repo_dir: RepoOption = Path(".")) -> None:
     with open(log, "ab") as logfile:
         process = subprocess.Popen(
             [sys.executable, "-m", "swe_agent", "daemon", "run", "-C", str(repo.root)],
-            stdin=subprocess.DEVNULL, stdout=logfile, stderr=logfile, start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=logfile,
+            stderr=logfile,
+            start_new_session=True,
         )
     deadline = time.monotonic() + START_WAIT
     while time.monotonic() < deadline:
@@ -114,8 +126,10 @@ def _no_other_daemon(root: Path) -> None:
     while (others := client.daemons_for(root)) and time.monotonic() < deadline:
         time.sleep(0.1)
     if others:
-        raise SweAgentError(f"a daemon (pid {others[0]}) still serves {root} without its pid file",
-                            f"stop it with `kill {others[0]}`, then start again")
+        raise SweAgentError(
+            f"a daemon (pid {others[0]}) still serves {root} without its pid file",
+            f"stop it with `kill {others[0]}`, then start again",
+        )
 
 
 @daemon_app.command()
@@ -129,7 +143,9 @@ def stop(repo_dir: RepoOption = Path(".")) -> None:
         stale = client.recorded_pid(repo.root)
         if stale is not None:  # a crash left it; the process it names, if any, is not ours
             (client.state_dir(repo.root) / client.PIDFILE).unlink(missing_ok=True)
-        typer.echo("no daemon running" + (f" (removed a stale pid file naming {stale})" if stale else ""))
+        typer.echo(
+            "no daemon running" + (f" (removed a stale pid file naming {stale})" if stale else "")
+        )
         return
     try:
         client.request(repo.root, "stop", {}, timeout=5)
@@ -165,7 +181,11 @@ def status(repo_dir: RepoOption = Path("."), as_json: JsonFlag = False) -> None:
             answer = client.request(repo.root, "ping", {}, timeout=5).get("result")
         except OSError:
             answer = None
-    result = {"running": bool(pid and answer), "pid": pid, "log": str(client.state_dir(repo.root) / client.LOGFILE)}
+    result = {
+        "running": bool(pid and answer),
+        "pid": pid,
+        "log": str(client.state_dir(repo.root) / client.LOGFILE),
+    }
     if as_json:
         emit_json(result)
     elif result["running"]:
@@ -175,7 +195,10 @@ def status(repo_dir: RepoOption = Path("."), as_json: JsonFlag = False) -> None:
 
 
 @daemon_app.command()
-def logs(repo_dir: RepoOption = Path("."), lines: Annotated[int, typer.Option("-n", help="How many lines.")] = 40) -> None:
+def logs(
+    repo_dir: RepoOption = Path("."),
+    lines: Annotated[int, typer.Option("-n", help="How many lines.")] = 40,
+) -> None:
     """The last lines of the daemon's log."""
     from swe_agent.watch import client
 
@@ -198,8 +221,10 @@ def install(repo_dir: RepoOption = Path(".")) -> None:
     if HOOK_START in text:
         typer.echo(f"already installed in {hook}")
         return
-    block = (f"{HOOK_START}\n\"{sys.executable}\" -m swe_agent hooks run -C \"$(git rev-parse --show-toplevel)\" "
-             f">/dev/null 2>&1 &\n{HOOK_END}\n")
+    block = (
+        f'{HOOK_START}\n"{sys.executable}" -m swe_agent hooks run -C "$(git rev-parse --show-toplevel)" '
+        f">/dev/null 2>&1 &\n{HOOK_END}\n"
+    )
     hook.parent.mkdir(parents=True, exist_ok=True)
     hook.write_text(text + ("" if text.endswith("\n") else "\n") + block)
     hook.chmod(0o755)

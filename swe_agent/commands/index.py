@@ -32,7 +32,8 @@ def register(app: typer.Typer) -> None:
 def index(
     path: Annotated[Path, typer.Argument(help="A directory inside the repository.")] = Path("."),
     rebuild: Annotated[
-        bool, typer.Option(help="Parse every file again; notes about unchanged code and sessions stay.")
+        bool,
+        typer.Option(help="Parse every file again; notes about unchanged code and sessions stay."),
     ] = False,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
@@ -50,7 +51,9 @@ def index(
         return
     from swe_agent.commands.render import index_summary
 
-    typer.echo(index_summary(report) + ("\n(done by the daemon, which owns the store)" if answered else ""))
+    typer.echo(
+        index_summary(report) + ("\n(done by the daemon, which owns the store)" if answered else "")
+    )
 
 
 def _index_here(repo, settings, rebuild: bool) -> dict:
@@ -58,7 +61,9 @@ def _index_here(repo, settings, rebuild: bool) -> dict:
 
     store = open_checked(repo.root, salvage_damaged=rebuild)
     with store:
-        return run_index(repo, store, settings, indexer=rebuild_index if rebuild else None).as_dict()
+        return run_index(
+            repo, store, settings, indexer=rebuild_index if rebuild else None
+        ).as_dict()
 
 
 def search(
@@ -71,7 +76,9 @@ def search(
     from swe_agent.watch.client import run_query
 
     if not query.strip():
-        raise SweAgentError("the search query is empty", "give words, identifiers or a question to search for")
+        raise SweAgentError(
+            "the search query is empty", "give words, identifiers or a question to search for"
+        )
     hits = run_query(checked_root(repo_dir), "search_code", query=query, k=k)
     if as_json:
         emit_json(hits)
@@ -79,7 +86,9 @@ def search(
     if not hits:
         typer.echo("no matches")
     for h in hits:
-        typer.echo(f"{h['score']:7.2f}  {h['path']}:{h['start_line']}-{h['end_line']}  {h['symbol'] or ''}")
+        typer.echo(
+            f"{h['score']:7.2f}  {h['path']}:{h['start_line']}-{h['end_line']}  {h['symbol'] or ''}"
+        )
 
 
 def symbols(

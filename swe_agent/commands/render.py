@@ -24,7 +24,9 @@ def index_summary(report: dict[str, Any]) -> str:
     if r["parse_errors"]:
         parts.append(f"{len(r['parse_errors'])} files with syntax errors (kept what parsed)")
     if r.get("kept_notes") is not None:
-        parts.append(f"rebuilt: kept {r['kept_notes']:,} current notes and {r['kept_sessions']:,} sessions")
+        parts.append(
+            f"rebuilt: kept {r['kept_notes']:,} current notes and {r['kept_sessions']:,} sessions"
+        )
     if r["stale_notes"]:
         parts.append(f"{r['stale_notes']} notes went stale (their code changed)")
     for label, key in (("+", "added"), ("~", "changed"), ("-", "removed")):
@@ -45,11 +47,14 @@ def symbol_text(result: dict[str, Any]) -> str:
             lines.append(f"    {d['doc'].splitlines()[0]}")
     if result["callers"]:
         lines.append("callers:")
-        lines.extend(f"  {c['qualname']}  {c['path']}:{c['line']} ({c['calls']}x)" for c in result["callers"])
+        lines.extend(
+            f"  {c['qualname']}  {c['path']}:{c['line']} ({c['calls']}x)" for c in result["callers"]
+        )
     if result["references"]:
         lines.append(f"references ({len(result['references'])}):")
         lines.extend(
-            f"  {r['path']}:{r['line']} {r['kind']} in {r['enclosing'] or '<module>'}" for r in result["references"][:20]
+            f"  {r['path']}:{r['line']} {r['kind']} in {r['enclosing'] or '<module>'}"
+            for r in result["references"][:20]
         )
     return "\n".join(lines)
 
@@ -60,13 +65,19 @@ def outline_text(result: dict[str, Any]) -> str:
     for d in result["definitions"]:
         level = depth.get(d["parent"], -1) + 1 if d["parent"] else 0
         depth[d["qualname"]] = level
-        lines.append(f"{'  ' * (level + 1)}{d['kind']} {d['name']}  {d['start_line']}-{d['end_line']}")
+        lines.append(
+            f"{'  ' * (level + 1)}{d['kind']} {d['name']}  {d['start_line']}-{d['end_line']}"
+        )
     return "\n".join(lines)
 
 
 def status_text(s: dict[str, Any]) -> str:
     c = s["counts"]
-    fresh = "fresh" if s["fresh"] else f"behind HEAD (indexed {str(s['indexed_head'])[:10]}, HEAD {str(s['head'])[:10]})"
+    fresh = (
+        "fresh"
+        if s["fresh"]
+        else f"behind HEAD (indexed {str(s['indexed_head'])[:10]}, HEAD {str(s['head'])[:10]})"
+    )
     lines = [
         f"index: {fresh}; {len(s['dirty_files'])} uncommitted changes in the work tree",
         f"files {c['files']}, lines {c['lines']}, definitions {c['definitions']}, references {c['references']}, "
@@ -76,7 +87,9 @@ def status_text(s: dict[str, Any]) -> str:
     if s.get("notes"):
         lines.append(f"notes: {s['notes']['current']} current, {s['notes']['stale']} stale")
     lines.append(f"store: {s['store_path']} ({s['store_bytes'] / 1e6:.1f} MB)")
-    lines.append(f"daemon: {'running, pid ' + str(s['daemon_pid']) if s['daemon_pid'] else 'not running'}")
+    lines.append(
+        f"daemon: {'running, pid ' + str(s['daemon_pid']) if s['daemon_pid'] else 'not running'}"
+    )
     return "\n".join(lines)
 
 

@@ -29,10 +29,16 @@ def register(app: typer.Typer) -> None:
 def sleep(
     budget: Annotated[
         int | None,
-        typer.Option(help="Tokens to spend at most: model tokens with Claude, note tokens offline. [default: 200,000 with Claude; offline 5,000,000, the whole repository]"),
+        typer.Option(
+            help="Tokens to spend at most: model tokens with Claude, note tokens offline. [default: 200,000 with Claude; offline 5,000,000, the whole repository]"
+        ),
     ] = None,
-    level: Annotated[int | None, typer.Option(help="0 nothing, 1 summaries, 2 + questions, 3 + history.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan and the estimated tokens.")] = False,
+    level: Annotated[
+        int | None, typer.Option(help="0 nothing, 1 summaries, 2 + questions, 3 + history.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan and the estimated tokens.")
+    ] = False,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -40,9 +46,13 @@ def sleep(
     from swe_agent.config import override
 
     repo = open_repo(repo_dir)
-    settings = override(settings_for(repo.root), sleep_budget=budget, offline_sleep_budget=budget, sleep_level=level)
+    settings = override(
+        settings_for(repo.root), sleep_budget=budget, offline_sleep_budget=budget, sleep_level=level
+    )
     if not 0 <= settings.sleep_level <= 3:
-        raise SweAgentError(f"--level {settings.sleep_level} is out of range", "give a level from 0 to 3")
+        raise SweAgentError(
+            f"--level {settings.sleep_level} is out of range", "give a level from 0 to 3"
+        )
     if budget is not None and budget < 0:
         raise SweAgentError(f"--budget {budget} is negative", "give a number of tokens, 0 or more")
     from swe_agent.watch import client
@@ -61,6 +71,7 @@ def sleep(
 def _sleep_here(repo, settings, dry_run: bool) -> dict:
     from swe_agent.llm.factory import open_model
     from swe_agent.store.calls import StoreRecorder
+
     with open_checked(repo.root) as store:
         run_index(repo, store, settings, quiet=not interactive())
         with open_model("sleep", settings, os.environ, recorder=StoreRecorder(store)) as model:
@@ -76,28 +87,44 @@ def _sleep_with(repo, store, settings, model, dry_run: bool) -> dict:
         return run_sleep(repo, store, **kwargs).as_dict()
     from rich.progress import BarColumn, Progress, TextColumn
 
-    with Progress(TextColumn("sleeping"), BarColumn(), TextColumn("{task.description}"), transient=True) as bar:
+    with Progress(
+        TextColumn("sleeping"), BarColumn(), TextColumn("{task.description}"), transient=True
+    ) as bar:
         task = bar.add_task("", total=budget)
 
         def progress(notes: int, tokens: int, budget: int) -> None:
             left = max(budget - tokens, 0)
-            bar.update(task, completed=tokens, description=f"{notes:,} notes, {tokens:,} tokens spent, {left:,} left")
+            bar.update(
+                task,
+                completed=tokens,
+                description=f"{notes:,} notes, {tokens:,} tokens spent, {left:,} left",
+            )
 
         return run_sleep(repo, store, progress=progress, **kwargs).as_dict()
 
 
 def _sleep_text(r: dict, dry_run: bool) -> str:
-    mode = "offline (no ANTHROPIC_API_KEY: notes made by static analysis)" if r["mode"] == "offline" else r["mode"]
+    mode = (
+        "offline (no ANTHROPIC_API_KEY: notes made by static analysis)"
+        if r["mode"] == "offline"
+        else r["mode"]
+    )
     if dry_run:
         total = sum(p["estimated_tokens"] for p in r["planned"])
-        lines = [f"plan ({mode}, level {r['level']}): {len(r['planned'])} files, about {total:,} tokens "
-                 f"against a budget of {r['budget']:,}"]
-        lines += [f"  {p['path']}  priority {p['priority']}, {p['definitions']} definitions, ~{p['estimated_tokens']} tokens"
-                  for p in r["planned"][:30]]
+        lines = [
+            f"plan ({mode}, level {r['level']}): {len(r['planned'])} files, about {total:,} tokens "
+            f"against a budget of {r['budget']:,}"
+        ]
+        lines += [
+            f"  {p['path']}  priority {p['priority']}, {p['definitions']} definitions, ~{p['estimated_tokens']} tokens"
+            for p in r["planned"][:30]
+        ]
         return "\n".join(lines)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(r["notes_by_kind"].items())) or "none"
-    lines = [f"sleep-time {mode}, level {r['level']}: {r['notes_written']} notes ({kinds}) in {r['seconds']:.1f}s",
-             f"tokens spent {r['tokens_spent']:,} of {r['budget']:,}; files analysed {r['files_done']} of {r['files_pending']}"]
+    lines = [
+        f"sleep-time {mode}, level {r['level']}: {r['notes_written']} notes ({kinds}) in {r['seconds']:.1f}s",
+        f"tokens spent {r['tokens_spent']:,} of {r['budget']:,}; files analysed {r['files_done']} of {r['files_pending']}",
+    ]
     if r["dropped_stale"]:
         lines.append(f"dropped {r['dropped_stale']} stale notes")
     if r["yielded"]:
@@ -106,8 +133,12 @@ def _sleep_text(r: dict, dry_run: bool) -> str:
 
 
 def notes(
-    target: Annotated[str | None, typer.Argument(help="A path or a symbol (name or Class.method).")] = None,
-    query: Annotated[str | None, typer.Option("--search", "-s", help="Search the notes with BM25.")] = None,
+    target: Annotated[
+        str | None, typer.Argument(help="A path or a symbol (name or Class.method).")
+    ] = None,
+    query: Annotated[
+        str | None, typer.Option("--search", "-s", help="Search the notes with BM25.")
+    ] = None,
     stale: Annotated[bool, typer.Option(help="Include stale notes.")] = False,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
@@ -125,7 +156,9 @@ def notes(
         emit_json(rows)
         return
     if not rows:
-        typer.echo("no notes yet: run `swe-agent sleep`" if not target and not query else "no notes match")
+        typer.echo(
+            "no notes yet: run `swe-agent sleep`" if not target and not query else "no notes match"
+        )
     for n in rows:
         where = f"{n['path']}{'::' + n['symbol'] if n['symbol'] else ''}" or "(repository)"
         flag = " [stale]" if n.get("stale") else ""

@@ -60,7 +60,9 @@ class MemoryIndex:
     def _load_definitions(self, store: Store) -> None:
         self.definitions: dict[str, list[_Definition]] = defaultdict(list)
         for name, qualname, kind, row, lines in search.code_definitions(store):
-            self.definitions[name.lower()].append(_Definition(name, qualname, kind, int(row), int(lines)))
+            self.definitions[name.lower()].append(
+                _Definition(name, qualname, kind, int(row), int(lines))
+            )
         self.uses = search.name_uses(store)
 
     def bm25(

@@ -15,11 +15,39 @@ import git
 from swe_agent.errors import EmptyRepository, NotARepository
 
 SECRET_PATTERNS = (
-    ".env", ".env.*", "*.env", "*.pem", "*.key", "*.p12", "*.pfx", "*.crt", "*.cer", "*.der",
-    "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.keystore", "*.jks",
-    ".netrc", ".pgpass", ".htpasswd", "credentials", "*credentials*.json", "*credentials*.y*ml",
-    "*credentials*.toml", "*credentials*.ini", "secrets.json", "secrets.y*ml", "secrets.toml",
-    "secrets.ini", "secrets.txt", "*.secret", "*.secrets", ".npmrc", ".pypirc",
+    ".env",
+    ".env.*",
+    "*.env",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.crt",
+    "*.cer",
+    "*.der",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    "*.keystore",
+    "*.jks",
+    ".netrc",
+    ".pgpass",
+    ".htpasswd",
+    "credentials",
+    "*credentials*.json",
+    "*credentials*.y*ml",
+    "*credentials*.toml",
+    "*credentials*.ini",
+    "secrets.json",
+    "secrets.y*ml",
+    "secrets.toml",
+    "secrets.ini",
+    "secrets.txt",
+    "*.secret",
+    "*.secrets",
+    ".npmrc",
+    ".pypirc",
 )
 STORE_DIR = ".swe_agent"
 LOG_FORMAT = "--format=%x01%h %ad %an: %s"
@@ -27,8 +55,16 @@ LOG_FORMAT = "--format=%x01%h %ad %an: %s"
 _ATTRIBUTES = "\n".join(
     f"*.{ext} diff={driver}"
     for ext, driver in (
-        ("py", "python"), ("go", "golang"), ("rs", "rust"), ("java", "java"), ("rb", "ruby"),
-        ("c", "cpp"), ("h", "cpp"), ("cc", "cpp"), ("cpp", "cpp"), ("hpp", "cpp"),
+        ("py", "python"),
+        ("go", "golang"),
+        ("rs", "rust"),
+        ("java", "java"),
+        ("rb", "ruby"),
+        ("c", "cpp"),
+        ("h", "cpp"),
+        ("cc", "cpp"),
+        ("cpp", "cpp"),
+        ("hpp", "cpp"),
     )
 )
 
@@ -42,7 +78,10 @@ def git_refused(root: Path, exc: git.GitCommandError) -> NotARepository:
     """git's own refusal, in one line: its `fatal:` line and, for a repository owned by another
     user, the command that trusts it."""
     text = str(exc.stderr or exc).strip().strip("'")
-    fatal = next((line.strip() for line in text.splitlines() if line.strip().startswith("fatal:")), text[:200])
+    fatal = next(
+        (line.strip() for line in text.splitlines() if line.strip().startswith("fatal:")),
+        text[:200],
+    )
     if "dubious ownership" in text:
         return NotARepository(
             f"git refuses {root}: it is owned by another user (dubious ownership)",
@@ -165,7 +204,9 @@ class GitRepo:
         exclude.parent.mkdir(parents=True, exist_ok=True)
         text = exclude.read_text() if exclude.exists() else ""
         if f"/{STORE_DIR}/" not in text.split("\n"):
-            exclude.write_text(text + ("" if text.endswith("\n") or not text else "\n") + f"/{STORE_DIR}/\n")
+            exclude.write_text(
+                text + ("" if text.endswith("\n") or not text else "\n") + f"/{STORE_DIR}/\n"
+            )
 
     def log(self, path: str | None = None, limit: int = 50, rev: str = "HEAD") -> list[Commit]:
         """Commits reachable from rev (never --all), newest first, optionally touching path."""
@@ -174,7 +215,14 @@ class GitRepo:
         args = [rev, "--"] + ([path] if path else [])
         out = []
         for c in self.git.iter_commits(args, max_count=limit):
-            out.append(Commit(c.hexsha, c.author.name or "", c.committed_datetime.isoformat(), c.message.strip()))
+            out.append(
+                Commit(
+                    c.hexsha,
+                    c.author.name or "",
+                    c.committed_datetime.isoformat(),
+                    c.message.strip(),
+                )
+            )
         return out
 
     def changed_files(self, old: str, new: str = "HEAD") -> list[str]:
@@ -198,7 +246,9 @@ class GitRepo:
         elif path:
             args += ["--", path]
         try:
-            out = self.git.git.log("--date=short", LOG_FORMAT, "-s" if span else "--name-only", *args)
+            out = self.git.git.log(
+                "--date=short", LOG_FORMAT, "-s" if span else "--name-only", *args
+            )
         except git.GitCommandError:
             return []
         entries = []
@@ -216,7 +266,9 @@ class GitRepo:
         attributes.write_text(_ATTRIBUTES + "\n")
         args = ["git", "-c", f"core.attributesFile={attributes}", "log", "HEAD", f"-n{commits}",
                 "--no-merges", "--no-renames", "--format=\x01%P\x02%s"]  # fmt: skip
-        args += ["-p", "--unified=0", "--no-color", "--no-ext-diff"] if with_hunks else ["--name-only"]
+        args += (
+            ["-p", "--unified=0", "--no-color", "--no-ext-diff"] if with_hunks else ["--name-only"]
+        )
         done = subprocess.run(args, cwd=self.root, capture_output=True, text=True, errors="replace")
         return done.stdout if done.returncode == 0 else None
 

@@ -51,11 +51,18 @@ class SleepReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "level": self.level, "budget": self.budget, "mode": self.mode,
-            "notes_by_kind": dict(self.notes_by_kind), "notes_written": sum(self.notes_by_kind.values()),
-            "tokens_spent": self.tokens_spent, "files_done": self.files_done,
-            "files_pending": self.files_pending, "dropped_stale": self.dropped_stale,
-            "seconds": round(self.seconds, 3), "yielded": self.yielded, "planned": self.planned,
+            "level": self.level,
+            "budget": self.budget,
+            "mode": self.mode,
+            "notes_by_kind": dict(self.notes_by_kind),
+            "notes_written": sum(self.notes_by_kind.values()),
+            "tokens_spent": self.tokens_spent,
+            "files_done": self.files_done,
+            "files_pending": self.files_pending,
+            "dropped_stale": self.dropped_stale,
+            "seconds": round(self.seconds, 3),
+            "yielded": self.yielded,
+            "planned": self.planned,
             "model_fallbacks": self.model_fallbacks,
         }
 
@@ -106,14 +113,26 @@ def _start_run(store: Store, repo: GitRepo, report: SleepReport, model: Any) -> 
     run_id = uuid.uuid4().hex
     with store.transaction():
         report.dropped_stale = drop_stale(store)
-        notes_table.start_run(store, run_id, repo.head(), report.level, report.budget,
-                              model.name if model else "offline")
+        notes_table.start_run(
+            store,
+            run_id,
+            repo.head(),
+            report.level,
+            report.budget,
+            model.name if model else "offline",
+        )
     return run_id
 
 
 def _analyse(
-    repo: GitRepo, store: Store, items: list[Item], history: History, writer: NoteWriter,
-    report: SleepReport, model: Any, should_yield: Callable[[], bool] | None,
+    repo: GitRepo,
+    store: Store,
+    items: list[Item],
+    history: History,
+    writer: NoteWriter,
+    report: SleepReport,
+    model: Any,
+    should_yield: Callable[[], bool] | None,
 ) -> None:
     graph = call_graph(store)
     writer_model = model
@@ -122,10 +141,14 @@ def _analyse(
         if writer.spent >= report.budget or (should_yield and should_yield()):
             report.yielded = writer.spent < report.budget
             return
-        facts = offline.file_facts(repo.root, item.path, item.code_hash, item.definitions, history, graph)
+        facts = offline.file_facts(
+            repo.root, item.path, item.code_hash, item.definitions, history, graph
+        )
         if facts is None:
             continue
-        notes = _offline_notes(facts, item, report.level, report.budget - writer.spent, should_yield)
+        notes = _offline_notes(
+            facts, item, report.level, report.budget - writer.spent, should_yield
+        )
         if notes is None:  # gave way within the file: its notes are written whole, by a later run
             report.yielded = True
             return
@@ -144,7 +167,11 @@ def _analyse(
 
 
 def _offline_notes(
-    facts: offline.FileFacts, item: Item, level: int, left: int, should_yield: Callable[[], bool] | None = None
+    facts: offline.FileFacts,
+    item: Item,
+    level: int,
+    left: int,
+    should_yield: Callable[[], bool] | None = None,
 ) -> list[Note] | None:
     """The file's notes, or None when `should_yield` said to give way before they were done
     (asked every 8 definitions, so that a request waits for a few definitions, not a file)."""
@@ -176,10 +203,16 @@ def _offline_notes(
 
 
 def _estimate(item: Item, level: int, with_model: bool) -> dict[str, Any]:
-    defs = [d for d in item.definitions[:PER_FILE] if d["priority"] >= 0 and not is_test_path(item.path)]
+    defs = [
+        d for d in item.definitions[:PER_FILE] if d["priority"] >= 0 and not is_test_path(item.path)
+    ]
     per_definition = {1: 60, 2: 200, 3: 230}[min(level, 3)]
     tokens = 80 + per_definition * len(defs)
     if with_model:
         tokens += sum(12 * (d["end_line"] - d["start_line"] + 1) + 600 for d in defs[:3])
-    return {"path": item.path, "priority": round(item.priority, 3), "definitions": len(defs),
-            "estimated_tokens": tokens}
+    return {
+        "path": item.path,
+        "priority": round(item.priority, 3),
+        "definitions": len(defs),
+        "estimated_tokens": tokens,
+    }

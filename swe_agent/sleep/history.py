@@ -11,14 +11,20 @@ from swe_agent.repo.gitrepo import GitRepo
 
 BULK = 40  # a commit touching more files than this (an import, a reformat) says nothing of one function
 _HUNK = re.compile(r"^@@ [^@]* @@ ?(.*)$")
-_DEF_NAME = re.compile(r"\b(?:def|class|function|func|fn|sub|module|interface|struct|impl|trait)\s+(?:\([^)]*\)\s*)?([A-Za-z_$][\w$]*)")
+_DEF_NAME = re.compile(
+    r"\b(?:def|class|function|func|fn|sub|module|interface|struct|impl|trait)\s+(?:\([^)]*\)\s*)?([A-Za-z_$][\w$]*)"
+)
 
 
 @dataclass(slots=True)
 class History:
     churn: Counter[str] = field(default_factory=Counter)  # path -> commits touching it
-    last_touched: dict[str, int] = field(default_factory=dict)  # path -> index of newest commit (0 = HEAD)
-    subjects: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))  # (path, name)
+    last_touched: dict[str, int] = field(
+        default_factory=dict
+    )  # path -> index of newest commit (0 = HEAD)
+    subjects: dict[tuple[str, str], list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # (path, name)
     cochange: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
 
@@ -35,7 +41,11 @@ def read_history(repo: GitRepo, commits: int = 300, with_hunks: bool = True) -> 
         # the first commit brings the code in; its subject ("import", "initial commit") says
         # nothing about any one definition, as with a commit touching more than BULK files
         bulk = not parents.strip() or rest.count("\n+++ ") > BULK
-        files = _parse_commit(rest, subject.strip(), history, bulk) if with_hunks else [f for f in rest.split("\n") if f]
+        files = (
+            _parse_commit(rest, subject.strip(), history, bulk)
+            if with_hunks
+            else [f for f in rest.split("\n") if f]
+        )
         for path in files:
             history.churn[path] += 1
             history.last_touched.setdefault(path, index)

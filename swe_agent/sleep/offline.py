@@ -44,8 +44,11 @@ class FileFacts:
 
     def _own_lines(self, d: dict[str, Any]) -> list[tuple[int, str]]:
         children = [
-            (c["start_line"], c["end_line"]) for c in self.definitions
-            if c is not d and d["start_line"] <= c["start_line"] and c["end_line"] <= d["end_line"]
+            (c["start_line"], c["end_line"])
+            for c in self.definitions
+            if c is not d
+            and d["start_line"] <= c["start_line"]
+            and c["end_line"] <= d["end_line"]
             and (c["start_line"], c["end_line"]) != (d["start_line"], d["end_line"])
         ]
         return scan.own_lines(self.lines, d["start_line"], d["end_line"], children)
@@ -55,7 +58,12 @@ class FileFacts:
 
 
 def file_facts(
-    root: Path, path: str, code_hash: str, definitions: list[dict[str, Any]], history: History, graph: Graph
+    root: Path,
+    path: str,
+    code_hash: str,
+    definitions: list[dict[str, Any]],
+    history: History,
+    graph: Graph,
 ) -> FileFacts | None:
     try:
         text = (root / path).read_bytes().decode("utf-8", errors="replace")
@@ -67,7 +75,10 @@ def file_facts(
         code_hash=code_hash,
         lines=text.splitlines(),
         definitions=sorted(definitions, key=lambda d: (d["start_line"], -d["end_line"])),
-        callers={d["qualname"]: [c for c in callers.get(d["name"], []) if c != d["qualname"]] for d in definitions},
+        callers={
+            d["qualname"]: [c for c in callers.get(d["name"], []) if c != d["qualname"]]
+            for d in definitions
+        },
         callees={d["qualname"]: callees.get((path, d["qualname"]), []) for d in definitions},
         subjects={d["name"]: history.subjects.get((path, d["name"]), []) for d in definitions},
         partners=history.cochange.get(path, Counter()).most_common(5),
@@ -80,28 +91,56 @@ def words(name: str) -> str:
 
 def first_sentence(doc: str) -> str:
     """The docstring's first sentence, before any blank line, example or field list."""
-    text = re.split(r"\n\s*\n|>>>|={3,}|-{3,}|:param|@param|\bArgs:|\bReturns:|\bParameters\b", doc.strip(), maxsplit=1)[0]
+    text = re.split(
+        r"\n\s*\n|>>>|={3,}|-{3,}|:param|@param|\bArgs:|\bReturns:|\bParameters\b",
+        doc.strip(),
+        maxsplit=1,
+    )[0]
     text = " ".join(text.split())
     match = re.match(r"(.{10,200}?[.!?])(\s|$)", text)
     return (match.group(1) if match else text[:200]).strip()
 
 
-def note(facts: FileFacts, d: dict[str, Any] | None, kind: str, title: str, body: str, priority: float) -> Note:
+def note(
+    facts: FileFacts, d: dict[str, Any] | None, kind: str, title: str, body: str, priority: float
+) -> Note:
     """A note about a definition (or the file when d is None); its tokens are its text's."""
     title, body = title[:240], body[:600]
     evidence = (
-        [{"path": facts.path, "symbol": d["qualname"], "start_line": d["start_line"], "end_line": d["end_line"]}]
-        if d else [{"path": facts.path, "symbol": None, "start_line": 1, "end_line": 1}]
+        [
+            {
+                "path": facts.path,
+                "symbol": d["qualname"],
+                "start_line": d["start_line"],
+                "end_line": d["end_line"],
+            }
+        ]
+        if d
+        else [{"path": facts.path, "symbol": None, "start_line": 1, "end_line": 1}]
     )
-    return Note(kind, facts.path, d["qualname"] if d else None, title, body, evidence,
-                facts.code_hash, "offline", count_tokens(f"{title} {body}"), priority)
+    return Note(
+        kind,
+        facts.path,
+        d["qualname"] if d else None,
+        title,
+        body,
+        evidence,
+        facts.code_hash,
+        "offline",
+        count_tokens(f"{title} {body}"),
+        priority,
+    )
 
 
 def file_summary(facts: FileFacts, priority: float) -> Note:
     top = [d for d in facts.definitions if not d["parent"]]
     module_doc = _module_doc(facts.lines)
     stem = facts.path.rsplit("/", 1)[-1].split(".")[0]
-    parts = [f"{facts.path}: {first_sentence(module_doc)}" if module_doc else f"{facts.path} ({words(stem)})."]
+    parts = [
+        f"{facts.path}: {first_sentence(module_doc)}"
+        if module_doc
+        else f"{facts.path} ({words(stem)})."
+    ]
     if top:
         parts.append("Defines " + ", ".join(f"{d['kind']} {d['name']}" for d in top[:12]) + ".")
     if facts.partners:
@@ -142,23 +181,40 @@ def definition_summary(facts: FileFacts, d: dict[str, Any], priority: float) -> 
         parts.append("Called by " + ", ".join(callers[:5]) + ".")
     if raised := sorted({f.what for f in scan.raises(body)}):
         parts.append("Raises " + ", ".join(raised[:4]) + ".")
-    return note(facts, d, "summary", f"{d['qualname']}: {doc or words(d['name'])}", " ".join(parts), priority)
+    return note(
+        facts,
+        d,
+        "summary",
+        f"{d['qualname']}: {doc or words(d['name'])}",
+        " ".join(parts),
+        priority,
+    )
 
 
 def history_note(facts: FileFacts, d: dict[str, Any], priority: float) -> Note | None:
     subjects = list(dict.fromkeys(facts.subjects.get(d["name"], [])))
     if not subjects:
         return None
-    body = f"Commits that touched {d['qualname']} ({facts.path}): " + "; ".join(s[:120] for s in subjects[:6])
-    return note(facts, d, "history", f"History of {d['qualname']}: {subjects[0][:120]}", body, priority)
+    body = f"Commits that touched {d['qualname']} ({facts.path}): " + "; ".join(
+        s[:120] for s in subjects[:6]
+    )
+    return note(
+        facts, d, "history", f"History of {d['qualname']}: {subjects[0][:120]}", body, priority
+    )
 
 
 def cochange_note(facts: FileFacts, priority: float) -> Note | None:
     if not facts.partners:
         return None
     listed = ", ".join(f"{p} ({n} commits)" for p, n in facts.partners[:5])
-    return note(facts, None, "cochange", f"Which files change together with {facts.path}?",
-                f"{facts.path} usually changes with {listed}.", priority)
+    return note(
+        facts,
+        None,
+        "cochange",
+        f"Which files change together with {facts.path}?",
+        f"{facts.path} usually changes with {listed}.",
+        priority,
+    )
 
 
 def _module_doc(lines: list[str]) -> str:

@@ -13,7 +13,16 @@ from swe_agent.store.db import Store
 from swe_agent.store.files import listing
 from swe_agent.store.notes import Note
 
-TEST_FILES = ("pytest.ini", "tox.ini", "noxfile.py", "Makefile", "setup.cfg", "jest.config.js", "go.mod", "Cargo.toml")
+TEST_FILES = (
+    "pytest.ini",
+    "tox.ini",
+    "noxfile.py",
+    "Makefile",
+    "setup.cfg",
+    "jest.config.js",
+    "go.mod",
+    "Cargo.toml",
+)
 
 
 def overview_note(root: Path, store: Store, head: str | None) -> Note:
@@ -25,8 +34,13 @@ def overview_note(root: Path, store: Store, head: str | None) -> Note:
         languages[language] += lines
     parts = [
         f"{len(files)} files; languages by lines: "
-        + ", ".join(f"{lang} {n}" for lang, n in languages.most_common(5) if lang != "text") + ".",
-        "Top-level: " + ", ".join(f"{d}/ ({n})" if d != "." else f"root files ({n})" for d, n in layout.most_common(10)) + ".",
+        + ", ".join(f"{lang} {n}" for lang, n in languages.most_common(5) if lang != "text")
+        + ".",
+        "Top-level: "
+        + ", ".join(
+            f"{d}/ ({n})" if d != "." else f"root files ({n})" for d, n in layout.most_common(10)
+        )
+        + ".",
     ]
     entry = _entry_points(root, [p for p, _, _ in files])
     if entry:
@@ -34,14 +48,32 @@ def overview_note(root: Path, store: Store, head: str | None) -> Note:
     tests = _how_to_test(root, [p for p, _, _ in files])
     if tests:
         parts.append("Tests: " + tests)
-    readme = next((p for p, _, _ in files if p.lower() in ("readme.md", "readme.rst", "readme.txt", "readme")), None)
+    readme = next(
+        (
+            p
+            for p, _, _ in files
+            if p.lower() in ("readme.md", "readme.rst", "readme.txt", "readme")
+        ),
+        None,
+    )
     if readme:
         para = _first_paragraph(root / readme)
         if para:
             parts.append("README: " + para)
     body = "\n".join(parts)
     title = "Repository overview: layout, entry points, how to test"
-    return Note("overview", "", None, title, body, [], head, "offline", count_tokens(f"{title} {body}"), 100.0)
+    return Note(
+        "overview",
+        "",
+        None,
+        title,
+        body,
+        [],
+        head,
+        "offline",
+        count_tokens(f"{title} {body}"),
+        100.0,
+    )
 
 
 def _entry_points(root: Path, paths: list[str]) -> list[str]:
@@ -65,15 +97,25 @@ def _entry_points(root: Path, paths: list[str]) -> list[str]:
                 out.extend(f"bin {k} -> {v}" for k, v in bins.items())
         except json.JSONDecodeError:
             pass
-    out.extend(p for p in paths if p.endswith(("__main__.py", "main.go", "main.rs", "manage.py", "cli.py")))
+    out.extend(
+        p for p in paths if p.endswith(("__main__.py", "main.go", "main.rs", "manage.py", "cli.py"))
+    )
     return out
 
 
 def _how_to_test(root: Path, paths: list[str]) -> str:
     found = [p for p in paths if p in TEST_FILES]
-    test_dirs = sorted({p.split("/")[0] for p in paths if "/" in p and p.split("/")[0] in ("tests", "test", "testing", "spec")})
+    test_dirs = sorted(
+        {
+            p.split("/")[0]
+            for p in paths
+            if "/" in p and p.split("/")[0] in ("tests", "test", "testing", "spec")
+        }
+    )
     hints = []
-    if any(p.endswith(".py") for p in paths) and (test_dirs or "pytest.ini" in found or "tox.ini" in found):
+    if any(p.endswith(".py") for p in paths) and (
+        test_dirs or "pytest.ini" in found or "tox.ini" in found
+    ):
         hints.append(f"pytest {test_dirs[0] + '/' if test_dirs else ''}".strip())
     package = root / "package.json"
     if package.is_file():
@@ -96,7 +138,11 @@ def _first_paragraph(path: Path) -> str:
     except OSError:
         return ""
     for block in text.split("\n\n"):
-        clean = " ".join(line for line in block.split("\n") if not line.startswith(("#", "=", "-", "[", "!", "<", "..")))
+        clean = " ".join(
+            line
+            for line in block.split("\n")
+            if not line.startswith(("#", "=", "-", "[", "!", "<", ".."))
+        )
         if len(clean) > 40:
             return clean[:300]
     return ""

@@ -39,9 +39,12 @@ def plan(store: Store, history: History, files: list[tuple[str, str]]) -> list[I
     markers = _markers(store, paths)
     by_path: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        near_marker = any(a <= row["end_line"] and row["start_line"] <= b for a, b in markers.get(row["path"], ()))
+        near_marker = any(
+            a <= row["end_line"] and row["start_line"] <= b for a, b in markers.get(row["path"], ())
+        )
         row["priority"] = (
-            _definition_priority(row) + (1.0 if near_marker else 0.0)
+            _definition_priority(row)
+            + (1.0 if near_marker else 0.0)
             + 0.5 * math.log1p(used.get((row["path"], row["qualname"]), 0))
         )
         by_path[row["path"]].append(row)
@@ -64,8 +67,12 @@ def plan(store: Store, history: History, files: list[tuple[str, str]]) -> list[I
 def _file_priority(path: str, history: History, used: int, markers: int) -> float:
     recency = 1.0 / (1 + history.last_touched.get(path, 1000) / 20)
     return (
-        1.0 + 2.0 * recency + math.log1p(history.churn.get(path, 0)) + 0.5 * math.log1p(used)
-        + 0.5 * math.log1p(markers) + (0.0 if is_test_path(path) else 1.0)
+        1.0
+        + 2.0 * recency
+        + math.log1p(history.churn.get(path, 0))
+        + 0.5 * math.log1p(used)
+        + 0.5 * math.log1p(markers)
+        + (0.0 if is_test_path(path) else 1.0)
     )
 
 
@@ -82,4 +89,9 @@ def _definition_priority(d: dict[str, Any]) -> float:
     if size < MIN_LINES and d["kind"] in ("function", "method"):
         return -1.0
     public = 0.0 if d["name"].startswith("_") and not d["name"].startswith("__") else 1.0
-    return math.log1p(d["callers"]) + public + (0.5 if d["doc"] else 0.0) + (0.5 if d["kind"] == "class" else 0.0)
+    return (
+        math.log1p(d["callers"])
+        + public
+        + (0.5 if d["doc"] else 0.0)
+        + (0.5 if d["kind"] == "class" else 0.0)
+    )

@@ -16,7 +16,9 @@ from swe_agent.store.notes import Note
 PER_DEFINITION = 6
 
 
-def questions(facts: FileFacts, d: dict[str, Any], priority: float, *, evident_only: bool = False) -> list[Note]:
+def questions(
+    facts: FileFacts, d: dict[str, Any], priority: float, *, evident_only: bool = False
+) -> list[Note]:
     """Questions whose answer is this definition, the most specific first. `evident_only`
     keeps those read off a line of the code (a TODO, a key removed, an exception raised, a
     flag tested): cheap and precise enough to write for every definition, not only the
@@ -27,29 +29,55 @@ def questions(facts: FileFacts, d: dict[str, Any], priority: float, *, evident_o
     via = f" Runs from {', '.join(callers[:3])}." if callers else ""
     out: list[tuple[str, str, float]] = []  # title, body, priority bonus
     for found in scan.todos(body)[:1]:
-        out.append((f"Is there a known problem in {q}? {found.where[:120]}",
-                    f"A {found.what} at line {found.line}: {found.text[:160]}", 1.0))
+        out.append(
+            (
+                f"Is there a known problem in {q}? {found.where[:120]}",
+                f"A {found.what} at line {found.line}: {found.text[:160]}",
+                1.0,
+            )
+        )
     out += _removals(body, q, via)
     out += _raises(body, q, via)
     for found in scan.flags(d.get("signature") or "", body)[:2]:
         other = {"true": "false", "false": "true"}[found.where.lower()]
         other = other.capitalize() if found.where[0].isupper() else other
-        out.append((f"What changes when {found.what}={other} is passed to {q}? Why is {found.what} ignored?",
-                    f"Tests {found.what} (default {found.where}) at line {found.line}: {found.text[:120]}", 0.0))
+        out.append(
+            (
+                f"What changes when {found.what}={other} is passed to {q}? Why is {found.what} ignored?",
+                f"Tests {found.what} (default {found.where}) at line {found.line}: {found.text[:120]}",
+                0.0,
+            )
+        )
     if evident_only:
-        return [note(facts, d, "question", title, text, priority + bonus) for title, text, bonus in out[:PER_DEFINITION]]
+        return [
+            note(facts, d, "question", title, text, priority + bonus)
+            for title, text, bonus in out[:PER_DEFINITION]
+        ]
     for found in scan.key_sets(body)[:1]:
-        out.append((f"Where is the {found.what} of {words(found.where)} set or changed?",
-                    f"Sets {found.where}[{found.what!r}] at line {found.line}: {found.text[:120]}.{via}", 0.0))
+        out.append(
+            (
+                f"Where is the {found.what} of {words(found.where)} set or changed?",
+                f"Sets {found.where}[{found.what!r}] at line {found.line}: {found.text[:120]}.{via}",
+                0.0,
+            )
+        )
     if d["kind"] in CALLABLE:
         out += _topics(facts, d, body)
     raised_lines = {t for _, t, _ in out}
     for found in scan.messages(body, d["doc"] or "")[:1]:
         if not any(found.text[:120] in t for t in raised_lines):
-            out.append((f'Where does the message "{found.what[:100]}" come from?',
-                        f"From {q}, line {found.line}: {found.text[:160]}", 0.0))
+            out.append(
+                (
+                    f'Where does the message "{found.what[:100]}" come from?',
+                    f"From {q}, line {found.line}: {found.text[:160]}",
+                    0.0,
+                )
+            )
     out += _purpose(facts, d, via)
-    return [note(facts, d, "question", title, text, priority + bonus) for title, text, bonus in out[:PER_DEFINITION]]
+    return [
+        note(facts, d, "question", title, text, priority + bonus)
+        for title, text, bonus in out[:PER_DEFINITION]
+    ]
 
 
 def _removals(body: list[tuple[int, str]], q: str, via: str) -> list[tuple[str, str, float]]:
@@ -61,8 +89,13 @@ def _removals(body: list[tuple[int, str]], q: str, via: str) -> list[tuple[str, 
         seen.add(found.what)
         when = f" {condition}" if condition else ""
         noun = "" if container in ("self", "this", "cls") else " " + _noun(container)
-        out.append((f"Why is my {found.what}{noun} dropped, removed or missing after {q}?",
-                    f"Removes {found.what} from {container}{when} (line {found.line}): {found.text[:120]}.{via}", 0.5))
+        out.append(
+            (
+                f"Why is my {found.what}{noun} dropped, removed or missing after {q}?",
+                f"Removes {found.what} from {container}{when} (line {found.line}): {found.text[:120]}.{via}",
+                0.5,
+            )
+        )
     return out
 
 
@@ -75,12 +108,19 @@ def _raises(body: list[tuple[int, str]], q: str, via: str) -> list[tuple[str, st
         message = next((m.what for m in scan.messages([(found.line, found.text)], "")), "")
         said = f' "{message[:100]}"' if message else ""
         when = f" {found.where}" if found.where else ""
-        out.append((f"Why do I get {found.what}{said} from {q}? When is {found.what} raised?",
-                    f"Raises {found.what}{when} (line {found.line}): {found.text[:140]}.{via}", 0.5))
+        out.append(
+            (
+                f"Why do I get {found.what}{said} from {q}? When is {found.what} raised?",
+                f"Raises {found.what}{when} (line {found.line}): {found.text[:140]}.{via}",
+                0.5,
+            )
+        )
     return out
 
 
-def _topics(facts: FileFacts, d: dict[str, Any], body: list[tuple[int, str]]) -> list[tuple[str, str, float]]:
+def _topics(
+    facts: FileFacts, d: dict[str, Any], body: list[tuple[int, str]]
+) -> list[tuple[str, str, float]]:
     """Questions of the topics the definition's own name and calls belong to."""
     calls = facts.callees.get(d["qualname"], [])
     vocabulary = {w for name in [d["name"], *calls] for w in split_identifier(name)} | set(calls)
@@ -89,11 +129,20 @@ def _topics(facts: FileFacts, d: dict[str, Any], body: list[tuple[int, str]]) ->
         hit = sorted(triggers & vocabulary)
         if not hit:
             continue
-        lines = [(n, t.strip()) for n, t in body[1:] if any(w in t.lower() for w in hit)
-                 and not t.lstrip().startswith(('"', "'", "#", "//", "*"))][:2]
+        lines = [
+            (n, t.strip())
+            for n, t in body[1:]
+            if any(w in t.lower() for w in hit)
+            and not t.lstrip().startswith(('"', "'", "#", "//", "*"))
+        ][:2]
         shown = "; ".join(f"line {n}: {t[:100]}" for n, t in lines)
-        out.append((question.format(subject=d["qualname"]),
-                    f"Uses {', '.join(hit[:4])}{'. ' + shown if shown else ''}.", 0.0))
+        out.append(
+            (
+                question.format(subject=d["qualname"]),
+                f"Uses {', '.join(hit[:4])}{'. ' + shown if shown else ''}.",
+                0.0,
+            )
+        )
         if len(out) == 2:
             break
     return out
@@ -116,7 +165,9 @@ def _purpose(facts: FileFacts, d: dict[str, Any], via: str) -> list[tuple[str, s
         return [(f"Where {verb} {thing} {participle(parts[0])}?", f"In {q}.{via}", 0.0)]
     if d["kind"] == "class":
         methods = ", ".join(c["name"] for c in facts.children(d)[:8])
-        text = (doc or f"Class {d['qualname']}.") + (f" Methods: {methods}." if methods else "") + via
+        text = (
+            (doc or f"Class {d['qualname']}.") + (f" Methods: {methods}." if methods else "") + via
+        )
         return [(f"What is {d['qualname']} for, and where is it used?", text, 0.0)]
     return []
 

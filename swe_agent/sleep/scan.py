@@ -9,26 +9,51 @@ from dataclasses import dataclass
 
 _STRING = re.compile(r"""(["'`])((?:\\.|(?!\1)[^\\\n])*)\1""")
 _RAISE = re.compile(r"^\s*(?:raise|throw)\s+(?:new\s+)?([A-Za-z_][\w.]*)")
-_CONTROL = re.compile(r"^\s*(?:\}\s*)?(if|elif|else if|else|except|catch|while|for|unless|when|case|with)\b\s*(.*?)\s*[:{]?\s*$")
+_CONTROL = re.compile(
+    r"^\s*(?:\}\s*)?(if|elif|else if|else|except|catch|while|for|unless|when|case|with)\b\s*(.*?)\s*[:{]?\s*$"
+)
 _DOC_START = re.compile(r"""^\s*[rRbBuUfF]{0,2}(\"\"\"|\'\'\')""")
 _TODO = re.compile(r"\b(TODO|FIXME|XXX)\b[:\s]*(.*)")
 _REMOVE = (
-    re.compile(r"([\w.]+)\.(?:pop|remove|discard|delete|removeHeader|del)\(\s*(?:(['\"])([^'\"]+)\2|([A-Za-z_]\w*))"),
+    re.compile(
+        r"([\w.]+)\.(?:pop|remove|discard|delete|removeHeader|del)\(\s*(?:(['\"])([^'\"]+)\2|([A-Za-z_]\w*))"
+    ),
     re.compile(r"\b(?:del|delete)\s+([\w.]+)\[\s*(?:(['\"])([^'\"]+)\2|([A-Za-z_]\w*))\s*\]"),
 )
 _SET_KEY = re.compile(r"([\w.]+)\[\s*(['\"])([^'\"]+)\2\s*\]\s*=(?!=)")
 _ASSIGN_ATTR = re.compile(r"^\s*((?:self|this|cls)\.\w+)(?:\[[^\]]*\])?\s*(?:[-+*/|&]|\?\?)?=(?!=)")
-_MUTATE = re.compile(r"([\w.]+)\.(append|extend|update|clear|add|insert|setdefault|push|splice|sort)\(")
+_MUTATE = re.compile(
+    r"([\w.]+)\.(append|extend|update|clear|add|insert|setdefault|push|splice|sort)\("
+)
 _RETURN = re.compile(r"^\s*(?:return|yield)\s+(.+?)\s*;?\s*$")
 _PARAM = re.compile(r"^\s*[*&.]*\s*([A-Za-z_$][\w$]*)")
 _FLAG_DEFAULT = re.compile(r"\b([A-Za-z_]\w*)\s*(?::\s*[\w\[\]| .]+)?=\s*(True|False|true|false)\b")
 IO_CALLS = {
-    "open": "opens files", "write": "writes", "print": "prints", "warn": "warns", "warning": "logs warnings",
-    "error": "logs errors", "debug": "logs", "info": "logs", "exit": "exits the process",
-    "remove": "removes", "unlink": "deletes files", "rename": "renames files", "makedirs": "creates directories",
-    "mkdir": "creates directories", "run": "runs commands", "Popen": "runs commands", "urlopen": "does network I/O",
-    "connect": "connects", "send": "sends", "sendall": "sends", "recv": "receives", "sleep": "sleeps",
-    "setenv": "changes the environment", "putenv": "changes the environment", "chdir": "changes directory",
+    "open": "opens files",
+    "write": "writes",
+    "print": "prints",
+    "warn": "warns",
+    "warning": "logs warnings",
+    "error": "logs errors",
+    "debug": "logs",
+    "info": "logs",
+    "exit": "exits the process",
+    "remove": "removes",
+    "unlink": "deletes files",
+    "rename": "renames files",
+    "makedirs": "creates directories",
+    "mkdir": "creates directories",
+    "run": "runs commands",
+    "Popen": "runs commands",
+    "urlopen": "does network I/O",
+    "connect": "connects",
+    "send": "sends",
+    "sendall": "sends",
+    "recv": "receives",
+    "sleep": "sleeps",
+    "setenv": "changes the environment",
+    "putenv": "changes the environment",
+    "chdir": "changes directory",
 }
 
 
@@ -40,7 +65,9 @@ class Found:
     where: str = ""  # the container, the condition...
 
 
-def own_lines(lines: list[str], start: int, end: int, children: list[tuple[int, int]]) -> list[tuple[int, str]]:
+def own_lines(
+    lines: list[str], start: int, end: int, children: list[tuple[int, int]]
+) -> list[tuple[int, str]]:
     """(line number, text) of the code lines start..end outside the given child ranges:
     docstrings and doctest examples are prose, not what the code does, and are left out."""
     inside = set()
@@ -50,7 +77,11 @@ def own_lines(lines: list[str], start: int, end: int, children: list[tuple[int, 
     for n in range(start, min(end, len(lines)) + 1):
         line = lines[n - 1]
         quotes = line.count('"""') + line.count("'''")
-        prose = in_doc or _DOC_START.match(line) is not None or line.lstrip().startswith((">>> ", "... "))
+        prose = (
+            in_doc
+            or _DOC_START.match(line) is not None
+            or line.lstrip().startswith((">>> ", "... "))
+        )
         in_doc ^= quotes % 2 == 1
         if not prose and n not in inside:
             out.append((n, line))
@@ -92,13 +123,24 @@ def removals(body: list[tuple[int, str]]) -> list[Found]:
                 key = match.group(3) or match.group(4)
                 # a quoted key, or a constant naming one; a variable says nothing a person would ask about
                 if key and (match.group(3) or (key.isupper() and len(key) > 2)):
-                    out.append(Found(n, line.strip(), key, match.group(1).rsplit(".", 1)[-1] + "|" + condition(body, i)))
+                    out.append(
+                        Found(
+                            n,
+                            line.strip(),
+                            key,
+                            match.group(1).rsplit(".", 1)[-1] + "|" + condition(body, i),
+                        )
+                    )
     return out
 
 
 def key_sets(body: list[tuple[int, str]]) -> list[Found]:
-    return [Found(n, line.strip(), m.group(3), m.group(1).rsplit(".", 1)[-1])
-            for n, line in body if "[" in line for m in _SET_KEY.finditer(line)]
+    return [
+        Found(n, line.strip(), m.group(3), m.group(1).rsplit(".", 1)[-1])
+        for n, line in body
+        if "[" in line
+        for m in _SET_KEY.finditer(line)
+    ]
 
 
 def messages(body: list[tuple[int, str]], doc: str) -> list[Found]:
@@ -116,14 +158,22 @@ def messages(body: list[tuple[int, str]], doc: str) -> list[Found]:
 
 
 def _is_message(text: str) -> bool:
-    if len(text) < 12 or " " not in text or text.startswith(("http", "/", "%", "<", "SELECT", "select ")):
+    if (
+        len(text) < 12
+        or " " not in text
+        or text.startswith(("http", "/", "%", "<", "SELECT", "select "))
+    ):
         return False
     letters = sum(c.isalpha() for c in text)
     return letters >= len(text) / 2 and len(re.findall(r"[A-Za-z]{2,}", text)) >= 3
 
 
 def todos(body: list[tuple[int, str]]) -> list[Found]:
-    return [Found(n, line.strip(), m.group(1), m.group(2).strip()) for n, line in body if (m := _TODO.search(line))]
+    return [
+        Found(n, line.strip(), m.group(1), m.group(2).strip())
+        for n, line in body
+        if (m := _TODO.search(line))
+    ]
 
 
 def returns(body: list[tuple[int, str]]) -> list[str]:

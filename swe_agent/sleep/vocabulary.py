@@ -11,34 +11,95 @@ from __future__ import annotations
 TOPICS: tuple[tuple[frozenset[str], str], ...] = tuple(
     (frozenset(triggers.split()), question)
     for triggers, question in (
-        ("retry retries backoff attempt attempts tries", "How does {subject} retry, and how long does it back off between attempts?"),
-        ("timeout timeouts deadline", "Why does {subject} hang or time out, and which timeout applies?"),
-        ("encode decode encoding charset unicode utf ascii codec codecs", "Why does {subject} fail on non-ASCII or unicode text, and how does it encode or decode?"),
-        ("cache cached lru memo memoize invalidate", "Why does {subject} return a stale or cached value?"),
-        ("lock rlock thread threading acquire mutex semaphore", "Is {subject} thread-safe, and which lock guards it?"),
-        ("close shutdown cleanup release dispose finalize teardown", "Does {subject} close and clean up its resources, or can it leak them?"),
-        ("deprecated deprecation deprecate", "What is deprecated in {subject}, and what replaces it?"),
+        (
+            "retry retries backoff attempt attempts tries",
+            "How does {subject} retry, and how long does it back off between attempts?",
+        ),
+        (
+            "timeout timeouts deadline",
+            "Why does {subject} hang or time out, and which timeout applies?",
+        ),
+        (
+            "encode decode encoding charset unicode utf ascii codec codecs",
+            "Why does {subject} fail on non-ASCII or unicode text, and how does it encode or decode?",
+        ),
+        (
+            "cache cached lru memo memoize invalidate",
+            "Why does {subject} return a stale or cached value?",
+        ),
+        (
+            "lock rlock thread threading acquire mutex semaphore",
+            "Is {subject} thread-safe, and which lock guards it?",
+        ),
+        (
+            "close shutdown cleanup release dispose finalize teardown",
+            "Does {subject} close and clean up its resources, or can it leak them?",
+        ),
+        (
+            "deprecated deprecation deprecate",
+            "What is deprecated in {subject}, and what replaces it?",
+        ),
         ("environ getenv env", "Which environment variables does {subject} read?"),
-        ("isinstance issubclass", "Which argument types does {subject} accept, and what happens with others?"),
+        (
+            "isinstance issubclass",
+            "Which argument types does {subject} accept, and what happens with others?",
+        ),
         ("lower upper casefold ignorecase", "Is {subject} case-sensitive?"),
-        ("sorted sort reverse reversed ordered", "In what order does {subject} return its results?"),
+        (
+            "sorted sort reverse reversed ordered",
+            "In what order does {subject} return its results?",
+        ),
         ("copy deepcopy clone", "Does {subject} change its arguments in place or work on a copy?"),
-        ("regex fullmatch findall finditer tokenize", "What input does {subject} match or parse, and what happens with malformed input?"),
-        ("json dumps loads pickle serialize deserialize yaml toml", "How does {subject} serialize and deserialize data?"),
+        (
+            "regex fullmatch findall finditer tokenize",
+            "What input does {subject} match or parse, and what happens with malformed input?",
+        ),
+        (
+            "json dumps loads pickle serialize deserialize yaml toml",
+            "How does {subject} serialize and deserialize data?",
+        ),
         ("warn warning warnings", "Why does {subject} emit a warning?"),
         ("permission permissions chmod", "Why does {subject} fail with a permission error?"),
         ("stream streaming chunk chunks", "How does {subject} stream data in chunks?"),
-        ("async await coroutine gather", "How does {subject} behave with async code and the event loop?"),
+        (
+            "async await coroutine gather",
+            "How does {subject} behave with async code and the event loop?",
+        ),
     )
 )
 
 IRREGULAR = {
-    "build": "built", "rebuild": "rebuilt", "send": "sent", "make": "made", "find": "found",
-    "read": "read", "write": "written", "run": "run", "set": "set", "put": "put", "get": "fetched",
-    "keep": "kept", "hold": "held", "split": "split", "bind": "bound", "feed": "fed", "take": "taken",
-    "give": "given", "reset": "reset", "cut": "cut", "emit": "emitted", "strip": "stripped",
-    "drop": "dropped", "stop": "stopped", "wrap": "wrapped", "map": "mapped", "begin": "begun",
-    "format": "formatted", "submit": "submitted", "commit": "committed", "plan": "planned",
+    "build": "built",
+    "rebuild": "rebuilt",
+    "send": "sent",
+    "make": "made",
+    "find": "found",
+    "read": "read",
+    "write": "written",
+    "run": "run",
+    "set": "set",
+    "put": "put",
+    "get": "fetched",
+    "keep": "kept",
+    "hold": "held",
+    "split": "split",
+    "bind": "bound",
+    "feed": "fed",
+    "take": "taken",
+    "give": "given",
+    "reset": "reset",
+    "cut": "cut",
+    "emit": "emitted",
+    "strip": "stripped",
+    "drop": "dropped",
+    "stop": "stopped",
+    "wrap": "wrapped",
+    "map": "mapped",
+    "begin": "begun",
+    "format": "formatted",
+    "submit": "submitted",
+    "commit": "committed",
+    "plan": "planned",
 }
 _VERB_WORDS = (
     "add apply bind build calculate check clean clear close collect compare compile compute "
@@ -61,8 +122,10 @@ VERBS = frozenset(_VERB_WORDS.split())
 def is_verb(word: str) -> bool:
     """Whether a docstring's first word reads as a verb: 'Send', 'Sends', 'Tries'."""
     word = word.lower()
-    return word in VERBS or (word.endswith("s") and (word[:-1] in VERBS or word[:-2] in VERBS)) or (
-        word.endswith("ies") and word[:-3] + "y" in VERBS
+    return (
+        word in VERBS
+        or (word.endswith("s") and (word[:-1] in VERBS or word[:-2] in VERBS))
+        or (word.endswith("ies") and word[:-3] + "y" in VERBS)
     )
 
 

@@ -22,7 +22,11 @@ Progress = Callable[[int, int, int], None]  # notes written, tokens spent, budge
 
 class NoteWriter:
     def __init__(
-        self, store: Store, carried: dict[tuple[str, str | None], int], progress: Progress | None, budget: int
+        self,
+        store: Store,
+        carried: dict[tuple[str, str | None], int],
+        progress: Progress | None,
+        budget: int,
     ) -> None:
         self.store = store
         self.carried = carried  # use counts of the notes being replaced, by (path, symbol)
@@ -69,6 +73,8 @@ class NoteWriter:
         heirs: dict[tuple[str, str | None], Note] = {}
         for n in notes:
             key = (n.path, n.symbol)
-            if key in self.carried and (key not in heirs or (n.kind == "summary" and heirs[key].kind != "summary")):
+            if key in self.carried and (
+                key not in heirs or (n.kind == "summary" and heirs[key].kind != "summary")
+            ):
                 heirs[key] = n
         set_use_counts(self.store, [n.id for n in heirs.values()], [self.carried[k] for k in heirs])

@@ -141,7 +141,9 @@ def open_store(
         raise StoreCorrupt(f"{path} is not a swe-agent store ({exc})", REBUILD_HINT) from None
     except duckdb.Error as exc:  # its catalog cannot be read back
         con.close()
-        raise StoreCorrupt(f"the store {path} is damaged ({_first_line(str(exc))})", REBUILD_HINT) from None
+        raise StoreCorrupt(
+            f"the store {path} is damaged ({_first_line(str(exc))})", REBUILD_HINT
+        ) from None
     return store
 
 
@@ -155,8 +157,10 @@ def move_aside(root: Path) -> Path:
             if source.exists():
                 source.replace(Path(str(kept) + suffix))
     except OSError as exc:
-        raise StoreError(f"cannot move the store {path} aside ({exc.strerror})",
-                         f"make {path.parent} writable for you; nothing was changed") from None
+        raise StoreError(
+            f"cannot move the store {path} aside ({exc.strerror})",
+            f"make {path.parent} writable for you; nothing was changed",
+        ) from None
     return kept
 
 
@@ -174,16 +178,22 @@ def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConn
                     f"make {path.parent} and the files in it writable for you; nothing was changed",
                 ) from None
             if "lock" not in text.lower():
-                raise StoreCorrupt(f"cannot open {path}: {_first_line(text)}", REBUILD_HINT) from None
+                raise StoreCorrupt(
+                    f"cannot open {path}: {_first_line(text)}", REBUILD_HINT
+                ) from None
             if time.monotonic() >= deadline:
                 raise StoreLocked(
                     f"the store {path} is busy (another swe-agent process holds it)",
                     "wait for it to finish, or run `swe-agent daemon start` so it serves queries",
                 ) from None
         except (duckdb.SerializationException, duckdb.InvalidInputException) as exc:
-            raise StoreCorrupt(f"{path} is corrupt or foreign: {_first_line(str(exc))}", REBUILD_HINT) from None
+            raise StoreCorrupt(
+                f"{path} is corrupt or foreign: {_first_line(str(exc))}", REBUILD_HINT
+            ) from None
         except duckdb.Error as exc:
-            raise StoreCorrupt(f"cannot open {path}: {_first_line(str(exc))}", REBUILD_HINT) from None
+            raise StoreCorrupt(
+                f"cannot open {path}: {_first_line(str(exc))}", REBUILD_HINT
+            ) from None
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
 

@@ -9,7 +9,16 @@ from pathlib import Path
 
 from swe_agent.store.db import Store
 
-FILE_COLUMNS = ("path", "language", "hash", "size", "mtime_ns", "lines", "commit_sha", "parse_errors")
+FILE_COLUMNS = (
+    "path",
+    "language",
+    "hash",
+    "size",
+    "mtime_ns",
+    "lines",
+    "commit_sha",
+    "parse_errors",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +72,16 @@ def delete_files(store: Store, paths: Iterable[str]) -> None:
 
 def delete_all(store: Store) -> None:
     """Every file's rows, so that the next index parses all of them; notes stay."""
-    store.con.execute("DELETE FROM postings WHERE chunk_id IN (SELECT id FROM chunks WHERE space = 'code')")
-    for statement in ("DELETE FROM chunks WHERE space = 'code'", "DELETE FROM files",
-                      "DELETE FROM definitions", "DELETE FROM refs", "DELETE FROM skipped"):
+    store.con.execute(
+        "DELETE FROM postings WHERE chunk_id IN (SELECT id FROM chunks WHERE space = 'code')"
+    )
+    for statement in (
+        "DELETE FROM chunks WHERE space = 'code'",
+        "DELETE FROM files",
+        "DELETE FROM definitions",
+        "DELETE FROM refs",
+        "DELETE FROM skipped",
+    ):
         store.con.execute(statement)
 
 
@@ -89,7 +105,9 @@ def languages(store: Store) -> dict[str, int]:
 
 def known_binaries(store: Store) -> dict[str, tuple[int, int]]:
     """(size, mtime) of files skipped as binary, so an unchanged one is not read again."""
-    rows = store.query("SELECT path, size, mtime_ns FROM skipped WHERE reason = 'binary' AND size IS NOT NULL")
+    rows = store.query(
+        "SELECT path, size, mtime_ns FROM skipped WHERE reason = 'binary' AND size IS NOT NULL"
+    )
     return {path: (size, mtime) for path, size, mtime in rows}
 
 

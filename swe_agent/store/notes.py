@@ -16,9 +16,21 @@ from swe_agent.store.keys import stable_id
 from swe_agent.store.search import CHUNK_COLUMNS, POSTING_COLUMNS, bm25, delete_chunks
 
 NOTE_COLUMNS = (
-    "id", "kind", "path", "symbol", "code_hash", "title", "body", "evidence", "model", "tokens", "priority",
+    "id",
+    "kind",
+    "path",
+    "symbol",
+    "code_hash",
+    "title",
+    "body",
+    "evidence",
+    "model",
+    "tokens",
+    "priority",
 )
-_FIELDS = "id, kind, path, symbol, title, body, evidence, model, tokens, priority, stale, used_count"
+_FIELDS = (
+    "id, kind, path, symbol, title, body, evidence, model, tokens, priority, stale, used_count"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +40,9 @@ class Note:
     symbol: str | None
     title: str
     body: str
-    evidence: list[dict[str, Any]] = field(default_factory=list)  # {path, symbol, start_line, end_line}
+    evidence: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # {path, symbol, start_line, end_line}
     code_hash: str | None = None
     model: str = "offline"
     tokens: int = 0
@@ -47,8 +61,22 @@ def write_notes(store: Store, notes: Iterable[Note]) -> list[int]:
     ids = list(by_id)
     present = store.query("SELECT id FROM notes WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
     delete_notes(store, [r[0] for r in present])
-    rows = [(note_id, n.kind, n.path, n.symbol, n.code_hash, n.title, n.body,
-             json.dumps(n.evidence), n.model, n.tokens, n.priority) for note_id, n in by_id.items()]
+    rows = [
+        (
+            note_id,
+            n.kind,
+            n.path,
+            n.symbol,
+            n.code_hash,
+            n.title,
+            n.body,
+            json.dumps(n.evidence),
+            n.model,
+            n.tokens,
+            n.priority,
+        )
+        for note_id, n in by_id.items()
+    ]
     store.insert("notes", NOTE_COLUMNS, rows)
     _insert_search(store, by_id)
     return ids
@@ -56,10 +84,15 @@ def write_notes(store: Store, notes: Iterable[Note]) -> list[int]:
 
 def index_notes(store: Store) -> None:
     """Build the search chunks of every note again, from the notes table alone (a salvage)."""
-    store.con.execute("DELETE FROM postings WHERE chunk_id IN (SELECT id FROM chunks WHERE space = 'note')")
+    store.con.execute(
+        "DELETE FROM postings WHERE chunk_id IN (SELECT id FROM chunks WHERE space = 'note')"
+    )
     store.con.execute("DELETE FROM chunks WHERE space = 'note'")
     rows = store.rows("SELECT id, kind, path, symbol, title, body, evidence FROM notes")
-    _insert_search(store, {r.pop("id"): Note(**{**r, "evidence": json.loads(r["evidence"] or "[]")}) for r in rows})
+    _insert_search(
+        store,
+        {r.pop("id"): Note(**{**r, "evidence": json.loads(r["evidence"] or "[]")}) for r in rows},
+    )
 
 
 def _insert_search(store: Store, by_id: dict[int, Note]) -> None:
@@ -67,8 +100,17 @@ def _insert_search(store: Store, by_id: dict[int, Note]) -> None:
     for note_id, n in by_id.items():
         first = n.evidence[0] if n.evidence else {}
         counts = _note_terms(n)
-        chunks.append((note_id, "note", n.path, int(first.get("start_line") or 0),
-                       int(first.get("end_line") or 0), n.symbol, sum(counts.values())))
+        chunks.append(
+            (
+                note_id,
+                "note",
+                n.path,
+                int(first.get("start_line") or 0),
+                int(first.get("end_line") or 0),
+                n.symbol,
+                sum(counts.values()),
+            )
+        )
         postings.extend((term, note_id, tf) for term, tf in counts.items())
     store.insert("chunks", CHUNK_COLUMNS, chunks)
     store.insert("postings", POSTING_COLUMNS, postings)
@@ -90,7 +132,9 @@ def _piece_terms(piece: str) -> tuple[str, ...]:
 def delete_notes_of(store: Store, paths: list[str]) -> None:
     """Delete every note about these paths, current or stale, before they are written anew."""
     if paths:
-        ids = store.query("SELECT id FROM notes WHERE path IN (SELECT unnest(?::VARCHAR[]))", [paths])
+        ids = store.query(
+            "SELECT id FROM notes WHERE path IN (SELECT unnest(?::VARCHAR[]))", [paths]
+        )
         delete_notes(store, [r[0] for r in ids])
 
 
@@ -112,7 +156,9 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def search_notes(store: Store, query: str, k: int = 8, kinds: list[str] | None = None) -> list[dict[str, Any]]:
+def search_notes(
+    store: Store, query: str, k: int = 8, kinds: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Current notes best first, by BM25 over their titles, bodies, symbols and paths."""
     hits = bm25(store, terms(query), space="note", limit=k * 4 if kinds else k * 2)
     if not hits:
@@ -143,7 +189,8 @@ def notes_for(
         clauses.append("NOT stale")
     where = " AND ".join(clauses) or "true"
     rows = store.rows(
-        f"SELECT {_FIELDS} FROM notes WHERE {where} ORDER BY path, symbol NULLS FIRST, kind, title", params
+        f"SELECT {_FIELDS} FROM notes WHERE {where} ORDER BY path, symbol NULLS FIRST, kind, title",
+        params,
     )
     return [_decode(r) for r in rows]
 
@@ -152,12 +199,15 @@ def mark_used(store: Store, ids: Iterable[int]) -> None:
     ids = list(ids)
     if ids:
         store.con.execute(
-            "UPDATE notes SET used_count = used_count + 1 WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids]
+            "UPDATE notes SET used_count = used_count + 1 WHERE id IN (SELECT unnest(?::BIGINT[]))",
+            [ids],
         )
 
 
 def repository_overview(store: Store) -> str | None:
-    row = store.one("SELECT body FROM notes WHERE kind = 'overview' AND NOT stale ORDER BY created_at DESC LIMIT 1")
+    row = store.one(
+        "SELECT body FROM notes WHERE kind = 'overview' AND NOT stale ORDER BY created_at DESC LIMIT 1"
+    )
     return row[0] if row else None
 
 
@@ -167,12 +217,16 @@ def sleep_tokens_spent(store: Store) -> int:
 
 
 def current_and_stale(store: Store) -> tuple[int, int]:
-    row = store.one("SELECT count(*) FILTER (WHERE NOT stale), count(*) FILTER (WHERE stale) FROM notes")
+    row = store.one(
+        "SELECT count(*) FILTER (WHERE NOT stale), count(*) FILTER (WHERE stale) FROM notes"
+    )
     return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
 def counts_by_kind(store: Store) -> dict[str, int]:
-    return dict(store.query("SELECT kind, count(*) FROM notes WHERE NOT stale GROUP BY kind ORDER BY kind"))
+    return dict(
+        store.query("SELECT kind, count(*) FROM notes WHERE NOT stale GROUP BY kind ORDER BY kind")
+    )
 
 
 def files_without_notes(store: Store, level: int) -> list[tuple[str, str]]:
@@ -228,7 +282,9 @@ def mark_stale(store: Store, paths: list[str]) -> int:
     return int(stale[0]) if stale else 0
 
 
-def start_run(store: Store, run_id: str, head: str | None, level: int, budget: int, model: str) -> None:
+def start_run(
+    store: Store, run_id: str, head: str | None, level: int, budget: int, model: str
+) -> None:
     """A sleep run begins (its start time dates the notes it writes)."""
     store.con.execute(
         "INSERT INTO sleep_runs (id, head, level, budget, model) VALUES (?, ?, ?, ?, ?)",

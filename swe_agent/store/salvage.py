@@ -27,9 +27,13 @@ def unreadable_tables(store: Store) -> list[str]:
     """Tables with a block that cannot be read back (a bad checksum, a truncated file)."""
     bad = []
     for (table,) in store.query("SELECT table_name FROM duckdb_tables() ORDER BY table_name"):
-        columns = [c for (c,) in store.query(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
-        )]
+        columns = [
+            c
+            for (c,) in store.query(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                [table],
+            )
+        ]
         reads = ", ".join(f'bit_xor(hash("{c}"))' for c in columns) or "count(*)"
         try:
             store.query(f'SELECT count(*), {reads} FROM "{table}"')
@@ -42,7 +46,9 @@ def check_readable(store: Store) -> None:
     """Raise StoreCorrupt when a table of the store cannot be read."""
     bad = unreadable_tables(store)
     if bad:
-        raise StoreCorrupt(f"the store {store.path} is damaged (cannot read {', '.join(bad)})", REBUILD_HINT)
+        raise StoreCorrupt(
+            f"the store {store.path} is damaged (cannot read {', '.join(bad)})", REBUILD_HINT
+        )
 
 
 @dataclass
@@ -74,18 +80,24 @@ def salvage(root: Path) -> Salvaged:
 
 
 def _copy(fresh: Store, table: str, result: Salvaged) -> None:
-    columns = [c for (c,) in fresh.query(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'damaged' AND table_name = ? "
-        "AND column_name IN (SELECT column_name FROM duckdb_columns() "
-        "WHERE database_name = current_database() AND table_name = ?)", [table, table],
-    )]
+    columns = [
+        c
+        for (c,) in fresh.query(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'damaged' AND table_name = ? "
+            "AND column_name IN (SELECT column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND table_name = ?)",
+            [table, table],
+        )
+    ]
     if not columns:
         result.lost.append(table)
         return
     names = ", ".join(f'"{c}"' for c in columns)
     try:
         with fresh.transaction():
-            fresh.con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM damaged."{table}"')
+            fresh.con.execute(
+                f'INSERT INTO "{table}" ({names}) SELECT {names} FROM damaged."{table}"'
+            )
             result.copied[table] = int(fresh.one(f'SELECT count(*) FROM "{table}"')[0])
     except duckdb.Error:
         result.lost.append(table)

@@ -36,7 +36,9 @@ def postings_rows(chunk_id: int, counts: Counter[str]) -> list[tuple[str, int, i
 def delete_chunks(store: Store, ids: Iterable[int]) -> None:
     ids = list(ids)
     if ids:
-        store.con.execute("DELETE FROM postings WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))", [ids])
+        store.con.execute(
+            "DELETE FROM postings WHERE chunk_id IN (SELECT unnest(?::BIGINT[]))", [ids]
+        )
         store.con.execute("DELETE FROM chunks WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
 
 

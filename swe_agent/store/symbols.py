@@ -7,7 +7,16 @@ from typing import Any
 from swe_agent.store.db import Store
 
 DEF_COLUMNS = (
-    "id", "path", "name", "qualname", "kind", "start_line", "end_line", "signature", "doc", "parent",
+    "id",
+    "path",
+    "name",
+    "qualname",
+    "kind",
+    "start_line",
+    "end_line",
+    "signature",
+    "doc",
+    "parent",
 )
 REF_COLUMNS = ("path", "name", "line", "kind", "enclosing")
 _DEF_FIELDS = "id, path, name, qualname, kind, start_line, end_line, signature, doc, parent"

@@ -51,7 +51,9 @@ def is_daemon_process(pid: int) -> bool:
     except FileNotFoundError:  # no /proc (macOS): ask ps
         import subprocess
 
-        done = subprocess.run(["ps", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["ps", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, check=False
+        )
         words = done.stdout.split()
     except OSError:
         return False
@@ -70,7 +72,12 @@ def daemons_for(root: Path) -> list[int]:
                 words = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
             except OSError:
                 continue
-            if "daemon" in words and "run" in words and str(root) in words and is_daemon_process(int(entry.name)):
+            if (
+                "daemon" in words
+                and "run" in words
+                and str(root) in words
+                and is_daemon_process(int(entry.name))
+            ):
                 found.append(int(entry.name))
     return found
 

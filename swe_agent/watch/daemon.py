@@ -52,7 +52,9 @@ class Daemon:
         self.lock = threading.Lock()
         self.waiting = 0
         self.stopping = threading.Event()
-        self.debouncer = Debouncer(settings.debounce_seconds, settings.max_delay_seconds, time.monotonic)
+        self.debouncer = Debouncer(
+            settings.debounce_seconds, settings.max_delay_seconds, time.monotonic
+        )
         self.events_lock = threading.Lock()
         self.spent: list[tuple[float, int]] = []  # (when, sleep tokens) within the last hour
         self.resume = False  # sleep-time work yielded to a request and goes on when none waits
@@ -76,14 +78,20 @@ class Daemon:
 
                 return self._ask(AskRequest.from_json(args))
             if op == "sleep":
-                return self._sleep(args.get("budget"),
-                                   args.get("level", self.settings.sleep_level), args.get("dry_run", False))
+                return self._sleep(
+                    args.get("budget"),
+                    args.get("level", self.settings.sleep_level),
+                    args.get("dry_run", False),
+                )
             if op == "index":
                 return self._index(rebuild=bool(args.get("rebuild"))).as_dict()
             if op == "stop":
                 self.stopping.set()
                 return {"stopping": True}
-        raise SweAgentError(f"the daemon does not know {op!r}", "upgrade the daemon: `swe-agent daemon stop` then start")
+        raise SweAgentError(
+            f"the daemon does not know {op!r}",
+            "upgrade the daemon: `swe-agent daemon stop` then start",
+        )
 
     def _read(self, op: str, query: Any, args: dict[str, Any]) -> Any:
         """A read on a cursor of its own, outside the lock: it sees the last committed state
@@ -115,9 +123,17 @@ class Daemon:
         store = self.store.cursor()
         try:
             request = session_for(store, request)
-            with open_model("foreground", self.settings, self.environ, recorder=StoreRecorder(store),
-                            session_id=request.session_id, offline=request.offline) as model:
-                return answer(request, store, self.repo, self.settings, model, pause=self._unlocked).to_json()
+            with open_model(
+                "foreground",
+                self.settings,
+                self.environ,
+                recorder=StoreRecorder(store),
+                session_id=request.session_id,
+                offline=request.offline,
+            ) as model:
+                return answer(
+                    request, store, self.repo, self.settings, model, pause=self._unlocked
+                ).to_json()
         finally:
             store.close()
 
@@ -154,7 +170,11 @@ class Daemon:
             report = self._index()
             moved = bool(refs) and report.head != before
             if report.touched or moved:
-                log.info("indexed %d changed files (head %s)", len(report.touched), (report.head or "")[:10])
+                log.info(
+                    "indexed %d changed files (head %s)",
+                    len(report.touched),
+                    (report.head or "")[:10],
+                )
         if moved:
             self._background_sleep()
 
@@ -180,30 +200,53 @@ class Daemon:
         if result.get("mode", "offline") != "offline":  # the hourly cap is on model tokens
             self.spent.append((now, result["tokens_spent"]))
         self.resume = result["yielded"]
-        log.info("sleep-time: %d notes, %d tokens%s", result["notes_written"], result["tokens_spent"],
-                 " (yielded to a request)" if result["yielded"] else "")
+        log.info(
+            "sleep-time: %d notes, %d tokens%s",
+            result["notes_written"],
+            result["tokens_spent"],
+            " (yielded to a request)" if result["yielded"] else "",
+        )
 
-    def _sleep(self, budget: int | None, level: int, dry_run: bool, yielding: bool = False) -> dict[str, Any]:
+    def _sleep(
+        self, budget: int | None, level: int, dry_run: bool, yielding: bool = False
+    ) -> dict[str, Any]:
         """A sleep run: with `budget` None, the run's own budget (per commit when it is the
         daemon's background sleep, within the hour's model tokens left)."""
         from swe_agent.llm.factory import open_model
         from swe_agent.store.calls import StoreRecorder
 
-        with open_model("sleep", self.settings, self.environ, recorder=StoreRecorder(self.store)) as model:
+        with open_model(
+            "sleep", self.settings, self.environ, recorder=StoreRecorder(self.store)
+        ) as model:
             return self._sleep_with(model, budget, level, dry_run, yielding)
 
-    def _sleep_with(self, model: Model | None, budget: int | None, level: int, dry_run: bool,
-                    yielding: bool) -> dict[str, Any]:
+    def _sleep_with(
+        self, model: Model | None, budget: int | None, level: int, dry_run: bool, yielding: bool
+    ) -> dict[str, Any]:
         from swe_agent.sleep import run_sleep
 
         if budget is None:
             budget = self.settings.sleep_budget_for(model, per_commit=yielding)
             if model is not None and yielding:  # background sleep: the hour's model tokens left
-                budget = min(budget, self.settings.sleep_budget_per_hour - sum(n for _, n in self.spent))
+                budget = min(
+                    budget, self.settings.sleep_budget_per_hour - sum(n for _, n in self.spent)
+                )
                 if budget <= 0:
-                    return {"notes_written": 0, "tokens_spent": 0, "yielded": False, "mode": f"claude ({model.name})"}
-        report = run_sleep(self.repo, self.store, model=model, budget=budget, level=level, dry_run=dry_run,
-                           should_yield=self._should_yield if yielding else None)
+                    return {
+                        "notes_written": 0,
+                        "tokens_spent": 0,
+                        "yielded": False,
+                        "mode": f"claude ({model.name})",
+                    }
+        report = run_sleep(
+            self.repo,
+            self.store,
+            model=model,
+            budget=budget,
+            level=level,
+            dry_run=dry_run,
+            should_yield=self._should_yield if yielding else None,
+        )
         return report.as_dict()
 
     def _should_yield(self) -> bool:
@@ -225,10 +268,18 @@ class _Handler(socketserver.StreamRequestHandler):
         except SweAgentError as exc:
             reply = {"ok": False, "error": exc.message, "hint": exc.hint}
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            reply = {"ok": False, "error": f"bad request to the daemon ({exc})", "hint": "update swe-agent"}
+            reply = {
+                "ok": False,
+                "error": f"bad request to the daemon ({exc})",
+                "hint": "update swe-agent",
+            }
         except Exception as exc:  # the daemon must outlive a failing request; the log keeps it
             log.exception("request failed")
-            reply = {"ok": False, "error": f"the daemon failed: {exc}", "hint": f"see {state_dir(daemon.root) / 'daemon.log'}"}
+            reply = {
+                "ok": False,
+                "error": f"the daemon failed: {exc}",
+                "hint": f"see {state_dir(daemon.root) / 'daemon.log'}",
+            }
         self.wfile.write(json.dumps(reply, default=str).encode() + b"\n")
 
 

@@ -123,9 +123,7 @@ def test_apply_refuses_dirty_files_and_patches_that_do_not_apply(sample_repo: Pa
     target.write_text(target.read_text() + "# local edit\n")
     with pytest.raises(SweAgentError, match="uncommitted changes: minihttp/sessions.py"):
         apply_patch(GitRepo(sample_repo), PATCH)
-    assert apply_patch(GitRepo(sample_repo), PATCH, force=True) == [
-        "minihttp/sessions.py"
-    ]
+    assert apply_patch(GitRepo(sample_repo), PATCH, force=True) == ["minihttp/sessions.py"]
     git(sample_repo, "checkout", "--", "minihttp/sessions.py")
     broken = PATCH.replace("= 30", "= 31")
     with pytest.raises(SweAgentError, match="does not apply cleanly"):

@@ -21,7 +21,10 @@ def ranked_for(name: str, signature: str) -> list[tuple[str, str | None]]:
 
 def test_a_named_exception_points_to_where_it_is_raised() -> None:
     order = ranked_for("NoReverseMatch", "class NoReverseMatch(Exception):")
-    assert set(order[:2]) == {("urls/resolvers.py", "URLResolver._reverse_with_prefix"), ("urls/base.py", "reverse")}
+    assert set(order[:2]) == {
+        ("urls/resolvers.py", "URLResolver._reverse_with_prefix"),
+        ("urls/base.py", "reverse"),
+    }
     assert order[2] == ("urls/exceptions.py", "NoReverseMatch")
 
 
@@ -32,7 +35,10 @@ def test_a_named_class_that_is_no_exception_leads() -> None:
 
 def test_why_lines_are_cut_at_a_word() -> None:
     title = "Why is my Authorization header dropped, removed or missing after BaseClient._redirect_headers?"
-    assert ev._shorten(title, 90) == "Why is my Authorization header dropped, removed or missing after…"
+    assert (
+        ev._shorten(title, 90)
+        == "Why is my Authorization header dropped, removed or missing after…"
+    )
     assert ev._shorten("short", 90) == "short"
 
 

@@ -22,7 +22,9 @@ def patch_adding_link(repo: Path, name: str, target: str) -> str:
 
 
 @pytest.mark.parametrize("target", ["/etc/passwd", "../../outside", "../.env"])
-def test_a_patch_making_a_link_out_or_to_a_secret_is_refused(sample_repo: Path, target: str) -> None:
+def test_a_patch_making_a_link_out_or_to_a_secret_is_refused(
+    sample_repo: Path, target: str
+) -> None:
     (sample_repo / ".env").write_text("KEY=secret\n")
     patch = patch_adding_link(sample_repo, "minihttp/certs.py", target)
     assert "new file mode 120000" in patch

@@ -11,7 +11,9 @@ from swe_agent.errors import PathRefused
 
 
 @pytest.mark.parametrize("asked", ["auth.py", "site-packages/minihttp/auth.py", "minihttp/auth.py"])
-def test_an_indexed_file_swapped_for_a_link_out_is_refused_by_any_name(indexed_repo: Path, asked: str) -> None:
+def test_an_indexed_file_swapped_for_a_link_out_is_refused_by_any_name(
+    indexed_repo: Path, asked: str
+) -> None:
     guard = PathGuard(indexed_repo, ["minihttp/auth.py", "minihttp/sessions.py"])
     assert guard.resolve(asked) == "minihttp/auth.py"
     auth = indexed_repo / "minihttp/auth.py"

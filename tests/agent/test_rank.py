@@ -13,13 +13,23 @@ def test_a_definition_takes_the_place_of_its_whole_file() -> None:
     ranked = rank(evidence)
     order = [(loc.path, loc.symbol) for loc in ranked]
     # the file's evidence puts its best definition first; the file itself still comes, later
-    assert order[:2] == [("views/static.py", "was_modified_since"), ("views/debug.py", "technical_500")]
-    assert order.index(("views/static.py", None)) > order.index(("views/static.py", "was_modified_since"))
+    assert order[:2] == [
+        ("views/static.py", "was_modified_since"),
+        ("views/debug.py", "technical_500"),
+    ]
+    assert order.index(("views/static.py", None)) > order.index(
+        ("views/static.py", "was_modified_since")
+    )
 
 
 def test_code_outside_definitions_stays_when_its_file_has_none() -> None:
-    ranked = rank([
-        Evidence("setup.py", None, 1, 30, 2.0, "search", "BM25 rank 1"),
-        Evidence("pkg/core.py", "run", 5, 20, 1.0, "search", "BM25 rank 2"),
-    ])
-    assert [(loc.path, loc.symbol) for loc in ranked] == [("setup.py", None), ("pkg/core.py", "run")]
+    ranked = rank(
+        [
+            Evidence("setup.py", None, 1, 30, 2.0, "search", "BM25 rank 1"),
+            Evidence("pkg/core.py", "run", 5, 20, 1.0, "search", "BM25 rank 2"),
+        ]
+    )
+    assert [(loc.path, loc.symbol) for loc in ranked] == [
+        ("setup.py", None),
+        ("pkg/core.py", "run"),
+    ]

@@ -45,7 +45,9 @@ def test_amortization_counts_sleep_tokens_once_per_repository() -> None:
     assert cost[(2, 10, 10)]["cost_per_query"] == 900 + 8000
     assert cost[(2, 10, 10)]["vs_level_0"] == round(8900 / 13333.33, 3)
     assert cost[(0, 1, 1)]["seconds_per_query"] == 0.5  # no sleep: each answer's 0.5 s
-    assert cost[(2, 1, 1)]["seconds_per_query"] == 2.5 and cost[(2, 10, 1)]["seconds_per_query"] == 0.7
+    assert (
+        cost[(2, 1, 1)]["seconds_per_query"] == 2.5 and cost[(2, 10, 1)]["seconds_per_query"] == 0.7
+    )
     assert cost[(2, 10, 10)]["seconds_vs_level_0"] == round(0.7 / 0.5, 3)
 
 

@@ -60,10 +60,13 @@ def args(suite: dict[str, Path], *more: str) -> list[str]:
 def test_search_and_ask_are_scored_per_query_with_paths_relative_to_the_benchmark_root(
     suite: dict[str, Path], tmp_path: Path
 ) -> None:
-    snapshot_files = sorted(p.relative_to(suite["snapshots"]) for p in suite["snapshots"].rglob("*"))
+    snapshot_files = sorted(
+        p.relative_to(suite["snapshots"]) for p in suite["snapshots"].rglob("*")
+    )
     png = tmp_path / "bars.png"
     done = runner.invoke(
-        app, args(suite, "--repos", "minihttp", "--ask", "--level", "0,1", "--json", "--plot", str(png))
+        app,
+        args(suite, "--repos", "minihttp", "--ask", "--level", "0,1", "--json", "--plot", str(png)),
     )
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
@@ -88,7 +91,10 @@ def test_search_and_ask_are_scored_per_query_with_paths_relative_to_the_benchmar
     assert data["summary"]["search"]["ndcg10"] == pytest.approx(mean, abs=1e-3)
     assert data["summary"]["search"]["by_language"] == {"python": pytest.approx(mean, abs=1e-3)}
     assert png.is_file() or PLOT_MISSING in done.stderr
-    assert sorted(p.relative_to(suite["snapshots"]) for p in suite["snapshots"].rglob("*")) == snapshot_files
+    assert (
+        sorted(p.relative_to(suite["snapshots"]) for p in suite["snapshots"].rglob("*"))
+        == snapshot_files
+    )
 
     again = runner.invoke(app, args(suite, "--repos", "minihttp", "--limit", "2"))
     assert again.exit_code == 0, again.output
@@ -116,10 +122,23 @@ def test_bad_input_is_one_line(suite: dict[str, Path], tmp_path: Path) -> None:
         (args(suite, "--repos", "minihttp,nosuch"), "not in the suite's repos.json: nosuch"),
         (args(suite), "no repositories chosen"),
         (args(suite, "--repos-file", str(tmp_path / "none.txt")), "cannot read"),
-        (["bench", "search", "--suite", str(suite["suite"]), "--repos", "minihttp",
-          "--snapshots", str(empty)], "no git snapshot of example/minihttp"),  # fmt: skip
-        (["bench", "search", "--suite", str(suite["suite"]), "--repos", "minihttp"],
-         "example/minihttp needs a snapshot"),  # fmt: skip
+        (
+            [
+                "bench",
+                "search",
+                "--suite",
+                str(suite["suite"]),
+                "--repos",
+                "minihttp",
+                "--snapshots",
+                str(empty),
+            ],
+            "no git snapshot of example/minihttp",
+        ),  # fmt: skip
+        (
+            ["bench", "search", "--suite", str(suite["suite"]), "--repos", "minihttp"],
+            "example/minihttp needs a snapshot",
+        ),  # fmt: skip
     ]
     for arguments, message in cases:
         assert message in error_of(arguments)
@@ -159,4 +178,9 @@ def test_names_files_and_repos_json(tmp_path: Path) -> None:
         {"name": "y", "language": "go", "url": "git@github.com:o/y", "revision": "b" * 40},
     ]))  # fmt: skip
     specs = load_specs(tmp_path)
-    assert (specs["x"].root, specs["x"].github, specs["y"].root, specs["y"].github) == ("", "o/x", "", "o/y")
+    assert (specs["x"].root, specs["x"].github, specs["y"].root, specs["y"].github) == (
+        "",
+        "o/x",
+        "",
+        "o/y",
+    )

@@ -321,9 +321,16 @@ def test_importing_loads_no_grammar():
 
 def test_a_declaration_gives_way_to_its_definition_in_the_same_file() -> None:
     ring = (SAMPLE / "cpp/ring.cpp").read_bytes()
-    pushes = [d for d in parse_source("cpp/ring.cpp", ring, "cpp").definitions if d.qualname == "shop.Ring.push"]
+    pushes = [
+        d
+        for d in parse_source("cpp/ring.cpp", ring, "cpp").definitions
+        if d.qualname == "shop.Ring.push"
+    ]
     assert [(d.start_line, d.end_line) for d in pushes] == [(29, 33)]
     c = b"/* Adds two numbers. */\nint add(int a, int b);\n\nint add(int a, int b) {\n    return a + b;\n}\n\nint only_declared(void);\n"
     found = {d.qualname: d for d in parse_source("x.c", c, "c").definitions}
-    assert (found["add"].start_line, found["add"].doc) == (4, "Adds two numbers.")  # the prototype's comment
+    assert (found["add"].start_line, found["add"].doc) == (
+        4,
+        "Adds two numbers.",
+    )  # the prototype's comment
     assert found["only_declared"].start_line == 8  # a declaration with no definition here stays

@@ -269,16 +269,29 @@ def test_fixture_in_each_language(path, expected, doc, refs):
 
 
 def test_every_language_has_a_fixture():
-    assert {language_for(case[0]) for case in FIRST_CASES + CASES} | {"python"} == set(KNOWN_LANGUAGES)
+    assert {language_for(case[0]) for case in FIRST_CASES + CASES} | {"python"} == set(
+        KNOWN_LANGUAGES
+    )
 
 
 @pytest.mark.parametrize(
     ("path", "language"),
     [
-        ("bin/deploy.sh", "bash"), ("lib/x.bash", "bash"), ("src/A.cs", "csharp"), ("lib/a.ex", "elixir"),
-        ("test/a_test.exs", "elixir"), ("src/A.hs", "haskell"), ("A.kt", "kotlin"), ("build.gradle.kts", "kotlin"),
-        ("init.lua", "lua"), ("src/A.php", "php"), ("A.scala", "scala"), ("build.sc", "scala"),
-        ("A.swift", "swift"), ("build.zig", "zig"), ("bin/deploy", None),
+        ("bin/deploy.sh", "bash"),
+        ("lib/x.bash", "bash"),
+        ("src/A.cs", "csharp"),
+        ("lib/a.ex", "elixir"),
+        ("test/a_test.exs", "elixir"),
+        ("src/A.hs", "haskell"),
+        ("A.kt", "kotlin"),
+        ("build.gradle.kts", "kotlin"),
+        ("init.lua", "lua"),
+        ("src/A.php", "php"),
+        ("A.scala", "scala"),
+        ("build.sc", "scala"),
+        ("A.swift", "swift"),
+        ("build.zig", "zig"),
+        ("bin/deploy", None),
     ],
 )
 def test_extensions_of_the_new_languages(path, language):
@@ -298,15 +311,20 @@ def test_the_index_version_follows_the_extension_map_and_the_queries():
 def test_haskell_signature_and_equations_are_one_definition_and_helpers_stay_inside():
     parsed, text = parse("haskell/Cart.hs", LANGUAGES)
     total = definition(parsed, "total")
-    assert (total.start_line, total.end_line) == (line_of(text, "total :: Cart"), line_of(text, "| otherwise"))
+    assert (total.start_line, total.end_line) == (
+        line_of(text, "total :: Cart"),
+        line_of(text, "| otherwise"),
+    )
     assert [d.qualname for d in parsed.definitions].count("total") == 1
     assert "addItem.merge" not in {d.qualname for d in parsed.definitions}  # a `where` helper
     assert definition(parsed, "Priced.price").doc == "The price of one."  # inside the class
-    assert definition(parsed, "maxQuantity").doc == "The largest quantity of one item a cart accepts."
+    assert (
+        definition(parsed, "maxQuantity").doc == "The largest quantity of one item a cart accepts."
+    )
 
 
 def test_elixir_clauses_docs_and_heads():
-    source = b'''defmodule Fact do
+    source = b"""defmodule Fact do
   @moduledoc false
 
   @doc "n!"
@@ -317,14 +335,19 @@ def test_elixir_clauses_docs_and_heads():
   # Not documented with @doc.
   def twice(n), do: of(of(n))
 end
-'''
+"""
     parsed = parse_source("fact.ex", source, "elixir")
     assert [(d.qualname, d.start_line, d.end_line) for d in parsed.definitions] == [
-        ("Fact", 1, 11), ("Fact.of", 6, 7), ("Fact.twice", 10, 10)
+        ("Fact", 1, 11),
+        ("Fact.of", 6, 7),
+        ("Fact.twice", 10, 10),
     ]
     assert [d.doc for d in parsed.definitions] == ["", "n!", "Not documented with @doc."]
     calls = [r for r in parsed.references if r.kind == "call"]
-    assert Reference("of", 7, "call", "Fact.of") in calls and Reference("of", 10, "call", "Fact.twice") in calls
+    assert (
+        Reference("of", 7, "call", "Fact.of") in calls
+        and Reference("of", 10, "call", "Fact.twice") in calls
+    )
     assert not [r for r in calls if r.line == 6]  # `def of(0)` is a head, not a call
 
 
@@ -349,7 +372,9 @@ def test_new_languages_are_indexed_and_looked_up(tmp_path: Path) -> None:
         parsed = {r["language"] for r in store.rows("SELECT language FROM files")}
         assert parsed == {language_for(case[0]) for case in CASES}
         found = lookup_symbol_in(store, "Shop.Cart.add")
-        assert [(d["path"], d["qualname"]) for d in found["definitions"]][:1] == [("elixir/cart.ex", "Shop.Cart.add")]
+        assert [(d["path"], d["qualname"]) for d in found["definitions"]][:1] == [
+            ("elixir/cart.ex", "Shop.Cart.add")
+        ]
 
 
 def test_a_name_the_parser_had_to_invent_gives_no_definition():
@@ -360,7 +385,10 @@ def test_a_name_the_parser_had_to_invent_gives_no_definition():
 
 def test_kotlin_top_level_values_named_like_types_are_definitions():
     parsed, _ = parse("kotlin/Inventory.kt", LANGUAGES)
-    assert definition(parsed, "DefaultInventory").doc == "The inventory orders ship from unless they name another."
+    assert (
+        definition(parsed, "DefaultInventory").doc
+        == "The inventory orders ship from unless they name another."
+    )
     assert "emptyShelves" not in {d.name for d in parsed.definitions}
 
 

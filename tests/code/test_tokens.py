@@ -18,12 +18,18 @@ def test_questions_and_code_meet_on_the_same_terms() -> None:
 
 def definition(name: str, start: int, end: int, parent: str | None = None) -> Definition:
     qual = f"{parent}.{name}" if parent else name
-    return Definition(name, qual, "method" if parent else "class", start, end, f"def {name}():", "", parent)
+    return Definition(
+        name, qual, "method" if parent else "class", start, end, f"def {name}():", "", parent
+    )
 
 
 def test_chunks_cover_definitions_and_the_lines_between() -> None:
     lines = [f"line {i}" for i in range(1, 121)]
-    defs = [definition("Box", 10, 40), definition("open", 12, 20, "Box"), definition("close", 22, 40, "Box")]
+    defs = [
+        definition("Box", 10, 40),
+        definition("open", 12, 20, "Box"),
+        definition("close", 22, 40, "Box"),
+    ]
     chunks = chunk_file(lines, defs)
     by_symbol = {c.symbol: c for c in reversed(chunks)}  # a symbol's first chunk
     assert (by_symbol["Box.open"].start_line, by_symbol["Box.open"].end_line) == (12, 20)

@@ -363,7 +363,11 @@ def test_open_model_reads_the_key_and_base_url_from_the_environment(store: Store
         ) as foreground,
     ):
         assert isinstance(sleep, ClaudeModel) and isinstance(foreground, ClaudeModel)
-        assert (sleep.name, sleep.purpose, sleep.base_url) == ("cheap", "sleep", "http://127.0.0.1:9")
+        assert (sleep.name, sleep.purpose, sleep.base_url) == (
+            "cheap",
+            "sleep",
+            "http://127.0.0.1:9",
+        )
         assert (foreground.name, foreground.session_id) == ("strong", "s")
         assert (
             foreground.deadline == settings.call_deadline

@@ -30,14 +30,34 @@ class Mailer:
 def facts() -> FileFacts:
     lines = CODE.splitlines()
     definitions = [
-        {"name": "Mailer", "qualname": "Mailer", "kind": "class", "start_line": 1, "end_line": 19,
-         "signature": "class Mailer:", "doc": "Sends mail through a relay.", "parent": None, "priority": 1.0},
-        {"name": "deliver", "qualname": "Mailer.deliver", "kind": "method", "start_line": 4, "end_line": 19,
-         "signature": "def deliver(self, envelope, strict=False, attempts=3):", "doc": "Hand an envelope to the relay.",
-         "parent": "Mailer", "priority": 1.0},
+        {
+            "name": "Mailer",
+            "qualname": "Mailer",
+            "kind": "class",
+            "start_line": 1,
+            "end_line": 19,
+            "signature": "class Mailer:",
+            "doc": "Sends mail through a relay.",
+            "parent": None,
+            "priority": 1.0,
+        },
+        {
+            "name": "deliver",
+            "qualname": "Mailer.deliver",
+            "kind": "method",
+            "start_line": 4,
+            "end_line": 19,
+            "signature": "def deliver(self, envelope, strict=False, attempts=3):",
+            "doc": "Hand an envelope to the relay.",
+            "parent": "Mailer",
+            "priority": 1.0,
+        },
     ]
     return FileFacts(
-        "mail/mailer.py", "hash", lines, definitions,
+        "mail/mailer.py",
+        "hash",
+        lines,
+        definitions,
         callers={"Mailer.deliver": ["Outbox.flush"], "Mailer": []},
         callees={"Mailer.deliver": ["backoff", "dict", "len", "pop", "range", "submit"]},
     )
@@ -54,17 +74,27 @@ def test_questions_follow_what_the_code_does() -> None:
     assert "at most 50 fields" in raised.title and "strict and len(fields) > 50" in raised.body
     assert any("strict=True" in t for t in titles)
     assert any("retry" in t and "back off" in t for t in titles)
-    assert any(t.startswith("Is there a known problem") and "relays that keep failing" in t for t in titles)
+    assert any(
+        t.startswith("Is there a known problem") and "relays that keep failing" in t for t in titles
+    )
     for n in titles.values():
-        assert n.evidence == [{"path": "mail/mailer.py", "symbol": "Mailer.deliver", "start_line": 4, "end_line": 19}]
-        assert n.kind == "question" and n.model == "offline" and n.tokens == (len(n.title) + len(n.body)) // 4 + 1
+        assert n.evidence == [
+            {"path": "mail/mailer.py", "symbol": "Mailer.deliver", "start_line": 4, "end_line": 19}
+        ]
+        assert (
+            n.kind == "question"
+            and n.model == "offline"
+            and n.tokens == (len(n.title) + len(n.body)) // 4 + 1
+        )
         assert len(n.title) + len(n.body) < 700
 
 
 def test_a_class_is_not_credited_with_what_its_methods_do() -> None:
     f = facts()
     made = questions(f, f.definitions[0], 1.0)
-    assert made and all("EnvelopeTooLarge" not in n.title and "X-Secret-Token" not in n.title for n in made)
+    assert made and all(
+        "EnvelopeTooLarge" not in n.title and "X-Secret-Token" not in n.title for n in made
+    )
 
 
 def test_summary_names_inputs_outputs_side_effects_and_callers() -> None:
@@ -85,7 +115,13 @@ def test_scanning_strings_does_not_cross_literals() -> None:
 
 
 def test_parameters_of_signatures() -> None:
-    assert scan.parameters("def f(self, a, b: dict[str, int] = {}, *args, c=None, **kw):") == ["a", "b", "args", "c", "kw"]
+    assert scan.parameters("def f(self, a, b: dict[str, int] = {}, *args, c=None, **kw):") == [
+        "a",
+        "b",
+        "args",
+        "c",
+        "kw",
+    ]
     assert scan.parameters("function f(a, {b, c}, ...rest) {") == ["a", "rest"]
     assert scan.parameters("class X(Base, metaclass=Meta):") == ["Base", "metaclass"]
 
@@ -111,12 +147,28 @@ def test_a_docstring_verb_is_asked_about_in_its_base_form() -> None:
     from swe_agent.sleep.vocabulary import base_form
 
     assert [base_form(w) for w in ("Executes", "tries", "passes", "Return", "parses")] == [
-        "execute", "try", "pass", "return", "parse"
+        "execute",
+        "try",
+        "pass",
+        "return",
+        "parse",
     ]
-    d = {"name": "after_this_request", "qualname": "after_this_request", "kind": "function", "start_line": 1,
-         "end_line": 3, "signature": "def after_this_request(f):", "doc": "Executes a function after this request.",
-         "parent": None, "priority": 1.0}
-    lines = ["def after_this_request(f):", '    """Executes a function after this request."""', "    return f"]
+    d = {
+        "name": "after_this_request",
+        "qualname": "after_this_request",
+        "kind": "function",
+        "start_line": 1,
+        "end_line": 3,
+        "signature": "def after_this_request(f):",
+        "doc": "Executes a function after this request.",
+        "parent": None,
+        "priority": 1.0,
+    }
+    lines = [
+        "def after_this_request(f):",
+        '    """Executes a function after this request."""',
+        "    return f",
+    ]
     f = FileFacts("app/hooks.py", "hash", lines, [d], callers={}, callees={})
     titles = [n.title for n in questions(f, d, 1.0)]
     assert "Where does the code execute a function after this request?" in titles

@@ -38,14 +38,21 @@ def test_offline_notes_of_every_kind_tied_to_the_code(indexed) -> None:
     assert "Strip the Authorization header when a redirect leaves the host" in history[0]["body"]
     todo = [n for n in notes_for(store, path="minihttp/cookies.py") if "FIXME" in n["body"]]
     assert todo and todo[0]["symbol"] == "merge_cookies"
-    raised = [n for n in notes_for(store, symbol="Session.resolve_redirects") if "TooManyRedirects" in n["title"]]
+    raised = [
+        n
+        for n in notes_for(store, symbol="Session.resolve_redirects")
+        if "TooManyRedirects" in n["title"]
+    ]
     assert raised and "hops > self.max_redirects" in raised[0]["body"]
     overview = repository_overview(store)
     assert "console script minihttp" in overview and "pytest tests/" in overview
     hashes = dict(store.query("SELECT path, hash FROM files"))
     for note in notes_for(store):
         if note["path"]:
-            assert store.one("SELECT code_hash FROM notes WHERE id = ?", [note["id"]])[0] == hashes[note["path"]]
+            assert (
+                store.one("SELECT code_hash FROM notes WHERE id = ?", [note["id"]])[0]
+                == hashes[note["path"]]
+            )
 
 
 def test_deterministic_and_incremental(indexed, sample_repo: Path) -> None:
@@ -62,15 +69,23 @@ def test_notes_go_stale_with_their_code_and_are_rewritten(indexed, sample_repo: 
     run_sleep(repo, store, budget=1_000_000, level=2)
     before = len(notes_for(store, path="minihttp/auth.py"))
     auth = sample_repo / "minihttp/auth.py"
-    auth.write_text(auth.read_text().replace("Bearer token authentication.", "Token authentication for APIs."))
+    auth.write_text(
+        auth.read_text().replace("Bearer token authentication.", "Token authentication for APIs.")
+    )
     commit_all(sample_repo, "Reword the token auth docstring", day=9)
     report = index_repository(repo, store)
     assert report.stale_notes == before
     assert notes_for(store, path="minihttp/auth.py") == []
-    assert all(h["path"] != "minihttp/auth.py" for h in search_notes(store, "Bearer token authentication", 10))
+    assert all(
+        h["path"] != "minihttp/auth.py"
+        for h in search_notes(store, "Bearer token authentication", 10)
+    )
     rerun = run_sleep(repo, store, budget=1_000_000, level=2)
     assert rerun.dropped_stale == before and rerun.files_done == 1
-    assert any("Token authentication for APIs" in n["body"] for n in notes_for(store, path="minihttp/auth.py"))
+    assert any(
+        "Token authentication for APIs" in n["body"]
+        for n in notes_for(store, path="minihttp/auth.py")
+    )
 
 
 def test_budget_and_priority(indexed) -> None:
@@ -100,7 +115,9 @@ def test_a_higher_level_adds_what_a_lower_one_left_out(indexed) -> None:
     assert run_sleep(repo, store, budget=1_000_000, level=2).files_pending == 0
 
 
-def test_use_by_the_foreground_survives_a_rewrite_and_raises_priority(indexed, sample_repo: Path) -> None:
+def test_use_by_the_foreground_survives_a_rewrite_and_raises_priority(
+    indexed, sample_repo: Path
+) -> None:
     repo, store = indexed
     run_sleep(repo, store, budget=1_000_000, level=2)
     used = [n["id"] for n in notes_for(store, symbol="HTTPBasicAuth")]
@@ -112,7 +129,9 @@ def test_use_by_the_foreground_survives_a_rewrite_and_raises_priority(indexed, s
     plan = run_sleep(repo, store, budget=1_000_000, level=2, dry_run=True)
     assert [p["path"] for p in plan.planned] == ["minihttp/auth.py"]
     run_sleep(repo, store, budget=1_000_000, level=2)
-    rows = store.rows("SELECT kind, used_count FROM notes WHERE symbol = 'HTTPBasicAuth' AND used_count > 0")
+    rows = store.rows(
+        "SELECT kind, used_count FROM notes WHERE symbol = 'HTTPBasicAuth' AND used_count > 0"
+    )
     assert rows == [{"kind": "summary", "used_count": 3 * len(used)}]
 
 
@@ -126,14 +145,19 @@ def test_an_interrupted_run_keeps_what_it_wrote_and_the_next_goes_on(indexed) ->
         return False
 
     with pytest.raises(KeyboardInterrupt):
-        run_sleep(repo, store, budget=1_000_000, level=2, should_yield=interrupt_at_the_fourth_check)
+        run_sleep(
+            repo, store, budget=1_000_000, level=2, should_yield=interrupt_at_the_fourth_check
+        )
     kept = [p for (p,) in store.query("SELECT DISTINCT path FROM notes WHERE path <> ''")]
     assert 1 <= len(kept) <= 3
     whole = "SELECT count(*) FROM notes WHERE path = ? AND kind = 'summary' AND symbol IS NULL"
     assert all(store.one(whole, [p])[0] == 1 for p in kept)  # each kept file was written whole
     rest = run_sleep(repo, store, budget=1_000_000, level=2)
     assert rest.files_pending == rest.files_done and rest.files_done > 3
-    assert store.one("SELECT count(DISTINCT path) FROM notes WHERE path <> ''")[0] == len(kept) + rest.files_done
+    assert (
+        store.one("SELECT count(DISTINCT path) FROM notes WHERE path <> ''")[0]
+        == len(kept) + rest.files_done
+    )
 
 
 def test_cli_sleep_and_notes(sample_repo: Path) -> None:
@@ -141,8 +165,14 @@ def test_cli_sleep_and_notes(sample_repo: Path) -> None:
     assert done.exit_code == 0, done.output
     result = json.loads(done.output)
     assert result["mode"] == "offline" and result["notes_written"] > 10
-    assert result["budget"] == Settings().offline_sleep_budget  # offline covers the whole repository
-    listed = json.loads(runner.invoke(app, ["notes", "Session.rebuild_auth", "-C", str(sample_repo), "--json"]).output)
+    assert (
+        result["budget"] == Settings().offline_sleep_budget
+    )  # offline covers the whole repository
+    listed = json.loads(
+        runner.invoke(
+            app, ["notes", "Session.rebuild_auth", "-C", str(sample_repo), "--json"]
+        ).output
+    )
     assert {n["kind"] for n in listed} >= {"summary", "question", "history"}
     text = runner.invoke(app, ["sleep", "-C", str(sample_repo)]).output
     assert "offline" in text
@@ -150,8 +180,12 @@ def test_cli_sleep_and_notes(sample_repo: Path) -> None:
     sample.write_text(sample.read_text() + "\n\ndef unused_helper(value):\n    return value\n")
     plan = runner.invoke(app, ["sleep", "-C", str(sample_repo), "--dry-run"]).output
     assert plan.startswith("plan (offline") and "minihttp/utils.py" in plan and "tokens" in plan
-    capped = json.loads(runner.invoke(app, ["sleep", "-C", str(sample_repo), "--budget", "300", "--json"]).output)
-    assert capped["budget"] == 300 and capped["tokens_spent"] <= 300 + 200  # a file's notes go in whole
+    capped = json.loads(
+        runner.invoke(app, ["sleep", "-C", str(sample_repo), "--budget", "300", "--json"]).output
+    )
+    assert (
+        capped["budget"] == 300 and capped["tokens_spent"] <= 300 + 200
+    )  # a file's notes go in whole
     searched = runner.invoke(app, ["notes", "-s", "retry backoff", "-C", str(sample_repo)]).output
     assert "adapters.py" in searched
 
@@ -159,31 +193,52 @@ def test_cli_sleep_and_notes(sample_repo: Path) -> None:
 def test_bad_level_is_a_one_line_error(sample_repo: Path) -> None:
     swe_agent = Path(sys.executable).parent / "swe-agent"
     for args in (["--level", "7"], ["--budget", "-5"]):
-        done = subprocess.run([str(swe_agent), "sleep", "-C", str(sample_repo), *args], capture_output=True, text=True)
+        done = subprocess.run(
+            [str(swe_agent), "sleep", "-C", str(sample_repo), *args], capture_output=True, text=True
+        )
         assert done.returncode == 1 and "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_the_budget_is_model_tokens_with_a_model_and_note_tokens_offline() -> None:
     settings = Settings(sleep_budget=1_000, sleep_budget_per_commit=100, offline_sleep_budget=9_000)
-    assert settings.sleep_budget_for(None) == settings.sleep_budget_for(None, per_commit=True) == 9_000
+    assert (
+        settings.sleep_budget_for(None) == settings.sleep_budget_for(None, per_commit=True) == 9_000
+    )
     model = object()
-    assert settings.sleep_budget_for(model) == 1_000 and settings.sleep_budget_for(model, per_commit=True) == 100
+    assert (
+        settings.sleep_budget_for(model) == 1_000
+        and settings.sleep_budget_for(model, per_commit=True) == 100
+    )
 
 
 def test_a_request_waits_for_a_few_definitions_not_a_whole_file(indexed, sample_repo: Path) -> None:
     repo, store = indexed
     run_sleep(repo, store, budget=1_000_000, level=2)
     many = sample_repo / "minihttp/codecs.py"
-    many.write_text("".join(f"def codec_{i}(data):\n    '''Codec {i}.'''\n    return data[{i}:]\n\n\n" for i in range(20)))
+    many.write_text(
+        "".join(
+            f"def codec_{i}(data):\n    '''Codec {i}.'''\n    return data[{i}:]\n\n\n"
+            for i in range(20)
+        )
+    )
     commit_all(sample_repo, "Add codecs", day=24)
     index_repository(repo, store)
     calls = iter(range(100))
-    report = run_sleep(repo, store, budget=1_000_000, level=2, should_yield=lambda: next(calls) >= 1)
-    assert report.yielded and report.files_done == 0 and next(calls) == 2  # asked before the file, then within it
-    assert store.one("SELECT count(*) FROM notes WHERE path = 'minihttp/codecs.py'")[0] == 0  # nothing half-written
+    report = run_sleep(
+        repo, store, budget=1_000_000, level=2, should_yield=lambda: next(calls) >= 1
+    )
+    assert (
+        report.yielded and report.files_done == 0 and next(calls) == 2
+    )  # asked before the file, then within it
+    assert (
+        store.one("SELECT count(*) FROM notes WHERE path = 'minihttp/codecs.py'")[0] == 0
+    )  # nothing half-written
     again = run_sleep(repo, store, budget=1_000_000, level=2)
-    assert again.files_done == 1 and store.one("SELECT count(*) FROM notes WHERE path = 'minihttp/codecs.py'")[0] > 20
+    assert (
+        again.files_done == 1
+        and store.one("SELECT count(*) FROM notes WHERE path = 'minihttp/codecs.py'")[0] > 20
+    )
 
 
 def test_the_first_commit_says_nothing_of_one_definition(tmp_path: Path) -> None:

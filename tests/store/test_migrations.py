@@ -25,11 +25,30 @@ def test_schema_built_from_an_empty_file(tmp_path: Path) -> None:
         numbers = migrations.applied(store.con)
     assert numbers == [m[0] for m in migrations.all_migrations()]
     assert numbers[:3] == [1, 2, 3]
-    assert {"meta", "files", "definitions", "refs", "chunks", "postings", "skipped",
-            "model_calls", "notes", "sleep_runs", "_migrations"} <= set(tables)
+    assert {
+        "meta",
+        "files",
+        "definitions",
+        "refs",
+        "chunks",
+        "postings",
+        "skipped",
+        "model_calls",
+        "notes",
+        "sleep_runs",
+        "_migrations",
+    } <= set(tables)
     assert tables["postings"] == [("term", "VARCHAR"), ("chunk_id", "BIGINT"), ("tf", "INTEGER")]
     assert [c for c, _ in tables["files"]] == [
-        "path", "language", "hash", "size", "mtime_ns", "lines", "commit_sha", "parse_errors", "indexed_at"
+        "path",
+        "language",
+        "hash",
+        "size",
+        "mtime_ns",
+        "lines",
+        "commit_sha",
+        "parse_errors",
+        "indexed_at",
     ]
 
 

@@ -34,6 +34,8 @@ def test_a_read_only_store_is_one_line_that_says_so(read_only_store: Path) -> No
         assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
         assert "writable" in done.stderr and "--rebuild" not in done.stderr, done.stderr
-    assert [p.name for p in store_path(read_only_store).parent.iterdir() if "damaged" in p.name] == []
+    assert [
+        p.name for p in store_path(read_only_store).parent.iterdir() if "damaged" in p.name
+    ] == []
     for args in (["status"], ["search", "redirect"], ["notes"], ["sessions"]):
         assert swe(*args, "-C", str(read_only_store)).returncode == 0, args

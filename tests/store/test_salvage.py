@@ -27,16 +27,23 @@ def used_repo(sample_repo: Path) -> Path:
 def blocks_of(path: Path, tables: tuple[str, ...] | list[str]) -> set[int]:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return {b for t in tables for (b,) in con.execute(
-            "SELECT DISTINCT block_id FROM pragma_storage_info(?) WHERE block_id >= 0", [t]).fetchall()}
+        return {
+            b
+            for t in tables
+            for (b,) in con.execute(
+                "SELECT DISTINCT block_id FROM pragma_storage_info(?) WHERE block_id >= 0", [t]
+            ).fetchall()
+        }
     finally:
         con.close()
 
 
 def notes_and_sessions(repo: Path) -> tuple[list[tuple], list[tuple]]:
     with open_store(repo, read_only=True) as store:
-        return (store.query("SELECT id, stale, body FROM notes ORDER BY id"),
-                store.query("SELECT id, title, turns FROM agent_sessions ORDER BY id"))
+        return (
+            store.query("SELECT id, stale, body FROM notes ORDER BY id"),
+            store.query("SELECT id, title, turns FROM agent_sessions ORDER BY id"),
+        )
 
 
 def assert_one_line_error(done, words: str, *, must_fail: bool = True) -> None:
@@ -44,11 +51,15 @@ def assert_one_line_error(done, words: str, *, must_fail: bool = True) -> None:
     if not must_fail and done.returncode == 0:
         return
     assert done.returncode != 0, done.stdout
-    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, (
+        done.stderr
+    )
     assert words in done.stderr and "--rebuild" in done.stderr
 
 
-def test_a_damaged_block_is_found_by_every_command_and_a_rebuild_keeps_the_notes(used_repo: Path) -> None:
+def test_a_damaged_block_is_found_by_every_command_and_a_rebuild_keeps_the_notes(
+    used_repo: Path,
+) -> None:
     path = store_path(used_repo)
     target = sorted(blocks_of(path, ["definitions"]) - blocks_of(path, KEPT))[0]
     with path.open("r+b") as fh:
@@ -66,11 +77,16 @@ def test_a_damaged_block_is_found_by_every_command_and_a_rebuild_keeps_the_notes
     assert f"kept {len(before[0])} notes, {len(before[1])} sessions" in done.stderr, done.stderr
     assert notes_and_sessions(used_repo) == before
     assert list(path.parent.glob("index.duckdb.damaged-*"))  # kept, never deleted
-    assert "Session.resolve_redirects" in swe("symbols", "resolve_redirects", "-C", str(used_repo)).stdout
+    assert (
+        "Session.resolve_redirects"
+        in swe("symbols", "resolve_redirects", "-C", str(used_repo)).stdout
+    )
     assert swe("notes", "-s", "redirect", "-C", str(used_repo)).stdout.strip()
 
 
-def test_a_half_truncated_store_is_one_line_everywhere_and_rebuild_starts_afresh(used_repo: Path) -> None:
+def test_a_half_truncated_store_is_one_line_everywhere_and_rebuild_starts_afresh(
+    used_repo: Path,
+) -> None:
     path = store_path(used_repo)
     with path.open("r+b") as fh:
         fh.truncate(path.stat().st_size // 2)

@@ -13,7 +13,9 @@ from swe_agent.store.search import (
 
 def add(store, chunk_id: int, path: str, words: str, space: str = "code") -> None:
     counts = Counter(words.split())
-    store.insert("chunks", CHUNK_COLUMNS, [(chunk_id, space, path, 1, 5, None, sum(counts.values()))])
+    store.insert(
+        "chunks", CHUNK_COLUMNS, [(chunk_id, space, path, 1, 5, None, sum(counts.values()))]
+    )
     store.insert("postings", POSTING_COLUMNS, postings_rows(chunk_id, counts))
 
 

@@ -53,7 +53,9 @@ def daemon(sample_repo: Path):
 
 def has_symbol(repo: Path, name: str) -> bool:
     done = cli("symbols", name, "-C", str(repo), "--json")
-    return done.returncode == 0 and any(d["qualname"] == name for d in json.loads(done.stdout)["definitions"])
+    return done.returncode == 0 and any(
+        d["qualname"] == name for d in json.loads(done.stdout)["definitions"]
+    )
 
 
 @pytest.fixture
@@ -77,7 +79,9 @@ def test_a_start_moves_a_long_log_aside(daemon_after_a_long_log: Path) -> None:
 def test_a_commit_shows_up_in_the_index_and_the_notes(daemon: Path) -> None:
     assert "daemon running" in cli("daemon", "status", "-C", str(daemon)).stdout
     utils = daemon / "minihttp/utils.py"
-    utils.write_text(utils.read_text() + "\n\ndef strip_fragment(url):\n    return url.split('#')[0]\n")
+    utils.write_text(
+        utils.read_text() + "\n\ndef strip_fragment(url):\n    return url.split('#')[0]\n"
+    )
     commit_all(daemon, "Strip URL fragments before sending", day=20)
     wait_for(lambda: has_symbol(daemon, "strip_fragment"))
     wait_for(lambda: "strip_fragment" in cli("notes", "strip_fragment", "-C", str(daemon)).stdout)
@@ -89,9 +93,16 @@ def test_queries_while_the_daemon_writes_never_meet_a_lock(daemon: Path) -> None
     errors = []
     for round_ in range(6):
         cookies = daemon / "minihttp/cookies.py"
-        cookies.write_text(cookies.read_text() + f"\n\ndef helper_{round_}():\n    return {round_}\n")
+        cookies.write_text(
+            cookies.read_text() + f"\n\ndef helper_{round_}():\n    return {round_}\n"
+        )
         commit_all(daemon, f"round {round_}", day=21)
-        for args in (["search", "cookie jar"], ["symbols", "merge_cookies"], ["status"], ["notes", "-s", "cookies"]):
+        for args in (
+            ["search", "cookie jar"],
+            ["symbols", "merge_cookies"],
+            ["status"],
+            ["notes", "-s", "cookies"],
+        ):
             done = cli(*args, "-C", str(daemon), "--json")
             if done.returncode != 0:
                 errors.append((args, done.stderr))
@@ -108,14 +119,18 @@ def test_kill_9_then_restart_keeps_the_store_and_catches_up(sample_repo: Path) -
     wait_for(lambda: sum(map(int, re.findall(r"sleep-time: (\d+) notes", log.read_text()))) > 1)
     os.kill(pid, signal.SIGKILL)
     wait_for(lambda: client.daemon_pid(sample_repo) is None)
-    untouched = "SELECT id, title, body FROM notes WHERE path NOT IN ('minihttp/auth.py', '') ORDER BY id"
+    untouched = (
+        "SELECT id, title, body FROM notes WHERE path NOT IN ('minihttp/auth.py', '') ORDER BY id"
+    )
     with open_store(sample_repo) as store:
         notes_before = store.query(untouched)
     assert notes_before
     auth = sample_repo / "minihttp/auth.py"
     auth.write_text(auth.read_text() + "\n\nclass DigestAuth(AuthBase):\n    pass\n")
     commit_all(sample_repo, "Add digest auth while the daemon is down", day=22)
-    assert "daemon started" in cli("daemon", "start", "-C", str(sample_repo)).stdout  # stale pid file replaced
+    assert (
+        "daemon started" in cli("daemon", "start", "-C", str(sample_repo)).stdout
+    )  # stale pid file replaced
     try:
         wait_for(lambda: has_symbol(sample_repo, "DigestAuth"))
     finally:
@@ -139,7 +154,9 @@ def test_hooks_install_and_uninstall_only_their_own_lines(sample_repo: Path) -> 
     assert hook.read_text() == "#!/bin/sh\necho mine\n"
 
 
-def test_a_repository_moved_from_under_the_daemon_stops_it_with_a_log_line(sample_repo: Path) -> None:
+def test_a_repository_moved_from_under_the_daemon_stops_it_with_a_log_line(
+    sample_repo: Path,
+) -> None:
     assert cli("daemon", "start", "-C", str(sample_repo)).returncode == 0
     pid = client.daemon_pid(sample_repo)
     assert pid
@@ -151,7 +168,9 @@ def test_a_repository_moved_from_under_the_daemon_stops_it_with_a_log_line(sampl
             os.kill(pid, 0)
         except ProcessLookupError:
             return True
-        return subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True).stdout.startswith("Z")
+        return subprocess.run(
+            ["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True
+        ).stdout.startswith("Z")
 
     try:
         wait_for(gone)

@@ -32,12 +32,16 @@ def test_stop_never_signals_a_process_that_a_stale_pid_file_names(sample_repo: P
         bystander.wait()
 
 
-def test_a_daemon_whose_store_was_cleaned_away_stops_and_a_start_runs_only_one(sample_repo: Path) -> None:
+def test_a_daemon_whose_store_was_cleaned_away_stops_and_a_start_runs_only_one(
+    sample_repo: Path,
+) -> None:
     with running_daemon(sample_repo):
         first = client.daemon_pid(sample_repo)
         git(sample_repo, "clean", "-fdxq")  # .swe_agent/ goes: socket, pid file, store
 
         wait_for(lambda: not alive(first))
         assert swe("daemon", "start", "-C", str(sample_repo)).returncode == 0
-        assert processes_mentioning(f"daemon run -C {sample_repo}") == {client.daemon_pid(sample_repo)}
+        assert processes_mentioning(f"daemon run -C {sample_repo}") == {
+            client.daemon_pid(sample_repo)
+        }
         assert swe("symbols", "Session", "-C", str(sample_repo)).returncode == 0

@@ -5,8 +5,15 @@ def test_noise_is_filtered_and_ref_moves_are_recognised() -> None:
     assert classify("minihttp/sessions.py") == Change("minihttp/sessions.py")
     assert classify(".git/refs/heads/main") == Change("refs/heads/main", ref=True)
     assert classify(".git/HEAD") == Change("HEAD", ref=True)
-    for noise in (".git/objects/ab/cdef", ".git/index.lock", ".git/refs/heads/main.lock",
-                  ".swe_agent/index.duckdb", "a/.b.py.swp", "x/__pycache__/m.pyc", "notes.txt~"):
+    for noise in (
+        ".git/objects/ab/cdef",
+        ".git/index.lock",
+        ".git/refs/heads/main.lock",
+        ".swe_agent/index.duckdb",
+        "a/.b.py.swp",
+        "x/__pycache__/m.pyc",
+        "notes.txt~",
+    ):
         assert classify(noise) is None, noise
 
 

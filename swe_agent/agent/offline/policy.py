@@ -71,9 +71,7 @@ class OfflinePolicy:
         name, args = self._next(names)
         call_id = _call_id(self.question, len(messages), name, args)
         block = {"type": "tool_use", "id": call_id, "name": name, "input": args}
-        return Reply(
-            [block], Usage(fresh, count_tokens(json.dumps(args))), "tool_use", "offline"
-        )
+        return Reply([block], Usage(fresh, count_tokens(json.dumps(args))), "tool_use", "offline")
 
     # -- reading -------------------------------------------------------------------------------
     def _findings(self) -> ev.Findings:
@@ -85,7 +83,11 @@ class OfflinePolicy:
                 kind = "search" if args.get("query") == _query(q) else "focus"
                 ev.from_search(_only(records, CodeHit), findings, kind)
             elif name == "lookup_symbol":
-                found = _only(records, DefinitionHit), _only(records, CallerHit), _only(records, ReferenceHit)
+                found = (
+                    _only(records, DefinitionHit),
+                    _only(records, CallerHit),
+                    _only(records, ReferenceHit),
+                )
                 ev.from_lookup(str(args.get("name", "")), *found, q, findings)
             elif name == "outline" and subject:
                 ev.from_outline(subject.path, _only(records, OutlineEntry), q, findings)
@@ -162,7 +164,9 @@ class OfflinePolicy:
         for note in findings.notes[:2]:
             lines.append(f"Note: {note[:300]}")
         for snippet in findings.snippets[:OPEN_PAGES]:
-            lines.append(f"\n{snippet.path}:{snippet.start_line}-{snippet.end_line}\n{snippet.text}")
+            lines.append(
+                f"\n{snippet.path}:{snippet.start_line}-{snippet.end_line}\n{snippet.text}"
+            )
         return {"explanation": "\n".join(lines), "locations": [loc.as_dict() for loc in ranked]}
 
 
