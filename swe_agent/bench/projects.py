@@ -20,6 +20,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from swe_agent.bench.tasks import Source
 from swe_agent.errors import SweAgentError
 
@@ -110,21 +112,18 @@ def download(source: Source, downloads: Path) -> Path:
     return archive
 
 
-def _normal(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name.lower())
-
-
 def find_archive(downloads: Path, source: Source) -> Path | None:
     """A downloaded archive of the source in the folder, or None."""
     if source.kind == "npm":
         stem = source.name.lstrip("@").replace("/", "-")
         candidates = [downloads / f"{stem}-{source.version}.tgz"]
     else:
-        wanted = f"{_normal(source.name)}-{source.version}".lower()
+        # "Django-5.0.6.tar.gz" is django==5.0.6: name and version compared as PEP 503 normalizes
+        wanted = canonicalize_name(f"{source.name}-{source.version}")
         candidates = [
             p for p in sorted(downloads.glob("*"))
             if p.name.lower().endswith((".tar.gz", ".zip", ".tar.bz2", ".tgz"))
-            and _normal(re.sub(r"(\.tar\.gz|\.zip|\.tar\.bz2|\.tgz)$", "", p.name, flags=re.I)) == _normal(wanted)
+            and canonicalize_name(re.sub(r"(\.tar\.gz|\.zip|\.tar\.bz2|\.tgz)$", "", p.name, flags=re.I)) == wanted
         ]  # fmt: skip
     return next((p for p in candidates if p.is_file()), None)
 
