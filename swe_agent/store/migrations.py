@@ -48,8 +48,9 @@ def check(con: duckdb.DuckDBPyConnection) -> None:
         raise ForeignStore(f"made by a newer swe-agent (migration {max(unknown)})")
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply pending migrations, one transaction each. Returns the numbers applied."""
+def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int]:
+    """Apply pending migrations (up to and including number `upto`, when given), one
+    transaction each. Returns the numbers applied."""
     check(con)
     con.execute(
         f"CREATE TABLE IF NOT EXISTS {LEDGER} ("
@@ -57,6 +58,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     )
     done = []
     for number, name, sql in pending(con):
+        if upto is not None and number > upto:
+            break
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql)

@@ -4,8 +4,48 @@ import duckdb
 import pytest
 
 from swe_agent.errors import NoIndex, StoreError
+from swe_agent.queries import lookup_symbol_in, search_code_in
 from swe_agent.store import migrations
 from swe_agent.store.db import open_store, store_path
+from swe_agent.store.notes import Note, notes_for, write_notes
+
+VC, INT, BIG, TS = "VARCHAR", "INTEGER", "BIGINT", "TIMESTAMP"
+# The whole schema of the newest store. A new migration changes it here too, on purpose.
+SCHEMA = {
+    "_migrations": [("id", INT), ("name", VC), ("applied_at", TS)],
+    "agent_ledger": [("session_id", VC), ("turn", INT), ("step", INT), ("phase", VC), ("tools", VC),
+                     ("input_tokens", INT), ("output_tokens", INT), ("cache_read_input_tokens", INT),
+                     ("cache_creation_input_tokens", INT), ("context_tokens", INT), ("created_at", TS)],
+    "agent_messages": [("session_id", VC), ("seq", INT), ("turn", INT), ("role", VC),
+                       ("content_json", VC), ("text", VC), ("tokens", INT), ("in_context", "BOOLEAN"),
+                       ("created_at", TS)],
+    "agent_preferences": [("label", VC), ("value", VC), ("updated_at", TS)],
+    "agent_sessions": [("id", VC), ("title", VC), ("mode", VC), ("head", VC), ("core_json", VC),
+                       ("turns", INT), ("created_at", TS), ("updated_at", TS)],
+    "agent_summaries": [("session_id", VC), ("seq", INT), ("text", VC), ("created_at", TS)],
+    "agent_turns": [("session_id", VC), ("turn", INT), ("kind", VC), ("question", VC), ("mode", VC),
+                    ("result_json", VC), ("created_at", TS)],
+    "chunks": [("id", BIG), ("space", VC), ("path", VC), ("start_line", INT), ("end_line", INT),
+               ("symbol", VC), ("length", INT)],
+    "definitions": [("id", BIG), ("path", VC), ("name", VC), ("qualname", VC), ("kind", VC),
+                    ("start_line", INT), ("end_line", INT), ("signature", VC), ("doc", VC),
+                    ("parent", VC)],
+    "files": [("path", VC), ("language", VC), ("hash", VC), ("size", BIG), ("mtime_ns", BIG),
+              ("lines", INT), ("commit_sha", VC), ("parse_errors", INT), ("indexed_at", TS)],
+    "meta": [("key", VC), ("value", VC)],
+    "model_calls": [("id", VC), ("purpose", VC), ("model", VC), ("input_tokens", INT),
+                    ("output_tokens", INT), ("cache_creation_input_tokens", INT),
+                    ("cache_read_input_tokens", INT), ("duration_ms", INT), ("request_json", VC),
+                    ("response_json", VC), ("error", VC), ("session_id", VC), ("created_at", TS)],
+    "notes": [("id", BIG), ("kind", VC), ("path", VC), ("symbol", VC), ("code_hash", VC), ("title", VC),
+              ("body", VC), ("evidence", VC), ("model", VC), ("tokens", INT), ("priority", "DOUBLE"),
+              ("stale", "BOOLEAN"), ("used_count", INT), ("created_at", TS)],
+    "postings": [("term", VC), ("chunk_id", BIG), ("tf", INT)],
+    "refs": [("path", VC), ("name", VC), ("line", INT), ("kind", VC), ("enclosing", VC)],
+    "skipped": [("path", VC), ("reason", VC), ("size", BIG), ("mtime_ns", BIG)],
+    "sleep_runs": [("id", VC), ("started_at", TS), ("finished_at", TS), ("head", VC), ("level", INT),
+                   ("budget", INT), ("notes_written", INT), ("tokens_spent", INT), ("model", VC)],
+}  # fmt: skip
 
 
 def schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
@@ -50,6 +90,48 @@ def test_schema_built_from_an_empty_file(tmp_path: Path) -> None:
         "parse_errors",
         "indexed_at",
     ]
+
+
+def oldest_store_with_data(root: Path) -> None:
+    """A store as the first migration made it, holding an indexed file."""
+    path = store_path(root)
+    path.parent.mkdir(parents=True)
+    con = duckdb.connect(str(path))
+    assert migrations.migrate(con, upto=1) == [1]
+    con.execute("INSERT INTO meta VALUES ('indexed_head', 'abc123')")
+    con.execute(
+        "INSERT INTO files (path, language, hash, size, mtime_ns, lines) "
+        "VALUES ('http/redirects.py', 'python', 'h1', 120, 7, 12)"
+    )
+    con.execute(
+        "INSERT INTO definitions VALUES (11, 'http/redirects.py', 'follow_redirects', "
+        "'Session.follow_redirects', 'method', 3, 9, 'def follow_redirects(self):', '', 'Session')"
+    )
+    con.execute("INSERT INTO refs VALUES ('http/redirects.py', 'follow_redirects', 20, 'call', 'main')")
+    con.execute("INSERT INTO chunks VALUES (21, 'code', 'http/redirects.py', 3, 9, 'Session.follow_redirects', 3)")
+    con.execute("INSERT INTO postings VALUES ('redirect', 21, 2), ('follow', 21, 1)")
+    con.execute("INSERT INTO skipped VALUES ('logo.png', 'binary')")
+    con.close()
+
+
+def test_a_store_of_the_oldest_migration_with_data_upgrades_to_the_newest(tmp_path: Path) -> None:
+    oldest_store_with_data(tmp_path)
+    with open_store(tmp_path, create=True) as store:
+        assert schema(store.con) == SCHEMA
+        assert migrations.applied(store.con) == [m[0] for m in migrations.all_migrations()]
+        assert store.meta("indexed_head") == "abc123"
+        assert [h["symbol"] for h in search_code_in(store, "redirect")] == ["Session.follow_redirects"]
+        callers = lookup_symbol_in(store, "follow_redirects")["callers"]
+        assert [(c["qualname"], c["line"]) for c in callers] == [("main", 20)]
+        assert store.query("SELECT path, reason, size, mtime_ns FROM skipped") == [("logo.png", "binary", None, None)]
+        with store.transaction():  # the tables later migrations made take rows beside the old ones
+            write_notes(store, [Note("summary", "http/redirects.py", None, "Redirects", "Follows them.")])
+        assert [n["title"] for n in notes_for(store, path="http/redirects.py")] == ["Redirects"]
+
+
+def test_a_store_built_from_an_empty_file_has_the_same_schema(tmp_path: Path) -> None:
+    with open_store(tmp_path, create=True) as store:
+        assert schema(store.con) == SCHEMA
 
 
 def test_migrating_twice_applies_nothing(tmp_path: Path) -> None:
