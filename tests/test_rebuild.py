@@ -51,9 +51,11 @@ def test_a_rebuild_keeps_every_session_and_the_notes_whose_code_did_not_change(
 def test_a_rebuild_under_a_running_daemon_is_done_by_the_daemon(sample_repo: Path) -> None:
     slept_and_asked(sample_repo)
     with running_daemon(sample_repo):
-        notes_now = lambda: json.loads(swe("status", "--json", "-C", str(sample_repo)).stdout)[
-            "notes"
-        ]["current"]  # noqa: E731
+
+        def notes_now() -> int:
+            status = json.loads(swe("status", "--json", "-C", str(sample_repo)).stdout)
+            return int(status["notes"]["current"])
+
         wait_for(lambda: notes_now() > 0)
         before = notes_now()
         done = swe("index", "--rebuild", "-C", str(sample_repo))

@@ -107,8 +107,12 @@ def oldest_store_with_data(root: Path) -> None:
         "INSERT INTO definitions VALUES (11, 'http/redirects.py', 'follow_redirects', "
         "'Session.follow_redirects', 'method', 3, 9, 'def follow_redirects(self):', '', 'Session')"
     )
-    con.execute("INSERT INTO refs VALUES ('http/redirects.py', 'follow_redirects', 20, 'call', 'main')")
-    con.execute("INSERT INTO chunks VALUES (21, 'code', 'http/redirects.py', 3, 9, 'Session.follow_redirects', 3)")
+    con.execute(
+        "INSERT INTO refs VALUES ('http/redirects.py', 'follow_redirects', 20, 'call', 'main')"
+    )
+    con.execute(
+        "INSERT INTO chunks VALUES (21, 'code', 'http/redirects.py', 3, 9, 'Session.follow_redirects', 3)"
+    )
     con.execute("INSERT INTO postings VALUES ('redirect', 21, 2), ('follow', 21, 1)")
     con.execute("INSERT INTO skipped VALUES ('logo.png', 'binary')")
     con.close()
@@ -120,12 +124,18 @@ def test_a_store_of_the_oldest_migration_with_data_upgrades_to_the_newest(tmp_pa
         assert schema(store.con) == SCHEMA
         assert migrations.applied(store.con) == [m[0] for m in migrations.all_migrations()]
         assert store.meta("indexed_head") == "abc123"
-        assert [h["symbol"] for h in search_code_in(store, "redirect")] == ["Session.follow_redirects"]
+        assert [h["symbol"] for h in search_code_in(store, "redirect")] == [
+            "Session.follow_redirects"
+        ]
         callers = lookup_symbol_in(store, "follow_redirects")["callers"]
         assert [(c["qualname"], c["line"]) for c in callers] == [("main", 20)]
-        assert store.query("SELECT path, reason, size, mtime_ns FROM skipped") == [("logo.png", "binary", None, None)]
+        assert store.query("SELECT path, reason, size, mtime_ns FROM skipped") == [
+            ("logo.png", "binary", None, None)
+        ]
         with store.transaction():  # the tables later migrations made take rows beside the old ones
-            write_notes(store, [Note("summary", "http/redirects.py", None, "Redirects", "Follows them.")])
+            write_notes(
+                store, [Note("summary", "http/redirects.py", None, "Redirects", "Follows them.")]
+            )
         assert [n["title"] for n in notes_for(store, path="http/redirects.py")] == ["Redirects"]
 
 
