@@ -33,3 +33,18 @@ def test_code_outside_definitions_stays_when_its_file_has_none() -> None:
         ("setup.py", None),
         ("pkg/core.py", "run"),
     ]
+
+
+def test_a_note_alone_does_not_push_a_strong_code_hit_below_it() -> None:
+    named = Evidence(
+        "pkg/core.py", "parse", 5, 20, 2.4, "symbol", "defines `parse` named in the question"
+    )
+    noted = [
+        Evidence("pkg/other.py", "helper", 1, 9, 2.5, "note", "note: Where is input parsed?"),
+        Evidence("pkg/other.py", "helper", 1, 9, 2.0, "note", "note: What does helper do?"),
+    ]
+    order = [loc.symbol for loc in rank([named, *noted])]
+    assert order == ["parse", "helper"]  # the note's place comes in, below the named definition
+    seconded = Evidence("pkg/other.py", "helper", 1, 9, 1.0, "search", "BM25 rank 2")
+    order = [loc.symbol for loc in rank([named, *noted, seconded])]
+    assert order == ["helper", "parse"]  # with evidence of its own from the code, it may lead

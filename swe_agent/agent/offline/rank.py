@@ -19,6 +19,8 @@ FILE_SHARE = 0.5  # how much of its file's score a location borrows
 SAME_KIND_DECAY = 0.25
 PER_FILE = 5
 CONTAINER_FACTOR = 0.85  # weight of the second and later evidence of one kind
+STRONG = 2.0  # code evidence this strong (a definition named, the best BM25 hits) holds its place
+NOTE_ONLY = 0.5  # below this much code evidence, a location stands on notes alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ def rank(evidence: list[Evidence], *, about_tests: bool = False, limit: int = 10
         )
     _fold_files(locations)
     _yield_to_members(locations)
+    _notes_below_strong_code(locations, groups)
     locations.sort(key=lambda loc: (-loc.score, loc.path, loc.start_line))
     return _diverse(locations, limit)
 
@@ -145,6 +148,26 @@ def _yield_to_members(locations: list[Location]) -> None:
     for loc in locations:
         if loc.symbol and (loc.path, loc.symbol) in parents:
             loc.score *= CONTAINER_FACTOR
+
+
+def _notes_below_strong_code(
+    locations: list[Location], groups: dict[tuple[str, str | None, int], list[Evidence]]
+) -> None:
+    """A location that stands on notes alone goes no higher than the weakest location with
+    strong evidence from the code: a note may bring a place in, not push a definition the
+    question names, or the code that matches it best, below it."""
+    code = {key: _combine([e for e in items if e.kind != "note"]) for key, items in groups.items()}
+
+    def own(loc: Location) -> float:
+        return code.get((loc.path, loc.symbol, 0 if loc.symbol else loc.start_line), 0.0)
+
+    strong = [loc.score for loc in locations if own(loc) >= STRONG]
+    if not strong:
+        return
+    ceiling = min(strong) * 0.99
+    for loc in locations:
+        if own(loc) < NOTE_ONLY and loc.score > ceiling:
+            loc.score = ceiling
 
 
 def file_ranking(locations: list[Location]) -> list[str]:
