@@ -88,9 +88,9 @@ def rank(evidence: list[Evidence], *, about_tests: bool = False, limit: int = 10
         loc.score = (loc.score + FILE_SHARE * file_score[loc.path]) * path_factor(
             loc.path, about_tests
         )
+    _notes_below_strong_code(locations, groups)  # before a definition takes its file's place
     _fold_files(locations)
     _yield_to_members(locations)
-    _notes_below_strong_code(locations, groups)
     locations.sort(key=lambda loc: (-loc.score, loc.path, loc.start_line))
     return _diverse(locations, limit)
 
