@@ -36,6 +36,7 @@ from swe_agent.store.files import file_info
 
 WINDOW_LINES = 50  # lines of a file page
 PREVIEW_CHARS = 120
+NOTES_PER_PAGE = 3  # notes past the third rarely change the ranking, and each costs ~70 tokens
 NOTE_CHARS = 160  # of a note's title and of its body
 
 
@@ -308,7 +309,7 @@ def search_notes(src: Sources, query: str, kinds: list[str] | None) -> Listing:
         entries,
         f"notes:{query}",
         records,
-        per_page=5,
+        per_page=NOTES_PER_PAGE,
         next_call="search_notes with the same query and page={next}",
     )
 
