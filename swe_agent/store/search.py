@@ -86,7 +86,7 @@ def bm25(
                    sum(q.qtf * ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
                        * h.tf * ({K1} + 1) / (h.tf + {K1} * (1 - {B} + {B} * greatest(h.length, $short * s.avgdl) / s.avgdl))) AS score
             FROM hits h JOIN df USING (term) JOIN q USING (term) CROSS JOIN stats s
-            GROUP BY h.chunk_id ORDER BY score DESC LIMIT $limit
+            GROUP BY h.chunk_id ORDER BY score DESC, h.chunk_id LIMIT $limit
         )
         SELECT c.id, c.path, c.start_line, c.end_line, c.symbol, s.score
         FROM scored s JOIN chunks c ON c.id = s.chunk_id ORDER BY s.score DESC, c.path, c.start_line

@@ -67,7 +67,7 @@ def references_to(store: Store, name: str, limit: int = 50) -> list[dict[str, An
     last = name.rsplit(".", 1)[-1]
     return store.rows(
         "SELECT path, name, line, kind, enclosing FROM refs WHERE name = ? "
-        "ORDER BY kind = 'import', path, line LIMIT ?",
+        "ORDER BY kind = 'import', path, line, kind, enclosing LIMIT ?",
         [last, limit],
     )
 
@@ -79,7 +79,7 @@ def callers(store: Store, name: str, limit: int = 30) -> list[dict[str, Any]]:
         """
         SELECT r.path, r.enclosing AS qualname, count(*) AS calls, min(r.line) AS line
         FROM refs r WHERE r.name = ? AND r.kind = 'call' AND r.enclosing IS NOT NULL
-        GROUP BY r.path, r.enclosing ORDER BY calls DESC, r.path LIMIT ?
+        GROUP BY r.path, r.enclosing ORDER BY calls DESC, r.path, line, qualname LIMIT ?
         """,
         [last, limit],
     )
