@@ -60,8 +60,9 @@ def ask(
     from swe_agent.agent.request import AskRequest
 
     request = AskRequest(
-        question, "question", None, continue_, not no_notes, offline, budget, steps
-    )
+        question, "question", continue_last=continue_, use_notes=not no_notes, offline=offline,
+        context_budget=budget, max_steps=steps,
+    )  # fmt: skip
     _show(_answer(repo_dir, request), as_json=as_json, stats=stats)
 
 
@@ -86,7 +87,10 @@ def task(
     from swe_agent.agent.request import AskRequest
 
     text = _read_task(file)
-    request = AskRequest(text, "task", None, continue_, not no_notes, offline, budget, steps)
+    request = AskRequest(
+        text, "task", continue_last=continue_, use_notes=not no_notes, offline=offline,
+        context_budget=budget, max_steps=steps,
+    )  # fmt: skip
     result = _answer(repo_dir, request)
     if apply:
         from swe_agent.agent.patch import apply_patch
