@@ -35,12 +35,18 @@ class Refused(ValueError):
 
 
 def tool_page_in(
-    store: Store, root: str, tool: str, args: dict[str, Any], page_tokens: int = PAGE_TOKENS
+    store: Store,
+    root: str,
+    tool: str,
+    args: dict[str, Any],
+    page_tokens: int = PAGE_TOKENS,
+    index: Any = None,
 ) -> dict[str, Any]:
     """One page of a tool's result: header, entries, page k of n, the call for the next page
-    and the locations the entries name."""
+    and the locations the entries name. index: the daemon's in-memory search index, if any."""
     try:
         src = _sources(store, Path(root), tool)
+        src.index = index
         if tool == "read":
             return _read(src, args, page_tokens)
         view, rel = _view(src, tool, args)

@@ -98,7 +98,7 @@ class Daemon:
         and never waits for indexing or sleep-time work (DuckDB's MVCC keeps it consistent)."""
         reader = Store(self.store.con.cursor(), self.store.path, read_only=True)
         try:
-            if op == "search_code":
+            if op == "search_code" or (op == "tool_page" and args.get("tool") == "search_code"):
                 args = {**args, "index": self._search_index(reader)}
             return query(reader, **args)
         finally:
