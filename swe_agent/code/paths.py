@@ -4,11 +4,14 @@ the index, sleep-time analysis and the agent's ranking all ask here."""
 
 from __future__ import annotations
 
+import re
+
 # fmt: off
 SOURCE_EXTENSIONS = frozenset([
     "py", "pyi", "pyx", "js", "jsx", "mjs", "cjs", "ts", "tsx", "go", "rs", "java", "c", "h", "cc",
     "cpp", "cxx", "hpp", "hh", "rb", "kt", "kts", "cs", "php", "swift", "scala", "m", "mm", "lua",
     "sh", "ex", "exs", "erl", "hs", "ml", "clj", "dart", "r", "jl", "sql", "vue", "svelte",
+    "mts", "cts", "hxx", "bash", "zig", "sc",
 ])
 # fmt: on
 
@@ -18,12 +21,18 @@ def is_source_path(path: str) -> bool:
     return "." in name and name.rsplit(".", 1)[-1].lower() in SOURCE_EXTENSIONS
 
 
+# test folders in any case (Tests/ in Swift and C#), test file names in each language's convention
+_TEST_DIR = re.compile(
+    r"(?:^|/)(?:tests?|__tests__|__mocks__|spec|specs|testing|testdata|fixtures?)/", re.I
+)
+_TEST_NAME = re.compile(
+    r"(?:^test_.*|.*_test|.*_spec|.*\.test|.*\.spec|.*Tests?|conftest|tests?|test_?helpers?)"
+    r"\.[A-Za-z0-9]+$|.*(?:Spec|Suite)\.(?:scala|kt|swift|groovy)$"
+)
+
+
 def is_test_path(path: str) -> bool:
-    parts = path.lower().split("/")
-    name = parts[-1]
-    return (
-        any(p in ("test", "tests", "testing", "__tests__", "spec") for p in parts[:-1])
-        or name.startswith("test_")
-        or name in ("conftest.py", "tests.py")
-        or name.rsplit(".", 1)[0].endswith(("_test", "_spec", ".test", ".spec"))
-    )
+    """Test code, fixtures and test helpers, in the conventions of the common languages: the one
+    rule that sleep-time analysis, the agent and code search share."""
+    name = path.rsplit("/", 1)[-1]
+    return bool(_TEST_DIR.search(path) or _TEST_NAME.match(name))

@@ -8,67 +8,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-CODE_EXTENSIONS = frozenset(
-    [
-        "py",
-        "pyi",
-        "pyx",
-        "js",
-        "mjs",
-        "cjs",
-        "jsx",
-        "ts",
-        "mts",
-        "cts",
-        "tsx",
-        "go",
-        "rs",
-        "java",
-        "kt",
-        "kts",
-        "scala",
-        "sc",
-        "c",
-        "h",
-        "cc",
-        "cpp",
-        "cxx",
-        "hpp",
-        "hh",
-        "hxx",
-        "rb",
-        "php",
-        "cs",
-        "swift",
-        "ex",
-        "exs",
-        "hs",
-        "lua",
-        "sh",
-        "bash",
-        "zig",
-        "m",
-        "mm",
-        "dart",
-        "clj",
-        "erl",
-        "vue",
-        "svelte",
-        "sql",
-        "r",
-        "jl",
-        "ml",
-    ]
-)
+from swe_agent.code.paths import SOURCE_EXTENSIONS as CODE_EXTENSIONS
+from swe_agent.code.paths import is_test_path
+
 DOC_EXTENSIONS = frozenset(["md", "mdx", "rst", "txt", "adoc", "textile", "rdoc"])
 
-_TEST_DIR = re.compile(
-    r"(?:^|/)(?:tests?|__tests__|__mocks__|spec|specs|testing|testdata|fixtures?)/"
-)
-_TEST_NAME = re.compile(
-    r"(?:^test_.*|.*_test|.*_spec|.*\.test|.*\.spec|.*Tests?|conftest|tests?|test_?helpers?)"
-    r"\.[A-Za-z0-9]+$|.*(?:Spec|Suite)\.(?:scala|kt|swift|groovy)$"
-)
 _EXAMPLE_DIR = re.compile(r"(?:^|/)(?:_?examples?|samples?|demos?|docs?_src|benchmarks?|bench)/")
 _DOC_DIR = re.compile(r"(?:^|/)(?:docs?|documentation)/")
 _VENDOR_DIR = re.compile(
@@ -86,12 +30,6 @@ def extension(path: str) -> str:
 
 def is_code_path(path: str) -> bool:
     return extension(path) in CODE_EXTENSIONS
-
-
-def is_test_path(path: str) -> bool:
-    """Test code, fixtures and test helpers, in the conventions of the common languages."""
-    name = path.rsplit("/", 1)[-1]
-    return bool(_TEST_DIR.search(path) or _TEST_NAME.match(name))
 
 
 @lru_cache(maxsize=65536)
