@@ -148,8 +148,8 @@ def search(
     import time
 
     from swe_agent.bench.run import parse_levels
+    from swe_agent.bench.search_report import paired_of, report_text, summaries
     from swe_agent.bench.search_report import plot as draw
-    from swe_agent.bench.search_report import report_text, summaries
     from swe_agent.bench.search_run import SearchBenchConfig, locate, run_suite
     from swe_agent.bench.semble import choose, load_specs, read_names_file
     from swe_agent.config import load_settings
@@ -181,7 +181,7 @@ def search(
     wall = round(time.perf_counter() - started, 1)
     if as_json:
         emit_json({"suite": str(suite), "wall_seconds": wall, "skipped": missing,
-                   "summary": summary, **outcome})  # fmt: skip
+                   "summary": summary, "paired": paired_of(outcome["results"]), **outcome})  # fmt: skip
         return
-    typer.echo(report_text(summary, outcome["repos"]))
+    typer.echo(report_text(summary, outcome["repos"], outcome["results"]))
     typer.echo(f"wall time {wall}s")

@@ -11,6 +11,8 @@ from swe_agent.bench.tasks import load_tasks
 from swe_agent.cli import app
 from swe_agent.config import Settings
 from swe_agent.errors import SweAgentError
+from tests.helpers import commit_all
+from tests.helpers import git as fixture_git
 
 runner = CliRunner()
 QUESTIONS = [
@@ -90,3 +92,28 @@ def test_levels_and_budgets_are_checked() -> None:
     for bad in ("4000", "100:4", "4000:x"):
         with pytest.raises(SweAgentError):
             parse_budgets(bad)
+
+
+def test_a_later_commit_of_a_repository_is_indexed_from_the_earlier_ones_index(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    base = fixture_git(sample_repo, "rev-parse", "HEAD").strip()
+    (sample_repo / "minihttp" / "later.py").write_text("def fix():\n    return True\n")
+    later = commit_all(sample_repo, "The fix", 9)
+    snapshots = tmp_path / "snapshots"
+    fixture_git(
+        tmp_path, "clone", "-q", "--bare", str(sample_repo), str(snapshots / "o+n" / "repo")
+    )
+    lines = [
+        json.dumps({"instance_id": f"o__n-{i}", "repo": "o/n", "base_commit": commit,
+                    "problem_statement": "Authorization header dropped on redirect",
+                    "gold_files": ["minihttp/sessions.py"], "gold_functions": []})
+        for i, commit in enumerate((base, later))
+    ]  # fmt: skip
+    (tmp_path / "tasks.jsonl").write_text("\n".join(lines) + "\n")
+    config = BenchConfig(tmp_path / "work", levels=(0,), snapshots=snapshots, offline=True)
+    out = run_bench(load_tasks(tmp_path / "tasks.jsonl"), config, Settings(), {})
+    first, second = out["repos"]
+    assert first["index_from"] is None and first["parsed"] > 1
+    assert second["index_from"] == f"o+n@{base[:12]}" and second["parsed"] == 1  # only later.py
+    assert all(r["locations"] for r in out["results"])
