@@ -15,6 +15,13 @@ DEFAULT_WORKDIR = (
 )
 PARETO_BUDGETS = "4000:4,8000:8"  # points of the Pareto curve besides the settings' budget
 
+NoteKinds = Annotated[
+    str | None,
+    typer.Option(
+        help="Kinds of notes the agent reads at levels above 0, e.g. summary,question [default: every kind]."
+    ),
+]
+
 bench_app = typer.Typer(
     help="Measure localization accuracy and tokens, with and without notes.", no_args_is_help=True
 )
@@ -58,6 +65,7 @@ def localize(
     plot: Annotated[
         Path | None, typer.Option(help="Write the Pareto and amortization curves to this PNG.")
     ] = None,
+    note_kinds: NoteKinds = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Index, sleep at each level, ask each task's question, and score the ranked locations."""
@@ -69,10 +77,11 @@ def localize(
     from swe_agent.bench.run import BenchConfig, Budget, parse_budgets, parse_levels, run_bench
     from swe_agent.bench.tasks import load_tasks
     from swe_agent.config import load_settings, override
+    from swe_agent.config import note_kinds as checked_kinds
 
-    settings = override(
-        load_settings(None), sleep_budget=sleep_budget, offline_sleep_budget=sleep_budget
-    )
+    settings = override(load_settings(None), sleep_budget=sleep_budget, offline_sleep_budget=sleep_budget,
+                        note_kinds=note_kinds)  # fmt: skip
+    checked_kinds(settings.note_kinds)
     main = Budget(settings.context_budget, settings.max_steps)
     config = BenchConfig(
         workdir=workdir.expanduser().resolve(),
@@ -96,7 +105,7 @@ def localize(
         typer.echo(draw(summary, plot), err=True)
     if as_json:
         emit_json({
-            "mode": mode, "tasks_file": str(tasks), "levels": list(config.levels),
+            "mode": mode, "tasks_file": str(tasks), "levels": list(config.levels), "note_kinds": settings.note_kinds,
             "budgets": [b.label for b in config.budgets], "main_budget": main.label,
             "wall_seconds": round(time.perf_counter() - started, 3), "summary": summary, **outcome,
         })  # fmt: skip
@@ -142,6 +151,7 @@ def search(
     plot: Annotated[
         Path | None, typer.Option(help="Write bars by category and language to this PNG.")
     ] = None,
+    note_kinds: NoteKinds = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Score `search` (and the offline `ask`) on a code-search suite with semble's protocol."""
@@ -152,7 +162,8 @@ def search(
     from swe_agent.bench.search_report import plot as draw
     from swe_agent.bench.search_run import SearchBenchConfig, locate, run_suite
     from swe_agent.bench.semble import choose, load_specs, read_names_file
-    from swe_agent.config import load_settings
+    from swe_agent.config import load_settings, override
+    from swe_agent.config import note_kinds as checked_kinds
     from swe_agent.errors import SweAgentError
 
     names = [n.strip() for n in (repos or "").split(",") if n.strip()]
@@ -172,9 +183,9 @@ def search(
     for m in missing:
         typer.echo(f"skipped {m['reason']}", err=True)
     started = time.perf_counter()
-    outcome = run_suite(
-        found, config, load_settings(None), log=lambda line: typer.echo(line, err=True)
-    )
+    settings = override(load_settings(None), note_kinds=note_kinds)
+    checked_kinds(settings.note_kinds)
+    outcome = run_suite(found, config, settings, log=lambda line: typer.echo(line, err=True))
     summary = summaries(outcome["results"])
     if plot:
         typer.echo(draw(summary, plot), err=True)

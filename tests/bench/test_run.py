@@ -9,7 +9,7 @@ from swe_agent.bench.report import PLOT_MISSING, report_text
 from swe_agent.bench.run import BenchConfig, Budget, parse_budgets, parse_levels, run_bench
 from swe_agent.bench.tasks import load_tasks
 from swe_agent.cli import app
-from swe_agent.config import Settings
+from swe_agent.config import Settings, note_kinds
 from swe_agent.errors import SweAgentError
 from tests.helpers import commit_all
 from tests.helpers import git as fixture_git
@@ -92,6 +92,9 @@ def test_levels_and_budgets_are_checked() -> None:
     for bad in ("4000", "100:4", "4000:x"):
         with pytest.raises(SweAgentError):
             parse_budgets(bad)
+    assert note_kinds("") is None and note_kinds("summary, question") == {"summary", "question"}
+    with pytest.raises(SweAgentError, match="unknown note kind 'summaries'"):
+        note_kinds("summaries")
 
 
 def test_a_later_commit_of_a_repository_is_indexed_from_the_earlier_ones_index(
