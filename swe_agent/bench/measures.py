@@ -41,11 +41,15 @@ def summarize(rows: Sequence[Row]) -> dict[str, Any]:
 def by_level(rows: Sequence[Row], repos: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The table: one line per level at the main budget, with the sleep-time it cost."""
     lines = []
-    for level in sorted({r["level"] for r in rows}):
-        chosen = [r for r in rows if r["level"] == level and r.get("main")]
+    for level, kinds in sorted({(r["level"], r.get("note_kinds") or "") for r in rows}):
+        chosen = [
+            r
+            for r in rows
+            if r["level"] == level and (r.get("note_kinds") or "") == kinds and r.get("main")
+        ]
         levels = [repo["levels"].get(str(level), {}) for repo in repos]
         lines.append({
-            "level": level, "notes": level > 0, **summarize(chosen),
+            "level": level, "notes": level > 0, "note_kinds": kinds, **summarize(chosen),
             "sleep_tokens": sum(x.get("tokens", 0) for x in levels),
             "sleep_seconds": round(sum(x.get("seconds", 0.0) for x in levels), 3),
             "sleep_cpu_seconds": round(sum(x.get("cpu_seconds", 0.0) for x in levels), 3),
@@ -212,11 +216,14 @@ def naive_comparison(rows: Sequence[Row]) -> list[dict[str, Any]]:
 
 
 def all_measures(rows: Sequence[Row], repos: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Every measure; the table and the paired comparison show each set of note kinds read,
+    the others only the first."""
+    every, rows = rows, [r for r in rows if not r.get("variant")]
     return {
-        "by_level": by_level(rows, repos),
+        "by_level": by_level(every, repos),
         "pareto": pareto(rows),
         "amortization": amortization(rows),
         "predictability": predictability(rows),
         "naive": naive_comparison(rows),
-        "paired": localize_pairs(rows),
+        "paired": localize_pairs(every),
     }

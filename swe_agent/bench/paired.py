@@ -93,13 +93,21 @@ def localize_pairs(rows: Sequence[Row], base_level: int = 0) -> list[dict[str, A
     """Each level against the base level at the main budget, task by task."""
     main = [r for r in rows if r.get("main")]
     base = {r["task"]: r for r in main if r["level"] == base_level}
+    systems = sorted(
+        {(r["level"], r.get("note_kinds") or "") for r in main if r["level"] != base_level}
+    )
     out = []
-    for level in sorted({r["level"] for r in main} - {base_level}):
-        other = {r["task"]: r for r in main if r["level"] == level}
+    for level, kinds in systems:
+        other = {
+            r["task"]: r
+            for r in main
+            if r["level"] == level and (r.get("note_kinds") or "") == kinds
+        }
         for name, measure in LOCALIZE_MEASURES:
             found = compare(base, other, measure, group=lambda r: "all")
             if found:
-                out.append({"level": level, "base_level": base_level, "measure": name, **found})
+                out.append({"level": level, "note_kinds": kinds, "base_level": base_level,
+                            "measure": name, **found})  # fmt: skip
     return out
 
 

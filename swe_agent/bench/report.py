@@ -33,14 +33,14 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) ->
 
 
 LEVEL_COLUMNS = (
-    ("level", "level"), ("tasks", "tasks"), ("file@1", "file@1"), ("file@5", "file@5"),
+    ("level", "level"), ("note_kinds", "notes read"), ("tasks", "tasks"), ("file@1", "file@1"), ("file@5", "file@5"),
     ("file@10", "file@10"), ("function@1", "func@1"), ("function@5", "func@5"),
     ("test_time_tokens", "test tokens"), ("sleep_tokens", "sleep tokens"),
     ("seconds", "s/question"), ("cpu_seconds", "cpu s/question"), ("sleep_seconds", "sleep s"),
     ("sleep_cpu_seconds", "sleep cpu s"),
 )  # fmt: skip
 PAIRED_COLUMNS = (
-    ("level", "level"), ("measure", "measure"), ("pairs", "tasks"), ("base", "level 0"),
+    ("level", "level"), ("note_kinds", "notes read"), ("measure", "measure"), ("pairs", "tasks"), ("base", "level 0"),
     ("other", "level"), ("difference", "difference"), ("interval", "95% CI"),
     ("better", "better"), ("worse", "worse"),
 )  # fmt: skip

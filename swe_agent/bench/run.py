@@ -20,6 +20,7 @@ from swe_agent.bench import lookups
 from swe_agent.bench.projects import prepare
 from swe_agent.bench.score import score_answer
 from swe_agent.bench.tasks import Source, Task
+from swe_agent.config import override
 from swe_agent.errors import SweAgentError
 
 Log = Callable[[str], None]
@@ -45,6 +46,9 @@ class BenchConfig:
     budgets: tuple[Budget, ...] = ()  # the first is the main budget, the one the table shows
     snapshots: Path | None = None
     offline: bool = False
+    note_variants: tuple[str, ...] = (
+        "",
+    )  # note kinds read at levels above 0, each a run; "": the settings'
 
 
 def parse_levels(text: str) -> tuple[int, ...]:
@@ -160,10 +164,13 @@ def run_source(
             seen = {
                 t.id: lookups.anticipation(store, t.question) if level > 0 else None for t in tasks
             }
-            for budget in config.budgets:
-                for task in tasks:
-                    row = ask(store, repo, task, level, budget, settings, environ, config.offline)
-                    row.update(main=budget == config.budgets[0],
+            variants = config.note_variants if level > 0 else ("",)
+            for variant, kinds in enumerate(variants):
+                reading = override(settings, note_kinds=kinds) if kinds else settings
+                for budget, task in ((b, t) for b in config.budgets for t in tasks):
+                    row = ask(store, repo, task, level, budget, reading, environ, config.offline)
+                    row.update(main=budget == config.budgets[0], variant=variant,
+                               note_kinds=reading.note_kinds if level > 0 else "",
                                sleep_tokens=sleep["tokens"], sleep_seconds=sleep["seconds"],
                                sleep_cpu_seconds=sleep["cpu_seconds"],
                                naive=naive[task.id], anticipation=seen[task.id],

@@ -65,7 +65,13 @@ def localize(
     plot: Annotated[
         Path | None, typer.Option(help="Write the Pareto and amortization curves to this PNG.")
     ] = None,
-    note_kinds: NoteKinds = None,
+    note_kinds: Annotated[
+        str | None,
+        typer.Option(
+            help="Kinds of notes the agent reads at levels above 0, e.g. summary,question; "
+            "several sets separated by ';' are each answered after one sleep [default: every kind]."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Index, sleep at each level, ask each task's question, and score the ranked locations."""
@@ -79,9 +85,12 @@ def localize(
     from swe_agent.config import load_settings, override
     from swe_agent.config import note_kinds as checked_kinds
 
-    settings = override(load_settings(None), sleep_budget=sleep_budget, offline_sleep_budget=sleep_budget,
-                        note_kinds=note_kinds)  # fmt: skip
-    checked_kinds(settings.note_kinds)
+    settings = override(
+        load_settings(None), sleep_budget=sleep_budget, offline_sleep_budget=sleep_budget
+    )
+    variants = tuple(dict.fromkeys(v.strip() for v in (note_kinds or "").split(";"))) or ("",)
+    for variant in variants:
+        checked_kinds(variant)
     main = Budget(settings.context_budget, settings.max_steps)
     config = BenchConfig(
         workdir=workdir.expanduser().resolve(),
@@ -89,6 +98,7 @@ def localize(
         budgets=tuple(dict.fromkeys((main, *parse_budgets(budgets)))),
         snapshots=snapshots.expanduser().resolve() if snapshots else None,
         offline=offline or not os.environ.get("ANTHROPIC_API_KEY", "").strip(),
+        note_variants=variants,
     )
     loaded = load_tasks(tasks, limit)
     started = time.perf_counter()
@@ -105,7 +115,7 @@ def localize(
         typer.echo(draw(summary, plot), err=True)
     if as_json:
         emit_json({
-            "mode": mode, "tasks_file": str(tasks), "levels": list(config.levels), "note_kinds": settings.note_kinds,
+            "mode": mode, "tasks_file": str(tasks), "levels": list(config.levels), "note_kinds": list(variants),
             "budgets": [b.label for b in config.budgets], "main_budget": main.label,
             "wall_seconds": round(time.perf_counter() - started, 3), "summary": summary, **outcome,
         })  # fmt: skip

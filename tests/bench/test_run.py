@@ -41,11 +41,17 @@ def test_the_pipeline_on_a_local_repository(
 ) -> None:
     tasks = load_tasks(tasks_file)
     config = BenchConfig(
-        tmp_path / "work", levels=(0, 2), budgets=(Budget(16000, 12), Budget(4000, 4)), offline=True
+        tmp_path / "work",
+        levels=(0, 2),
+        budgets=(Budget(16000, 12), Budget(4000, 4)),
+        offline=True,
+        note_variants=("", "summary"),
     )
     out = run_bench(tasks, config, Settings(), {})
     rows = out["results"]
-    assert len(rows) == 2 * 2 * 2  # tasks x levels x budgets
+    assert (
+        len(rows) == 2 * 3 * 2
+    )  # tasks x (level 0, level 2 reading all, reading summaries) x budgets
     (repo,) = out["repos"]
     assert (
         repo["parsed"] > 0
@@ -62,8 +68,16 @@ def test_the_pipeline_on_a_local_repository(
     again = run_bench(tasks[:1], config, Settings(), {})
     assert again["repos"][0]["parsed"] == 0  # the cached index is reused
     summary = all_measures(rows, out["repos"])
+    assert [(x["level"], x["note_kinds"]) for x in summary["by_level"]] == [
+        (0, ""),
+        (2, ""),
+        (2, "summary"),
+    ]
+    assert {(p["level"], p["note_kinds"]) for p in summary["paired"]} == {(2, ""), (2, "summary")}
+    assert all(p["pairs"] == 2 for p in summary["paired"])
     text = report_text(summary, out["repos"], "offline")
     assert "file@1" in text and "Pareto" in text and "predictability, level 2" in text
+    assert "paired, each level against level 0" in text and "95% CI" in text
 
 
 def test_the_command_prints_json_and_says_what_became_of_the_plot(
