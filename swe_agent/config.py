@@ -40,6 +40,9 @@ class Settings:
     toward that part."""
     sleep_level: int = 2
     """How much sleep-time analysis to do: 0 none, 1 summaries, 2 + questions, 3 + history."""
+    note_kinds: str = ""
+    """Kinds of notes the agent reads, comma-separated (summary, question, history, cochange,
+    overview); empty reads every kind."""
     context_budget: int = 16_000
     """Tokens of the foreground agent's main context."""
     max_steps: int = 12
@@ -67,6 +70,21 @@ class Settings:
         if model is None:
             return self.offline_sleep_budget
         return self.sleep_budget_per_commit if per_commit else self.sleep_budget
+
+
+NOTE_KINDS = ("summary", "question", "history", "cochange", "overview")
+
+
+def note_kinds(text: str) -> frozenset[str] | None:
+    """The kinds a `note_kinds` setting names; None for every kind."""
+    kinds = frozenset(k.strip() for k in text.split(",") if k.strip())
+    unknown = sorted(kinds - set(NOTE_KINDS))
+    if unknown:
+        raise SweAgentError(
+            f"unknown note kind {unknown[0]!r} in note_kinds",
+            f"give some of {', '.join(NOTE_KINDS)}",
+        )
+    return kinds or None
 
 
 # Each setting's range, checked before anything is touched: (least, most), None for no bound.

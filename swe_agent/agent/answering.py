@@ -27,7 +27,7 @@ from swe_agent.agent.prompts import SYSTEM_PROMPT, task_message
 from swe_agent.agent.request import Answer, AskRequest, LedgerStep, Location, Totals, Usage
 from swe_agent.agent.retrieval import Sources
 from swe_agent.agent.tools import Toolbox
-from swe_agent.config import Settings, override
+from swe_agent.config import Settings, note_kinds, override
 from swe_agent.errors import PathRefused
 from swe_agent.llm.base import Model, Reply
 from swe_agent.llm.tokens import count_tokens
@@ -114,7 +114,9 @@ def _assemble(
     )
     turn = (state.turns if state else 0) + 1
     before = sessions.preferences(store)
-    core = default_core(notes.repository_overview(store), before.get("preferences", ""), question)
+    kinds = note_kinds(settings.note_kinds)
+    overview = notes.repository_overview(store) if kinds is None or "overview" in kinds else ""
+    core = default_core(overview, before.get("preferences", ""), question)
     journal = sess.SessionJournal(store, session_id, turn)
     guard = PathGuard(repo.root, files_table.indexed_paths(store))
     toolbox = Toolbox(
@@ -122,6 +124,7 @@ def _assemble(
         core,
         page_tokens=max(300, settings.context_budget // PAGE_SHARE),
         use_notes=request.use_notes,
+        note_kinds=kinds,
     )
     context = MainContext(
         SYSTEM_PROMPT,

@@ -190,8 +190,10 @@ class Toolbox:
         *,
         page_tokens: int = 1500,
         use_notes: bool = True,
+        note_kinds: frozenset[str] | None = None,
     ) -> None:
         self.src = sources
+        self.note_kinds = note_kinds  # the kinds search_notes may return; None: every kind
         self.core = core
         self.page_tokens = page_tokens
         self.specs = [t for t in TOOLS if use_notes or t["name"] != "search_notes"]
@@ -219,9 +221,10 @@ class Toolbox:
                 src, _arg(args, "query", str, True), _arg(args, "scope", str) or "all"
             )
         if name == "search_notes":
-            return retrieval.search_notes(
-                src, _arg(args, "query", str, True), _arg(args, "kinds", list)
-            )
+            kinds = _arg(args, "kinds", list)
+            if self.note_kinds is not None:
+                kinds = sorted(self.note_kinds.intersection(kinds or self.note_kinds))
+            return retrieval.search_notes(src, _arg(args, "query", str, True), kinds)
         if name == "lookup_symbol":
             return retrieval.lookup_symbol(src, _arg(args, "name", str, True))
         if name == "outline":

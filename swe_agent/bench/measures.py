@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from statistics import mean, median
 from typing import Any
 
+from swe_agent.bench.paired import localize_pairs
 from swe_agent.bench.score import FILE_KS, FUNCTION_KS, accuracy
 
 Row = dict[str, Any]
@@ -32,19 +33,26 @@ def summarize(rows: Sequence[Row]) -> dict[str, Any]:
         out[metric] = _rounded(accuracy([r.get(metric) for r in rows]))
     out["test_time_tokens"] = round(mean(r["test_time_tokens"] for r in rows)) if rows else 0
     out["seconds"] = _rounded(mean(r["seconds"] for r in rows)) if rows else 0.0
+    cpu = [r["cpu_seconds"] for r in rows if r.get("cpu_seconds") is not None]
+    out["cpu_seconds"] = _rounded(mean(cpu)) if cpu else None
     return out
 
 
 def by_level(rows: Sequence[Row], repos: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The table: one line per level at the main budget, with the sleep-time it cost."""
     lines = []
-    for level in sorted({r["level"] for r in rows}):
-        chosen = [r for r in rows if r["level"] == level and r.get("main")]
+    for level, kinds in sorted({(r["level"], r.get("note_kinds") or "") for r in rows}):
+        chosen = [
+            r
+            for r in rows
+            if r["level"] == level and (r.get("note_kinds") or "") == kinds and r.get("main")
+        ]
         levels = [repo["levels"].get(str(level), {}) for repo in repos]
         lines.append({
-            "level": level, "notes": level > 0, **summarize(chosen),
+            "level": level, "notes": level > 0, "note_kinds": kinds, **summarize(chosen),
             "sleep_tokens": sum(x.get("tokens", 0) for x in levels),
             "sleep_seconds": round(sum(x.get("seconds", 0.0) for x in levels), 3),
+            "sleep_cpu_seconds": round(sum(x.get("cpu_seconds", 0.0) for x in levels), 3),
         })  # fmt: skip
     return lines
 
@@ -70,19 +78,25 @@ def amortization(rows: Sequence[Row]) -> list[dict[str, Any]]:
     """Cost per query when n questions hit the same repository: its sleep-time tokens once,
     shared by the n, plus w times the mean test-time tokens of its questions; averaged over
     sources. `vs_level_0` is the ratio to the cost without notes, when level 0 ran. The same
-    in wall seconds (sleep once, then each answer), the cost that counts offline, where the
-    sleep-time "tokens" are those of the notes written and no model is paid."""
+    in wall seconds (sleep once, then each answer) and in CPU seconds, the cost that counts
+    offline, where the sleep-time "tokens" are those of the notes written and no model is paid."""
     per_source: dict[tuple[int, str], list[Row]] = defaultdict(list)
     for r in rows:
         if r.get("main"):
             per_source[(r["level"], r["source"])].append(r)
     cost: dict[tuple[int, int, int], float] = {}
     seconds: dict[tuple[int, int], float] = {}
+    cpu: dict[tuple[int, int], float] = {}
     for level in sorted({level for level, _ in per_source}):
         sources = [group for (lv, _), group in per_source.items() if lv == level]
         for n in QUERIES:
             seconds[(level, n)] = mean(
                 g[0].get("sleep_seconds", 0.0) / n + mean(r["seconds"] for r in g) for g in sources
+            )
+            cpu[(level, n)] = mean(
+                (g[0].get("sleep_cpu_seconds") or 0.0) / n
+                + mean(r.get("cpu_seconds") or 0.0 for r in g)
+                for g in sources
             )
             for w in WEIGHTS:
                 cost[(level, n, w)] = mean(
@@ -97,6 +111,8 @@ def amortization(rows: Sequence[Row]) -> list[dict[str, Any]]:
             "vs_level_0": round(value / base, 3) if base else None,
             "seconds_per_query": round(wall, 3),
             "seconds_vs_level_0": round(wall / wall_base, 3) if wall_base else None,
+            "cpu_per_query": round(cpu[(level, n)], 3),
+            "cpu_vs_level_0": round(cpu[(level, n)] / cpu[(0, n)], 3) if cpu.get((0, n)) else None,
         })  # fmt: skip
     return out
 
@@ -200,10 +216,14 @@ def naive_comparison(rows: Sequence[Row]) -> list[dict[str, Any]]:
 
 
 def all_measures(rows: Sequence[Row], repos: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Every measure; the table and the paired comparison show each set of note kinds read,
+    the others only the first."""
+    every, rows = rows, [r for r in rows if not r.get("variant")]
     return {
-        "by_level": by_level(rows, repos),
+        "by_level": by_level(every, repos),
         "pareto": pareto(rows),
         "amortization": amortization(rows),
         "predictability": predictability(rows),
         "naive": naive_comparison(rows),
+        "paired": localize_pairs(every),
     }

@@ -33,11 +33,28 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) ->
 
 
 LEVEL_COLUMNS = (
-    ("level", "level"), ("tasks", "tasks"), ("file@1", "file@1"), ("file@5", "file@5"),
+    ("level", "level"), ("note_kinds", "notes read"), ("tasks", "tasks"), ("file@1", "file@1"), ("file@5", "file@5"),
     ("file@10", "file@10"), ("function@1", "func@1"), ("function@5", "func@5"),
     ("test_time_tokens", "test tokens"), ("sleep_tokens", "sleep tokens"),
-    ("seconds", "s/question"), ("sleep_seconds", "sleep s"),
+    ("seconds", "s/question"), ("cpu_seconds", "cpu s/question"), ("sleep_seconds", "sleep s"),
+    ("sleep_cpu_seconds", "sleep cpu s"),
 )  # fmt: skip
+PAIRED_COLUMNS = (
+    ("level", "level"), ("note_kinds", "notes read"), ("measure", "measure"), ("pairs", "tasks"), ("base", "level 0"),
+    ("other", "level"), ("difference", "difference"), ("interval", "95% CI"),
+    ("better", "better"), ("worse", "worse"),
+)  # fmt: skip
+
+
+def paired_text(
+    pairs: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]] = PAIRED_COLUMNS
+) -> str:
+    """The paired differences as a table, each with its bootstrap interval."""
+    rows = [{**p, "interval": f"[{p['ci_low']:+.3f}, {p['ci_high']:+.3f}]",
+             "difference": f"{p['difference']:+.3f}"} for p in pairs]  # fmt: skip
+    return table(rows, columns)
+
+
 PARETO_COLUMNS = (
     ("level", "level"), ("context_budget", "budget"), ("max_steps", "steps"),
     ("test_time_tokens", "test tokens"), ("file@1", "file@1"), ("file@5", "file@5"), ("function@5", "func@5"),
@@ -58,6 +75,9 @@ def report_text(summary: dict[str, Any], repos: Sequence[dict[str, Any]], mode: 
             "accuracy vs test-time tokens (Pareto)",
             table(summary["pareto"], PARETO_COLUMNS),
         ]
+    if summary.get("paired"):
+        parts += ["", "paired, each level against level 0 on the same tasks (bootstrap 95% CI)",
+                  paired_text(summary["paired"])]  # fmt: skip
     parts += ["", "cost per query, n questions on one repository (sleep tokens once + w x test tokens)",
               amortization_text(summary["amortization"])]  # fmt: skip
     for p in summary["predictability"]:
@@ -103,6 +123,17 @@ def amortization_text(rows: Sequence[dict[str, Any]]) -> str:
             for r in mine
         )
         lines.append(f"  wall  level {level}: {cells}")
+    for level in levels:
+        mine = sorted(
+            (r for r in rows if r["level"] == level and r["weight"] == 1),
+            key=lambda r: r["queries"],
+        )
+        cells = "  ".join(
+            f"n={r['queries']}: {r.get('cpu_per_query') or 0:.2f}s"
+            + (f" ({r['cpu_vs_level_0']:.2f}x)" if r.get("cpu_vs_level_0") and level else "")
+            for r in mine
+        )
+        lines.append(f"  cpu   level {level}: {cells}")
     return "\n".join(lines)
 
 

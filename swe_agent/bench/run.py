@@ -8,6 +8,7 @@ notes or sessions, and a second run re-indexes only what changed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable, Mapping
@@ -19,6 +20,7 @@ from swe_agent.bench import lookups
 from swe_agent.bench.projects import prepare
 from swe_agent.bench.score import score_answer
 from swe_agent.bench.tasks import Source, Task
+from swe_agent.config import override
 from swe_agent.errors import SweAgentError
 
 Log = Callable[[str], None]
@@ -44,6 +46,9 @@ class BenchConfig:
     budgets: tuple[Budget, ...] = ()  # the first is the main budget, the one the table shows
     snapshots: Path | None = None
     offline: bool = False
+    note_variants: tuple[str, ...] = (
+        "",
+    )  # note kinds read at levels above 0, each a run; "": the settings'
 
 
 def parse_levels(text: str) -> tuple[int, ...]:
@@ -127,7 +132,9 @@ def run_source(
     repo = GitRepo(root)
     prepared = time.perf_counter() - started
     base = config.workdir / "index" / f"{source.key}.duckdb"
-    _restore(base, root)
+    seed = base if base.is_file() else _nearest_index(config.workdir / "index", source)
+    seeded_from = seed.stem if seed != base and seed.is_file() else None
+    _restore(seed, root)
     with open_store(root, create=True) as store:
         report = index_repository(
             repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers
@@ -143,6 +150,7 @@ def run_source(
         "source": source.describe(), "root": str(root), "files": files, "head": report.head,
         "prepare_seconds": round(prepared, 3), "index_seconds": round(report.seconds, 3),
         "parsed": len(report.added) + len(report.changed), "levels": {},
+        "index_from": seeded_from,
     }  # fmt: skip
     rows = []
     for level in config.levels:
@@ -156,11 +164,15 @@ def run_source(
             seen = {
                 t.id: lookups.anticipation(store, t.question) if level > 0 else None for t in tasks
             }
-            for budget in config.budgets:
-                for task in tasks:
-                    row = ask(store, repo, task, level, budget, settings, environ, config.offline)
-                    row.update(main=budget == config.budgets[0],
+            variants = config.note_variants if level > 0 else ("",)
+            for variant, kinds in enumerate(variants):
+                reading = override(settings, note_kinds=kinds) if kinds else settings
+                for budget, task in ((b, t) for b in config.budgets for t in tasks):
+                    row = ask(store, repo, task, level, budget, reading, environ, config.offline)
+                    row.update(main=budget == config.budgets[0], variant=variant,
+                               note_kinds=reading.note_kinds if level > 0 else "",
                                sleep_tokens=sleep["tokens"], sleep_seconds=sleep["seconds"],
+                               sleep_cpu_seconds=sleep["cpu_seconds"],
                                naive=naive[task.id], anticipation=seen[task.id],
                                gold_spans_found=sum(1 for s in spans[task.id].values() if s))  # fmt: skip
                     row.update(
@@ -181,6 +193,7 @@ def _sleep(
     from swe_agent.store.calls import StoreRecorder
 
     recorder = StoreRecorder(store)
+    cpu = cpu_seconds()
     with open_model(
         "sleep", settings, environ, recorder=recorder, offline=offline or level <= 0
     ) as model:
@@ -189,6 +202,7 @@ def _sleep(
         )
     return {
         "tokens": report.tokens_spent, "notes": sum(report.notes_by_kind.values()),
+        "cpu_seconds": round(cpu_seconds() - cpu, 3),
         "notes_by_kind": dict(report.notes_by_kind), "files_done": report.files_done,
         "files_pending": report.files_pending, "seconds": round(report.seconds, 3), "mode": report.mode,
     }  # fmt: skip
@@ -206,7 +220,7 @@ def ask(
 
     request = AskRequest(task.question, task.kind, use_notes=level > 0, offline=offline,
                          context_budget=budget.context_budget, max_steps=budget.max_steps)  # fmt: skip
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     with open_model(
         "foreground", settings, environ, recorder=StoreRecorder(store), offline=offline
     ) as model:
@@ -219,9 +233,30 @@ def ask(
         "test_time_output_tokens": usage.test_time_output_tokens,
         "tool_calls": usage.tool_calls, "notes_used": usage.notes_used,
         "seconds": round(time.perf_counter() - started, 3),
+        "cpu_seconds": round(cpu_seconds() - cpu, 3),
         "locations": [{"path": loc.path, "symbol": loc.symbol, "start_line": loc.start_line,
                        "end_line": loc.end_line} for loc in result.locations[:KEPT_LOCATIONS]],
     }  # fmt: skip
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its finished children (git, parser workers): what
+    offline work costs, where no model is paid and wall time depends on the machine's load."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _nearest_index(folder: Path, source: Source) -> Path:
+    """For a snapshot at a commit not indexed yet, the bare index of the same repository
+    saved last (in a run, that of the task before): indexing from it parses only the files
+    that differ between the two commits, where an empty store would parse them all."""
+    if source.kind != "snapshot" or not folder.is_dir():
+        return folder / f"{source.key}.duckdb"
+    prefix = source.key.split("@", 1)[0] + "@"
+    same = [p for p in folder.glob("*.duckdb") if p.name.startswith(prefix)]
+    return max(
+        same, key=lambda p: (p.stat().st_mtime_ns, p.name), default=folder / f"{source.key}.duckdb"
+    )
 
 
 def _store_files(root: Path) -> list[Path]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from swe_agent.bench.report import PLOT_MISSING, table
+from swe_agent.bench.paired import search_pairs
+from swe_agent.bench.report import PLOT_MISSING, paired_text, table
+from swe_agent.bench.search_run import ask_system
 from swe_agent.bench.search_score import summarize
 
 
@@ -30,7 +32,37 @@ def _by(summary: dict[str, dict[str, Any]], field: str, heading: str) -> str:
     return table(rows, [(heading, heading), *((s, s) for s in systems)])
 
 
-def report_text(summary: dict[str, dict[str, Any]], repos: list[dict[str, Any]]) -> str:
+PAIRED_COLUMNS = (
+    ("system", "system"), ("pairs", "queries"), ("base", "base"), ("other", "system"),
+    ("difference", "difference"), ("interval", "95% CI"), ("better", "better"), ("worse", "worse"),
+)  # fmt: skip
+
+
+def paired_of(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every `ask` level against `ask L0`, or, without it, every system against `search`."""
+    systems = systems_of(rows)
+    base = ask_system(0) if ask_system(0) in systems else "search"
+    return search_pairs(rows, base) if base in systems else []
+
+
+def sleep_cost(repos: list[dict[str, Any]]) -> str:
+    """Offline sleep cost per level, summed over the repositories, in CPU seconds."""
+    levels = sorted({lv for r in repos for lv in r.get("sleep", {})}, key=int)
+    parts = []
+    for lv in levels:
+        done = [r["sleep"][lv] for r in repos if lv in r.get("sleep", {})]
+        cpu = sum(d.get("cpu_seconds") or 0.0 for d in done)
+        wall = sum(d.get("seconds") or 0.0 for d in done)
+        notes = sum(d.get("notes") or 0 for d in done)
+        parts.append(f"level {lv}: {cpu:.1f} CPU s ({wall:.1f} s wall), {notes:,} notes")
+    return ("Sleep over " + f"{len(repos)} repositories: " + "; ".join(parts)) if parts else ""
+
+
+def report_text(
+    summary: dict[str, dict[str, Any]],
+    repos: list[dict[str, Any]],
+    rows: list[dict[str, Any]] | None = None,
+) -> str:
     systems = list(summary)
     overall = [{"what": "NDCG@10", **{s: _ndcg(summary[s]["ndcg10"]) for s in systems}}]
     per_repo = [
@@ -41,7 +73,12 @@ def report_text(summary: dict[str, dict[str, Any]], repos: list[dict[str, Any]])
         ("index_seconds", "index s"), ("search_p50_ms", "p50 ms"), *((s, s) for s in systems),
     ]  # fmt: skip
     first = next(iter(summary.values()), {"repos": 0, "queries": 0})
-    return "\n\n".join([
+    pairs = paired_of(rows or [])
+    sleep = sleep_cost(repos)
+    return "\n\n".join([*(["Paired against " + pairs[0]["base_system"] + " on the same queries, NDCG@10 "
+                            "(mean of per-repository mean differences, bootstrap 95% CI within repositories)\n"
+                            + paired_text(pairs, PAIRED_COLUMNS)] if pairs else []),
+        *([sleep] if sleep else []),
         f"NDCG@10, mean of per-repository means ({first['repos']} repositories, {first['queries']} queries)",
         table(overall, [("what", ""), *((s, s) for s in systems)]),
         "By category\n" + _by(summary, "by_category", "category"),

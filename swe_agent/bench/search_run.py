@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from swe_agent.bench.run import cpu_seconds
 from swe_agent.bench.search_score import TOP_K, score_query
 from swe_agent.bench.semble import Query, RepoSpec, checkout, load_queries, snapshot_of
 from swe_agent.errors import SweAgentError
@@ -163,10 +164,12 @@ def _row(system: str, query: Query, results: list[dict[str, Any]]) -> dict[str, 
 def _sleep(repo: Any, store: Any, level: int, settings: Any) -> dict[str, Any]:
     from swe_agent.sleep import run_sleep
 
+    cpu = cpu_seconds()
     report = run_sleep(repo, store, model=None, budget=settings.sleep_budget_for(None), level=level)
     return {
         "notes": sum(report.notes_by_kind.values()), "tokens": report.tokens_spent,
-        "seconds": round(report.seconds, 3),
+        "seconds": round(report.seconds, 3), "cpu_seconds": round(cpu_seconds() - cpu, 3),
+        "notes_by_kind": dict(report.notes_by_kind),
     }  # fmt: skip
 
 

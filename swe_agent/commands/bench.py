@@ -15,6 +15,13 @@ DEFAULT_WORKDIR = (
 )
 PARETO_BUDGETS = "4000:4,8000:8"  # points of the Pareto curve besides the settings' budget
 
+NoteKinds = Annotated[
+    str | None,
+    typer.Option(
+        help="Kinds of notes the agent reads at levels above 0, e.g. summary,question [default: every kind]."
+    ),
+]
+
 bench_app = typer.Typer(
     help="Measure localization accuracy and tokens, with and without notes.", no_args_is_help=True
 )
@@ -58,6 +65,13 @@ def localize(
     plot: Annotated[
         Path | None, typer.Option(help="Write the Pareto and amortization curves to this PNG.")
     ] = None,
+    note_kinds: Annotated[
+        str | None,
+        typer.Option(
+            help="Kinds of notes the agent reads at levels above 0, e.g. summary,question; "
+            "several sets separated by ';' are each answered after one sleep [default: every kind]."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Index, sleep at each level, ask each task's question, and score the ranked locations."""
@@ -69,10 +83,14 @@ def localize(
     from swe_agent.bench.run import BenchConfig, Budget, parse_budgets, parse_levels, run_bench
     from swe_agent.bench.tasks import load_tasks
     from swe_agent.config import load_settings, override
+    from swe_agent.config import note_kinds as checked_kinds
 
     settings = override(
         load_settings(None), sleep_budget=sleep_budget, offline_sleep_budget=sleep_budget
     )
+    variants = tuple(dict.fromkeys(v.strip() for v in (note_kinds or "").split(";"))) or ("",)
+    for variant in variants:
+        checked_kinds(variant)
     main = Budget(settings.context_budget, settings.max_steps)
     config = BenchConfig(
         workdir=workdir.expanduser().resolve(),
@@ -80,6 +98,7 @@ def localize(
         budgets=tuple(dict.fromkeys((main, *parse_budgets(budgets)))),
         snapshots=snapshots.expanduser().resolve() if snapshots else None,
         offline=offline or not os.environ.get("ANTHROPIC_API_KEY", "").strip(),
+        note_variants=variants,
     )
     loaded = load_tasks(tasks, limit)
     started = time.perf_counter()
@@ -96,7 +115,7 @@ def localize(
         typer.echo(draw(summary, plot), err=True)
     if as_json:
         emit_json({
-            "mode": mode, "tasks_file": str(tasks), "levels": list(config.levels),
+            "mode": mode, "tasks_file": str(tasks), "levels": list(config.levels), "note_kinds": list(variants),
             "budgets": [b.label for b in config.budgets], "main_budget": main.label,
             "wall_seconds": round(time.perf_counter() - started, 3), "summary": summary, **outcome,
         })  # fmt: skip
@@ -142,17 +161,19 @@ def search(
     plot: Annotated[
         Path | None, typer.Option(help="Write bars by category and language to this PNG.")
     ] = None,
+    note_kinds: NoteKinds = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Score `search` (and the offline `ask`) on a code-search suite with semble's protocol."""
     import time
 
     from swe_agent.bench.run import parse_levels
+    from swe_agent.bench.search_report import paired_of, report_text, summaries
     from swe_agent.bench.search_report import plot as draw
-    from swe_agent.bench.search_report import report_text, summaries
     from swe_agent.bench.search_run import SearchBenchConfig, locate, run_suite
     from swe_agent.bench.semble import choose, load_specs, read_names_file
-    from swe_agent.config import load_settings
+    from swe_agent.config import load_settings, override
+    from swe_agent.config import note_kinds as checked_kinds
     from swe_agent.errors import SweAgentError
 
     names = [n.strip() for n in (repos or "").split(",") if n.strip()]
@@ -172,16 +193,16 @@ def search(
     for m in missing:
         typer.echo(f"skipped {m['reason']}", err=True)
     started = time.perf_counter()
-    outcome = run_suite(
-        found, config, load_settings(None), log=lambda line: typer.echo(line, err=True)
-    )
+    settings = override(load_settings(None), note_kinds=note_kinds)
+    checked_kinds(settings.note_kinds)
+    outcome = run_suite(found, config, settings, log=lambda line: typer.echo(line, err=True))
     summary = summaries(outcome["results"])
     if plot:
         typer.echo(draw(summary, plot), err=True)
     wall = round(time.perf_counter() - started, 1)
     if as_json:
         emit_json({"suite": str(suite), "wall_seconds": wall, "skipped": missing,
-                   "summary": summary, **outcome})  # fmt: skip
+                   "summary": summary, "paired": paired_of(outcome["results"]), **outcome})  # fmt: skip
         return
-    typer.echo(report_text(summary, outcome["repos"]))
+    typer.echo(report_text(summary, outcome["repos"], outcome["results"]))
     typer.echo(f"wall time {wall}s")

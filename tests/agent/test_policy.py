@@ -136,3 +136,6 @@ def test_notes_guide_the_offline_answer(store: Store, repo: GitRepo) -> None:
     assert without["usage"]["notes_used"] == 0
     steps = sessions.ledger(store, without["session"])
     assert "search_notes" not in ",".join(r["tools"] for r in steps)
+    summaries_only = ask(store, repo, question, settings=Settings(note_kinds="summary"))
+    assert summaries_only["usage"]["notes_used"] == 0  # the question note is not read
+    assert all("note" not in loc["why"] for loc in summaries_only["locations"])

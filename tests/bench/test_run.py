@@ -9,8 +9,10 @@ from swe_agent.bench.report import PLOT_MISSING, report_text
 from swe_agent.bench.run import BenchConfig, Budget, parse_budgets, parse_levels, run_bench
 from swe_agent.bench.tasks import load_tasks
 from swe_agent.cli import app
-from swe_agent.config import Settings
+from swe_agent.config import Settings, note_kinds
 from swe_agent.errors import SweAgentError
+from tests.helpers import commit_all
+from tests.helpers import git as fixture_git
 
 runner = CliRunner()
 QUESTIONS = [
@@ -39,11 +41,17 @@ def test_the_pipeline_on_a_local_repository(
 ) -> None:
     tasks = load_tasks(tasks_file)
     config = BenchConfig(
-        tmp_path / "work", levels=(0, 2), budgets=(Budget(16000, 12), Budget(4000, 4)), offline=True
+        tmp_path / "work",
+        levels=(0, 2),
+        budgets=(Budget(16000, 12), Budget(4000, 4)),
+        offline=True,
+        note_variants=("", "summary"),
     )
     out = run_bench(tasks, config, Settings(), {})
     rows = out["results"]
-    assert len(rows) == 2 * 2 * 2  # tasks x levels x budgets
+    assert (
+        len(rows) == 2 * 3 * 2
+    )  # tasks x (level 0, level 2 reading all, reading summaries) x budgets
     (repo,) = out["repos"]
     assert (
         repo["parsed"] > 0
@@ -60,8 +68,16 @@ def test_the_pipeline_on_a_local_repository(
     again = run_bench(tasks[:1], config, Settings(), {})
     assert again["repos"][0]["parsed"] == 0  # the cached index is reused
     summary = all_measures(rows, out["repos"])
+    assert [(x["level"], x["note_kinds"]) for x in summary["by_level"]] == [
+        (0, ""),
+        (2, ""),
+        (2, "summary"),
+    ]
+    assert {(p["level"], p["note_kinds"]) for p in summary["paired"]} == {(2, ""), (2, "summary")}
+    assert all(p["pairs"] == 2 for p in summary["paired"])
     text = report_text(summary, out["repos"], "offline")
     assert "file@1" in text and "Pareto" in text and "predictability, level 2" in text
+    assert "paired, each level against level 0" in text and "95% CI" in text
 
 
 def test_the_command_prints_json_and_says_what_became_of_the_plot(
@@ -90,3 +106,31 @@ def test_levels_and_budgets_are_checked() -> None:
     for bad in ("4000", "100:4", "4000:x"):
         with pytest.raises(SweAgentError):
             parse_budgets(bad)
+    assert note_kinds("") is None and note_kinds("summary, question") == {"summary", "question"}
+    with pytest.raises(SweAgentError, match="unknown note kind 'summaries'"):
+        note_kinds("summaries")
+
+
+def test_a_later_commit_of_a_repository_is_indexed_from_the_earlier_ones_index(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    base = fixture_git(sample_repo, "rev-parse", "HEAD").strip()
+    (sample_repo / "minihttp" / "later.py").write_text("def fix():\n    return True\n")
+    later = commit_all(sample_repo, "The fix", 9)
+    snapshots = tmp_path / "snapshots"
+    fixture_git(
+        tmp_path, "clone", "-q", "--bare", str(sample_repo), str(snapshots / "o+n" / "repo")
+    )
+    lines = [
+        json.dumps({"instance_id": f"o__n-{i}", "repo": "o/n", "base_commit": commit,
+                    "problem_statement": "Authorization header dropped on redirect",
+                    "gold_files": ["minihttp/sessions.py"], "gold_functions": []})
+        for i, commit in enumerate((base, later))
+    ]  # fmt: skip
+    (tmp_path / "tasks.jsonl").write_text("\n".join(lines) + "\n")
+    config = BenchConfig(tmp_path / "work", levels=(0,), snapshots=snapshots, offline=True)
+    out = run_bench(load_tasks(tmp_path / "tasks.jsonl"), config, Settings(), {})
+    first, second = out["repos"]
+    assert first["index_from"] is None and first["parsed"] > 1
+    assert second["index_from"] == f"o+n@{base[:12]}" and second["parsed"] == 1  # only later.py
+    assert all(r["locations"] for r in out["results"])
