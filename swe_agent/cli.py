@@ -35,14 +35,13 @@ def main() -> None:
         typer.echo("interrupted", err=True)
         raise SystemExit(130) from None
     except Exception as exc:
-        if not _damaged_store(exc):
+        if str(exc) == "Query interrupted":  # DuckDB's word for a Ctrl-C that met a query
+            typer.echo("interrupted", err=True)
+            raise SystemExit(130) from None
+        line = _store_failure(exc)
+        if line is None:
             raise
-        from swe_agent.store.db import REBUILD_HINT
-
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        typer.echo(
-            f"error: the store under .swe_agent/ is damaged ({first}): {REBUILD_HINT}", err=True
-        )
+        typer.echo(f"error: {line}", err=True)
         raise SystemExit(1) from None
 
 
@@ -59,9 +58,21 @@ def _refuse_undecodable(args: list[str]) -> None:
             )
 
 
-def _damaged_store(exc: Exception) -> bool:
-    """A block of the store that a query met and could not read back (bad checksum, truncation)."""
+def _store_failure(exc: Exception) -> str | None:
+    """One line for a store that failed under a command: its folder removed meanwhile, or a
+    block that a query could not read back (bad checksum, truncation); None for anything else."""
     if type(exc).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
-        return False
+        return None
+    import re
+    from pathlib import Path
+
+    from swe_agent.store.db import REBUILD_HINT
+
     text = str(exc)
-    return type(exc).__name__ == "IOException" or "Corrupt database file" in text
+    folder = re.search(r'"(/[^"]*/\.swe_agent)/[^"/]*"', text)
+    if folder and not Path(folder.group(1)).is_dir():
+        return f"{folder.group(1)} was removed while this command ran, and its work with it: run the command again"
+    if type(exc).__name__ == "IOException" or "Corrupt database file" in text:
+        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+        return f"the store under .swe_agent/ is damaged ({first}): {REBUILD_HINT}"
+    return None

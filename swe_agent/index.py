@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -303,9 +303,11 @@ def _write(
     store.insert("postings", POSTING_COLUMNS, postings)
 
 
-def _exit_with_parent() -> None:
-    """A parser process ends when the process that started it does: a kill -9 of `index`
-    would otherwise leave it (and a git it holds a pipe of) waiting for work forever."""
+def _worker_start() -> None:
+    """A parser process leaves Ctrl-C to its parent, which ends the pool, and ends when its
+    parent does: a kill -9 of `index` would otherwise leave it (and a git it holds a pipe of)
+    waiting for work forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
 
     def watch() -> None:
@@ -330,10 +332,10 @@ def _parse_all(
     method = "fork" if threading.active_count() == 1 else "forkserver"
     step = max(8, min(64, len(paths) // (workers * 8) or 8))
     jobs = [(root, paths[i : i + step], commit) for i in range(0, len(paths), step)]
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_exit_with_parent) as pool:
+    # A pool that terminate() ends at once: on Ctrl-C or an error nothing waits for queued work.
+    with multiprocessing.get_context(method).Pool(workers, initializer=_worker_start) as pool:
         pending: list[Parsed | tuple[str, str]] = []
-        for result in pool.map(_analyse_many, jobs):
+        for result in pool.imap(_analyse_many, jobs):
             pending.extend(result)
             if len(pending) >= BATCH:
                 yield pending

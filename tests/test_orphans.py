@@ -1,7 +1,10 @@
-"""A killed `index` leaves nothing running: its parser processes and any git they hold a pipe
-of end with it."""
+"""A killed or interrupted `index` leaves nothing running (its parser processes and any git
+they hold a pipe of end with it) and a consistent store, or says that its store went away."""
 
+import contextlib
+import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -9,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from swe_agent.store.db import open_store
 from tests.helpers import FIXTURES, commit_all, git
-from tests.procs import SWE_AGENT, alive, descendants, offline_env, wait_for
+from tests.procs import SWE_AGENT, alive, descendants, offline_env, swe, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +54,52 @@ def test_a_killed_index_leaves_no_process_behind(big_repo: Path, signum: int) ->
         for pid in left | descendants(index.pid):
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def fresh_index(repo: Path) -> subprocess.Popen:
+    shutil.rmtree(repo / ".swe_agent", ignore_errors=True)
+    return subprocess.Popen(
+        [SWE_AGENT, "index", "-C", str(repo)],
+        env=offline_env(SWE_AGENT_WORKERS="2"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+@pytest.mark.parametrize("after", [1.0, 3.0, 5.0])
+def test_ctrl_c_during_index_exits_130_and_leaves_a_consistent_store(
+    big_repo: Path, after: float
+) -> None:
+    index = fresh_index(big_repo)
+    time.sleep(after)
+    os.killpg(index.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole foreground group
+    try:
+        _, err = index.communicate(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(index.pid, signal.SIGKILL)  # a hung one, and its parsers
+    assert index.returncode == 130 and "Traceback" not in err, err
+    with open_store(big_repo, read_only=True) as store:
+        files = {p for (p,) in store.query("SELECT path FROM files")}
+        chunked = {
+            p for (p,) in store.query("SELECT DISTINCT path FROM chunks WHERE space = 'code'")
+        }
+        orphans = store.one(
+            "SELECT count(*) FROM postings WHERE chunk_id NOT IN (SELECT id FROM chunks)"
+        )[0]
+    assert files == chunked and orphans == 0  # whole batches only
+    again = swe("index", "-C", str(big_repo), "--json", timeout=300)
+    assert again.returncode == 0
+    assert len(json.loads(again.stdout)["added"]) + len(files) >= 1500
+
+
+def test_a_store_removed_during_index_or_sleep_is_not_reported_as_done(big_repo: Path) -> None:
+    index = fresh_index(big_repo)
+    wait_for(lambda: (big_repo / ".swe_agent/index.duckdb").exists(), timeout=30)
+    time.sleep(1.0)
+    shutil.rmtree(big_repo / ".swe_agent")
+    _, err = index.communicate(timeout=120)
+    assert index.returncode == 1 and "was removed while this command ran" in err, err
+    assert len(err.strip().splitlines()) == 1, err

@@ -91,6 +91,15 @@ def open_checked(root: Path, *, salvage_damaged: bool = False):
     return open_store(root, create=True)
 
 
+def still_there(store) -> None:
+    """Refuse to report success for work written into a store removed meanwhile."""
+    if store.vanished():
+        raise SweAgentError(
+            f"{store.path.parent} was removed while this command ran, and its work with it",
+            "run the command again",
+        )
+
+
 def run_index(repo, store, settings, *, quiet: bool = False, indexer=None):
     """Index with a progress bar when a person is watching; shared by index, ask and sleep.
     `indexer` is index_repository unless given (a rebuild)."""

@@ -17,6 +17,7 @@ from swe_agent.commands.common import (
     relative_path,
     run_index,
     settings_for,
+    still_there,
 )
 from swe_agent.errors import SweAgentError
 
@@ -61,9 +62,11 @@ def _index_here(repo, settings, rebuild: bool) -> dict:
 
     store = open_checked(repo.root, salvage_damaged=rebuild)
     with store:
-        return run_index(
+        report = run_index(
             repo, store, settings, indexer=rebuild_index if rebuild else None
         ).as_dict()
+        still_there(store)
+        return report
 
 
 def search(

@@ -17,6 +17,7 @@ from swe_agent.commands.common import (
     open_repo,
     run_index,
     settings_for,
+    still_there,
 )
 from swe_agent.errors import SweAgentError
 
@@ -75,7 +76,9 @@ def _sleep_here(repo, settings, dry_run: bool) -> dict:
     with open_checked(repo.root) as store:
         run_index(repo, store, settings, quiet=not interactive())
         with open_model("sleep", settings, os.environ, recorder=StoreRecorder(store)) as model:
-            return _sleep_with(repo, store, settings, model, dry_run)
+            report = _sleep_with(repo, store, settings, model, dry_run)
+        still_there(store)
+        return report
 
 
 def _sleep_with(repo, store, settings, model, dry_run: bool) -> dict:

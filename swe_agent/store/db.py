@@ -44,6 +44,15 @@ class Store:
         self.path = path
         self.read_only = read_only
         self._closed = False
+        self.inode = path.stat().st_ino
+
+    def vanished(self) -> bool:
+        """Whether the file was removed or replaced since it was opened (`rm -rf .swe_agent`
+        meanwhile): what was written since went into a file nobody will open again."""
+        try:
+            return self.path.stat().st_ino != self.inode
+        except OSError:
+            return True
 
     def __enter__(self) -> Store:
         return self
