@@ -30,7 +30,7 @@ LAYERS: list[set[str]] = [
 GIT_ALLOWED = {"repo", "bench.projects", "bench.semble"}  # these build benchmark repositories
 SQL = re.compile(r"^\s*(?:SELECT|INSERT INTO|UPDATE|DELETE FROM|WITH|CREATE)\s+\S")
 AGENT_CORE = {"agent.context", "agent.memory", "agent.loop", "agent.tools", "agent.retrieval",
-              "agent.records", "agent.session", "agent.paths", "agent.prompts", "agent.patch",
+              "agent.recall", "agent.records", "agent.session", "agent.paths", "agent.prompts", "agent.patch",
               "agent.request"}  # fmt: skip
 
 

@@ -17,27 +17,20 @@ from swe_agent.agent.records import (
     CodeHit,
     DefinitionHit,
     Line,
-    NoteHit,
     OutlineEntry,
-    Place,
-    RecallHit,
     Record,
     ReferenceHit,
     Subject,
 )
 from swe_agent.code.paths import is_source_path, is_test_path
-from swe_agent.code.tokens import terms
 from swe_agent.ranking import parse_query, search
 from swe_agent.repo.gitrepo import GitRepo
-from swe_agent.store import sessions
 from swe_agent.store import symbols as sym
 from swe_agent.store.db import Store
 from swe_agent.store.files import file_info
 
 WINDOW_LINES = 50  # lines of a file page
 PREVIEW_CHARS = 120
-NOTES_PER_PAGE = 3  # notes past the third rarely change the ranking, and each costs ~70 tokens
-NOTE_CHARS = 160  # of a note's title and of its body
 
 
 @dataclass(slots=True)
@@ -75,11 +68,11 @@ class Sources:
         lines = self.lines(path)
         for line in lines[max(start - 1, 0) : start + 4]:
             if line.strip() and not line.strip().startswith(("@", "#", "//")):
-                return _clip(line.strip())
+                return clip(line.strip())
         return ""
 
 
-def _clip(text: str, limit: int = PREVIEW_CHARS) -> str:
+def clip(text: str, limit: int = PREVIEW_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -110,7 +103,7 @@ def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -
             f"   {preview}"
         )
         records.append(CodeHit(rank, h.path, h.start_line, h.end_line, h.symbol, h.score))
-    short = _clip(" ".join(query.split()), 60)
+    short = clip(" ".join(query.split()), 60)
     return Listing(
         f'search_code "{short}"',
         f"search_code ({scope}): {len(hits)} chunks match, best first",
@@ -132,7 +125,7 @@ def lookup_symbol(src: Sources, name: str) -> Listing:
         signature = d.get("signature") or ""
         entries.append(
             f"def {d['path']}:{d['start_line']}-{d['end_line']} {d['qualname']} ({d['kind']}, {match})\n"
-            f"   {_clip(signature)}" + (f"\n   doc: {_clip(doc[0])}" if doc else "")
+            f"   {clip(signature)}" + (f"\n   doc: {clip(doc[0])}" if doc else "")
         )
         records.append(
             DefinitionHit(d["path"], d["start_line"], d["end_line"], d["qualname"], d["kind"],
@@ -169,7 +162,7 @@ def outline(src: Sources, path: str) -> Listing:
     language, total = (info.language, info.lines) if info else (None, len(src.lines(rel)))
     defs = sym.definitions_in(src.store, rel)
     entries = [
-        f"{d['start_line']}-{d['end_line']} {d['kind']} {d['qualname']}  {_clip(d.get('signature') or '', 90)}"
+        f"{d['start_line']}-{d['end_line']} {d['kind']} {d['qualname']}  {clip(d.get('signature') or '', 90)}"
         for d in defs
     ]
     records: list[Record] = [
@@ -250,81 +243,3 @@ def history(src: Sources, path: str | None, symbol: str | None) -> Listing:
         per_page=10,
         next_call="history with the same arguments and page={next}",
     )
-
-
-def recall_search(src: Sources, query: str) -> Listing:
-    rows = sessions.search_recall(
-        src.store, terms(query) or query.split(), session_id=src.session_id
-    )
-    words = [w.lower() for w in terms(query) or query.split()]
-    entries = [
-        f"session {r['session_id']} turn {r['turn']} #{r['seq']} {r['role']}: {_excerpt(r['text'], words)}"
-        for r in rows
-    ]
-    records: list[Record] = [
-        RecallHit(r["session_id"], r["turn"], r["seq"], r["role"], r["text"]) for r in rows
-    ]
-    return Listing(
-        f'recall_search "{_clip(query, 40)}"',
-        f"recall_search: {len(rows)} past messages match",
-        entries,
-        f"recall:{query}",
-        records,
-        per_page=6,
-        next_call="recall_search with the same query and page={next}",
-    )
-
-
-def _excerpt(text: str, words: list[str], size: int = 300) -> str:
-    """The part of text around its first matching word."""
-    flat = " ".join(text.split())
-    lower = flat.lower()
-    hits = [i for i in (lower.find(w) for w in words) if i >= 0]
-    start = max(0, min(hits) - size // 3) if hits else 0
-    return ("…" if start else "") + _clip(flat[start:], size)
-
-
-def search_notes(src: Sources, query: str, kinds: list[str] | None) -> Listing:
-    from swe_agent.store.notes import search_notes as find
-
-    notes = find(src.store, query, k=20, kinds=kinds)
-    entries, records = [], []
-    for n in notes:
-        place = _note_place(src.store, n.get("path") or "", n.get("symbol"))
-        cited = tuple(_evidence(e) for e in (n.get("evidence") or [])[:4])
-        if cited == (place,):
-            cited = ()  # no line: the place is the evidence
-        note = NoteHit(int(n["id"]), n["kind"], place, _clip(n["title"], NOTE_CHARS),
-                       _clip(" ".join(str(n["body"]).split()), NOTE_CHARS), cited)  # fmt: skip
-        where = place.label() if place else "repository"
-        evidence = "; ".join(p.label() for p in cited)
-        entries.append(
-            f"note {note.id} [{note.kind}] {where} — {note.title}\n   {note.body}"
-            + (f"\n   evidence: {evidence}" if evidence else "")
-        )
-        records.append(note)
-    return Listing(
-        f'search_notes "{_clip(query, 40)}"',
-        f"search_notes: {len(notes)} current notes match, best first",
-        entries,
-        f"notes:{query}",
-        records,
-        per_page=NOTES_PER_PAGE,
-        next_call="search_notes with the same query and page={next}",
-    )
-
-
-def _evidence(e: dict[str, Any]) -> Place:
-    start = e.get("start_line") or 1
-    return Place(str(e.get("path")), start, e.get("end_line") or start, e.get("symbol") or None)
-
-
-def _note_place(store: Store, path: str, symbol: str | None) -> Place | None:
-    """Where a note points, with lines when its symbol (or file) is in the index."""
-    if not path:
-        return None
-    if symbol:
-        span = sym.definition_span(store, path, symbol)
-        return Place(path, *span, symbol) if span else Place(path, 1, 1, symbol)
-    info = file_info(store, path)
-    return Place(path, 1, info.lines if info else 1)

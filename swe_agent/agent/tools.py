@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from swe_agent.agent import retrieval
+from swe_agent.agent import recall, retrieval
 from swe_agent.agent.memory import CoreMemory, MemoryEditError
 from swe_agent.agent.records import NoteHit, Record, Subject
 from swe_agent.agent.retrieval import ToolInputError
@@ -224,7 +224,7 @@ class Toolbox:
             kinds = _arg(args, "kinds", list)
             if self.note_kinds is not None:
                 kinds = sorted(self.note_kinds.intersection(kinds or self.note_kinds))
-            return retrieval.search_notes(src, _arg(args, "query", str, True), kinds)
+            return recall.search_notes(src, _arg(args, "query", str, True), kinds)
         if name == "lookup_symbol":
             return retrieval.lookup_symbol(src, _arg(args, "name", str, True))
         if name == "outline":
@@ -239,7 +239,7 @@ class Toolbox:
             )
         if name == "history":
             return retrieval.history(src, _arg(args, "path", str), _arg(args, "symbol", str))
-        return retrieval.recall_search(src, _arg(args, "query", str, True))
+        return recall.recall_search(src, _arg(args, "query", str, True))
 
     def _page(self, listing: retrieval.Listing, page: int) -> ToolResult:
         if listing.page is not None:
