@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from swe_agent.code.chunks import VERSION as CHUNK_VERSION
 from swe_agent.code.chunks import chunk_file
@@ -39,6 +40,21 @@ BATCH = 400  # files written per transaction on a first index
 PARENT_CHECK = 0.5  # seconds between a parser process's looks at whether its parent lives
 
 Progress = Callable[[int, int], None]
+
+
+class Indexer(Protocol):
+    """index_repository, or rebuild_index: what the CLI and the daemon call to index."""
+
+    def __call__(
+        self,
+        repo: GitRepo,
+        store: Store,
+        *,
+        max_bytes: int = ...,
+        workers: int = ...,
+        progress: Progress | None = ...,
+        only: list[str] | None = ...,
+    ) -> IndexReport: ...
 
 
 @dataclass(slots=True)
@@ -250,12 +266,22 @@ def index_repository(
     return report
 
 
-def rebuild_index(repo: GitRepo, store: Store, **kwargs) -> IndexReport:
+def rebuild_index(
+    repo: GitRepo,
+    store: Store,
+    *,
+    max_bytes: int = 1_000_000,
+    workers: int = 0,
+    progress: Progress | None = None,
+    only: list[str] | None = None,
+) -> IndexReport:
     """Index from scratch in the same store: notes and sessions stay, and a note goes stale only
     when the code it speaks of changed."""
     with store.transaction():
         files_table.delete_all(store)
-    report = index_repository(repo, store, **kwargs)
+    report = index_repository(
+        repo, store, max_bytes=max_bytes, workers=workers, progress=progress, only=only
+    )
     report.kept_notes = notes_table.current_notes(store)
     report.kept_sessions = sessions_table.session_count(store)
     return report

@@ -21,6 +21,7 @@ from swe_agent.agent.paths import PathGuard
 from swe_agent.agent.tools import paginate
 from swe_agent.errors import SweAgentError
 from swe_agent.llm.tokens import count_tokens
+from swe_agent.ranking.candidates import Source
 from swe_agent.store import symbols as sym
 from swe_agent.store.db import Store
 from swe_agent.store.notes import stale_notes
@@ -41,7 +42,7 @@ def tool_page_in(
     tool: str,
     args: dict[str, Any],
     page_tokens: int = PAGE_TOKENS,
-    index: Any = None,
+    index: Source | None = None,
 ) -> dict[str, Any]:
     """One page of a tool's result: header, entries, page k of n, the call for the next page
     and the locations the entries name. index: the daemon's in-memory search index, if any."""

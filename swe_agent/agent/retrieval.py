@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 from swe_agent.agent.paths import PathGuard
 from swe_agent.agent.records import (
@@ -24,6 +23,7 @@ from swe_agent.agent.records import (
 )
 from swe_agent.code.paths import is_source_path, is_test_path
 from swe_agent.ranking import parse_query, search
+from swe_agent.ranking.candidates import Source
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import symbols as sym
 from swe_agent.store.db import Store
@@ -55,7 +55,7 @@ class Sources:
     guard: PathGuard
     repo: GitRepo | None = None
     session_id: str | None = None
-    index: Any = None  # a MemoryIndex of the store, when a long-lived process holds one
+    index: Source | None = None  # a MemoryIndex of the store, when a long-lived process holds one
     _lines: dict[str, list[str]] = field(default_factory=dict)
 
     def lines(self, path: str) -> list[str]:
@@ -95,7 +95,8 @@ def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -
     named = parse_query(query).symbol  # a bare symbol's definitions lead; else the agent looks up
     found = search(src.store, query, limit, paths or None, named=named, index=src.index)
     hits = [h for h in found if h.path in src.guard.indexed]
-    entries, records = [], []
+    entries: list[str] = []
+    records: list[Record] = []
     for rank, h in enumerate(hits, 1):
         preview = src.preview(h.path, h.start_line, h.symbol)
         entries.append(

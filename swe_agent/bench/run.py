@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from swe_agent.bench import lookups
 from swe_agent.bench.projects import prepare
@@ -22,6 +22,11 @@ from swe_agent.bench.score import score_answer
 from swe_agent.bench.tasks import Source, Task
 from swe_agent.config import override
 from swe_agent.errors import SweAgentError
+
+if TYPE_CHECKING:
+    from swe_agent.config import Settings
+    from swe_agent.repo.gitrepo import GitRepo
+    from swe_agent.store.db import Store
 
 Log = Callable[[str], None]
 KEPT_LOCATIONS = 10  # locations kept per answer in the results, for studying misses
@@ -97,7 +102,7 @@ def group_tasks(tasks: list[Task]) -> dict[Source, list[Task]]:
 def run_bench(
     tasks: list[Task],
     config: BenchConfig,
-    settings: Any,
+    settings: Settings,
     environ: Mapping[str, str],
     log: Log | None = None,
 ) -> dict[str, Any]:
@@ -117,7 +122,7 @@ def run_source(
     source: Source,
     tasks: list[Task],
     config: BenchConfig,
-    settings: Any,
+    settings: Settings,
     environ: Mapping[str, str],
     log: Log,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -186,7 +191,12 @@ def run_source(
 
 
 def _sleep(
-    repo: Any, store: Any, level: int, settings: Any, environ: Mapping[str, str], offline: bool
+    repo: GitRepo,
+    store: Store,
+    level: int,
+    settings: Settings,
+    environ: Mapping[str, str],
+    offline: bool,
 ) -> dict[str, Any]:
     from swe_agent.llm.factory import open_model
     from swe_agent.sleep import run_sleep
@@ -209,7 +219,7 @@ def _sleep(
 
 
 def ask(
-    store: Any, repo: Any, task: Task, level: int, budget: Budget, settings: Any,
+    store: Store, repo: GitRepo, task: Task, level: int, budget: Budget, settings: Settings,
     environ: Mapping[str, str], offline: bool,
 ) -> dict[str, Any]:  # fmt: skip
     """One answer, with its tokens and time; level 0 answers without notes."""

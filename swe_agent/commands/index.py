@@ -22,6 +22,7 @@ from swe_agent.commands.common import (
 from swe_agent.errors import SweAgentError
 
 if TYPE_CHECKING:
+    from swe_agent.config import Settings
     from swe_agent.repo.gitrepo import GitRepo
 
 
@@ -57,7 +58,7 @@ def index(
     )
 
 
-def _index_here(repo, settings, rebuild: bool) -> dict:
+def _index_here(repo: GitRepo, settings: Settings, rebuild: bool) -> dict[str, Any]:
     from swe_agent.index import rebuild_index
 
     store = open_checked(repo.root, salvage_damaged=rebuild)

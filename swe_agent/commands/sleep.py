@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,12 @@ from swe_agent.commands.common import (
     still_there,
 )
 from swe_agent.errors import SweAgentError
+
+if TYPE_CHECKING:
+    from swe_agent.config import Settings
+    from swe_agent.llm.base import Model
+    from swe_agent.repo.gitrepo import GitRepo
+    from swe_agent.store.db import Store
 
 
 def register(app: typer.Typer) -> None:
@@ -69,7 +75,7 @@ def sleep(
     typer.echo(_sleep_text(result, dry_run))
 
 
-def _sleep_here(repo, settings, dry_run: bool) -> dict:
+def _sleep_here(repo: GitRepo, settings: Settings, dry_run: bool) -> dict[str, Any]:
     from swe_agent.llm.factory import open_model
     from swe_agent.store.calls import StoreRecorder
 
@@ -81,13 +87,17 @@ def _sleep_here(repo, settings, dry_run: bool) -> dict:
         return report
 
 
-def _sleep_with(repo, store, settings, model, dry_run: bool) -> dict:
+def _sleep_with(
+    repo: GitRepo, store: Store, settings: Settings, model: Model | None, dry_run: bool
+) -> dict[str, Any]:
     from swe_agent.sleep import run_sleep
 
     budget = settings.sleep_budget_for(model)
-    kwargs = {"model": model, "budget": budget, "level": settings.sleep_level, "dry_run": dry_run}
+    level = settings.sleep_level
     if dry_run or not interactive():
-        return run_sleep(repo, store, **kwargs).as_dict()
+        return run_sleep(
+            repo, store, model=model, budget=budget, level=level, dry_run=dry_run
+        ).as_dict()
     from rich.progress import BarColumn, Progress, TextColumn
 
     with Progress(
@@ -103,10 +113,12 @@ def _sleep_with(repo, store, settings, model, dry_run: bool) -> dict:
                 description=f"{notes:,} notes, {tokens:,} tokens spent, {left:,} left",
             )
 
-        return run_sleep(repo, store, progress=progress, **kwargs).as_dict()
+        return run_sleep(
+            repo, store, model=model, budget=budget, level=level, progress=progress
+        ).as_dict()
 
 
-def _sleep_text(r: dict, dry_run: bool) -> str:
+def _sleep_text(r: dict[str, Any], dry_run: bool) -> str:
     mode = (
         "offline (no ANTHROPIC_API_KEY: notes made by static analysis)"
         if r["mode"] == "offline"

@@ -12,13 +12,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from swe_agent.agent.pages import PAGE_TOKENS
 from swe_agent.config import Settings
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
 from swe_agent.watch import client
+
+if TYPE_CHECKING:
+    from swe_agent.index import IndexReport
 
 Progress = Callable[[int, int], None]
 _NEVER = object()
@@ -74,7 +77,7 @@ class RepoMemory:
         with self._lock:
             return self._indexed_head is _NEVER or self._indexed_head != self.repo.head()
 
-    def index(self, progress: Progress | None = None) -> Any:
+    def index(self, progress: Progress | None = None) -> IndexReport | None:
         """Bring the index up to date (only what changed is parsed again); the report, or None
         when there was nothing to do."""
         from swe_agent.index import index_repository

@@ -45,6 +45,7 @@ class Query:
 def parse_query(text: str) -> Query:
     text = " ".join(text.split())
     symbol = bool(_QUALIFIED.match(text))
+    names: tuple[str, ...]
     if symbol:
         parts = [p for p in _SEPARATORS.split(text) if p]
         names, qualifiers = (parts[-1],), tuple(parts[:-1])

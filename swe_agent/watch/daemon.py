@@ -18,7 +18,7 @@ import signal
 import socketserver
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,9 @@ from swe_agent.watch.events import Debouncer, classify
 
 if TYPE_CHECKING:
     from swe_agent.agent.request import AskRequest
+    from swe_agent.index import IndexReport
     from swe_agent.llm.base import Model
+    from swe_agent.ranking.memory import MemoryIndex
 
 log = logging.getLogger("swe_agent.daemon")
 HOUR = 3600.0
@@ -58,7 +60,7 @@ class Daemon:
         self.events_lock = threading.Lock()
         self.spent: list[tuple[float, int]] = []  # (when, sleep tokens) within the last hour
         self.resume = False  # sleep-time work yielded to a request and goes on when none waits
-        self.search_index: Any = None  # a MemoryIndex of the store, loaded on the first search
+        self.search_index: MemoryIndex | None = None  # loaded on the first search
         self.index_lock = threading.Lock()
 
     # -- requests ------------------------------------------------------------------------------
@@ -93,7 +95,7 @@ class Daemon:
             "upgrade the daemon: `swe-agent daemon stop` then start",
         )
 
-    def _read(self, op: str, query: Any, args: dict[str, Any]) -> Any:
+    def _read(self, op: str, query: Callable[..., Any], args: dict[str, Any]) -> Any:
         """A read on a cursor of its own, outside the lock: it sees the last committed state
         and never waits for indexing or sleep-time work (DuckDB's MVCC keeps it consistent)."""
         reader = Store(self.store.con.cursor(), self.store.path, read_only=True)
@@ -104,7 +106,7 @@ class Daemon:
         finally:
             reader.close()
 
-    def _search_index(self, store: Store) -> Any:
+    def _search_index(self, store: Store) -> MemoryIndex:
         """The in-memory search index, reloaded when the store's index has changed since."""
         from swe_agent.ranking.memory import MemoryIndex, generation
 
@@ -184,10 +186,10 @@ class Daemon:
             log.info("caught up: %d files changed while the daemon was down", len(report.touched))
         self._background_sleep()
 
-    def _index(self, rebuild: bool = False):
-        from swe_agent.index import index_repository, rebuild_index
+    def _index(self, rebuild: bool = False) -> IndexReport:
+        from swe_agent.index import Indexer, index_repository, rebuild_index
 
-        indexer = rebuild_index if rebuild else index_repository
+        indexer: Indexer = rebuild_index if rebuild else index_repository
         return indexer(self.repo, self.store, max_bytes=self.settings.max_file_bytes, workers=1)
 
     def _background_sleep(self) -> None:

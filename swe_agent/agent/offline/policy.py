@@ -138,7 +138,8 @@ class OfflinePolicy:
         return acts
 
     def _opens(self, ranked: list[Location]) -> list[tuple[str, dict[str, Any]]]:
-        acts, files = [], set()
+        acts: list[tuple[str, dict[str, Any]]] = []
+        files: set[str] = set()
         for loc in ranked:
             if len(acts) >= OPEN_PAGES:
                 break
