@@ -9,7 +9,6 @@ sleep level, so no level sees another's notes.
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import time
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from swe_agent.bench import bare_index
 from swe_agent.bench.run import cpu_seconds
 from swe_agent.bench.search_score import TOP_K, score_query
 from swe_agent.bench.semble import Query, RepoSpec, checkout, load_queries, snapshot_of
@@ -83,7 +83,7 @@ def run_repo(
     queries = load_queries(config.suite, spec, config.limit)
     root = checkout(spec, gitdir, config.workdir)
     repo = GitRepo(root)
-    _remove_store(root)
+    bare_index.remove(root)
     started = time.perf_counter()
     with open_store(root, create=True) as store:
         _index(repo, store, settings)
@@ -96,7 +96,7 @@ def run_repo(
     rows = [row for row, _ in scored]
     latencies = [ms for _, ms in scored]
     base = config.workdir / "index" / f"{spec.key}.duckdb"
-    _save(root, base)
+    bare_index.save(root, base)
     info: dict[str, Any] = {
         "repo": spec.name, "language": spec.language, "revision": spec.revision,
         "benchmark_root": spec.root or ".", "queries": len(queries), "files": counts["files"],
@@ -108,7 +108,7 @@ def run_repo(
     log(f"{spec.name}: {counts['files']} files, {counts['chunks']} chunks indexed in "
         f"{index_seconds:.1f}s, search p50 {info['search_p50_ms']} ms")  # fmt: skip
     for level in config.levels:
-        _restore(base, root)
+        bare_index.restore(base, root)
         with open_store(root) as store:
             info["sleep"][str(level)] = _sleep(repo, store, level, settings)
             rows.extend(ask_row(store, repo, q, level, settings) for q in queries)
@@ -179,29 +179,3 @@ def _sleep(repo: GitRepo, store: Store, level: int, settings: Settings) -> dict[
         "seconds": round(report.seconds, 3), "cpu_seconds": round(cpu_seconds() - cpu, 3),
         "notes_by_kind": dict(report.notes_by_kind),
     }  # fmt: skip
-
-
-def _store_files(root: Path) -> list[Path]:
-    from swe_agent.store.db import store_path
-
-    path = store_path(root)
-    return [path, path.with_name(path.name + ".wal")]
-
-
-def _remove_store(root: Path) -> None:
-    for path in _store_files(root):
-        path.unlink(missing_ok=True)
-
-
-def _save(root: Path, base: Path) -> None:
-    db, wal = _store_files(root)
-    if wal.exists():
-        raise SweAgentError(f"the store of {root} was not checkpointed", "run the bench again")
-    base.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(db, base)
-
-
-def _restore(base: Path, root: Path) -> None:
-    db, wal = _store_files(root)
-    wal.unlink(missing_ok=True)
-    shutil.copyfile(base, db)
