@@ -24,6 +24,8 @@ from swe_agent.errors import SweAgentError
 if TYPE_CHECKING:
     from swe_agent.repo.gitrepo import GitRepo
 
+REFERENCES, CALLERS = 50, 30  # the most store.symbols returns of each
+
 
 def register(app: typer.Typer) -> None:
     for command in (index, search, symbols, outline, status):
@@ -100,14 +102,25 @@ def symbols(
     as_json: JsonFlag = False,
 ) -> None:
     """Definitions matching a name, with their references and callers."""
-    from swe_agent.commands.render import symbol_text
+    from swe_agent.commands.render import SHOWN, symbol_text
     from swe_agent.watch.client import run_query
 
-    result = run_query(checked_root(repo_dir), "lookup_symbol", name=name)
+    if not name.strip():
+        raise SweAgentError(
+            "the name is empty", "give a name or a qualified name, e.g. Session.send"
+        )
+    most = SHOWN + 1  # one more than is shown, to know that the list was cut
+    result = run_query(checked_root(repo_dir), "lookup_symbol", name=name, limit=most)
     if as_json:
         emit_json(result)
-        return
-    typer.echo(symbol_text(result))
+    elif result["definitions"]:
+        typer.echo(
+            symbol_text(result, {"definitions": most, "references": REFERENCES, "callers": CALLERS})
+        )
+    else:
+        typer.echo(symbol_text(result), err=True)
+    if not result["definitions"]:
+        raise typer.Exit(1)  # like grep: nothing matched
 
 
 def outline(
