@@ -41,3 +41,14 @@ def test_symbols_says_how_many_it_cut_and_fails_when_nothing_matches(tmp_path: P
     missing = swe("symbols", "nosuchname", "-C", str(root))
     assert missing.returncode == 1 and "no definition matches 'nosuchname'" in missing.stderr
     assert swe("symbols", "nosuchname", "--json", "-C", str(root)).returncode == 1
+
+
+def test_notes_lists_a_page_and_says_how_many_more(sample_repo: Path) -> None:
+    assert swe("sleep", "-C", str(sample_repo)).returncode == 0
+    total = len(json.loads(swe("notes", "--json", "-C", str(sample_repo)).stdout))
+    assert total > 20
+    page = swe("notes", "-C", str(sample_repo)).stdout
+    assert page.count("\n[") + page.startswith("[") == 20
+    assert f"… {total - 20:,} more notes: -n {total}" in page
+    assert len(json.loads(swe("notes", "-n", "3", "--json", "-C", str(sample_repo)).stdout)) == 3
+    assert swe("notes", "-n", "3", "-C", str(sample_repo)).stdout.count("\n[") + 1 == 3
