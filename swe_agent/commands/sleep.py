@@ -42,6 +42,14 @@ def sleep(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the plan and the estimated tokens.")
     ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="The Claude model to think with (default from settings).",
+            show_default=False,
+        ),
+    ] = None,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -50,18 +58,26 @@ def sleep(
 
     repo = open_repo(repo_dir)
     settings = override(
-        settings_for(repo.root), sleep_budget=budget, offline_sleep_budget=budget, sleep_level=level
+        settings_for(repo.root),
+        sleep_budget=budget,
+        offline_sleep_budget=budget,
+        sleep_level=level,
+        sleep_model=model,
     )
     if not 0 <= settings.sleep_level <= 3:
         raise SweAgentError(
             f"--level {settings.sleep_level} is out of range", "give a level from 0 to 3"
         )
+    if model is not None and not model.strip():
+        raise SweAgentError("--model is empty", "give a model name, e.g. claude-haiku-5-5")
     if budget is not None and budget < 0:
         raise SweAgentError(f"--budget {budget} is negative", "give a number of tokens, 0 or more")
     from swe_agent.watch import client
 
     answered, result = client.try_query(
-        repo.root, "sleep", {"budget": budget, "level": settings.sleep_level, "dry_run": dry_run}
+        repo.root,
+        "sleep",
+        {"budget": budget, "level": settings.sleep_level, "dry_run": dry_run, "model": model},
     )
     if not answered:
         result = _sleep_here(repo, settings, dry_run)
