@@ -136,3 +136,11 @@ def test_a_wrong_session_or_model_flag_is_one_line_and_stores_nothing(
     assert said in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert json.loads(invoke("sessions", "-C", str(sample_repo), "--json").stdout) == []
+
+
+def test_offline_reasons_are_in_words(sample_repo: Path) -> None:
+    done = invoke("ask", "where is retry backoff computed?", "-C", str(sample_repo), "--json")
+    whys = [loc["why"] for loc in json.loads(done.stdout)["locations"]]
+    assert whys
+    assert not [why for why in whys if "BM25" in why or "rank" in why]
+    assert any("matches the question's words (the best match)" in why for why in whys), whys
