@@ -56,3 +56,15 @@ def test_a_repository_git_calls_dubious_is_one_line_with_the_fix(
         assert "safe.directory" in done.stderr and len(done.stderr.strip().splitlines()) == 1, (
             done.stderr
         )
+
+
+def test_version_and_a_directory_before_the_command_like_git(indexed: Path, tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    assert swe("--version").stdout.strip() == f"swe-agent {version('swe-agent')}"
+    done = swe("-C", str(indexed), "status", cwd=tmp_path)
+    assert done.returncode == 0 and "index: fresh" in done.stdout
+    done = swe("-C", "minihttp", "outline", "auth.py", cwd=indexed)  # paths are read from there
+    assert done.returncode == 0 and "class HTTPBasicAuth" in done.stdout, done.stderr
+    assert_clean_error(swe("-C", str(tmp_path / "nowhere"), "status"), "cannot change to")
+    assert "--install-completion" in swe("--help").stdout

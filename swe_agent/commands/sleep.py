@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from swe_agent.store.db import Store
 
 
+NOTES_SHOWN = 20  # notes listed as text unless -n says otherwise
+
+
 def register(app: typer.Typer) -> None:
     app.command()(sleep)
     app.command()(notes)
@@ -46,6 +49,14 @@ def sleep(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the plan and the estimated tokens.")
     ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="The Claude model to think with (default from settings).",
+            show_default=False,
+        ),
+    ] = None,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -54,18 +65,26 @@ def sleep(
 
     repo = open_repo(repo_dir)
     settings = override(
-        settings_for(repo.root), sleep_budget=budget, offline_sleep_budget=budget, sleep_level=level
+        settings_for(repo.root),
+        sleep_budget=budget,
+        offline_sleep_budget=budget,
+        sleep_level=level,
+        sleep_model=model,
     )
     if not 0 <= settings.sleep_level <= 3:
         raise SweAgentError(
             f"--level {settings.sleep_level} is out of range", "give a level from 0 to 3"
         )
+    if model is not None and not model.strip():
+        raise SweAgentError("--model is empty", "give a model name, e.g. claude-haiku-5-5")
     if budget is not None and budget < 0:
         raise SweAgentError(f"--budget {budget} is negative", "give a number of tokens, 0 or more")
     from swe_agent.watch import client
 
     answered, result = client.try_query(
-        repo.root, "sleep", {"budget": budget, "level": settings.sleep_level, "dry_run": dry_run}
+        repo.root,
+        "sleep",
+        {"budget": budget, "level": settings.sleep_level, "dry_run": dry_run, "model": model},
     )
     if not answered:
         result = _sleep_here(repo, settings, dry_run)
@@ -155,6 +174,15 @@ def notes(
         str | None, typer.Option("--search", "-s", help="Search the notes with BM25.")
     ] = None,
     stale: Annotated[bool, typer.Option(help="Include stale notes.")] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "-n",
+            min=1,
+            help="How many notes at most. [default: 20 as text, all as --json; with -s 20]",
+            show_default=False,
+        ),
+    ] = None,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -164,17 +192,23 @@ def notes(
     repo = open_repo(repo_dir)
     settings_for(repo.root)  # a broken config is refused here as by index
     if query:
-        rows = run_query(repo.root, "search_notes", query=query, k=20)
+        rows = run_query(repo.root, "search_notes", query=query, k=limit or NOTES_SHOWN)
     else:
         rows = run_query(repo.root, "list_notes", target=target, include_stale=stale)
     if as_json:
-        emit_json(rows)
+        emit_json(rows[:limit] if limit else rows)
         return
     if not rows:
         typer.echo(
             "no notes yet: run `swe-agent sleep`" if not target and not query else "no notes match"
         )
-    for n in rows:
+    shown = limit or NOTES_SHOWN
+    for n in rows[:shown]:
         where = f"{n['path']}{'::' + n['symbol'] if n['symbol'] else ''}" or "(repository)"
         flag = " [stale]" if n.get("stale") else ""
         typer.echo(f"[{n['kind']}] {where}{flag}\n  {n['title']}\n  {n['body'][:300]}")
+    if len(rows) > shown:
+        typer.echo(
+            f"… {len(rows) - shown:,} more notes: -n {len(rows)} shows them all, or narrow with a path, "
+            "a symbol or -s QUERY"
+        )

@@ -84,6 +84,7 @@ class Daemon:
                     args.get("budget"),
                     args.get("level", self.settings.sleep_level),
                     args.get("dry_run", False),
+                    model=args.get("model"),
                 )
             if op == "index":
                 return self._index(rebuild=bool(args.get("rebuild"))).as_dict()
@@ -132,6 +133,7 @@ class Daemon:
                 recorder=StoreRecorder(store),
                 session_id=request.session_id,
                 offline=request.offline,
+                name=request.model,
             ) as model:
                 return answer(
                     request, store, self.repo, self.settings, model, pause=self._unlocked
@@ -210,7 +212,12 @@ class Daemon:
         )
 
     def _sleep(
-        self, budget: int | None, level: int, dry_run: bool, yielding: bool = False
+        self,
+        budget: int | None,
+        level: int,
+        dry_run: bool,
+        yielding: bool = False,
+        model: str | None = None,
     ) -> dict[str, Any]:
         """A sleep run: with `budget` None, the run's own budget (per commit when it is the
         daemon's background sleep, within the hour's model tokens left)."""
@@ -218,9 +225,9 @@ class Daemon:
         from swe_agent.store.calls import StoreRecorder
 
         with open_model(
-            "sleep", self.settings, self.environ, recorder=StoreRecorder(self.store)
-        ) as model:
-            return self._sleep_with(model, budget, level, dry_run, yielding)
+            "sleep", self.settings, self.environ, recorder=StoreRecorder(self.store), name=model
+        ) as thinker:
+            return self._sleep_with(thinker, budget, level, dry_run, yielding)
 
     def _sleep_with(
         self, model: Model | None, budget: int | None, level: int, dry_run: bool, yielding: bool

@@ -140,3 +140,11 @@ def test_a_session_restored_after_compaction_is_what_was_sent(
     assert answered["content"][0]["name"] == "answer" and "redirect limit" in json.dumps(asked)
     recalled = int(resumed["system"][-1]["text"].split("<recall>")[1].split()[0])
     assert recalled > 0 and f"[summary of {recalled} earlier" in json.dumps(resumed["messages"][0])
+
+
+def test_model_flag_names_the_model_that_answers(api: FakeAnthropic, sample_repo: Path) -> None:
+    api.add(answer("Found it."))
+    assert ask(sample_repo, "Where?", "--model", "claude-opus-5-5")["answer"] == "Found it."
+    api.add(answer("Again."))
+    assert ask(sample_repo, "Where?")["answer"] == "Again."
+    assert [body["model"] for body in api.messages] == ["claude-opus-5-5", "claude-sonnet-5-5"]

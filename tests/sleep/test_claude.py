@@ -150,3 +150,16 @@ def test_a_long_file_is_cached_and_read_back_when_asked_again(indexed, sample_re
     assert (
         store.one("SELECT count(*) FROM notes WHERE path = ? AND model <> 'offline'", [BIG])[0] > 0
     )
+
+
+def test_sleep_model_flag_names_the_model_that_thinks(sample_repo: Path) -> None:
+    from tests.procs import offline_env, swe
+
+    with FakeAnthropic([lambda body: text_message(notes_json(body["messages"]))] * 60) as api:
+        env = offline_env(ANTHROPIC_API_KEY=api.key, ANTHROPIC_BASE_URL=api.url)
+        done = swe("sleep", "--model", "claude-opus-5-5", "--budget", "3000", "-C",
+                   str(sample_repo), env=env)  # fmt: skip
+        sent = api.messages
+    assert done.returncode == 0, done.stderr
+    assert sent
+    assert {body["model"] for body in sent} == {"claude-opus-5-5"}

@@ -48,7 +48,7 @@ def from_search(hits: list[CodeHit], findings: Findings, kind: str = "search") -
     # scores as the tool shows them (two decimals), so both kinds of model weigh the same numbers
     top = max((round(h.score, 2) for h in hits), default=0.0) or 1.0
     scale, what = (
-        (2.5, "the question") if kind == "search" else (1.5, "the issue's title and names")
+        (2.5, "the question's words") if kind == "search" else (1.5, "the issue's title and names")
     )
     for h in hits:
         weight = scale * round(h.score, 2) / top
@@ -60,7 +60,7 @@ def from_search(hits: list[CodeHit], findings: Findings, kind: str = "search") -
                 h.end_line,
                 weight,
                 kind,
-                f"BM25 rank {h.rank} for {what}",
+                f"its text matches {what} ({_ordinal(h.rank)} best match)",
             )
         )
 
@@ -103,6 +103,13 @@ def from_lookup(
         weight = (0.6 if not defs else 0.2) / math.sqrt(len(refs))
         why = f"refers to `{name}` ({r.kind})"
         add(Evidence(r.path, r.enclosing or None, r.line, r.line, weight, "reference", why))
+
+
+def _ordinal(n: int) -> str:
+    if n == 1:
+        return "the"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _first_line(text: str) -> str:
