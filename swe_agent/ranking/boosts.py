@@ -34,6 +34,8 @@ OTHER_KIND = 0.6  # constants, variables, fields: named like the symbol, rarely 
 PATH_MATCH = 1.0  # all the query's words in a file's name and folder: as strong as the best hit
 PATH_MIN_SHARE = 0.1  # below this share of the query's words, a path match is chance
 COHERENCE = 0.2  # a file with several matching chunks: its best chunk rises by up to this
+QUESTION_COHERENCE = 0.4  # for a question, which is more often about a file than one line
+CENTRAL = 0.2  # a question's chunks in the files most used by others rise by up to this share
 
 
 @lru_cache(maxsize=65536)
@@ -120,8 +122,8 @@ def _path_parts(path: str) -> frozenset[str]:
     return _parts(base.rsplit(".", 1)[0].replace(".", "_")) | _parts(posixpath.basename(folder))
 
 
-def boost_coherent_files(pool: dict[int, Candidate], top: float) -> None:
-    """The best chunk of each file rises by COHERENCE x top, scaled by the file's share of the
+def boost_coherent_files(pool: dict[int, Candidate], top: float, weight: float) -> None:
+    """The best chunk of each file rises by weight x top, scaled by the file's share of the
     summed scores: a file with several matching chunks is likelier the subject."""
     total: dict[str, float] = defaultdict(float)
     best: dict[str, Candidate] = {}
@@ -133,4 +135,15 @@ def boost_coherent_files(pool: dict[int, Candidate], top: float) -> None:
         return
     most = max(total.values()) or 1.0
     for path, c in best.items():
-        c.score += top * COHERENCE * total[path] / most
+        c.score += top * weight * total[path] / most
+
+
+def boost_central_files(pool: dict[int, Candidate], uses: dict[str, int]) -> None:
+    """A question about how something works is most often answered by a file the rest of
+    the code leans on: chunks of files whose definitions other files use rise by up to
+    CENTRAL (log of the number of such files, relative to the most used file in the pool)."""
+    most = max(uses.values(), default=0)
+    if not most:
+        return
+    for c in pool.values():
+        c.score *= 1 + CENTRAL * math.log1p(uses.get(c.path, 0)) / math.log1p(most)
