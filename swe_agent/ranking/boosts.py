@@ -32,6 +32,8 @@ KIND_FACTOR = {
 }
 OTHER_KIND = 0.6  # constants, variables, fields: named like the symbol, rarely what is meant
 PATH_MATCH = 1.0  # all the query's words in a file's name and folder: as strong as the best hit
+NAMED_FILE = 0.3  # every word of a file's name is in the query (diff.lua for "git diff output")
+NAMED_PREFIX = 4  # a name's word and a query's word agree when one begins the other this far
 PATH_MIN_SHARE = 0.1  # below this share of the query's words, a path match is chance
 COHERENCE = 0.2  # a file with several matching chunks: its best chunk rises by up to this
 QUESTION_COHERENCE = 0.4  # for a question, which is more often about a file than one line
@@ -100,6 +102,27 @@ def boost_path_matches(pool: dict[int, Candidate], q: Query, top: float) -> None
         share = cache[c.path]
         if share >= PATH_MIN_SHARE:
             c.score += top * PATH_MATCH * share
+        if named_in(c.path, q.words):
+            c.score += top * NAMED_FILE
+
+
+@lru_cache(maxsize=65536)
+def _name_parts(path: str) -> frozenset[str]:
+    base = posixpath.basename(path).rsplit(".", 1)[0]
+    return _parts(base.replace(".", "_").replace("+", "_").replace("-", "_"))
+
+
+def named_in(path: str, words: frozenset[str]) -> bool:
+    """Every word of the file's name is among the query's words: the query names the file."""
+    parts = _name_parts(path)
+    return bool(parts) and all(_matches(p, words) for p in parts)
+
+
+def _matches(part: str, words: frozenset[str]) -> bool:
+    return part in words or any(
+        min(len(part), len(w)) >= NAMED_PREFIX and (part.startswith(w) or w.startswith(part))
+        for w in words
+    )
 
 
 def _path_share(path: str, words: frozenset[str]) -> float:

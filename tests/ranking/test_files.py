@@ -46,3 +46,11 @@ def test_a_question_prefers_a_file_of_several_matching_chunks(tmp_path, held) ->
         index = MemoryIndex(store) if held == "memory" else None
         hits = search(store, "how are header lines split into name and value", 5, index=index)
         assert [h.path for h in hits[:2]] == ["text/several.py", "text/single.py"]
+
+
+def test_a_file_the_question_names_rises(tmp_path, held) -> None:
+    # diff_view.py says "view" more often, but only view.py has its whole name asked for
+    with fixture_store("named", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "how is a view drawn", 5, index=index)
+        assert [h.path for h in hits[:2]] == ["app/view.py", "app/diff_view.py"]
