@@ -33,7 +33,8 @@ KIND_FACTOR = {
 OTHER_KIND = 0.6  # constants, variables, fields: named like the symbol, rarely what is meant
 PATH_MATCH = 1.0  # all the query's words in a file's name and folder: as strong as the best hit
 NAMED_FILE = 0.3  # every word of a file's name is in the query (diff.lua for "git diff output")
-NAMED_PREFIX = 4  # a name's word and a query's word agree when one begins the other this far
+NAMED_PREFIX = 4  # a name word and a query word agree when one begins the other, this long and
+# at least half the longer one (util ~ utility, loader ~ load; auth is not authorization)
 PATH_MIN_SHARE = 0.1  # below this share of the query's words, a path match is chance
 COHERENCE = 0.2  # a file with several matching chunks: its best chunk rises by up to this
 QUESTION_COHERENCE = 0.4  # for a question, which is more often about a file than one line
@@ -118,10 +119,13 @@ def named_in(path: str, words: frozenset[str]) -> bool:
     return bool(parts) and all(_matches(p, words) for p in parts)
 
 
+def _prefix(short: str, long: str) -> bool:
+    return len(short) >= NAMED_PREFIX and 2 * len(short) >= len(long) and long.startswith(short)
+
+
 def _matches(part: str, words: frozenset[str]) -> bool:
     return part in words or any(
-        min(len(part), len(w)) >= NAMED_PREFIX and (part.startswith(w) or w.startswith(part))
-        for w in words
+        _prefix(part, w) if len(part) <= len(w) else _prefix(w, part) for w in words
     )
 
 
