@@ -17,7 +17,8 @@ def indexed(sample_repo: Path) -> Path:
 
 def assert_clean_error(done, words: str, code: int = 1) -> None:
     assert done.returncode == code, (done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr and words in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert words in done.stderr, done.stderr
 
 
 def test_numbers_out_of_range_are_usage_errors(indexed: Path) -> None:
@@ -53,6 +54,5 @@ def test_a_repository_git_calls_dubious_is_one_line_with_the_fix(
     for args in (["index"], ["status"], ["daemon", "start"], ["ask", "where?"]):
         done = swe(*args, "-C", str(sample_repo), env=env)
         assert_clean_error(done, "dubious ownership")
-        assert "safe.directory" in done.stderr and len(done.stderr.strip().splitlines()) == 1, (
-            done.stderr
-        )
+        assert "safe.directory" in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
