@@ -39,7 +39,8 @@ def test_symbols_says_how_many_it_cut_and_fails_when_nothing_matches(tmp_path: P
     )
 
     missing = swe("symbols", "nosuchname", "-C", str(root))
-    assert missing.returncode == 1 and "no definition matches 'nosuchname'" in missing.stderr
+    assert missing.returncode == 1
+    assert "no definition matches 'nosuchname'" in missing.stderr
     assert swe("symbols", "nosuchname", "--json", "-C", str(root)).returncode == 1
 
 

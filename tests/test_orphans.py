@@ -93,7 +93,8 @@ def test_ctrl_c_during_index_exits_130_and_leaves_a_consistent_store(
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(index.pid, signal.SIGKILL)  # a hung one, and its parsers
-    assert index.returncode == 130 and "Traceback" not in err, err
+    assert index.returncode == 130, err
+    assert "Traceback" not in err, err
     with open_store(big_repo, read_only=True) as store:
         files = {p for (p,) in store.query("SELECT path FROM files")}
         chunked = {
@@ -102,7 +103,8 @@ def test_ctrl_c_during_index_exits_130_and_leaves_a_consistent_store(
         orphans = store.one(
             "SELECT count(*) FROM postings WHERE chunk_id NOT IN (SELECT id FROM chunks)"
         )[0]
-    assert files == chunked and orphans == 0  # whole batches only
+    assert files == chunked
+    assert orphans == 0  # whole batches only
     again = swe("index", "-C", str(big_repo), "--json", timeout=300)
     assert again.returncode == 0
     assert len(json.loads(again.stdout)["added"]) + len(files) >= 1500
@@ -127,5 +129,6 @@ def test_a_store_removed_during_index_or_sleep_is_not_reported_as_done(
     while (big_repo / ".swe_agent").exists():  # it may write a file as the folder goes
         shutil.rmtree(big_repo / ".swe_agent", ignore_errors=True)
     _, err = running.communicate(timeout=300)
-    assert running.returncode == 1 and "was removed while this command ran" in err, err
+    assert running.returncode == 1, err
+    assert "was removed while this command ran" in err, err
     assert len(err.strip().splitlines()) == 1, err

@@ -66,7 +66,8 @@ def store_rows(repo: Path) -> tuple:
 
 
 def assert_refused(done, args) -> None:
-    assert done.returncode != 0 and "bad value" in done.stderr, (args, done.stdout)
+    assert done.returncode != 0, (args, done.stdout)
+    assert "bad value" in done.stderr, (args, done.stdout)
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
@@ -95,7 +96,9 @@ def test_every_command_refuses_a_broken_config_as_index_does(slept_repo: Path) -
 def test_a_config_that_is_not_utf8_is_one_line(slept_repo: Path) -> None:
     config(slept_repo, b"workers = 2\n# caf\xe9\n")
     done = swe("status", "-C", str(slept_repo))
-    assert done.returncode != 0 and done.stderr.startswith("error: ") and "not UTF-8" in done.stderr
+    assert done.returncode != 0
+    assert done.stderr.startswith("error: ")
+    assert "not UTF-8" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 

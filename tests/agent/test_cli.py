@@ -32,7 +32,8 @@ def test_ask_as_the_first_command_builds_the_index_and_answers(sample_repo: Path
     )
     assert done.exit_code == 0, done.output
     result = json.loads(done.stdout)
-    assert set(result) == KEYS and result["mode"] == "offline"
+    assert set(result) == KEYS
+    assert result["mode"] == "offline"
     assert result["locations"][0]["symbol"] == "Session.rebuild_auth"
     assert set(result["locations"][0]) == {"path", "symbol", "start_line", "end_line", "why"}
     assert "no index yet" in done.stderr
@@ -40,14 +41,18 @@ def test_ask_as_the_first_command_builds_the_index_and_answers(sample_repo: Path
     text = invoke(
         "ask", "where is retry backoff computed?", "-C", str(sample_repo), "--stats"
     ).stdout
-    assert "answered offline" in text and "minihttp/adapters.py:" in text
-    assert "Token ledger" in text and "Sleep-time tokens" in text
+    assert "answered offline" in text
+    assert "minihttp/adapters.py:" in text
+    assert "Token ledger" in text
+    assert "Sleep-time tokens" in text
 
     again = json.loads(
         invoke("ask", "and the retry limit?", "--continue", "-C", str(sample_repo), "--json").stdout
     )
     listed = json.loads(invoke("sessions", "-C", str(sample_repo), "--json").stdout)
-    assert listed[0]["id"] == again["session"] and listed[0]["turns"] == 2 and len(listed) == 2
+    assert listed[0]["id"] == again["session"]
+    assert listed[0]["turns"] == 2
+    assert len(listed) == 2
     assert again["session"] in invoke("sessions", "-C", str(sample_repo)).stdout
 
 
@@ -67,7 +72,8 @@ def test_task_from_stdin_and_budget_flags(sample_repo: Path) -> None:
     )
     assert done.exit_code == 0, done.output
     result = json.loads(done.stdout)
-    assert result["locations"][0]["symbol"] == "merge_cookies" and result["patch"] is None
+    assert result["locations"][0]["symbol"] == "merge_cookies"
+    assert result["patch"] is None
     assert result["usage"]["tool_calls"] <= 6
 
 
@@ -99,7 +105,8 @@ def test_real_process_ask_and_one_line_errors(sample_repo: Path, tmp_path: Path)
     for args, message in cases:
         failed = run(*args, cwd=sample_repo, stdin="Fix the redirect limit in resolve_redirects.")
         assert failed.returncode != 0, args
-        assert message in failed.stderr and "Traceback" not in failed.stderr, failed.stderr
+        assert message in failed.stderr, failed.stderr
+        assert "Traceback" not in failed.stderr, failed.stderr
         assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
 
 

@@ -30,7 +30,8 @@ def test_the_figure_starts_at_zero_and_labels_budgets_questions_and_mode(
 ) -> None:
     fig = figure(SUMMARY, mode)
     left, right = fig.axes
-    assert left.get_ylim()[0] == 0 and right.get_ylim()[0] == 0
+    assert left.get_ylim()[0] == 0
+    assert right.get_ylim()[0] == 0
     assert {t.get_text() for t in left.texts} == {"4k/4", "16k/12"}
     assert fig._suptitle.get_text() == f"23 questions · {mode}"
     assert unit in right.get_ylabel()

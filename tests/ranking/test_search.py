@@ -51,7 +51,8 @@ def test_query_kinds() -> None:
     assert parse_query("Rails::Engine").names == ("Engine",)
     assert parse_query("Rails::Engine").qualifiers == ("Rails",)
     prose = parse_query("where does parseHeaders split lines of a raw_response")
-    assert not prose.symbol and set(prose.names) == {"parseHeaders", "raw_response"}
+    assert not prose.symbol
+    assert set(prose.names) == {"parseHeaders", "raw_response"}
     assert not parse_query("how are tests selected with -k").wants_tests
     # a capital inside a sentence is a name; an acronym or the sentence's first word is not
     assert parse_query("How are HTTP records handed to the Logger").names == ("Logger",)
@@ -87,7 +88,8 @@ def test_an_unknown_word_finds_nothing(sample_store) -> None:
 
 def test_search_within_paths(sample_store) -> None:
     hits = search(sample_store, "redirect", 10, paths=["minihttp/sessions.py"])
-    assert hits and {h.path for h in hits} == {"minihttp/sessions.py"}
+    assert hits
+    assert {h.path for h in hits} == {"minihttp/sessions.py"}
 
 
 QUERIES = [
