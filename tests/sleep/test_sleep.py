@@ -29,7 +29,14 @@ def indexed(sample_repo: Path):
 def test_offline_notes_of_every_kind_tied_to_the_code(indexed) -> None:
     repo, store = indexed
     report = run_sleep(repo, store, budget=1_000_000, level=3)
-    assert set(report.notes_by_kind) == {"overview", "summary", "question", "history", "cochange"}
+    assert set(report.notes_by_kind) == {
+        "overview",
+        "summary",
+        "question",
+        "tests",
+        "history",
+        "cochange",
+    }
     assert report.mode == "offline" and report.tokens_spent > 0
     hits = search_notes(store, "why is my Authorization header dropped after a redirect?", 3)
     assert any(h["symbol"] == "Session.rebuild_auth" for h in hits)
@@ -44,6 +51,12 @@ def test_offline_notes_of_every_kind_tied_to_the_code(indexed) -> None:
         if "TooManyRedirects" in n["title"]
     ]
     assert raised and "hops > self.max_redirects" in raised[0]["body"]
+    tested = [n for n in notes_for(store, symbol="Session.request") if n["kind"] == "tests"]
+    assert "authorization dropped on cross host redirect" in tested[0]["title"]
+    assert (
+        "tests/test_sessions.py" in tested[0]["body"]
+    )  # the test's words, linked to the code it calls
+    assert not [n for n in notes_for(store, path="tests/test_sessions.py") if n["kind"] == "tests"]
     overview = repository_overview(store)
     assert "console script minihttp" in overview and "pytest tests/" in overview
     hashes = dict(store.query("SELECT path, hash FROM files"))
