@@ -39,14 +39,13 @@ def tests_note(facts: FileFacts, d: dict[str, Any], links: Links, priority: floa
     tests = links.get(d["name"], [])[:TESTS_PER_DEFINITION]
     if not tests or is_test_path(facts.path):
         return None
-    described = []
-    for path, qualname, doc in tests:
-        said = first_sentence(doc) if doc else ""
-        described.append(
-            f"{words(qualname).removeprefix('test ')} ({path}){': ' + said if said else ''}"
-        )
-    title = f"Tests of {d['qualname']}: " + "; ".join(
-        words(q).removeprefix("test ") for _, q, _ in tests
-    )
-    body = f"{d['qualname']} is exercised by " + "; ".join(described) + "."
+    names = [words(q).removeprefix("test ") for _, q, _ in tests]
+    said = [
+        f"{name}: {first_sentence(doc)}"
+        for name, (_, _, doc) in zip(names, tests, strict=True)
+        if doc.strip()
+    ]
+    title = f"Tests of {d['qualname']}: " + "; ".join(names)
+    files = ", ".join(dict.fromkeys(path for path, _, _ in tests))
+    body = f"{d['qualname']} is exercised by tests in {files}." + "".join(f" {s}." for s in said)
     return note(facts, d, "tests", title, body, priority)

@@ -42,6 +42,7 @@ class Findings:
     evidence: list[Evidence] = field(default_factory=list)
     snippets: list[Snippet] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # "title — body" of notes seen, best first
+    described: set[tuple[str, str | None]] = field(default_factory=set)  # places notes describe
 
 
 def from_search(hits: list[CodeHit], findings: Findings, kind: str = "search") -> None:
@@ -164,6 +165,7 @@ def from_notes(notes: list[NoteHit], findings: Findings) -> None:
             )
         if note.place:
             p = note.place
+            findings.described.add((p.path, p.symbol))
             # with no evidence of its own the place is the evidence: 1 + 0.6 x SAME_KIND_DECAY
             factor = 0.6 if note.evidence else 1.15
             findings.evidence.append(
