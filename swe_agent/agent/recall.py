@@ -15,6 +15,8 @@ from swe_agent.store.files import file_info
 from swe_agent.store.notes import search_notes as find
 
 NOTES_PER_PAGE = 3  # notes past the third rarely change the ranking, and each costs ~70 tokens
+# Only the first note of a page shows its body: the others' titles say what they are about, and
+# their bodies (parameters, callers) cost ~30 tokens each that the page of code would repeat.
 NOTE_CHARS = 120  # of a note's title and of its body: past it, a note names more than it says
 
 
@@ -65,7 +67,7 @@ def search_notes(src: Sources, query: str, kinds: list[str] | None) -> Listing:
         evidence = "; ".join(p.label() for p in cited)
         entries.append(
             f"[{note.kind}] {where} — {_untold(note.title, place)}"
-            + (f"\n   {note.body}" if note.body else "")
+            + (f"\n   {note.body}" if note.body and len(entries) % NOTES_PER_PAGE == 0 else "")
             + (f"\n   evidence: {evidence}" if evidence else "")
         )
         records.append(note)

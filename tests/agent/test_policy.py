@@ -150,8 +150,11 @@ def test_a_page_a_note_already_described_is_not_opened_again(store: Store, repo:
     said = "Stores every cookie of a response in the jar, even expired ones."
     summary = Note("summary", "minihttp/cookies.py", "merge_cookies", f"merge_cookies: {said}",
                    f"{said} Takes jar, cookies.", [place], code_hash, "offline", tokens=40)  # fmt: skip
+    asked = Note("question", "minihttp/cookies.py", "merge_cookies", "Which code keeps expired entries?",
+                 "Nowhere checks Max-Age (FIXME).", [place], code_hash,
+                 "offline", tokens=30)  # fmt: skip
     with store.transaction():
-        write_notes(store, [summary])
+        write_notes(store, [summary, asked])
     question = "How are cookies merged into the jar?"
     opened = {}
     for use_notes in (False, True):
@@ -165,3 +168,25 @@ def test_a_page_a_note_already_described_is_not_opened_again(store: Store, repo:
     notes_page = next(str(m) for m in shown if "search_notes:" in str(m))
     assert "merge_cookies — Stores every cookie" in notes_page  # the place names the symbol once
     assert notes_page.count("even expired ones") == 1  # the body adds only what the title lacks
+    assert "Takes jar" in notes_page and "FIXME" not in notes_page  # the second note: its title
+
+
+def test_a_question_that_is_only_a_name_is_answered_without_notes(
+    store: Store, repo: GitRepo
+) -> None:
+    from swe_agent.store.notes import Note, write_notes
+
+    code_hash = store.one("SELECT hash FROM files WHERE path = 'minihttp/cookies.py'")[0]
+    place = {"path": "minihttp/cookies.py", "symbol": "merge_cookies", "start_line": 12,
+             "end_line": 17}  # fmt: skip
+    noted = Note("question", "minihttp/cookies.py", "merge_cookies", "Where is rebuild_auth used?",
+                 "Session.rebuild_auth is called on redirects.", [place], code_hash, "offline",
+                 tokens=30)  # fmt: skip
+    with store.transaction():
+        write_notes(store, [noted])
+    answers = {}
+    for question, reads_notes in (("Session.rebuild_auth", False), ("why rebuild_auth?", True)):
+        answers[question] = offline(store, repo, question)
+        steps = sessions.ledger(store, answers[question]["session"])
+        assert ("search_notes" in ",".join(r["tools"] for r in steps)) is reads_notes
+    assert answers["Session.rebuild_auth"]["locations"][0]["symbol"] == "Session.rebuild_auth"

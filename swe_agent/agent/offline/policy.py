@@ -118,7 +118,7 @@ class OfflinePolicy:
         acts: list[tuple[str, dict[str, Any]]] = []
         for preference in q.preferences[:1]:
             acts.append(("core_memory_append", {"label": "preferences", "text": preference}))
-        if "search_notes" in tools:
+        if "search_notes" in tools and not _bare_symbol(q):
             acts.append(("search_notes", {"query": q.text[:2000]}))
         scope = "all" if q.about_tests else "source"
         acts.append(("search_code", {"query": _query(q), "scope": scope}))
@@ -185,6 +185,12 @@ def _query(q: Question) -> str:
     if parse_query(prose).symbol:  # a bare symbol is searched as one: its definitions lead
         return prose.strip()
     return (prose + " " + " ".join(q.identifiers[:12]))[:6000]
+
+
+def _bare_symbol(q: Question) -> bool:
+    """A question that is only a name ("Context", "fmt::format") asks for its definition, which
+    the code search ranks first; notes speak of behaviour, and would only push it down."""
+    return parse_query(q.text).symbol
 
 
 def _focus(q: Question) -> str:
