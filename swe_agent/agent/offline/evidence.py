@@ -27,6 +27,9 @@ _EXCEPTION = re.compile(
 )
 EXCEPTION_CLASS_FACTOR = 0.4
 RAISER_WEIGHT = 1.5
+# The best note weighs half the best BM25 hit (2.5): with a fair hit of its own a place a note
+# speaks of rises over the best hit, but a note alone does not outweigh the code's best match.
+NOTE_WEIGHT = 1.25
 
 
 @dataclass(slots=True)
@@ -156,7 +159,7 @@ def _same_file(path: str, frame_path: str) -> bool:
 
 def from_notes(notes: list[NoteHit], findings: Findings) -> None:
     for rank, note in enumerate(notes, 1):
-        weight = 2.5 / (1 + 0.5 * (rank - 1))
+        weight = NOTE_WEIGHT / (1 + 0.5 * (rank - 1))
         findings.notes.append(f"{note.title} — {note.body}" if note.body else note.title)
         why = f"note: {_shorten(note.title, 90)}"
         for p in note.evidence:
