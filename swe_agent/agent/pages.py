@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from swe_agent.agent import recall
 from swe_agent.agent import retrieval as views
 from swe_agent.agent.paths import PathGuard
 from swe_agent.agent.tools import paginate
@@ -70,7 +71,7 @@ def _view(src: views.Sources, tool: str, args: dict[str, Any]) -> tuple[views.Li
         view.per_page = args.get("k") or view.per_page
         return view, ""
     if tool == "search_notes":
-        view = views.search_notes(src, _text(args, "query"), None)
+        view = recall.search_notes(src, _text(args, "query"), None)
         view.per_page = args.get("k") or view.per_page
         return _with_staleness(src.store, view), ""
     if tool in ("find_symbol", "references"):
