@@ -109,7 +109,7 @@ def test_read_cuts_a_window_to_the_page_budget_and_reads_on(mcp: Session) -> Non
 def test_notes_are_current_and_say_so(mcp: Session) -> None:
     result = mcp.call("search_notes", query="redirect authorization", k=3)
     data = result.structured_content
-    assert data["entries"] and all(e.startswith("note ") for e in data["entries"])
+    assert data["entries"] and all(e.startswith("[") for e in data["entries"])  # [kind] place
     assert "every note shown is current" in data["header"]
     assert any(loc["path"] == "minihttp/sessions.py" for loc in data["locations"])
 
