@@ -41,8 +41,8 @@ class Settings:
     sleep_level: int = 2
     """How much sleep-time analysis to do: 0 none, 1 summaries, 2 + questions, 3 + history."""
     note_kinds: str = ""
-    """Kinds of notes the agent reads, comma-separated (summary, question, history, cochange,
-    overview); empty reads every kind."""
+    """Kinds of notes the agent reads, comma-separated (summary, question, tests, history,
+    cochange, overview); empty reads every kind."""
     context_budget: int = 16_000
     """Tokens of the foreground agent's main context."""
     max_steps: int = 12
@@ -72,7 +72,7 @@ class Settings:
         return self.sleep_budget_per_commit if per_commit else self.sleep_budget
 
 
-NOTE_KINDS = ("summary", "question", "history", "cochange", "overview")
+NOTE_KINDS = ("summary", "question", "tests", "history", "cochange", "overview")
 
 
 def note_kinds(text: str) -> frozenset[str] | None:

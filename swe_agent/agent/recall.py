@@ -15,7 +15,9 @@ from swe_agent.store.files import file_info
 from swe_agent.store.notes import search_notes as find
 
 NOTES_PER_PAGE = 3  # notes past the third rarely change the ranking, and each costs ~70 tokens
-NOTE_CHARS = 160  # of a note's title and of its body
+# Only the first note of a page shows its body: the others' titles say what they are about, and
+# their bodies (parameters, callers) cost ~30 tokens each that the page of code would repeat.
+NOTE_CHARS = 120  # of a note's title and of its body: past it, a note names more than it says
 
 
 def recall_search(src: Sources, query: str) -> Listing:
@@ -59,12 +61,14 @@ def search_notes(src: Sources, query: str, kinds: list[str] | None) -> Listing:
         cited = tuple(_evidence(e) for e in (n.get("evidence") or [])[:4])
         if cited == (place,):
             cited = ()  # no line: the place is the evidence
+        body = _news(str(n["title"]), " ".join(str(n["body"]).split()))
         note = NoteHit(int(n["id"]), n["kind"], place, clip(n["title"], NOTE_CHARS),
-                       clip(" ".join(str(n["body"]).split()), NOTE_CHARS), cited)  # fmt: skip
+                       clip(body, NOTE_CHARS), cited)  # fmt: skip
         where = place.label() if place else "repository"
         evidence = "; ".join(p.label() for p in cited)
         entries.append(
-            f"note {note.id} [{note.kind}] {where} — {note.title}\n   {note.body}"
+            f"[{note.kind}] {where} — {_untold(note.title, place)}"
+            + (f"\n   {note.body}" if note.body and len(entries) % NOTES_PER_PAGE == 0 else "")
             + (f"\n   evidence: {evidence}" if evidence else "")
         )
         records.append(note)
@@ -77,6 +81,22 @@ def search_notes(src: Sources, query: str, kinds: list[str] | None) -> Listing:
         per_page=NOTES_PER_PAGE,
         next_call="search_notes with the same query and page={next}",
     )
+
+
+def _news(title: str, body: str) -> str:
+    """The body less what the title already says: a summary's title is often its body's first
+    sentence ("parse: Parses a header." over "Parses a header. Takes ..."), read twice for nothing."""
+    said = title.split(": ", 1)[-1].removesuffix("…").strip()
+    if len(said) >= 20 and body.startswith(said):
+        return body[len(said) :].lstrip(" .;")
+    return body
+
+
+def _untold(title: str, place: Place | None) -> str:
+    """The title less a leading "Symbol: " that the place shown before it already names."""
+    if place and place.symbol and title.startswith(place.symbol + ": "):
+        return title[len(place.symbol) + 2 :]
+    return title
 
 
 def _evidence(e: dict[str, Any]) -> Place:

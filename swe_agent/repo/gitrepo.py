@@ -203,6 +203,16 @@ class GitRepo:
     def changed_files(self, old: str, new: str = "HEAD") -> list[str]:
         return [p for p in self.git.git.diff("--name-only", old, new).splitlines() if p]
 
+    def files_changed_from(self, commit: str) -> int | None:
+        """How many files differ between a commit and HEAD (None when git does not know it)."""
+        try:
+            if self.git.git.cat_file("-t", commit) != "commit":
+                return None
+            out = self.git.git.diff("--name-only", "--no-renames", commit, "HEAD")
+        except git.GitCommandError:
+            return None
+        return len([p for p in out.splitlines() if p])
+
     def dirty_files(self) -> set[str]:
         out = self.git.git.status("--porcelain", "-z")
         return {entry[3:] for entry in out.split("\0") if len(entry) > 3}

@@ -18,7 +18,7 @@ from typing import Any
 from swe_agent.code.paths import is_test_path
 from swe_agent.llm.base import Model
 from swe_agent.repo.gitrepo import GitRepo
-from swe_agent.sleep import offline, questions
+from swe_agent.sleep import offline, questions, testlinks
 from swe_agent.sleep.history import History, read_history
 from swe_agent.sleep.overview import overview_note
 from swe_agent.sleep.plan import Item, plan
@@ -136,6 +136,7 @@ def _analyse(
     should_yield: Callable[[], bool] | None,
 ) -> None:
     graph = call_graph(store)
+    links = testlinks.test_links(store) if report.level >= 2 else {}
     writer_model = model
     failures = 0
     for item in items:
@@ -148,7 +149,7 @@ def _analyse(
         if facts is None:
             continue
         notes = _offline_notes(
-            facts, item, report.level, report.budget - writer.spent, should_yield
+            facts, item, report.level, report.budget - writer.spent, should_yield, links
         )
         if notes is None:  # gave way within the file: its notes are written whole, by a later run
             report.yielded = True
@@ -173,6 +174,7 @@ def _offline_notes(
     level: int,
     left: int,
     should_yield: Callable[[], bool] | None = None,
+    links: testlinks.Links | None = None,
 ) -> list[Note] | None:
     """The file's notes, or None when `should_yield` said to give way before they were done
     (asked every 8 definitions, so that a request waits for a few definitions, not a file)."""
@@ -196,6 +198,8 @@ def _offline_notes(
         made = [offline.definition_summary(facts, d, d["priority"])]
         if level >= 2:
             made.extend(questions.questions(facts, d, d["priority"]))
+            if links and (tested := testlinks.tests_note(facts, d, links, d["priority"])):
+                made.append(tested)
         if level >= 3 and (note := offline.history_note(facts, d, d["priority"])):
             made.append(note)
         notes.extend(made)

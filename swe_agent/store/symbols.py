@@ -113,6 +113,28 @@ def call_graph(store: Store) -> tuple[dict[str, list[str]], dict[tuple[str, str]
     return callers, callees
 
 
+def test_callers(
+    store: Store, max_definitions: int, min_name: int
+) -> list[tuple[str, str, str, str]]:
+    """(called name, caller path, caller qualname, caller doc) for each call of a name defined at
+    most `max_definitions` times and at least `min_name` characters long, from a path that
+    mentions tests."""
+    return store.query(
+        """
+        WITH rare AS (
+            SELECT name FROM definitions GROUP BY name HAVING count(*) <= ?
+        )
+        SELECT DISTINCT r.name, r.path, r.enclosing, coalesce(d.doc, '')
+        FROM refs r JOIN rare USING (name)
+        LEFT JOIN definitions d ON d.path = r.path AND d.qualname = r.enclosing
+        WHERE r.kind = 'call' AND r.enclosing IS NOT NULL AND length(r.name) >= ?
+          AND lower(r.path) LIKE '%test%'
+        ORDER BY r.name, r.path, r.enclosing
+        """,
+        [max_definitions, min_name],
+    )
+
+
 def definitions_with_callers(store: Store, paths: list[str]) -> list[dict[str, Any]]:
     """The definitions of these files by path and line, each with how many calls its name gets."""
     return store.rows(

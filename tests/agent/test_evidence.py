@@ -3,7 +3,7 @@
 from swe_agent.agent.offline import evidence as ev
 from swe_agent.agent.offline.question import parse_question
 from swe_agent.agent.offline.rank import rank
-from swe_agent.agent.records import CallerHit, DefinitionHit, NoteHit, Place
+from swe_agent.agent.records import CallerHit, CodeHit, DefinitionHit, NoteHit, Place
 
 CALLERS = [
     CallerHit("urls/resolvers.py", 830, "URLResolver._reverse_with_prefix", 1),
@@ -51,7 +51,20 @@ def test_a_note_points_to_its_evidence_and_its_place() -> None:
     findings = ev.Findings()
     ev.from_notes([cited, bare], findings)
     by_place = {(e.path, e.symbol): e for e in findings.evidence}
-    assert by_place[("a.py", "merge_cookies")].weight == 2.5  # the best note's evidence, whole
-    assert by_place[("a.py", None)].weight == 0.6 * 2.5  # its place, less
-    assert by_place[("b.py", "Jar")].weight == 1.15 * (2.5 / 1.5)  # no evidence: the place is it
+    best = ev.NOTE_WEIGHT
+    assert by_place[("a.py", "merge_cookies")].weight == best  # the best note's evidence, whole
+    assert by_place[("a.py", None)].weight == 0.6 * best  # its place, less
+    assert by_place[("b.py", "Jar")].weight == 1.15 * (best / 1.5)  # no evidence: the place is it
     assert findings.notes == ["Where are cookies merged? — In merge_cookies.", "Jar: a cookie jar"]
+
+
+def test_a_note_lifts_a_fair_code_hit_over_the_best_one_but_not_a_weak_one() -> None:
+    hits = [CodeHit(1, "a.py", 1, 9, "run", 10.0), CodeHit(2, "b.py", 1, 9, "helper", 5.0),
+            CodeHit(5, "c.py", 1, 9, "other", 2.0)]  # fmt: skip
+    for noted, first in (("helper", "helper"), ("other", "run")):
+        findings = ev.Findings()
+        ev.from_search(hits, findings)
+        path = {"helper": "b.py", "other": "c.py"}[noted]
+        note = NoteHit(1, "summary", Place(path, 1, 9, noted), f"{noted}: does it", "", ())
+        ev.from_notes([note], findings)
+        assert rank(findings.evidence)[0].symbol == first

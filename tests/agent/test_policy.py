@@ -144,3 +144,54 @@ def test_notes_guide_the_offline_answer(store: Store, repo: GitRepo) -> None:
     summaries_only = ask(store, repo, question, settings=Settings(note_kinds="summary"))
     assert summaries_only["usage"]["notes_used"] == 0  # the question note is not read
     assert all("note" not in loc["why"] for loc in summaries_only["locations"])
+
+
+def test_a_page_a_note_already_described_is_not_opened_again(store: Store, repo: GitRepo) -> None:
+    from swe_agent.store.notes import Note, write_notes
+
+    code_hash = store.one("SELECT hash FROM files WHERE path = 'minihttp/cookies.py'")[0]
+    place = {"path": "minihttp/cookies.py", "symbol": "merge_cookies", "start_line": 12,
+             "end_line": 17}  # fmt: skip
+    said = "Stores every cookie of a response in the jar, even expired ones."
+    summary = Note("summary", "minihttp/cookies.py", "merge_cookies", f"merge_cookies: {said}",
+                   f"{said} Takes jar, cookies.", [place], code_hash, "offline", tokens=40)  # fmt: skip
+    asked = Note("question", "minihttp/cookies.py", "merge_cookies", "Which code keeps expired entries?",
+                 "Nowhere checks Max-Age (FIXME).", [place], code_hash,
+                 "offline", tokens=30)  # fmt: skip
+    with store.transaction():
+        write_notes(store, [summary, asked])
+    question = "How are cookies merged into the jar?"
+    opened = {}
+    for use_notes in (False, True):
+        answer = offline(store, repo, question, use_notes=use_notes)
+        assert answer["locations"][0]["symbol"] == "merge_cookies"
+        opened[use_notes] = sum(
+            r["tools"].count("open_page") for r in sessions.ledger(store, answer["session"])
+        )
+        shown = sessions.load_session(store, answer["session"]).messages
+    assert opened[True] == opened[False] - 1  # the note said what merge_cookies does
+    notes_page = next(str(m) for m in shown if "search_notes:" in str(m))
+    assert "merge_cookies — Stores every cookie" in notes_page  # the place names the symbol once
+    assert notes_page.count("even expired ones") == 1  # the body adds only what the title lacks
+    assert "Takes jar" in notes_page and "FIXME" not in notes_page  # the second note: its title
+
+
+def test_a_question_that_is_only_a_name_is_answered_without_notes(
+    store: Store, repo: GitRepo
+) -> None:
+    from swe_agent.store.notes import Note, write_notes
+
+    code_hash = store.one("SELECT hash FROM files WHERE path = 'minihttp/cookies.py'")[0]
+    place = {"path": "minihttp/cookies.py", "symbol": "merge_cookies", "start_line": 12,
+             "end_line": 17}  # fmt: skip
+    noted = Note("question", "minihttp/cookies.py", "merge_cookies", "Where is rebuild_auth used?",
+                 "Session.rebuild_auth is called on redirects.", [place], code_hash, "offline",
+                 tokens=30)  # fmt: skip
+    with store.transaction():
+        write_notes(store, [noted])
+    answers = {}
+    for question, reads_notes in (("Session.rebuild_auth", False), ("why rebuild_auth?", True)):
+        answers[question] = offline(store, repo, question)
+        steps = sessions.ledger(store, answers[question]["session"])
+        assert ("search_notes" in ",".join(r["tools"] for r in steps)) is reads_notes
+    assert answers["Session.rebuild_auth"]["locations"][0]["symbol"] == "Session.rebuild_auth"

@@ -48,7 +48,22 @@ def test_a_note_alone_does_not_push_a_strong_code_hit_below_it() -> None:
     assert order == ["parse", "helper"]  # the note's place comes in, below the named definition
     seconded = Evidence("pkg/other.py", "helper", 1, 9, 1.0, "search", "BM25 rank 2")
     order = [loc.symbol for loc in rank([named, *noted, seconded])]
-    assert order == ["helper", "parse"]  # with evidence of its own from the code, it may lead
+    assert order == ["parse", "helper"]  # notes confirm a weak code hit, not lift it over a name
+
+
+def test_notes_may_lift_a_code_hit_over_a_better_bm25_hit_but_not_over_a_named_definition() -> None:
+    guessed = Evidence("pkg/core.py", "run", 5, 20, 2.5, "search", "BM25 rank 1")
+    seconded = Evidence("pkg/other.py", "helper", 1, 9, 1.2, "search", "BM25 rank 2")
+    noted = Evidence("pkg/other.py", "helper", 1, 9, 2.5, "note", "note: Where is input parsed?")
+    assert [loc.symbol for loc in rank([guessed, seconded])] == ["run", "helper"]
+    assert [loc.symbol for loc in rank([guessed, seconded, noted])] == ["helper", "run"]
+    named = Evidence(
+        "pkg/core.py", "run", 5, 20, 2.4, "symbol", "defines `run` named in the question"
+    )
+    assert [loc.symbol for loc in rank([named, seconded, noted])] == ["run", "helper"]
+    ahead = Evidence("pkg/other.py", "helper", 1, 9, 3.0, "search", "BM25 rank 1")
+    # above the named definition on the code's evidence alone, it stays there with its notes
+    assert [loc.symbol for loc in rank([named, ahead, noted])] == ["helper", "run"]
 
 
 def test_search_evidence_is_weighed_by_its_path_once() -> None:

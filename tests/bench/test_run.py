@@ -140,3 +140,31 @@ def test_a_later_commit_of_a_repository_is_indexed_from_the_earlier_ones_index(
     assert second["index_from"] == f"o+n@{base[:12]}"
     assert second["parsed"] == 1  # only later.py
     assert all(r["locations"] for r in out["results"])
+
+
+def test_a_new_commit_is_indexed_from_the_index_with_the_fewest_files_changed(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    base = fixture_git(sample_repo, "rev-parse", "HEAD").strip()
+    (sample_repo / "minihttp" / "near.py").write_text("def near():\n    return 1\n")
+    near = commit_all(sample_repo, "Near the base", 9)
+    for i in range(3):
+        (sample_repo / "minihttp" / f"far{i}.py").write_text(f"def far{i}():\n    return {i}\n")
+    far = commit_all(sample_repo, "Far from the base", 10)
+    snapshots = tmp_path / "snapshots"
+    fixture_git(
+        tmp_path, "clone", "-q", "--bare", str(sample_repo), str(snapshots / "o+n" / "repo")
+    )
+    lines = [
+        json.dumps({"instance_id": f"o__n-{i}", "repo": "o/n", "base_commit": commit,
+                    "problem_statement": "Authorization header dropped on redirect",
+                    "gold_files": ["minihttp/sessions.py"], "gold_functions": []})
+        for i, commit in enumerate((base, far, near))
+    ]  # fmt: skip
+    (tmp_path / "tasks.jsonl").write_text("\n".join(lines) + "\n")
+    config = BenchConfig(tmp_path / "work", levels=(0,), snapshots=snapshots, offline=True)
+    out = run_bench(load_tasks(tmp_path / "tasks.jsonl"), config, Settings(), {})
+    by_head = {r["head"]: r for r in out["repos"]}
+    # near differs from base by one file and from far (saved last) by three
+    assert by_head[near]["index_from"] == f"o+n@{base[:12]}"
+    assert by_head[near]["index_cpu_seconds"] >= 0

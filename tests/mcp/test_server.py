@@ -117,7 +117,7 @@ def test_notes_are_current_and_say_so(mcp: Session) -> None:
     result = mcp.call("search_notes", query="redirect authorization", k=3)
     data = result.structured_content
     assert data["entries"]
-    assert all(e.startswith("note ") for e in data["entries"])
+    assert all(e.startswith("[") for e in data["entries"])  # [kind] place
     assert "every note shown is current" in data["header"]
     assert any(loc["path"] == "minihttp/sessions.py" for loc in data["locations"])
 

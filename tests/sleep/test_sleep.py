@@ -29,7 +29,14 @@ def indexed(sample_repo: Path):
 def test_offline_notes_of_every_kind_tied_to_the_code(indexed) -> None:
     repo, store = indexed
     report = run_sleep(repo, store, budget=1_000_000, level=3)
-    assert set(report.notes_by_kind) == {"overview", "summary", "question", "history", "cochange"}
+    assert set(report.notes_by_kind) == {
+        "overview",
+        "summary",
+        "question",
+        "tests",
+        "history",
+        "cochange",
+    }
     assert report.mode == "offline"
     assert report.tokens_spent > 0
     hits = search_notes(store, "why is my Authorization header dropped after a redirect?", 3)
@@ -47,6 +54,10 @@ def test_offline_notes_of_every_kind_tied_to_the_code(indexed) -> None:
     ]
     assert raised
     assert "hops > self.max_redirects" in raised[0]["body"]
+    tested = [n for n in notes_for(store, symbol="Session.request") if n["kind"] == "tests"]
+    assert "authorization dropped on cross host redirect" in tested[0]["title"]
+    assert "tests/test_sessions.py" in tested[0]["body"]  # the test's words, linked to the code
+    assert not [n for n in notes_for(store, path="tests/test_sessions.py") if n["kind"] == "tests"]
     overview = repository_overview(store)
     assert "console script minihttp" in overview
     assert "pytest tests/" in overview

@@ -31,6 +31,11 @@ RAISER_WEIGHT = 1.5
 WORDS_WEIGHT = 1.5  # a hit whose file or definition the question names in words (json array)
 
 
+# The best note weighs half the best BM25 hit (2.5): with a fair hit of its own a place a note
+# speaks of rises over the best hit, but a note alone does not outweigh the code's best match.
+NOTE_WEIGHT = 1.25
+
+
 @dataclass(slots=True)
 class Snippet:
     path: str
@@ -44,6 +49,7 @@ class Findings:
     evidence: list[Evidence] = field(default_factory=list)
     snippets: list[Snippet] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # "title — body" of notes seen, best first
+    described: set[tuple[str, str | None]] = field(default_factory=set)  # places notes describe
 
 
 def from_search(
@@ -197,7 +203,7 @@ def _same_file(path: str, frame_path: str) -> bool:
 
 def from_notes(notes: list[NoteHit], findings: Findings) -> None:
     for rank, note in enumerate(notes, 1):
-        weight = 2.5 / (1 + 0.5 * (rank - 1))
+        weight = NOTE_WEIGHT / (1 + 0.5 * (rank - 1))
         findings.notes.append(f"{note.title} — {note.body}" if note.body else note.title)
         why = f"note: {_shorten(note.title, 90)}"
         for p in note.evidence:
@@ -206,6 +212,7 @@ def from_notes(notes: list[NoteHit], findings: Findings) -> None:
             )
         if note.place:
             p = note.place
+            findings.described.add((p.path, p.symbol))
             # with no evidence of its own the place is the evidence: 1 + 0.6 x SAME_KIND_DECAY
             factor = 0.6 if note.evidence else 1.15
             findings.evidence.append(

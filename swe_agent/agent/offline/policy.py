@@ -109,7 +109,7 @@ class OfflinePolicy:
         last_chance = now.step + 1 >= now.max_steps or now.used >= 0.8 * now.budget
         if "answer" in tools and (last_chance or not self.question.strip()):
             return "answer", self._answer(q, ranked, findings)
-        for name, args in self._plan(q, tools, now.max_steps) + self._opens(ranked):
+        for name, args in self._plan(q, tools, now.max_steps) + self._opens(ranked, findings):
             if name in tools and (name, _key(args)) not in done:
                 return name, args
         return "answer", self._answer(q, ranked, findings)
@@ -120,7 +120,7 @@ class OfflinePolicy:
         acts: list[tuple[str, dict[str, Any]]] = []
         for preference in q.preferences[:1]:
             acts.append(("core_memory_append", {"label": "preferences", "text": preference}))
-        if "search_notes" in tools:
+        if "search_notes" in tools and not _bare_symbol(q):
             acts.append(("search_notes", {"query": q.text[:2000]}))
         scope = "all"
         acts.append(("search_code", {"query": _query(q), "scope": scope}))
@@ -139,15 +139,23 @@ class OfflinePolicy:
                 acts.append(("lookup_symbol", {"name": name}))
         return acts
 
-    def _opens(self, ranked: list[Location]) -> list[tuple[str, dict[str, Any]]]:
+    def _opens(
+        self, ranked: list[Location], findings: ev.Findings
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Pages of the best locations of the first files; a location that a note already
+        described and the code's own evidence found is not opened: the note has said what it
+        does, and reading its code again would spend tokens on what is known."""
         acts: list[tuple[str, dict[str, Any]]] = []
         files: set[str] = set()
+        coded = {(e.path, e.symbol) for e in findings.evidence if e.kind != "note"}
         for loc in ranked:
-            if len(acts) >= OPEN_PAGES:
+            if len(files) >= OPEN_PAGES:
                 break
             if loc.path in files or loc.start_line < 1:
                 continue
             files.add(loc.path)
+            if (loc.path, loc.symbol) in findings.described & coded:
+                continue
             size = max(5, min(loc.end_line - loc.start_line + 1, PREVIEW_LINES))
             acts.append(("open_page", {"path": loc.path, "line": loc.start_line, "lines": size}))
         return acts
@@ -179,6 +187,12 @@ def _query(q: Question) -> str:
     if parse_query(prose).symbol:  # a bare symbol is searched as one: its definitions lead
         return prose.strip()
     return (prose + " " + " ".join(q.identifiers[:12]))[:6000]
+
+
+def _bare_symbol(q: Question) -> bool:
+    """A question that is only a name ("Context", "fmt::format") asks for its definition, which
+    the code search ranks first; notes speak of behaviour, and would only push it down."""
+    return parse_query(q.text).symbol
 
 
 def _focus(q: Question) -> str:

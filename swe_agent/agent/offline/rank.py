@@ -22,6 +22,7 @@ CONTAINER_FACTOR = 0.85  # weight of the second and later evidence of one kind
 STRONG = 2.0  # code evidence this strong (a definition named, the best BM25 hits) holds its place
 RANKED_BY_SEARCH = frozenset({"search", "focus"})  # evidence whose weight already holds the path's
 NOTE_ONLY = 0.5  # below this much code evidence, a location stands on notes alone
+NAMED_KINDS = ("symbol", "trace", "path")  # evidence of what the question itself names
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,27 @@ def rank(evidence: list[Evidence], *, about_tests: bool = False, limit: int = 10
             e = replace(e, weight=e.weight * path_factor(e.path, about_tests))
         # code outside definitions: each window is its own location, with its own lines
         groups[(e.path, e.symbol or None, 0 if e.symbol else e.start_line)].append(e)
+    locations = _scored(groups)
+    _notes_below_strong_code(locations, groups)  # before a definition takes its file's place
+    if any(e.kind == "note" for e in evidence):
+        code_only = {k: [e for e in items if e.kind != "note"] for k, items in groups.items()}
+        _notes_below_named_code(locations, groups, _scored(code_only))
+    _fold_files(locations)
+    _yield_to_members(locations)
+    locations.sort(key=lambda loc: (-loc.score, loc.path, loc.start_line))
+    return _diverse(locations, limit)
+
+
+def _key(loc: Location) -> tuple[str, str | None, int]:
+    return (loc.path, loc.symbol, 0 if loc.symbol else loc.start_line)
+
+
+def _scored(groups: dict[tuple[str, str | None, int], list[Evidence]]) -> list[Location]:
+    """Each group's location, scored by its evidence and a share of its file's score."""
     locations: list[Location] = []
     for (path, symbol, _), items in groups.items():
+        if not items:
+            continue
         best = max(items, key=lambda e: (e.weight, -e.start_line))
         whys = list(dict.fromkeys(e.why for e in sorted(items, key=lambda e: -e.weight)))[:4]
         locations.append(
@@ -89,11 +109,7 @@ def rank(evidence: list[Evidence], *, about_tests: bool = False, limit: int = 10
     }
     for loc in locations:
         loc.score += FILE_SHARE * file_score[loc.path]
-    _notes_below_strong_code(locations, groups)  # before a definition takes its file's place
-    _fold_files(locations)
-    _yield_to_members(locations)
-    locations.sort(key=lambda loc: (-loc.score, loc.path, loc.start_line))
-    return _diverse(locations, limit)
+    return locations
 
 
 def _diverse(ranked: list[Location], limit: int) -> list[Location]:
@@ -168,6 +184,32 @@ def _notes_below_strong_code(
     ceiling = min(strong) * 0.99
     for loc in locations:
         if own(loc) < NOTE_ONLY and loc.score > ceiling:
+            loc.score = ceiling
+
+
+def _notes_below_named_code(
+    locations: list[Location],
+    groups: dict[tuple[str, str | None, int], list[Evidence]],
+    code_only: list[Location],
+) -> None:
+    """Notes confirm, they do not overrule: a location the notes lifted goes no higher than
+    the weakest location that the question names (a definition of a name it uses, a traceback
+    frame, a file it names) unless it stood above it on the code's evidence alone."""
+    named = {
+        key
+        for key, items in groups.items()
+        if _combine([e for e in items if e.kind in NAMED_KINDS]) >= STRONG
+    }
+    if not named:
+        return
+    base = {_key(loc): loc.score for loc in code_only}
+    ceiling = min(loc.score for loc in locations if _key(loc) in named) * 0.99
+    floor = min(base[key] for key in named if key in base)
+    for loc in locations:
+        key = _key(loc)
+        if key in named or loc.score <= ceiling or base.get(key, 0.0) >= floor:
+            continue
+        if any(e.kind == "note" for e in groups[key]):
             loc.score = ceiling
 
 
