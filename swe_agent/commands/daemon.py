@@ -253,24 +253,29 @@ def logs(
 
 
 def _follow(path: Path, offset: int) -> None:
-    """Print what is appended to path, from offset on; after a rotation, the new file's."""
-    inode = path.stat().st_ino
-    while True:
-        try:
-            info = path.stat()
-        except FileNotFoundError:
+    """Print what is appended to path, from offset on, like `tail -F`: when the log rotates,
+    the rest of the old file first, then the new one from its start."""
+    fh = path.open("rb")
+    fh.seek(offset)
+    try:
+        while True:
+            data = fh.read()
+            if data:
+                sys.stdout.write(data.decode(errors="replace"))
+                sys.stdout.flush()
+                continue
+            try:
+                rotated = path.stat().st_ino != os.fstat(fh.fileno()).st_ino
+            except FileNotFoundError:  # between the move and the new file
+                rotated = False
+            if rotated:  # what was written to the old file before it moved, then the new file
+                sys.stdout.write(fh.read().decode(errors="replace"))
+                fh.close()
+                fh = path.open("rb")
+                continue
             time.sleep(0.2)
-            continue
-        if info.st_ino != inode or info.st_size < offset:  # rotated: the new file from its start
-            inode, offset = info.st_ino, 0
-        if info.st_size > offset:
-            with path.open("rb") as fh:
-                fh.seek(offset)
-                data = fh.read()
-            offset += len(data)
-            sys.stdout.write(data.decode(errors="replace"))
-            sys.stdout.flush()
-        time.sleep(0.2)
+    finally:
+        fh.close()
 
 
 def _hook_path(repo) -> Path:
