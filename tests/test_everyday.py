@@ -41,3 +41,21 @@ def test_symbols_says_how_many_it_cut_and_fails_when_nothing_matches(tmp_path: P
     missing = swe("symbols", "nosuchname", "-C", str(root))
     assert missing.returncode == 1 and "no definition matches 'nosuchname'" in missing.stderr
     assert swe("symbols", "nosuchname", "--json", "-C", str(root)).returncode == 1
+
+
+def test_offline_sleep_is_linear_on_a_minified_one_line_file(tmp_path: Path) -> None:
+    """4,300 functions on one 300 KB line: every definition scanned the whole line (83 s);
+    a guard with a wide margin, not a benchmark."""
+    root = tmp_path / "minified"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "app.min.js").write_text(
+        ";".join(
+            f"function f{i}(a,b){{var c=a+b*{i};if(c>{i}){{return g{i}(c)}}return c}}"
+            for i in range(4300)
+        )
+    )
+    commit_all(root, "minified")
+    assert swe("index", "-C", str(root)).returncode == 0
+    done = swe("sleep", "--json", "-C", str(root), timeout=60)
+    assert done.returncode == 0 and json.loads(done.stdout)["files_done"] == 1
