@@ -59,3 +59,44 @@ def test_offline_sleep_is_linear_on_a_minified_one_line_file(tmp_path: Path) -> 
     assert swe("index", "-C", str(root)).returncode == 0
     done = swe("sleep", "--json", "-C", str(root), timeout=60)
     assert done.returncode == 0 and json.loads(done.stdout)["files_done"] == 1
+
+
+def in_a_terminal(*args: str, cwd: Path) -> str:
+    """What a person sees: the command run in a pseudo-terminal, its output as text."""
+    import os
+    import pty
+    import subprocess
+
+    from tests.procs import SWE_AGENT, offline_env
+
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [SWE_AGENT, *args],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        cwd=cwd,
+        env=offline_env(COLUMNS="160"),
+    )
+    os.close(secondary)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        out += chunk
+    process.wait(timeout=60)
+    os.close(primary)
+    return out.decode(errors="replace")
+
+
+def test_offline_sleep_counts_files_and_claims_no_model_tokens(sample_repo: Path) -> None:
+    import re
+
+    shown = in_a_terminal("sleep", cwd=sample_repo)
+    bar = re.findall(r"(\d+) of (\d+) files", shown)
+    assert bar and bar[-1][0] == bar[-1][1]  # the bar ends full: it counts files, not the budget
+    assert "tokens spent" not in shown and "no model tokens" in shown

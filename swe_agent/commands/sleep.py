@@ -93,14 +93,15 @@ def _sleep_with(repo, store, settings, model, dry_run: bool) -> dict:
     with Progress(
         TextColumn("sleeping"), BarColumn(), TextColumn("{task.description}"), transient=True
     ) as bar:
-        task = bar.add_task("", total=budget)
+        task = bar.add_task("", total=None)
+        spent = "model tokens" if model is not None else "tokens of notes"
 
-        def progress(notes: int, tokens: int, budget: int) -> None:
-            left = max(budget - tokens, 0)
+        def progress(notes: int, tokens: int, files: int, planned: int) -> None:
             bar.update(
                 task,
-                completed=tokens,
-                description=f"{notes:,} notes, {tokens:,} tokens spent, {left:,} left",
+                completed=files,
+                total=planned or None,
+                description=f"{files:,} of {planned:,} files, {notes:,} notes, {tokens:,} {spent}",
             )
 
         return run_sleep(repo, store, progress=progress, **kwargs).as_dict()
@@ -124,9 +125,15 @@ def _sleep_text(r: dict, dry_run: bool) -> str:
         ]
         return "\n".join(lines)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(r["notes_by_kind"].items())) or "none"
+    if r["mode"] == "offline":  # no model ran: the budget counts the notes' own length
+        spent = (
+            f"no model tokens; notes {r['tokens_spent']:,} tokens long, of {r['budget']:,} allowed"
+        )
+    else:
+        spent = f"model tokens spent {r['tokens_spent']:,} of {r['budget']:,}"
     lines = [
         f"sleep-time {mode}, level {r['level']}: {r['notes_written']} notes ({kinds}) in {r['seconds']:.1f}s",
-        f"tokens spent {r['tokens_spent']:,} of {r['budget']:,}; files analysed {r['files_done']} of {r['files_pending']}",
+        f"files analysed {r['files_done']:,} of {r['files_pending']:,}; {spent}",
     ]
     if r["dropped_stale"]:
         lines.append(f"dropped {r['dropped_stale']} stale notes")
