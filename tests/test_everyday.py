@@ -100,3 +100,10 @@ def test_offline_sleep_counts_files_and_claims_no_model_tokens(sample_repo: Path
     bar = re.findall(r"(\d+) of (\d+) files", shown)
     assert bar and bar[-1][0] == bar[-1][1]  # the bar ends full: it counts files, not the budget
     assert "tokens spent" not in shown and "no model tokens" in shown
+
+
+def test_an_offline_answer_claims_no_model_tokens(sample_repo: Path) -> None:
+    done = swe("ask", "where are redirects followed?", "--stats", "-C", str(sample_repo))
+    assert done.returncode == 0
+    assert "answered offline" in done.stdout and "tokens in" not in done.stdout
+    assert "no model spent any" in done.stdout

@@ -132,15 +132,16 @@ def answer_text(result: dict[str, Any]) -> str:
     if result.get("patch"):
         lines += ["", "Proposed patch (apply with --apply):", result["patch"].rstrip()]
     usage = result["usage"]
-    mode = (
-        "answered offline, without a language model"
-        if result["mode"] == "offline"
-        else "answered with Claude"
+    offline = result["mode"] == "offline"
+    mode = "answered offline, without a language model" if offline else "answered with Claude"
+    size = (  # offline no model reads or writes: the counts are the context's size
+        f"context {usage['test_time_input_tokens']:,} tokens, answer {usage['test_time_output_tokens']:,}"
+        if offline
+        else f"{usage['test_time_input_tokens']:,} tokens in, {usage['test_time_output_tokens']:,} out"
     )
     lines += [
         "",
-        f"[{mode} · session {result['session']} · {usage['tool_calls']} tool calls · "
-        f"{usage['test_time_input_tokens']:,} tokens in, {usage['test_time_output_tokens']:,} out · "
+        f"[{mode} · session {result['session']} · {usage['tool_calls']} tool calls · {size} · "
         f"{usage['notes_used']} notes used]",
     ]
     return "\n".join(lines)
@@ -150,7 +151,13 @@ def stats_text(result: dict[str, Any]) -> str:
     """The token ledger of an answer, from its JSON with the ledger."""
     usage = result["usage"]
     totals = result.get("totals")
-    lines = ["Token ledger (test-time, this task):", "  step  input  output  context  tools"]
+    if result["mode"] == "offline":
+        lines = [
+            "Token ledger (test-time, this task; offline: tokens counted, no model spent any):",
+            "  step   read written  context  tools",
+        ]
+    else:
+        lines = ["Token ledger (test-time, this task):", "  step  input  output  context  tools"]
     for r in result.get("ledger") or []:
         lines.append(
             f"  {r['step']:>4}  {r['input_tokens']:>5,}  {r['output_tokens']:>6,}  {r['context_tokens']:>7,}  {r['tools']}"
@@ -165,6 +172,6 @@ def stats_text(result: dict[str, Any]) -> str:
     if totals:
         lines.append(
             f"All sessions: {totals['sessions']} sessions, {totals['tasks']} tasks, "
-            f"{totals['input_tokens']:,} tokens in, {totals['output_tokens']:,} out"
+            f"{totals['input_tokens']:,} tokens read, {totals['output_tokens']:,} written"
         )
     return "\n".join(lines)
