@@ -107,3 +107,26 @@ def test_an_offline_answer_claims_no_model_tokens(sample_repo: Path) -> None:
     assert done.returncode == 0
     assert "answered offline" in done.stdout and "tokens in" not in done.stdout
     assert "no model spent any" in done.stdout
+
+
+def test_a_task_over_the_budget_is_cut_to_fit_and_answered(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    issue = tmp_path / "issue.txt"
+    filler = "\n".join(
+        f"log line {i}: cookie jar merged, retry adapter waited" for i in range(3000)
+    )
+    issue.write_text("The Authorization header survives a redirect to another host.\n" + filler)
+    done = swe("task", str(issue), "--json", "-C", str(sample_repo))
+    assert done.returncode == 0, done.stderr
+    assert "more than a quarter of the 16,000-token context" in done.stderr and "cut" in done.stderr
+    result = json.loads(done.stdout)
+    assert result["locations"] and "characters cut to fit the context" in result["question"]
+
+
+def test_ask_reads_the_question_from_stdin(sample_repo: Path) -> None:
+    done = swe(
+        "ask", "-", "--json", "-C", str(sample_repo), input="where are redirects followed?\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["question"].strip() == "where are redirects followed?"
