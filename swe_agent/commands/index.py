@@ -28,7 +28,7 @@ REFERENCES, CALLERS = 50, 30  # the most store.symbols returns of each
 
 
 def register(app: typer.Typer) -> None:
-    for command in (index, search, symbols, outline, status):
+    for command in (index, search, symbols, outline, status, config):
         app.command()(command)
 
 
@@ -158,3 +158,36 @@ def _status(repo: GitRepo) -> dict[str, Any]:
     from swe_agent.watch import client
 
     return client.status(repo)
+
+
+def config(repo_dir: RepoOption = Path("."), as_json: JsonFlag = False) -> None:
+    """The settings in effect here, and where each came from (default, a config file, a variable)."""
+    import dataclasses
+    import os
+
+    from swe_agent.commands.common import repo_root
+    from swe_agent.config import USER_CONFIG, settings_and_sources, unknown_variables
+
+    try:
+        root: Path | None = repo_root(repo_dir)
+    except SweAgentError:
+        root = None  # outside a repository: the user's settings alone
+    settings, sources = settings_and_sources(root)
+    rows = [
+        {"name": k, "value": v, "from": sources[k]} for k, v in dataclasses.asdict(settings).items()
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        typer.echo(f"{r['name']:<{width}}  {r['value']!s:<20}  {r['from']}")
+    files = [USER_CONFIG] + ([root / ".swe_agent" / "config.toml"] if root else [])
+    typer.echo(
+        "files read in this order, each over the last: "
+        + ", ".join(str(f) for f in files)
+        + "; then SWE_AGENT_* variables; then flags",
+        err=True,
+    )
+    for name in unknown_variables(dict(os.environ)):
+        typer.echo(f"warning: {name} names no setting and is ignored", err=True)
