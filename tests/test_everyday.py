@@ -130,3 +130,16 @@ def test_ask_reads_the_question_from_stdin(sample_repo: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["question"].strip() == "where are redirects followed?"
+
+
+def test_notes_lists_a_page_and_says_how_many_more(sample_repo: Path) -> None:
+    assert swe("sleep", "-C", str(sample_repo)).returncode == 0
+    total = len(json.loads(swe("notes", "--json", "-C", str(sample_repo)).stdout))
+    assert total > 20
+    page = swe("notes", "-C", str(sample_repo)).stdout
+    assert (
+        page.count("\n[") + page.startswith("[") == 20
+        and f"… {total - 20:,} more notes: -n {total}" in page
+    )
+    assert len(json.loads(swe("notes", "-n", "3", "--json", "-C", str(sample_repo)).stdout)) == 3
+    assert swe("notes", "-n", "3", "-C", str(sample_repo)).stdout.count("\n[") + 1 == 3

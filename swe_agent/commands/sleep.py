@@ -21,6 +21,8 @@ from swe_agent.commands.common import (
 )
 from swe_agent.errors import SweAgentError
 
+NOTES_SHOWN = 20  # notes listed as text unless -n says otherwise
+
 
 def register(app: typer.Typer) -> None:
     app.command()(sleep)
@@ -150,6 +152,15 @@ def notes(
         str | None, typer.Option("--search", "-s", help="Search the notes with BM25.")
     ] = None,
     stale: Annotated[bool, typer.Option(help="Include stale notes.")] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "-n",
+            min=1,
+            help="How many notes at most. [default: 20 as text, all as --json; with -s 20]",
+            show_default=False,
+        ),
+    ] = None,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -159,17 +170,23 @@ def notes(
     repo = open_repo(repo_dir)
     settings_for(repo.root)  # a broken config is refused here as by index
     if query:
-        rows = run_query(repo.root, "search_notes", query=query, k=20)
+        rows = run_query(repo.root, "search_notes", query=query, k=limit or NOTES_SHOWN)
     else:
         rows = run_query(repo.root, "list_notes", target=target, include_stale=stale)
     if as_json:
-        emit_json(rows)
+        emit_json(rows[:limit] if limit else rows)
         return
     if not rows:
         typer.echo(
             "no notes yet: run `swe-agent sleep`" if not target and not query else "no notes match"
         )
-    for n in rows:
+    shown = limit or NOTES_SHOWN
+    for n in rows[:shown]:
         where = f"{n['path']}{'::' + n['symbol'] if n['symbol'] else ''}" or "(repository)"
         flag = " [stale]" if n.get("stale") else ""
         typer.echo(f"[{n['kind']}] {where}{flag}\n  {n['title']}\n  {n['body'][:300]}")
+    if len(rows) > shown:
+        typer.echo(
+            f"… {len(rows) - shown:,} more notes: -n {len(rows)} shows them all, or narrow with a path, "
+            "a symbol or -s QUERY"
+        )
