@@ -308,6 +308,7 @@ def _worker_start() -> None:
     parent does: a kill -9 of `index` would otherwise leave it (and a git it holds a pipe of)
     waiting for work forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by the parent
     parent = os.getppid()
 
     def watch() -> None:
@@ -333,7 +334,13 @@ def _parse_all(
     step = max(8, min(64, len(paths) // (workers * 8) or 8))
     jobs = [(root, paths[i : i + step], commit) for i in range(0, len(paths), step)]
     # A pool that terminate() ends at once: on Ctrl-C or an error nothing waits for queued work.
-    with multiprocessing.get_context(method).Pool(workers, initializer=_worker_start) as pool:
+    # SIGINT is held back while the workers start, so that none meets it before it ignores it.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = multiprocessing.get_context(method).Pool(workers, initializer=_worker_start)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    with pool:
         pending: list[Parsed | tuple[str, str]] = []
         for result in pool.imap(_analyse_many, jobs):
             pending.extend(result)
