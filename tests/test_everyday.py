@@ -61,7 +61,7 @@ def test_offline_sleep_is_linear_on_a_minified_one_line_file(tmp_path: Path) -> 
     assert done.returncode == 0 and json.loads(done.stdout)["files_done"] == 1
 
 
-def in_a_terminal(*args: str, cwd: Path) -> str:
+def in_a_terminal(*args: str, cwd: Path, **env: str) -> str:
     """What a person sees: the command run in a pseudo-terminal, its output as text."""
     import os
     import pty
@@ -76,7 +76,7 @@ def in_a_terminal(*args: str, cwd: Path) -> str:
         stdout=secondary,
         stderr=secondary,
         cwd=cwd,
-        env=offline_env(COLUMNS="160"),
+        env=offline_env(**{"COLUMNS": "160", **env}),
     )
     os.close(secondary)
     out = b""
@@ -143,3 +143,21 @@ def test_notes_lists_a_page_and_says_how_many_more(sample_repo: Path) -> None:
     )
     assert len(json.loads(swe("notes", "-n", "3", "--json", "-C", str(sample_repo)).stdout)) == 3
     assert swe("notes", "-n", "3", "-C", str(sample_repo)).stdout.count("\n[") + 1 == 3
+
+
+def test_an_answer_fits_the_terminal_and_is_coloured_only_there(sample_repo: Path) -> None:
+    import re
+
+    assert swe("index", "-C", str(sample_repo)).returncode == 0
+    question = (
+        "ask",
+        "why is my Authorization header dropped when a redirect goes to another host?",
+    )
+    shown = in_a_terminal(*question, cwd=sample_repo, COLUMNS="60")
+    visible = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    prose = [line for line in visible.splitlines() if not re.match(r"^\s*\d+\|", line)]
+    assert prose and max(len(line) for line in prose) <= 60
+    assert "\x1b[36mminihttp/sessions.py:" in shown
+    assert "\x1b[36m" not in in_a_terminal(*question, cwd=sample_repo, COLUMNS="60", NO_COLOR="1")
+    piped = swe(*question, "-C", str(sample_repo)).stdout
+    assert "\x1b[" not in piped and max(len(line) for line in piped.splitlines()) > 60

@@ -226,9 +226,18 @@ def _show(result: Answer, *, as_json: bool, stats: bool) -> None:
         if stats:
             typer.echo(stats_text(result.to_json()), err=True)
         return
-    typer.echo(answer_text(result.to_json(ledger=False)))
+    text = answer_text(result.to_json(ledger=False))
     if stats:
-        typer.echo(stats_text(result.to_json()))
+        text += f"\n{stats_text(result.to_json())}"
+    if sys.stdout.isatty():  # a person reads it: fit the width, colour unless NO_COLOR says not
+        import os
+        import shutil
+
+        from swe_agent.commands.render import for_terminal
+
+        width = max(shutil.get_terminal_size().columns, 40)
+        text = for_terminal(text, width, colour=not os.environ.get("NO_COLOR"))
+    typer.echo(text, color=True)
 
 
 def _turns(n: int) -> str:

@@ -3,7 +3,13 @@ data (the same data --json prints)."""
 
 from __future__ import annotations
 
+import re
+import textwrap
 from typing import Any
+
+_CODE_LINE = re.compile(r"^\s*\d+\|")  # a line of a page of code: never rewrapped
+_LOCATION = re.compile(r"(?<![\w/.])([\w./-]+\.\w+:\d+(?:-\d+)?)")  # path:start-end
+BOLD, CYAN, RESET = "\x1b[1m", "\x1b[36m", "\x1b[0m"
 
 
 def index_summary(report: dict[str, Any]) -> str:
@@ -175,3 +181,26 @@ def stats_text(result: dict[str, Any]) -> str:
             f"{totals['input_tokens']:,} tokens read, {totals['output_tokens']:,} written"
         )
     return "\n".join(lines)
+
+
+def for_terminal(text: str, width: int, colour: bool) -> str:
+    """Prose wrapped to the terminal's width (its indent kept), code lines as they are, and
+    locations coloured when colour is wanted (a TTY without NO_COLOR)."""
+    out = []
+    for line in text.splitlines():
+        if len(line) > width and not _CODE_LINE.match(line):
+            indent = line[: len(line) - len(line.lstrip())]
+            out.extend(
+                textwrap.wrap(
+                    line.strip(),
+                    width,
+                    initial_indent=indent,
+                    subsequent_indent=indent + "  ",
+                    break_on_hyphens=False,
+                )
+                or [""]
+            )
+        else:
+            out.append(line)
+    text = "\n".join(out)
+    return _LOCATION.sub(lambda m: f"{CYAN}{m.group(1)}{RESET}", text) if colour else text
