@@ -161,3 +161,14 @@ def test_an_answer_fits_the_terminal_and_is_coloured_only_there(sample_repo: Pat
     assert "\x1b[36m" not in in_a_terminal(*question, cwd=sample_repo, COLUMNS="60", NO_COLOR="1")
     piped = swe(*question, "-C", str(sample_repo)).stdout
     assert "\x1b[" not in piped and max(len(line) for line in piped.splitlines()) > 60
+
+
+def test_an_answer_shows_the_ranked_list_first_one_line_each(sample_repo: Path) -> None:
+    done = swe("ask", "where are redirects followed?", "-C", str(sample_repo))
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Locations, best first:"
+    ranked = lines[1 : lines.index("")]
+    assert ranked[0].startswith("  1. minihttp/sessions.py:") and all(
+        line[3] == "." for line in ranked
+    )
+    assert all(len(line) <= 200 for line in ranked)

@@ -126,15 +126,25 @@ def status_text(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+WHY_CHARS = 100  # of a location's reason in the compact list; --json has it whole
+
+
 def answer_text(result: dict[str, Any]) -> str:
-    lines = [result["answer"].rstrip(), ""]
+    """The ranked locations first, one line each, then the explanation."""
+    lines = []
     if result["locations"]:
         lines.append("Locations, best first:")
         for i, loc in enumerate(result["locations"], 1):
             symbol = f"  {loc['symbol']}" if loc.get("symbol") else ""
-            lines.append(f"{i:>3}. {loc['path']}:{loc['start_line']}-{loc['end_line']}{symbol}")
-            if loc.get("why"):
-                lines.append(f"       {loc['why']}")
+            why = loc.get("why") or ""
+            if len(why) > WHY_CHARS:
+                why = why[: WHY_CHARS - 1] + "…"
+            why = f" — {why}" if why else ""
+            lines.append(
+                f"{i:>3}. {loc['path']}:{loc['start_line']}-{loc['end_line']}{symbol}{why}"
+            )
+        lines.append("")
+    lines.append(result["answer"].rstrip())
     if result.get("patch"):
         lines += ["", "Proposed patch (apply with --apply):", result["patch"].rstrip()]
     usage = result["usage"]
