@@ -172,3 +172,16 @@ def test_an_answer_shows_the_ranked_list_first_one_line_each(sample_repo: Path) 
         line[3] == "." for line in ranked
     )
     assert all(len(line) <= 200 for line in ranked)
+
+
+def test_an_offline_answer_gives_its_reasons_in_words(sample_repo: Path) -> None:
+    """No "BM25 rank 10": why each location, as a person would say it."""
+    done = swe(
+        "ask", "where is Session.send and how are redirects followed?", "-C", str(sample_repo)
+    )
+    lines = done.stdout.splitlines()
+    ranked = lines[1 : lines.index("")]
+    assert done.returncode == 0 and ranked, done.stderr
+    assert not any("BM25" in line or "rank " in line for line in ranked), ranked
+    words = ("defines the symbol you named", "its note answers:", "matches the words of")
+    assert any(w in line for line in ranked for w in words), ranked
