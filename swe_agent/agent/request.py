@@ -7,9 +7,12 @@ Light on purpose: the CLI builds a request before it knows whether a daemon will
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from swe_agent.errors import SweAgentError
+
+if TYPE_CHECKING:
+    from swe_agent.config import Settings
 
 KINDS = ("question", "task")
 MIN_BUDGET = 2000
@@ -29,10 +32,15 @@ class AskRequest:
     offline: bool = False
     context_budget: int | None = None
     max_steps: int | None = None
+    model: str | None = None  # the model to answer with instead of settings.foreground_model
 
     def __post_init__(self) -> None:
         if not self.text.strip():
             raise SweAgentError("the question is empty", "say what you want to know")
+        if self.session_id and self.continue_last:
+            raise SweAgentError("--session and --continue both name a session", "give one of them")
+        if self.model is not None and not self.model.strip():
+            raise SweAgentError("--model is empty", "name a model, e.g. claude-sonnet-5-5")
         if self.kind not in KINDS:
             raise SweAgentError(
                 f"unknown kind of request {self.kind!r}", f"use {' or '.join(KINDS)}"
@@ -52,6 +60,10 @@ class AskRequest:
 
     def in_session(self, session_id: str) -> AskRequest:
         return replace(self, session_id=session_id)
+
+    def settings_for(self, settings: Settings) -> Settings:
+        """The answering side's settings with this request's model, when it names one."""
+        return replace(settings, foreground_model=self.model) if self.model else settings
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

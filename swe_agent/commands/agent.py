@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from swe_agent.repo.gitrepo import GitRepo
 
 ContinueFlag = Annotated[bool, typer.Option("--continue", help="Resume the last session.")]
+SessionOption = Annotated[
+    str | None,
+    typer.Option("--session", metavar="ID", help="Follow up this session (`swe-agent sessions`)."),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option("--model", help="The Claude model to answer with. [default: foreground_model]"),
+]
 StatsFlag = Annotated[bool, typer.Option("--stats", help="Show the token ledger of this answer.")]
 BudgetOption = Annotated[
     int | None,
@@ -50,6 +58,8 @@ def ask(
         str, typer.Argument(help="A question about the repository, or - for stdin.")
     ],
     continue_: ContinueFlag = False,
+    session: SessionOption = None,
+    model: ModelOption = None,
     stats: StatsFlag = False,
     budget: BudgetOption = None,
     steps: StepsOption = None,
@@ -65,7 +75,7 @@ def ask(
         question = sys.stdin.read()
     question = _fit(question, repo_dir, budget, "question")
     request = AskRequest(
-        question, "question", continue_last=continue_, use_notes=not no_notes, offline=offline,
+        question, "question", session_id=session, model=model, continue_last=continue_, use_notes=not no_notes, offline=offline,
         context_budget=budget, max_steps=steps,
     )  # fmt: skip
     _show(_answer(repo_dir, request), as_json=as_json, stats=stats)
@@ -80,6 +90,8 @@ def task(
         bool, typer.Option("--force", help="With --apply: also over uncommitted changes.")
     ] = False,
     continue_: ContinueFlag = False,
+    session: SessionOption = None,
+    model: ModelOption = None,
     stats: StatsFlag = False,
     budget: BudgetOption = None,
     steps: StepsOption = None,
@@ -93,7 +105,7 @@ def task(
 
     text = _fit(_read_task(file), repo_dir, budget, "task")
     request = AskRequest(
-        text, "task", continue_last=continue_, use_notes=not no_notes, offline=offline,
+        text, "task", session_id=session, model=model, continue_last=continue_, use_notes=not no_notes, offline=offline,
         context_budget=budget, max_steps=steps,
     )  # fmt: skip
     result = _answer(repo_dir, request)
@@ -203,7 +215,7 @@ def _answer_here(repo: GitRepo, request: AskRequest) -> Answer:
     from swe_agent.store.calls import StoreRecorder
     from swe_agent.store.db import open_store
 
-    settings = settings_for(repo.root)
+    settings = request.settings_for(settings_for(repo.root))
     with open_store(repo.root, create=True) as store:
         first = store.meta("indexed_at") is None
         if first:

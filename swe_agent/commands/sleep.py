@@ -42,6 +42,10 @@ def sleep(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the plan and the estimated tokens.")
     ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="The Claude model to think with. [default: sleep_model]"),
+    ] = None,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -50,8 +54,14 @@ def sleep(
 
     repo = open_repo(repo_dir)
     settings = override(
-        settings_for(repo.root), sleep_budget=budget, offline_sleep_budget=budget, sleep_level=level
+        settings_for(repo.root),
+        sleep_budget=budget,
+        offline_sleep_budget=budget,
+        sleep_level=level,
+        sleep_model=model,
     )
+    if model is not None and not model.strip():
+        raise SweAgentError("--model is empty", "name a model, e.g. claude-haiku-5-5")
     if not 0 <= settings.sleep_level <= 3:
         raise SweAgentError(
             f"--level {settings.sleep_level} is out of range", "give a level from 0 to 3"
@@ -61,7 +71,9 @@ def sleep(
     from swe_agent.watch import client
 
     answered, result = client.try_query(
-        repo.root, "sleep", {"budget": budget, "level": settings.sleep_level, "dry_run": dry_run}
+        repo.root,
+        "sleep",
+        {"budget": budget, "level": settings.sleep_level, "dry_run": dry_run, "model": model},
     )
     if not answered:
         result = _sleep_here(repo, settings, dry_run)

@@ -104,6 +104,7 @@ class Daemon:
                     args.get("budget"),
                     args.get("level", self.settings.sleep_level),
                     args.get("dry_run", False),
+                    model_name=args.get("model"),
                 )
             if op == "index":
                 return self._index(rebuild=bool(args.get("rebuild"))).as_dict()
@@ -143,18 +144,19 @@ class Daemon:
         from swe_agent.store.calls import StoreRecorder
 
         store = self.store.cursor()
+        settings = request.settings_for(self.settings)
         try:
             request = session_for(store, request)
             with open_model(
                 "foreground",
-                self.settings,
+                settings,
                 self.environ,
                 recorder=StoreRecorder(store),
                 session_id=request.session_id,
                 offline=request.offline,
             ) as model:
                 return answer(
-                    request, store, self.repo, self.settings, model, pause=self._unlocked
+                    request, store, self.repo, settings, model, pause=self._unlocked
                 ).to_json()
         finally:
             store.close()
@@ -235,15 +237,23 @@ class Daemon:
         )
 
     def _sleep(
-        self, budget: int | None, level: int, dry_run: bool, yielding: bool = False
+        self,
+        budget: int | None,
+        level: int,
+        dry_run: bool,
+        yielding: bool = False,
+        model_name: str | None = None,
     ) -> dict[str, Any]:
         """A sleep run: with `budget` None, the run's own budget (per commit when it is the
-        daemon's background sleep, within the hour's model tokens left)."""
+        daemon's background sleep, within the hour's model tokens left); `model_name` names one
+        other than settings.sleep_model."""
+        from swe_agent.config import override
         from swe_agent.llm.factory import open_model
         from swe_agent.store.calls import StoreRecorder
 
+        settings = override(self.settings, sleep_model=model_name)
         with open_model(
-            "sleep", self.settings, self.environ, recorder=StoreRecorder(self.store)
+            "sleep", settings, self.environ, recorder=StoreRecorder(self.store)
         ) as model:
             return self._sleep_with(model, budget, level, dry_run, yielding)
 
