@@ -37,8 +37,6 @@ class AskRequest:
     def __post_init__(self) -> None:
         if not self.text.strip():
             raise SweAgentError("the question is empty", "say what you want to know")
-        if self.session_id and self.continue_last:
-            raise SweAgentError("--session and --continue both name a session", "give one of them")
         if self.model is not None and not self.model.strip():
             raise SweAgentError("--model is empty", "name a model, e.g. claude-sonnet-5-5")
         if self.kind not in KINDS:

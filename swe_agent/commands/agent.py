@@ -71,6 +71,7 @@ def ask(
     """Answer a question with ranked, cited locations (indexes the repository first if needed)."""
     from swe_agent.agent.request import AskRequest
 
+    _one_session(session, continue_)
     if question == "-":
         question = sys.stdin.read()
     question = _fit(question, repo_dir, budget, "question")
@@ -103,6 +104,7 @@ def task(
     """Work on an issue: explanation, ranked locations and, with Claude, a proposed patch."""
     from swe_agent.agent.request import AskRequest
 
+    _one_session(session, continue_)
     text = _fit(_read_task(file), repo_dir, budget, "task")
     request = AskRequest(
         text, "task", session_id=session, model=model, continue_last=continue_, use_notes=not no_notes, offline=offline,
@@ -149,6 +151,11 @@ QUESTION_SHARE = 4  # a question may fill at most a quarter of the main context
 HEAD_SHARE = (
     0.75  # of what is kept, the start (the title, the report); the rest is the end (a traceback)
 )
+
+
+def _one_session(session: str | None, continue_: bool) -> None:
+    if session and continue_:
+        raise SweAgentError("--session and --continue both name a session", "give one of them")
 
 
 def _fit(text: str, repo_dir: Path, budget: int | None, kind: str) -> str:

@@ -27,11 +27,13 @@ def test_model_names_the_model_asked(sample_repo: Path) -> None:
     assert swe("index", "-C", repo).returncode == 0
     with FakeAnthropic([text_message("The redirect logic is in sessions.py.")] * 30) as api:
         env = offline_env(ANTHROPIC_API_KEY=api.key, ANTHROPIC_BASE_URL=api.url)
-        done = swe("ask", "where are redirects followed?", "--model", "claude-haiku-5-5", "-C", repo,
-                   env=env)  # fmt: skip
+        question = "where are redirects followed?"
+        done = swe("ask", question, "--model", "claude-haiku-5-5", "-C", repo, env=env)
         assert done.returncode == 0, done.stderr
         assert api.messages and {m["model"] for m in api.messages} == {"claude-haiku-5-5"}
-        plan = swe("sleep", "--dry-run", "--json", "--model", "claude-sonnet-5-5", "-C", repo, env=env)
+        plan = swe(
+            "sleep", "--dry-run", "--json", "--model", "claude-sonnet-5-5", "-C", repo, env=env
+        )
         assert plan.returncode == 0, plan.stderr
         assert "claude-sonnet-5-5" in json.loads(plan.stdout)["mode"]
     empty = swe("ask", "where?", "--model", " ", "-C", repo)
