@@ -64,6 +64,8 @@ class Settings:
     """Model tokens the daemon spends per new commit (offline it uses offline_sleep_budget)."""
     sleep_budget_per_hour: int = 400_000
     """Model tokens the daemon spends per hour at most (offline: no hourly cap)."""
+    log_max_bytes: int = 5_000_000
+    """Size at which the daemon moves its log to daemon.log.1 and starts a new one."""
 
     def sleep_budget_for(self, model: object | None, *, per_commit: bool = False) -> int:
         """The budget of a sleep run: model tokens with a model, note tokens offline."""
@@ -94,7 +96,7 @@ LIMITS: dict[str, tuple[float | None, float | None]] = {
     "max_steps": (2, 1000), "request_timeout": (0.1, 3600), "call_deadline": (0.1, 86400),
     "max_retries": (0, 100), "max_retry_after": (0, 3600), "debounce_seconds": (0, 60),
     "max_delay_seconds": (0.01, 3600), "sleep_budget_per_commit": (0, None),
-    "sleep_budget_per_hour": (0, None),
+    "sleep_budget_per_hour": (0, None), "log_max_bytes": (100, None),
 }  # fmt: skip
 _INT = re.compile(r"[+-]?\d[\d_]*")
 

@@ -47,7 +47,9 @@ def test_a_rebuild_keeps_every_session_and_the_notes_whose_code_did_not_change(
     assert "digest" in swe("symbols", "digest", "-C", str(sample_repo)).stdout
 
 
-def test_a_rebuild_under_a_running_daemon_is_done_by_the_daemon(sample_repo: Path) -> None:
+def test_index_and_a_rebuild_under_a_running_daemon_are_done_by_the_daemon(
+    sample_repo: Path,
+) -> None:
     slept_and_asked(sample_repo)
     with running_daemon(sample_repo):
 
@@ -57,6 +59,8 @@ def test_a_rebuild_under_a_running_daemon_is_done_by_the_daemon(sample_repo: Pat
 
         wait_for(lambda: notes_now() > 0)
         before = notes_now()
+        plain = swe("index", "-C", str(sample_repo))  # not "store busy": the daemon indexes
+        assert plain.returncode == 0 and "done by the daemon" in plain.stdout, plain.stderr
         done = swe("index", "--rebuild", "-C", str(sample_repo))
         assert done.returncode == 0, done.stderr
         assert "done by the daemon" in done.stdout

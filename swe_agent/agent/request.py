@@ -34,6 +34,8 @@ class AskRequest:
     def __post_init__(self) -> None:
         if not self.text.strip():
             raise SweAgentError("the question is empty", "say what you want to know")
+        if self.model is not None and not self.model.strip():
+            raise SweAgentError("--model is empty", "name a model, e.g. claude-sonnet-5-5")
         if self.kind not in KINDS:
             raise SweAgentError(
                 f"unknown kind of request {self.kind!r}", f"use {' or '.join(KINDS)}"

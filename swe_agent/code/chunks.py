@@ -9,6 +9,7 @@ from swe_agent.code.parsed import Definition
 
 WINDOW = 50  # lines per window of uncovered code or of a file with no grammar
 MAX_OWN = 80  # a definition's own lines beyond this are split into several chunks
+LONG_LINE = 1000  # characters: a line this long is minified code, shared by many definitions
 VERSION = "2"  # bump when chunking changes: stores built with another version are re-indexed
 
 
@@ -52,6 +53,10 @@ def _definition_chunks(
     methods have chunks of their own is not reported as one 600-line span."""
     runs = _runs(own)
     head = runs[0] if runs else [d.start_line]
+    if not own and 0 < d.start_line <= len(lines) and len(lines[d.start_line - 1]) > LONG_LINE:
+        # its line belongs to another definition's chunk: repeating it for each of thousands
+        # of definitions on one minified line made indexing quadratic
+        return [Chunk(d.start_line, d.end_line, d.qualname, f"{d.qualname}\n{d.signature}")]
     if not children:  # no members: the definition's lines are one run, split by size only
         head, runs = own or [d.start_line], []
     else:

@@ -62,7 +62,9 @@ def register(app: typer.Typer) -> None:
 
 
 def ask(
-    question: Annotated[str, typer.Argument(help="A question about the repository.")],
+    question: Annotated[
+        str, typer.Argument(help="A question about the repository, or - for stdin.")
+    ],
     continue_: ContinueFlag = False,
     session: SessionOption = None,
     stats: StatsFlag = False,
@@ -77,6 +79,9 @@ def ask(
     """Answer a question with ranked, cited locations (indexes the repository first if needed)."""
     from swe_agent.agent.request import AskRequest
 
+    if question == "-":
+        question = sys.stdin.read()
+    question = _fit(question, repo_dir, budget, "question")
     request = AskRequest(
         question, "question", continue_last=continue_, session_id=session, use_notes=not no_notes,
         offline=offline, context_budget=budget, max_steps=steps, model=model,
@@ -106,7 +111,7 @@ def task(
     """Work on an issue: explanation, ranked locations and, with Claude, a proposed patch."""
     from swe_agent.agent.request import AskRequest
 
-    text = _read_task(file)
+    text = _fit(_read_task(file), repo_dir, budget, "task")
     request = AskRequest(
         text, "task", continue_last=continue_, session_id=session, use_notes=not no_notes,
         offline=offline, context_budget=budget, max_steps=steps, model=model,
@@ -146,6 +151,33 @@ def sessions(
             f"{r['id']}  {str(r['updated_at'])[:16]}  {r['mode']:<7}  {_turns(r['turns']):<9}  "
             f"{r['input_tokens'] + r['output_tokens']:>7,} tokens  {r['title'][:60]}"
         )
+
+
+QUESTION_SHARE = 4  # a question may fill at most a quarter of the main context
+HEAD_SHARE = (
+    0.75  # of what is kept, the start (the title, the report); the rest is the end (a traceback)
+)
+
+
+def _fit(text: str, repo_dir: Path, budget: int | None, kind: str) -> str:
+    """The question cut to fit the context, and said so: one over it left no room to answer."""
+    from swe_agent.commands.common import checked_root
+    from swe_agent.llm.tokens import CHARS_PER_TOKEN, count_tokens
+
+    room = (budget or settings_for(checked_root(repo_dir)).context_budget) // QUESTION_SHARE
+    size = count_tokens(text)
+    if size <= room:
+        return text
+    chars = room * CHARS_PER_TOKEN
+    head = int(chars * HEAD_SHARE)
+    tail = chars - head
+    cut = len(text) - head - tail
+    typer.echo(
+        f"the {kind} is {size:,} tokens, more than a quarter of the {room * QUESTION_SHARE:,}-token "
+        f"context: kept its first {head:,} and last {tail:,} characters, cut {cut:,}",
+        err=True,
+    )
+    return f"{text[:head]}\n[… {cut:,} characters cut to fit the context …]\n{text[-tail:]}"
 
 
 def _read_task(file: str) -> str:
@@ -214,9 +246,18 @@ def _show(result: Answer, *, as_json: bool, stats: bool) -> None:
         if stats:
             typer.echo(stats_text(result.to_json()), err=True)
         return
-    typer.echo(answer_text(result.to_json(ledger=False)))
+    text = answer_text(result.to_json(ledger=False))
     if stats:
-        typer.echo(stats_text(result.to_json()))
+        text += f"\n{stats_text(result.to_json())}"
+    if sys.stdout.isatty():  # a person reads it: fit the width, colour unless NO_COLOR says not
+        import os
+        import shutil
+
+        from swe_agent.commands.render import for_terminal
+
+        width = max(shutil.get_terminal_size().columns, 40)
+        text = for_terminal(text, width, colour=not os.environ.get("NO_COLOR"))
+    typer.echo(text, color=True)
 
 
 def _turns(n: int) -> str:

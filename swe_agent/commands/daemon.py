@@ -35,7 +35,7 @@ hooks_app = typer.Typer(
 HOOK_START = "# >>> swe-agent >>>"
 HOOK_END = "# <<< swe-agent <<<"
 START_WAIT = 30.0
-LOG_LIMIT = 5_000_000  # bytes of daemon.log before a start moves it to daemon.log.1
+LOG_LIMIT = 5_000_000  # the default of log_max_bytes: daemon.log moves to daemon.log.1 past it
 
 
 def register(app: typer.Typer) -> None:
@@ -71,12 +71,32 @@ def watch(repo_dir: RepoOption = Path(".")) -> None:
 
 @daemon_app.command("run", hidden=True)
 def run(repo_dir: RepoOption = Path(".")) -> None:
-    """The detached daemon's entry point."""
+    """The detached daemon's entry point: it logs to .swe_agent/daemon.log, rotated by size."""
+    from swe_agent.watch import client
     from swe_agent.watch.daemon import run_daemon
 
     repo = open_repo(repo_dir)
-    _logging()
-    run_daemon(repo.root, settings_for(repo.root), dict(os.environ))
+    settings = settings_for(repo.root)
+    _rotating_log(client.state_dir(repo.root) / client.LOGFILE, settings.log_max_bytes)
+    run_daemon(repo.root, settings, dict(os.environ))
+
+
+def _rotating_log(path: Path, max_bytes: int) -> None:
+    """Log to path, moved to path.1 when it grows past max_bytes while the daemon runs; what
+    the process writes to stdout and stderr (a traceback) follows into the new file."""
+    import logging.handlers
+
+    class Handler(logging.handlers.RotatingFileHandler):
+        def doRollover(self) -> None:
+            super().doRollover()
+            if self.stream is not None:
+                for fd in (1, 2):
+                    os.dup2(self.stream.fileno(), fd)
+
+    path.parent.mkdir(exist_ok=True)
+    handler = Handler(path, maxBytes=max_bytes, backupCount=1)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
 
 
 @daemon_app.command()
@@ -95,7 +115,8 @@ def start(repo_dir: RepoOption = Path(".")) -> None:
     for stale in (client.PIDFILE, client.SOCKET):  # left by a crash
         (folder / stale).unlink(missing_ok=True)
     log = folder / client.LOGFILE
-    if log.exists() and log.stat().st_size > LOG_LIMIT:  # the previous log is kept, one only
+    limit = settings_for(repo.root).log_max_bytes
+    if log.exists() and log.stat().st_size > limit:  # one old log is kept
         log.replace(log.with_name(log.name + ".1"))
     with open(log, "ab") as logfile:
         process = subprocess.Popen(
@@ -171,36 +192,54 @@ def _signal_daemon(pid: int, signum: int) -> None:
             os.kill(pid, signum)
 
 
+NOT_RUNNING = 3  # `daemon status` when none runs, as LSB init scripts say it
+
+
 @daemon_app.command()
 def status(repo_dir: RepoOption = Path("."), as_json: JsonFlag = False) -> None:
-    """Whether a daemon serves this repository."""
+    """Whether a daemon serves this repository: uptime, last commit handled, what it does now.
+    Exits 3 when none runs."""
     from swe_agent.watch import client
 
     repo = open_repo(repo_dir)
     pid = client.daemon_pid(repo.root)
-    answer = None
+    state = None
     if pid:
         try:
-            answer = client.request(repo.root, "ping", {}, timeout=5).get("result")
-        except OSError:
-            answer = None
-    result = {
-        "running": bool(pid and answer),
-        "pid": pid,
-        "log": str(client.state_dir(repo.root) / client.LOGFILE),
-    }
+            state = client.request(repo.root, "ping", {}, timeout=5).get("result")
+        except (OSError, ValueError):
+            state = None
+    log = str(client.state_dir(repo.root) / client.LOGFILE)
+    result = {"running": bool(pid and state), "pid": pid, "log": log, **(state or {})}
     if as_json:
         emit_json(result)
     elif result["running"]:
-        typer.echo(f"daemon running, pid {pid}; log: {result['log']}")
+        head = (result.get("head") or "none yet")[:10]
+        typer.echo(
+            f"daemon running, pid {pid}, up {_duration(result['uptime_seconds'])}; "
+            f"last commit handled {head}; now {result['activity']}; log: {log}"
+        )
     else:
         typer.echo("daemon not running" + (f" (pid {pid} does not answer)" if pid else ""))
+    if not result["running"]:
+        raise typer.Exit(NOT_RUNNING)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
 @daemon_app.command()
 def logs(
     repo_dir: RepoOption = Path("."),
-    lines: Annotated[int, typer.Option("-n", help="How many lines.")] = 40,
+    lines: Annotated[int, typer.Option("-n", help="How many lines.", min=0)] = 40,
+    follow: Annotated[
+        bool, typer.Option("--follow", "-f", help="Keep printing what is added (Ctrl-C stops).")
+    ] = False,
 ) -> None:
     """The last lines of the daemon's log."""
     from swe_agent.watch import client
@@ -208,7 +247,38 @@ def logs(
     path = client.state_dir(open_repo(repo_dir).root) / client.LOGFILE
     if not path.exists():
         raise SweAgentError("the daemon has no log yet", "start it with `swe-agent daemon start`")
-    typer.echo("\n".join(path.read_text(errors="replace").splitlines()[-lines:]))
+    text = path.read_bytes()
+    shown = text.decode(errors="replace").splitlines()[-lines:] if lines else []
+    if shown:
+        typer.echo("\n".join(shown))
+    if follow:
+        _follow(path, len(text))
+
+
+def _follow(path: Path, offset: int) -> None:
+    """Print what is appended to path, from offset on, like `tail -F`: when the log rotates,
+    the rest of the old file first, then the new one from its start."""
+    fh = path.open("rb")
+    fh.seek(offset)
+    try:
+        while True:
+            data = fh.read()
+            if data:
+                sys.stdout.write(data.decode(errors="replace"))
+                sys.stdout.flush()
+                continue
+            try:
+                rotated = path.stat().st_ino != os.fstat(fh.fileno()).st_ino
+            except FileNotFoundError:  # between the move and the new file
+                rotated = False
+            if rotated:  # what was written to the old file before it moved, then the new file
+                sys.stdout.write(fh.read().decode(errors="replace"))
+                fh.close()
+                fh = path.open("rb")
+                continue
+            time.sleep(0.2)
+    finally:
+        fh.close()
 
 
 def _hook_path(repo: GitRepo) -> Path:

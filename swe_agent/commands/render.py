@@ -3,7 +3,13 @@ data (the same data --json prints)."""
 
 from __future__ import annotations
 
+import re
+import textwrap
 from typing import Any
+
+_CODE_LINE = re.compile(r"^\s*\d+\|")  # a line of a page of code: never rewrapped
+_LOCATION = re.compile(r"(?<![\w/.])([\w./-]+\.\w+:\d+(?:-\d+)?)")  # path:start-end
+BOLD, CYAN, RESET = "\x1b[1m", "\x1b[36m", "\x1b[0m"
 
 
 def index_summary(report: dict[str, Any]) -> str:
@@ -120,27 +126,38 @@ def status_text(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+WHY_CHARS = 100  # of a location's reason in the compact list; --json has it whole
+
+
 def answer_text(result: dict[str, Any]) -> str:
-    lines = [result["answer"].rstrip(), ""]
+    """The ranked locations first, one line each, then the explanation."""
+    lines = []
     if result["locations"]:
         lines.append("Locations, best first:")
         for i, loc in enumerate(result["locations"], 1):
             symbol = f"  {loc['symbol']}" if loc.get("symbol") else ""
-            lines.append(f"{i:>3}. {loc['path']}:{loc['start_line']}-{loc['end_line']}{symbol}")
-            if loc.get("why"):
-                lines.append(f"       {loc['why']}")
+            why = loc.get("why") or ""
+            if len(why) > WHY_CHARS:
+                why = why[: WHY_CHARS - 1] + "…"
+            why = f" — {why}" if why else ""
+            lines.append(
+                f"{i:>3}. {loc['path']}:{loc['start_line']}-{loc['end_line']}{symbol}{why}"
+            )
+        lines.append("")
+    lines.append(result["answer"].rstrip())
     if result.get("patch"):
         lines += ["", "Proposed patch (apply with --apply):", result["patch"].rstrip()]
     usage = result["usage"]
-    mode = (
-        "answered offline, without a language model"
-        if result["mode"] == "offline"
-        else "answered with Claude"
+    offline = result["mode"] == "offline"
+    mode = "answered offline, without a language model" if offline else "answered with Claude"
+    size = (  # offline no model reads or writes: the counts are the context's size
+        f"context {usage['test_time_input_tokens']:,} tokens, answer {usage['test_time_output_tokens']:,}"
+        if offline
+        else f"{usage['test_time_input_tokens']:,} tokens in, {usage['test_time_output_tokens']:,} out"
     )
     lines += [
         "",
-        f"[{mode} · session {result['session']} · {usage['tool_calls']} tool calls · "
-        f"{usage['test_time_input_tokens']:,} tokens in, {usage['test_time_output_tokens']:,} out · "
+        f"[{mode} · session {result['session']} · {usage['tool_calls']} tool calls · {size} · "
         f"{usage['notes_used']} notes used]",
     ]
     return "\n".join(lines)
@@ -150,7 +167,13 @@ def stats_text(result: dict[str, Any]) -> str:
     """The token ledger of an answer, from its JSON with the ledger."""
     usage = result["usage"]
     totals = result.get("totals")
-    lines = ["Token ledger (test-time, this task):", "  step  input  output  context  tools"]
+    if result["mode"] == "offline":
+        lines = [
+            "Token ledger (test-time, this task; offline: tokens counted, no model spent any):",
+            "  step   read written  context  tools",
+        ]
+    else:
+        lines = ["Token ledger (test-time, this task):", "  step  input  output  context  tools"]
     for r in result.get("ledger") or []:
         lines.append(
             f"  {r['step']:>4}  {r['input_tokens']:>5,}  {r['output_tokens']:>6,}  {r['context_tokens']:>7,}  {r['tools']}"
@@ -165,6 +188,29 @@ def stats_text(result: dict[str, Any]) -> str:
     if totals:
         lines.append(
             f"All sessions: {totals['sessions']} sessions, {totals['tasks']} tasks, "
-            f"{totals['input_tokens']:,} tokens in, {totals['output_tokens']:,} out"
+            f"{totals['input_tokens']:,} tokens read, {totals['output_tokens']:,} written"
         )
     return "\n".join(lines)
+
+
+def for_terminal(text: str, width: int, colour: bool) -> str:
+    """Prose wrapped to the terminal's width (its indent kept), code lines as they are, and
+    locations coloured when colour is wanted (a TTY without NO_COLOR)."""
+    out = []
+    for line in text.splitlines():
+        if len(line) > width and not _CODE_LINE.match(line):
+            indent = line[: len(line) - len(line.lstrip())]
+            out.extend(
+                textwrap.wrap(
+                    line.strip(),
+                    width,
+                    initial_indent=indent,
+                    subsequent_indent=indent + "  ",
+                    break_on_hyphens=False,
+                )
+                or [""]
+            )
+        else:
+            out.append(line)
+    text = "\n".join(out)
+    return _LOCATION.sub(lambda m: f"{CYAN}{m.group(1)}{RESET}", text) if colour else text

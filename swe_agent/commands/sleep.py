@@ -71,6 +71,8 @@ def sleep(
         sleep_level=level,
         sleep_model=model,
     )
+    if model is not None and not model.strip():
+        raise SweAgentError("--model is empty", "name a model, e.g. claude-haiku-5-5")
     if not 0 <= settings.sleep_level <= 3:
         raise SweAgentError(
             f"--level {settings.sleep_level} is out of range", "give a level from 0 to 3"
@@ -122,14 +124,15 @@ def _sleep_with(
     with Progress(
         TextColumn("sleeping"), BarColumn(), TextColumn("{task.description}"), transient=True
     ) as bar:
-        task = bar.add_task("", total=budget)
+        task = bar.add_task("", total=None)
+        spent = "model tokens" if model is not None else "tokens of notes"
 
-        def progress(notes: int, tokens: int, budget: int) -> None:
-            left = max(budget - tokens, 0)
+        def progress(notes: int, tokens: int, files: int, planned: int) -> None:
             bar.update(
                 task,
-                completed=tokens,
-                description=f"{notes:,} notes, {tokens:,} tokens spent, {left:,} left",
+                completed=files,
+                total=planned or None,
+                description=f"{files:,} of {planned:,} files, {notes:,} notes, {tokens:,} {spent}",
             )
 
         return run_sleep(
@@ -155,9 +158,15 @@ def _sleep_text(r: dict[str, Any], dry_run: bool) -> str:
         ]
         return "\n".join(lines)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(r["notes_by_kind"].items())) or "none"
+    if r["mode"] == "offline":  # no model ran: the budget counts the notes' own length
+        spent = (
+            f"no model tokens; notes {r['tokens_spent']:,} tokens long, of {r['budget']:,} allowed"
+        )
+    else:
+        spent = f"model tokens spent {r['tokens_spent']:,} of {r['budget']:,}"
     lines = [
         f"sleep-time {mode}, level {r['level']}: {r['notes_written']} notes ({kinds}) in {r['seconds']:.1f}s",
-        f"tokens spent {r['tokens_spent']:,} of {r['budget']:,}; files analysed {r['files_done']} of {r['files_pending']}",
+        f"files analysed {r['files_done']:,} of {r['files_pending']:,}; {spent}",
     ]
     if r["dropped_stale"]:
         lines.append(f"dropped {r['dropped_stale']} stale notes")

@@ -94,6 +94,7 @@ def run_sleep(
         report.seconds = time.perf_counter() - started
         return report
     writer = NoteWriter(store, notes_table.use_counts(store), progress, budget)
+    writer.files_planned = len(items)
     run_id = _start_run(store, repo, report, model)
     try:
         if items or not repository_overview(store):

@@ -7,6 +7,7 @@ says (commit subjects). The point is to bridge the words of a question and those
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class FileFacts:
     subjects: dict[str, list[str]] = field(default_factory=dict)  # name -> commit subjects
     partners: list[tuple[str, int]] = field(default_factory=list)  # files changing with this one
     _own: dict[tuple[int, int, str], list[tuple[int, str]]] = field(default_factory=dict)
+    _start_lines: list[int] = field(default_factory=list)
 
     def own(self, d: dict[str, Any]) -> list[tuple[int, str]]:
         """The definition's lines without those of the definitions nested in it."""
@@ -43,15 +45,25 @@ class FileFacts:
         return self._own[key]
 
     def _own_lines(self, d: dict[str, Any]) -> list[tuple[int, str]]:
-        children = [
-            (c["start_line"], c["end_line"])
-            for c in self.definitions
-            if c is not d
-            and d["start_line"] <= c["start_line"]
-            and c["end_line"] <= d["end_line"]
-            and (c["start_line"], c["end_line"]) != (d["start_line"], d["end_line"])
-        ]
-        return scan.own_lines(self.lines, d["start_line"], d["end_line"], children)
+        start, end = d["start_line"], d["end_line"]
+        children = []
+        if end > start:  # a one-line definition has no lines of its own to leave out
+            first = bisect.bisect_left(self._starts, start)
+            last = bisect.bisect_right(self._starts, end)
+            children = [
+                (c["start_line"], c["end_line"])
+                for c in self.definitions[first:last]
+                if c is not d
+                and c["end_line"] <= end
+                and (c["start_line"], c["end_line"]) != (start, end)
+            ]
+        return scan.own_lines(self.lines, start, end, children)
+
+    @property
+    def _starts(self) -> list[int]:
+        if len(self._start_lines) != len(self.definitions):
+            self._start_lines = [c["start_line"] for c in self.definitions]
+        return self._start_lines
 
     def children(self, d: dict[str, Any]) -> list[dict[str, Any]]:
         return [c for c in self.definitions if c["parent"] == d["qualname"]]

@@ -57,6 +57,9 @@ IO_CALLS = {
 }
 
 
+MAX_LINE = 1000  # characters; a longer line is minified or generated, not read
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     line: int  # 1-based line in the file
@@ -69,13 +72,17 @@ def own_lines(
     lines: list[str], start: int, end: int, children: list[tuple[int, int]]
 ) -> list[tuple[int, str]]:
     """(line number, text) of the code lines start..end outside the given child ranges:
-    docstrings and doctest examples are prose, not what the code does, and are left out."""
+    docstrings and doctest examples are prose, not what the code does, and are left out, and
+    so are lines longer than MAX_LINE (minified code: every definition on such a line would
+    scan all of it, and what it finds could not be told apart)."""
     inside: set[int] = set()
     for a, b in children:
         inside.update(range(a, b + 1))
     out, in_doc = [], False
     for n in range(start, min(end, len(lines)) + 1):
         line = lines[n - 1]
+        if len(line) > MAX_LINE:
+            continue
         quotes = line.count('"""') + line.count("'''")
         prose = (
             in_doc

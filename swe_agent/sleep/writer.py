@@ -17,7 +17,9 @@ from swe_agent.store.notes import Note, delete_notes_of, set_use_counts, write_n
 
 FLUSH_SECONDS = 0.5
 MAX_PENDING = 5_000  # notes held back at most
-Progress = Callable[[int, int, int], None]  # notes written, tokens spent, budget
+Progress = Callable[
+    [int, int, int, int], None
+]  # notes written, tokens spent, files written, files planned
 
 
 class NoteWriter:
@@ -34,6 +36,8 @@ class NoteWriter:
         self.budget = budget
         self.written: Counter[str] = Counter()
         self.tokens = 0
+        self.files = 0  # files whose notes are written
+        self.files_planned = 0
         self._pending: list[tuple[str, list[Note]]] = []
         self._pending_tokens = 0
         self._last = time.monotonic()
@@ -63,9 +67,10 @@ class NoteWriter:
             self._carry_usage(notes)
         self.written.update(n.kind for n in notes)
         self.tokens += self._pending_tokens
+        self.files += sum(1 for p in paths if p)
         self._pending, self._pending_tokens = [], 0
         if self.progress:
-            self.progress(sum(self.written.values()), self.tokens, self.budget)
+            self.progress(sum(self.written.values()), self.tokens, self.files, self.files_planned)
 
     def _carry_usage(self, notes: list[Note]) -> None:
         """Hand the use count of replaced notes to the new summary (or first note) of the same

@@ -62,19 +62,41 @@ class Daemon:
         self.resume = False  # sleep-time work yielded to a request and goes on when none waits
         self.search_index: MemoryIndex | None = None  # loaded on the first search
         self.index_lock = threading.Lock()
+        self.started = time.time()
+        self.activity = "starting"
+        self.head: str | None = None  # the last commit the index was brought to
+
+    def state(self) -> dict[str, Any]:
+        """What `daemon status` shows; answered without waiting for the work in hand."""
+        return {
+            "pid": os.getpid(),
+            "root": str(self.root),
+            "started_at": self.started,
+            "uptime_seconds": round(time.time() - self.started, 1),
+            "head": self.head,
+            "activity": self.activity,
+        }
+
+    @contextmanager
+    def _doing(self, what: str) -> Iterator[None]:
+        before, self.activity = self.activity, what
+        try:
+            yield
+        finally:
+            self.activity = before
 
     # -- requests ------------------------------------------------------------------------------
     def handle(self, op: str, args: dict[str, Any]) -> Any:
         from swe_agent.agent.reads import all_reads
 
+        if op == "ping":
+            return self.state()
         reads = all_reads()
         if op in reads:
             return self._read(op, reads[op], args)
         self.waiting += 1
-        with self.lock:
+        with self.lock, self._doing(f"serving {op}"):
             self.waiting -= 1
-            if op == "ping":
-                return {"pid": os.getpid(), "root": str(self.root)}
             if op == "ask":
                 from swe_agent.agent.request import AskRequest
 
@@ -192,7 +214,12 @@ class Daemon:
         from swe_agent.index import Indexer, index_repository, rebuild_index
 
         indexer: Indexer = rebuild_index if rebuild else index_repository
-        return indexer(self.repo, self.store, max_bytes=self.settings.max_file_bytes, workers=1)
+        with self._doing("rebuilding the index" if rebuild else "indexing"):
+            report = indexer(
+                self.repo, self.store, max_bytes=self.settings.max_file_bytes, workers=1
+            )
+        self.head = report.head
+        return report
 
     def _background_sleep(self) -> None:
         now = time.monotonic()
@@ -220,7 +247,8 @@ class Daemon:
         model: str | None = None,
     ) -> dict[str, Any]:
         """A sleep run: with `budget` None, the run's own budget (per commit when it is the
-        daemon's background sleep, within the hour's model tokens left)."""
+        daemon's background sleep, within the hour's model tokens left); `model` names one
+        other than settings.sleep_model."""
         from swe_agent.llm.factory import open_model
         from swe_agent.store.calls import StoreRecorder
 
@@ -247,15 +275,16 @@ class Daemon:
                         "yielded": False,
                         "mode": f"claude ({model.name})",
                     }
-        report = run_sleep(
-            self.repo,
-            self.store,
-            model=model,
-            budget=budget,
-            level=level,
-            dry_run=dry_run,
-            should_yield=self._should_yield if yielding else None,
-        )
+        with self._doing("sleep-time analysis"):
+            report = run_sleep(
+                self.repo,
+                self.store,
+                model=model,
+                budget=budget,
+                level=level,
+                dry_run=dry_run,
+                should_yield=self._should_yield if yielding else None,
+            )
         return report.as_dict()
 
     def _should_yield(self) -> bool:
@@ -339,6 +368,7 @@ def run_daemon(root: Path, settings: Settings, environ: dict[str, str]) -> None:
     observer.start()
     log.info("daemon %d serving %s", os.getpid(), repo.root)
     try:
+        daemon.activity = "idle"
         daemon.catch_up()
         while not daemon.stopping.is_set():
             lost = _lost(repo.root)

@@ -46,4 +46,5 @@ def test_a_daemon_whose_store_was_cleaned_away_stops_and_a_start_runs_only_one(
         assert processes_mentioning(f"daemon run -C {sample_repo}") == {
             client.daemon_pid(sample_repo)
         }
-        assert swe("symbols", "Session", "-C", str(sample_repo)).returncode == 0
+        # the new daemon indexes the store it starts with; symbols exits 1 until Session is in it
+        wait_for(lambda: swe("symbols", "Session", "-C", str(sample_repo)).returncode == 0, 60)

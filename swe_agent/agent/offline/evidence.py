@@ -123,7 +123,7 @@ def from_lookup(
         trace, why = _frame_match(d.path, d.qualname, q)
         if trace:
             add(Evidence(d.path, d.qualname, d.start_line, d.end_line, trace, "trace", why))
-        named = f"defines `{name}` named in the question"
+        named = f"defines the symbol you named, `{name}`"
         weight = base / math.sqrt(len(exact)) * (EXCEPTION_CLASS_FACTOR if raised else 1.0)
         add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", named))
     for d in similar[:6]:
@@ -205,7 +205,7 @@ def from_notes(notes: list[NoteHit], findings: Findings) -> None:
     for rank, note in enumerate(notes, 1):
         weight = NOTE_WEIGHT / (1 + 0.5 * (rank - 1))
         findings.notes.append(f"{note.title} — {note.body}" if note.body else note.title)
-        why = f"note: {_shorten(note.title, 90)}"
+        why = f"its note answers: {_shorten(note.title, 90)}"
         for p in note.evidence:
             findings.evidence.append(
                 Evidence(p.path, p.symbol, p.start_line, p.end_line, weight, "note", why)
