@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from swe_agent.agent.filelines import FileLines, read_lines
 from swe_agent.agent.paths import PathGuard
 from swe_agent.agent.records import (
     CallerHit,
@@ -56,12 +57,13 @@ class Sources:
     repo: GitRepo | None = None
     session_id: str | None = None
     index: Any = None  # a MemoryIndex of the store, when a long-lived process holds one
+    files: FileLines | None = None  # files' lines kept between calls by a long-lived process
     _lines: dict[str, list[str]] = field(default_factory=dict)
 
     def lines(self, path: str) -> list[str]:
         if path not in self._lines:
-            data = (self.guard.root / path).read_bytes()
-            self._lines[path] = data.decode("utf-8", errors="replace").splitlines()
+            full = self.guard.root / path
+            self._lines[path] = self.files.lines(full) if self.files else read_lines(full)
         return self._lines[path]
 
     def preview(self, path: str, start: int, symbol: str | None) -> str:
@@ -116,10 +118,26 @@ def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -
 
 
 def lookup_symbol(src: Sources, name: str) -> Listing:
-    definitions = sym.find_definitions(src.store, name, 24)
+    entries, records = symbol_definitions(src, name)
+    count = len(entries)
+    uses, use_records = symbol_uses(src, name)
+    header = f"lookup_symbol {name}: {count} definitions, then callers and other references"
+    return Listing(
+        f"lookup_symbol {name}",
+        header,
+        entries + uses,
+        f"lookup_symbol:{name}",
+        records + use_records,
+        per_page=12,
+        next_call="lookup_symbol with the same name and page={next}",
+    )
+
+
+def symbol_definitions(src: Sources, name: str) -> tuple[list[str], list[Record]]:
+    """The definitions of name (or a similar name), as entries and records."""
     entries: list[str] = []
     records: list[Record] = []
-    for d in definitions:
+    for d in sym.find_definitions(src.store, name, 24):
         match = "exact" if d["rank"] <= 2 else "similar name"
         doc = (d.get("doc") or "").strip().splitlines()
         signature = d.get("signature") or ""
@@ -131,6 +149,13 @@ def lookup_symbol(src: Sources, name: str) -> Listing:
             DefinitionHit(d["path"], d["start_line"], d["end_line"], d["qualname"], d["kind"],
                           d["rank"] <= 2, signature)
         )  # fmt: skip
+    return entries, records
+
+
+def symbol_uses(src: Sources, name: str) -> tuple[list[str], list[Record]]:
+    """The callers of name (with their call counts), then its other references."""
+    entries: list[str] = []
+    records: list[Record] = []
     for c in sym.callers(src.store, name, 20):
         entries.append(
             f"caller {c['path']}:{c['line']}-{c['line']} {c['qualname']} ({c['calls']} calls)"
@@ -142,18 +167,7 @@ def lookup_symbol(src: Sources, name: str) -> Listing:
             f"ref {r['path']}:{r['line']}-{r['line']} {r['enclosing'] or '-'} ({r['kind']})"
         )
         records.append(ReferenceHit(r["path"], r["line"], r["enclosing"], r["kind"]))
-    header = (
-        f"lookup_symbol {name}: {len(definitions)} definitions, then callers and other references"
-    )
-    return Listing(
-        f"lookup_symbol {name}",
-        header,
-        entries,
-        f"lookup_symbol:{name}",
-        records,
-        per_page=12,
-        next_call="lookup_symbol with the same name and page={next}",
-    )
+    return entries, records
 
 
 def outline(src: Sources, path: str) -> Listing:

@@ -130,7 +130,9 @@ def test_locate_ranks_locations_with_their_evidence(mcp: Session) -> None:
 
 def test_status_and_the_overview_resource(mcp: Session, repo: Path) -> None:
     status = mcp.call("status").structured_content
-    assert status["fresh"] and status["served_by"] == "mcp server, read-only per call"
+    assert (
+        status["fresh"] and status["served_by"] == "mcp server, from a copy of the store in memory"
+    )
     assert status["counts"]["files"] >= 10 and status["notes"]["current"] > 0
     assert mcp.text("status").startswith("fresh: the index is at HEAD")
     assert "minihttp" in mcp.resource("swe-agent://overview")
