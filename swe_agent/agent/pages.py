@@ -29,6 +29,8 @@ from swe_agent.store.notes import stale_notes
 
 _PLACE = re.compile(r"(?P<path>[^\s:]+):(?P<start>\d+)-(?P<end>\d+) (?P<symbol>\S+)")
 _OUTLINE = re.compile(r"^(?P<start>\d+)-(?P<end>\d+) \w+ (?P<symbol>\S+)")
+_MCP_TOOL = {"lookup_symbol": "find_symbol", "open_page": "read"}  # the agent's names, here
+_AGENT_TOOL = re.compile(r"\b(?:lookup_symbol|open_page)\b")
 _UNKNOWN = "no symbol named {name!r} is defined or used in the index; try search_code"
 
 
@@ -55,7 +57,7 @@ def tool_page_in(
         view, rel = _view(src, tool, args)
         return _cut(view, tool, args, rel, page_tokens)
     except (Refused, views.ToolInputError, SweAgentError, OSError) as exc:
-        return {"error": str(exc)}
+        return {"error": _AGENT_TOOL.sub(lambda m: _MCP_TOOL[m[0]], str(exc))}
 
 
 def _sources(
