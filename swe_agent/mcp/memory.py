@@ -95,7 +95,7 @@ class RepoMemory:
         if self.daemon_serves() or not store_path(self.root).exists():
             return
         self.index()
-        self._held_copy()
+        self._copy_cursor().close()
 
     # -- keeping the index current without a daemon --------------------------------------------
     def daemon_serves(self) -> bool:
@@ -135,28 +135,28 @@ class RepoMemory:
         answered, result = client.try_query(self.root, op, kwargs)
         if answered:
             return result
-        store = self._held_copy().cursor()
+        store = self._copy_cursor()
         try:
             return self._reader.run(store, op, kwargs)
         finally:
             store.close()
 
-    def _held_copy(self) -> Store:
-        """The copy of the store, taken again (with its search index) when the store changed;
-        the copy held so far while another process writes the store."""
+    def _copy_cursor(self) -> Store:
+        """A cursor of this thread's own on the copy of the store. The copy is taken again (with
+        its search index) when the store changed; while another process writes the store, the
+        copy held so far serves."""
         from swe_agent.store.db import open_snapshot, signature
 
         with self._lock:
             now = signature(self.root)
-            if self._copy is not None and now == self._copied:
-                return self._copy
-            try:
-                copy = open_snapshot(self.root, wait=0.0 if self._copy else 10.0)
-            except StoreLocked:
-                if self._copy is None:
-                    raise
-                return self._copy
-            self._reader.load(copy)
-            # the copy before goes when its last cursor does: a call may still be reading it
-            self._copy, self._copied = copy, now
-            return copy
+            if self._copy is None or now != self._copied:
+                try:
+                    copy = open_snapshot(self.root, wait=0.0 if self._copy else 10.0)
+                except StoreLocked:
+                    if self._copy is None:
+                        raise
+                else:
+                    self._reader.load(copy)
+                    # the copy before goes with its last cursor: a call may still read it
+                    self._copy, self._copied = copy, now
+            return self._copy.cursor()
