@@ -6,7 +6,10 @@ the commands that need them. Domain errors become one line on stderr and a non-z
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -18,10 +21,44 @@ app = typer.Typer(
     help="A coding assistant that studies your repository while you sleep.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
 )
 for module in (index_commands, sleep, agent, daemon, mcp, bench):
     module.register(app)
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import version
+
+        typer.echo(f"swe-agent {version('swe-agent')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "-C",
+            help="Run as if started in this directory (before the command, like git).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """A coding assistant that studies your repository while you sleep."""
+    if directory is not None:
+        try:
+            os.chdir(directory)
+        except OSError as exc:
+            raise SweAgentError(
+                f"cannot change to {directory} ({exc.strerror})", "give a directory that exists"
+            ) from None
 
 
 def main() -> None:

@@ -172,17 +172,27 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def load_settings(root: Path | None, environ: dict[str, str] | None = None) -> Settings:
+    return settings_and_sources(root, environ)[0]
+
+
+def settings_and_sources(
+    root: Path | None, environ: dict[str, str] | None = None
+) -> tuple[Settings, dict[str, str]]:
+    """The settings in effect, and where each came from: "default", a config file, or $VARIABLE."""
     environ = dict(os.environ if environ is None else environ)
     settings = Settings()
+    sources = {f.name: "default" for f in fields(Settings)}
     for path in (USER_CONFIG, root / ".swe_agent" / "config.toml" if root else None):
         if path and path.is_file():
-            settings = _apply(settings, _read_toml(path), str(path))
-    known = {f.name for f in fields(Settings)}
+            values = _read_toml(path)
+            settings = _apply(settings, values, str(path))
+            sources.update({key.replace("-", "_"): str(path) for key in values})
     for key, value in sorted(environ.items()):
         name = key[len(ENV_PREFIX) :].lower()
-        if key.startswith(ENV_PREFIX) and name in known:
+        if key.startswith(ENV_PREFIX) and name in sources:
             settings = _apply(settings, {name: value}, f"${key}")
-    return settings
+            sources[name] = f"${key}"
+    return settings, sources
 
 
 def unknown_variables(environ: dict[str, str]) -> list[str]:

@@ -14,8 +14,10 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from swe_agent.code.chunks import VERSION as CHUNK_VERSION
 from swe_agent.code.chunks import chunk_file
@@ -39,6 +41,21 @@ BATCH = 400  # files written per transaction on a first index
 PARENT_CHECK = 0.5  # seconds between a parser process's looks at whether its parent lives
 
 Progress = Callable[[int, int], None]
+
+
+class Indexer(Protocol):
+    """index_repository, or rebuild_index: what the CLI and the daemon call to index."""
+
+    def __call__(
+        self,
+        repo: GitRepo,
+        store: Store,
+        *,
+        max_bytes: int = ...,
+        workers: int = ...,
+        progress: Progress | None = ...,
+        only: list[str] | None = ...,
+    ) -> IndexReport: ...
 
 
 @dataclass(slots=True)
@@ -250,12 +267,22 @@ def index_repository(
     return report
 
 
-def rebuild_index(repo: GitRepo, store: Store, **kwargs) -> IndexReport:
+def rebuild_index(
+    repo: GitRepo,
+    store: Store,
+    *,
+    max_bytes: int = 1_000_000,
+    workers: int = 0,
+    progress: Progress | None = None,
+    only: list[str] | None = None,
+) -> IndexReport:
     """Index from scratch in the same store: notes and sessions stay, and a note goes stale only
     when the code it speaks of changed."""
     with store.transaction():
         files_table.delete_all(store)
-    report = index_repository(repo, store, **kwargs)
+    report = index_repository(
+        repo, store, max_bytes=max_bytes, workers=workers, progress=progress, only=only
+    )
     report.kept_notes = notes_table.current_notes(store)
     report.kept_sessions = sessions_table.session_count(store)
     return report
@@ -308,6 +335,8 @@ def _worker_start() -> None:
     parent does: a kill -9 of `index` would otherwise leave it (and a git it holds a pipe of)
     waiting for work forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while the pool forked
     parent = os.getppid()
 
     def watch() -> None:
@@ -333,7 +362,11 @@ def _parse_all(
     step = max(8, min(64, len(paths) // (workers * 8) or 8))
     jobs = [(root, paths[i : i + step], commit) for i in range(0, len(paths), step)]
     # A pool that terminate() ends at once: on Ctrl-C or an error nothing waits for queued work.
-    with multiprocessing.get_context(method).Pool(workers, initializer=_worker_start) as pool:
+    with (
+        _ctrl_c_held() as release,
+        multiprocessing.get_context(method).Pool(workers, initializer=_worker_start) as pool,
+    ):
+        release()
         pending: list[Parsed | tuple[str, str]] = []
         for result in pool.imap(_analyse_many, jobs):
             pending.extend(result)
@@ -342,3 +375,26 @@ def _parse_all(
                 pending = []
         if pending:
             yield pending
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[Callable[[], None]]:
+    """Hold Ctrl-C back while the pool forks, and deliver it when released: one that lands in
+    an at-fork handler (logging's, in the parent) is printed as ignored and lost, and `index`
+    would then finish and exit 0."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield lambda: None
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    released = False
+
+    def release() -> None:
+        nonlocal released
+        if not released:
+            released = True
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+    try:
+        yield release
+    finally:
+        release()

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the daemon path must not pay for duckdb
+    from swe_agent.ranking.candidates import Source
     from swe_agent.store.db import Store
 
 
 def search_code_in(
-    store: Store, query: str, k: int = 10, index: Any = None
+    store: Store, query: str, k: int = 10, index: Source | None = None
 ) -> list[dict[str, Any]]:
     """Ranked code chunks; index is a MemoryIndex of the store when the caller holds one."""
     from swe_agent.ranking import search

@@ -22,14 +22,16 @@ def test_index_then_query_commands_as_json(sample_repo: Path) -> None:
     assert first.exit_code == 0, first.output
     assert "minihttp/sessions.py" in json.loads(first.output)["added"]
     second = json.loads(runner.invoke(app, ["index", "-C", str(sample_repo), "--json"]).output)
-    assert second["added"] == second["changed"] == [] and second["unchanged"] > 0
+    assert second["added"] == second["changed"] == []
+    assert second["unchanged"] > 0
 
     hits = json.loads(
         runner.invoke(
             app, ["search", "retry backoff", "-C", str(sample_repo), "--json", "-k", "3"]
         ).output
     )
-    assert hits[0]["path"] == "minihttp/adapters.py" and len(hits) <= 3
+    assert hits[0]["path"] == "minihttp/adapters.py"
+    assert len(hits) <= 3
 
     found = json.loads(
         runner.invoke(app, ["symbols", "Session.send", "-C", str(sample_repo), "--json"]).output
@@ -48,15 +50,19 @@ def test_index_then_query_commands_as_json(sample_repo: Path) -> None:
     assert "Session.rebuild_auth" in [d["qualname"] for d in outline["definitions"]]
 
     status = json.loads(runner.invoke(app, ["status", "-C", str(sample_repo), "--json"]).output)
-    assert status["fresh"] is True and status["counts"]["files"] >= 8 and status["store_bytes"] > 0
+    assert status["fresh"] is True
+    assert status["counts"]["files"] >= 8
+    assert status["store_bytes"] > 0
 
 
 def test_text_output_for_people(sample_repo: Path) -> None:
     assert runner.invoke(app, ["index", str(sample_repo)]).exit_code == 0
     text = runner.invoke(app, ["outline", "minihttp/auth.py", "-C", str(sample_repo)]).output
-    assert "class HTTPBasicAuth" in text and "method apply" in text
+    assert "class HTTPBasicAuth" in text
+    assert "method apply" in text
     text = runner.invoke(app, ["status", "-C", str(sample_repo)]).output
-    assert "index: fresh" in text and "daemon: not running" in text
+    assert "index: fresh" in text
+    assert "daemon: not running" in text
 
 
 def test_user_mistakes_are_one_line_errors_without_traceback(
@@ -70,13 +76,16 @@ def test_user_mistakes_are_one_line_errors_without_traceback(
     for args, message in cases:
         done = run(*args)
         assert done.returncode != 0
-        assert message in done.stderr and "Traceback" not in done.stderr
+        assert message in done.stderr
+        assert "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert run("index", str(sample_repo)).returncode == 0
     done = run("outline", "no/such/file.py", "-C", str(sample_repo))
-    assert done.returncode == 1 and "not in the index" in done.stderr
+    assert done.returncode == 1
+    assert "not in the index" in done.stderr
     done = run("search", "  ", "-C", str(sample_repo))
-    assert done.returncode == 1 and done.stderr.strip() == (
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
         "error: the search query is empty: give words, identifiers or a question to search for"
     )
 
@@ -86,7 +95,9 @@ def test_corrupt_store_suggests_rebuild_and_rebuild_fixes_it(sample_repo: Path) 
     store.parent.mkdir()
     store.write_bytes(b"garbage" * 1000)
     done = run("search", "redirect", "-C", str(sample_repo))
-    assert done.returncode == 1 and "--rebuild" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 1
+    assert "--rebuild" in done.stderr
+    assert "Traceback" not in done.stderr
     assert run("index", "--rebuild", str(sample_repo)).returncode == 0
     assert "resolve_redirects" in run("search", "redirect", "-C", str(sample_repo)).stdout
 
@@ -132,4 +143,5 @@ def test_query_commands_import_neither_anthropic_nor_tree_sitter(sample_repo: Pa
             for line in done.stderr.splitlines()
             if "|" in line
         }
-        assert "anthropic" not in imported and "tree_sitter" not in imported, args
+        assert "anthropic" not in imported, args
+        assert "tree_sitter" not in imported, args

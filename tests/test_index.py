@@ -19,14 +19,14 @@ def index(root: Path, **kwargs):
 
 def test_first_index_stores_files_symbols_references_and_chunks(sample_repo: Path) -> None:
     report = index(sample_repo)
-    assert "minihttp/sessions.py" in report.added and not report.changed
+    assert "minihttp/sessions.py" in report.added
+    assert not report.changed
     with open_store(sample_repo, read_only=True) as store:
         row = store.one(
             "SELECT language, lines, commit_sha FROM files WHERE path = 'minihttp/sessions.py'"
         )
-        assert row[0] == "python" and row[1] == len(
-            (sample_repo / "minihttp/sessions.py").read_text().splitlines()
-        )
+        assert row[0] == "python"
+        assert row[1] == len((sample_repo / "minihttp/sessions.py").read_text().splitlines())
         assert row[2] == git(sample_repo, "rev-parse", "HEAD").strip()
         found = lookup_symbol_in(store, "resolve_redirects")
         assert found["definitions"][0]["qualname"] == "Session.resolve_redirects"
@@ -47,7 +47,8 @@ def test_first_index_stores_files_symbols_references_and_chunks(sample_repo: Pat
 def test_second_index_parses_only_what_changed(sample_repo: Path) -> None:
     index(sample_repo)
     again = index(sample_repo)
-    assert again.added == again.changed == again.removed == [] and again.unchanged > 5
+    assert again.added == again.changed == again.removed == []
+    assert again.unchanged > 5
     cookies = sample_repo / "minihttp/cookies.py"
     cookies.write_text(cookies.read_text() + "\n\ndef clear_expired(jar):\n    return jar\n")
     (sample_repo / "minihttp/utils.py").unlink()
@@ -150,7 +151,8 @@ def test_an_unchanged_binary_stays_skipped_and_a_changed_one_is_looked_at_again(
     assert dict(index(sample_repo).skipped)["logo.png"] == "binary"
     blob.write_text("now it is text\n")
     report = index(sample_repo)
-    assert "logo.png" in report.added and "logo.png" not in dict(report.skipped)
+    assert "logo.png" in report.added
+    assert "logo.png" not in dict(report.skipped)
 
 
 def test_a_store_built_with_other_queries_or_tokenizer_is_parsed_again(sample_repo: Path) -> None:
@@ -161,5 +163,6 @@ def test_a_store_built_with_other_queries_or_tokenizer_is_parsed_again(sample_re
         assert store.meta("tokenizer") == index_version()
         store.set_meta("tokenizer", "1-0123456789ab")  # as left by an older swe-agent
     again = index(sample_repo)
-    assert sorted(again.changed) == sorted(first.added) and again.unchanged == 0
+    assert sorted(again.changed) == sorted(first.added)
+    assert again.unchanged == 0
     assert index(sample_repo).changed == []

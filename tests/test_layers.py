@@ -69,8 +69,8 @@ def layer(module: str) -> int:
     raise AssertionError(f"swe_agent/{module} belongs to no layer: add its part to LAYERS")
 
 
-def test_imports_go_down_the_layers() -> None:
-    found = modules()
+def upward(found: dict[str, ast.Module]) -> list[str]:
+    """Every import that goes up the layers or sideways, as "<module> imports <module>"."""
     wrong = []
     for name, tree in found.items():
         if not name:
@@ -80,7 +80,28 @@ def test_imports_go_down_the_layers() -> None:
                 continue  # a name inside a module, or the part's own module
             if layer(target) >= layer(name):
                 wrong.append(f"{name} imports {target}")
-    assert wrong == []
+    return wrong
+
+
+def test_imports_go_down_the_layers() -> None:
+    assert upward(modules()) == []
+
+
+def test_an_import_up_the_layers_is_caught_in_ranking_mcp_and_recall() -> None:
+    found = modules()
+    found["ranking.query"] = ast.parse("from swe_agent.agent.retrieval import Sources\n")
+    found["mcp.render"] = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from swe_agent.commands.common import emit_json\n"
+    )
+    found["agent.recall"] = ast.parse("def late():\n    from ..watch import client\n")
+    found["agent.records"] = ast.parse("import swe_agent.sleep.plan\n")
+    assert sorted(upward(found)) == [
+        "agent.recall imports watch",
+        "agent.records imports sleep.plan",
+        "mcp.render imports commands.common",
+        "ranking.query imports agent.retrieval",
+    ]
 
 
 def test_git_runs_only_in_repo() -> None:

@@ -17,6 +17,16 @@ from tests.helpers import FIXTURES, commit_all, git
 from tests.procs import SWE_AGENT, alive, descendants, offline_env, swe, wait_for
 
 
+def holds_store(pid: int, repo: Path) -> bool:
+    """Whether process pid has the repository's store open."""
+    store = str(repo / ".swe_agent/index.duckdb")
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+        return any(os.readlink(f"/proc/{pid}/fd/{fd}") == store for fd in fds)
+    except OSError:
+        return False
+
+
 @pytest.fixture(scope="module")
 def big_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Enough files that two parser processes take a few seconds over them."""
@@ -83,7 +93,8 @@ def test_ctrl_c_during_index_exits_130_and_leaves_a_consistent_store(
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(index.pid, signal.SIGKILL)  # a hung one, and its parsers
-    assert index.returncode == 130 and "Traceback" not in err, err
+    assert index.returncode == 130, err
+    assert "Traceback" not in err, err
     with open_store(big_repo, read_only=True) as store:
         files = {p for (p,) in store.query("SELECT path FROM files")}
         chunked = {
@@ -92,17 +103,32 @@ def test_ctrl_c_during_index_exits_130_and_leaves_a_consistent_store(
         orphans = store.one(
             "SELECT count(*) FROM postings WHERE chunk_id NOT IN (SELECT id FROM chunks)"
         )[0]
-    assert files == chunked and orphans == 0  # whole batches only
+    assert files == chunked
+    assert orphans == 0  # whole batches only
     again = swe("index", "-C", str(big_repo), "--json", timeout=300)
     assert again.returncode == 0
     assert len(json.loads(again.stdout)["added"]) + len(files) >= 1500
 
 
-def test_a_store_removed_during_index_or_sleep_is_not_reported_as_done(big_repo: Path) -> None:
-    index = fresh_index(big_repo)
-    wait_for(lambda: (big_repo / ".swe_agent/index.duckdb").exists(), timeout=30)
-    time.sleep(1.0)
-    shutil.rmtree(big_repo / ".swe_agent")
-    _, err = index.communicate(timeout=120)
-    assert index.returncode == 1 and "was removed while this command ran" in err, err
+@pytest.mark.parametrize("command", ["index", "sleep"])
+def test_a_store_removed_during_index_or_sleep_is_not_reported_as_done(
+    big_repo: Path, command: str
+) -> None:
+    """The store goes as soon as the command holds it open, not at a time after launch."""
+    fresh_index(big_repo).communicate(timeout=300)
+    if command == "index":  # a first index, long enough to be cut short
+        shutil.rmtree(big_repo / ".swe_agent")
+    running = subprocess.Popen(
+        [SWE_AGENT, command, "-C", str(big_repo)],
+        env=offline_env(SWE_AGENT_WORKERS="2"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(lambda: holds_store(running.pid, big_repo), timeout=60, step=0.01)
+    while (big_repo / ".swe_agent").exists():  # it may write a file as the folder goes
+        shutil.rmtree(big_repo / ".swe_agent", ignore_errors=True)
+    _, err = running.communicate(timeout=300)
+    assert running.returncode == 1, err
+    assert "was removed while this command ran" in err, err
     assert len(err.strip().splitlines()) == 1, err

@@ -30,7 +30,8 @@ def test_a_rebuild_keeps_every_session_and_the_notes_whose_code_did_not_change(
     sample_repo: Path,
 ) -> None:
     notes, sessions = notes_and_sessions(slept_and_asked(sample_repo))
-    assert notes and sessions
+    assert notes
+    assert sessions
     auth = sample_repo / "minihttp/auth.py"
     auth.write_text(auth.read_text() + "\n\ndef digest():\n    return 1\n")
 
@@ -41,10 +42,8 @@ def test_a_rebuild_keeps_every_session_and_the_notes_whose_code_did_not_change(
     assert sessions_after == sessions
     assert set(after) == {n for n in notes if n[1] != "minihttp/auth.py"}
     went_stale = sum(n[1] == "minihttp/auth.py" for n in notes)
-    assert (
-        f"{went_stale} notes went stale" in done.stdout
-        and f"kept {len(after)} current notes" in done.stdout
-    )
+    assert f"{went_stale} notes went stale" in done.stdout
+    assert f"kept {len(after)} current notes" in done.stdout
     assert "digest" in swe("symbols", "digest", "-C", str(sample_repo)).stdout
 
 
@@ -63,7 +62,8 @@ def test_a_rebuild_under_a_running_daemon_is_done_by_the_daemon(sample_repo: Pat
         assert "done by the daemon" in done.stdout
         assert notes_now() == before
     notes, sessions = notes_and_sessions(sample_repo)
-    assert len(notes) == before and len(sessions) == 1
+    assert len(notes) == before
+    assert len(sessions) == 1
 
 
 def test_a_rebuild_waits_for_a_process_holding_the_store_and_then_deletes_nothing(
@@ -86,5 +86,7 @@ def test_a_rebuild_waits_for_a_process_holding_the_store_and_then_deletes_nothin
     finally:
         holder.kill()
         holder.wait()
-    assert done.returncode != 0 and "busy" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode != 0
+    assert "busy" in done.stderr
+    assert "Traceback" not in done.stderr
     assert notes_and_sessions(sample_repo) == (notes, sessions)

@@ -1,6 +1,7 @@
 """Every setting is checked (type and range) before anything is touched, and every command
 refuses a broken config, not only index."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,8 @@ def store_rows(repo: Path) -> tuple:
 
 
 def assert_refused(done, args) -> None:
-    assert done.returncode != 0 and "bad value" in done.stderr, (args, done.stdout)
+    assert done.returncode != 0, (args, done.stdout)
+    assert "bad value" in done.stderr, (args, done.stdout)
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
@@ -94,7 +96,9 @@ def test_every_command_refuses_a_broken_config_as_index_does(slept_repo: Path) -
 def test_a_config_that_is_not_utf8_is_one_line(slept_repo: Path) -> None:
     config(slept_repo, b"workers = 2\n# caf\xe9\n")
     done = swe("status", "-C", str(slept_repo))
-    assert done.returncode != 0 and done.stderr.startswith("error: ") and "not UTF-8" in done.stderr
+    assert done.returncode != 0
+    assert done.stderr.startswith("error: ")
+    assert "not UTF-8" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
@@ -102,3 +106,15 @@ def test_an_unknown_swe_agent_variable_is_warned_of(slept_repo: Path) -> None:
     done = swe("status", "-C", str(slept_repo), env=offline_env(SWE_AGENT_MAX_FILE_BYTE="5"))
     assert done.returncode == 0
     assert "warning: SWE_AGENT_MAX_FILE_BYTE names no setting" in done.stderr
+
+
+def test_config_shows_each_setting_and_where_it_came_from(sample_repo: Path) -> None:
+    config(sample_repo, "workers = 2\n")
+    done = swe(
+        "config", "--json", "-C", str(sample_repo), env=offline_env(SWE_AGENT_SLEEP_LEVEL="3")
+    )
+    assert done.returncode == 0, done.stderr
+    rows = {r["name"]: (r["value"], r["from"]) for r in json.loads(done.stdout)}
+    assert rows["workers"] == (2, str(sample_repo / ".swe_agent/config.toml"))
+    assert rows["sleep_level"] == (3, "$SWE_AGENT_SLEEP_LEVEL")
+    assert rows["max_steps"] == (12, "default")

@@ -28,7 +28,7 @@ from swe_agent.agent.request import Answer, AskRequest, LedgerStep, Location, To
 from swe_agent.agent.retrieval import Sources
 from swe_agent.agent.tools import Toolbox
 from swe_agent.config import Settings, note_kinds, override
-from swe_agent.errors import PathRefused
+from swe_agent.errors import PathRefused, SweAgentError
 from swe_agent.llm.base import Model, Reply
 from swe_agent.llm.tokens import count_tokens
 from swe_agent.repo.gitrepo import GitRepo
@@ -64,6 +64,11 @@ def session_for(store: Store, request: AskRequest) -> AskRequest:
     """The request with its session settled: the one named, the last one when it continues, or
     a new one. Callers settle it before building the model, whose calls are logged under it."""
     if request.session_id:
+        if not sessions.session_exists(store, request.session_id):
+            raise SweAgentError(
+                f"no session {request.session_id} in this repository",
+                "list them with `swe-agent sessions`; `--continue` resumes the last",
+            )
         return request
     last = sessions.last_session(store) if request.continue_last else None
     return request.in_session(last or uuid.uuid4().hex[:12])

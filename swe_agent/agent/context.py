@@ -62,7 +62,7 @@ def summarize(previous: str, messages: Sequence[dict[str, Any]], limit_tokens: i
 
 
 def _salient(text: str, role: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith(("[step ", "[page ")):

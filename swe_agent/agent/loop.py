@@ -181,7 +181,7 @@ class Agent:
             else:
                 return reply
 
-    def execute(self, reply: Any, step: Step, *, forced: bool = False) -> None:
+    def execute(self, reply: Reply, step: Step, *, forced: bool = False) -> None:
         """Run the reply's tool calls (when forced, only `answer`) and add their results."""
         self.context.add("assistant", _usable(plain_blocks(reply.content)))
         self.last_text = reply.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,7 +180,7 @@ class WorkingSet:
     def close(self, slot_id: str) -> Slot | None:
         return self.slots.pop(slot_id, None)
 
-    def evict(self, limit: int, keep: set[str] = frozenset()) -> list[Slot]:
+    def evict(self, limit: int, keep: AbstractSet[str] = frozenset()) -> list[Slot]:
         """Close least-recently-used slots until the open ones fit in limit tokens."""
         closed = []
         for slot in sorted(self.slots.values(), key=lambda s: s.last_used):

@@ -52,7 +52,8 @@ def _excerpt(text: str, words: list[str], size: int = 300) -> str:
 
 def search_notes(src: Sources, query: str, kinds: list[str] | None) -> Listing:
     notes = find(src.store, query, k=20, kinds=kinds)
-    entries, records = [], []
+    entries: list[str] = []
+    records: list[Record] = []
     for n in notes:
         place = _note_place(src.store, n.get("path") or "", n.get("symbol"))
         cited = tuple(_evidence(e) for e in (n.get("evidence") or [])[:4])

@@ -32,6 +32,7 @@ class CodeHit:
     end_line: int
     symbol: str | None
     score: float
+    definition: tuple[int, int] | None = None  # the symbol's whole lines, when the chunk is a part
 
 
 @dataclass(frozen=True, slots=True)

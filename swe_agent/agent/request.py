@@ -29,6 +29,7 @@ class AskRequest:
     offline: bool = False
     context_budget: int | None = None
     max_steps: int | None = None
+    model: str | None = None  # the foreground model's name, over the settings' when given
 
     def __post_init__(self) -> None:
         if not self.text.strip():
@@ -41,6 +42,12 @@ class AskRequest:
             raise SweAgentError(
                 f"--budget {self.context_budget} is too small", f"give at least {MIN_BUDGET} tokens"
             )
+        if self.session_id is not None and not self.session_id.strip():
+            raise SweAgentError("--session is empty", "give a session id from `swe-agent sessions`")
+        if self.session_id and self.continue_last:
+            raise SweAgentError("--session and --continue both name a session", "give one of them")
+        if self.model is not None and not self.model.strip():
+            raise SweAgentError("--model is empty", "give a model name, e.g. claude-sonnet-5-5")
         if self.max_steps is not None and self.max_steps < MIN_STEPS:
             raise SweAgentError(
                 f"--steps {self.max_steps} is too few", f"give at least {MIN_STEPS}"
@@ -51,7 +58,8 @@ class AskRequest:
         return self.text.strip()
 
     def in_session(self, session_id: str) -> AskRequest:
-        return replace(self, session_id=session_id)
+        """The request with its session settled (so no longer "the last one")."""
+        return replace(self, session_id=session_id, continue_last=False)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

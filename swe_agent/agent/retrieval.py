@@ -24,7 +24,8 @@ from swe_agent.agent.records import (
     Subject,
 )
 from swe_agent.code.paths import is_source_path, is_test_path
-from swe_agent.ranking import parse_query, search
+from swe_agent.ranking import Candidate, parse_query, search
+from swe_agent.ranking.candidates import Source
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import symbols as sym
 from swe_agent.store.db import Store
@@ -56,7 +57,7 @@ class Sources:
     guard: PathGuard
     repo: GitRepo | None = None
     session_id: str | None = None
-    index: Any = None  # a MemoryIndex of the store, when a long-lived process holds one
+    index: Source | None = None  # a MemoryIndex of the store, when a long-lived process holds one
     files: FileLines | None = None  # files' lines kept between calls by a long-lived process
     _lines: dict[str, list[str]] = field(default_factory=dict)
 
@@ -97,14 +98,18 @@ def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -
     named = parse_query(query).symbol  # a bare symbol's definitions lead; else the agent looks up
     found = search(src.store, query, limit, paths or None, named=named, index=src.index)
     hits = [h for h in found if h.path in src.guard.indexed]
-    entries, records = [], []
+    entries: list[str] = []
+    records: list[Record] = []
+    spans = _definition_spans(src, hits)
     for rank, h in enumerate(hits, 1):
         preview = src.preview(h.path, h.start_line, h.symbol)
+        whole = spans.get((h.path, h.symbol, h.start_line))
+        part = f" (part of {whole[0]}-{whole[1]})" if whole else ""
         entries.append(
-            f"{rank}. {h.path}:{h.start_line}-{h.end_line} {h.symbol or '-'}  score {h.score:.2f}\n"
-            f"   {preview}"
+            f"{rank}. {h.path}:{h.start_line}-{h.end_line} {h.symbol or '-'}{part}"
+            f"  score {h.score:.2f}\n   {preview}"
         )
-        records.append(CodeHit(rank, h.path, h.start_line, h.end_line, h.symbol, h.score))
+        records.append(CodeHit(rank, h.path, h.start_line, h.end_line, h.symbol, h.score, whole))
     short = clip(" ".join(query.split()), 60)
     return Listing(
         f'search_code "{short}"',
@@ -115,6 +120,27 @@ def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -
         per_page=10,
         next_call="search_code with the same query and scope and page={next}",
     )
+
+
+def _definition_spans(
+    src: Sources, hits: list[Candidate]
+) -> dict[tuple[str, str | None, int], tuple[int, int]]:
+    """The whole lines of each hit's definition where the chunk is only a part of it (the head
+    of a class whose methods are chunks of their own): a location named after a definition
+    stands for all of it."""
+    spans: dict[tuple[str, str | None, int], tuple[int, int]] = {}
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for h in hits:
+        if not h.symbol:
+            continue
+        if h.path not in by_path:
+            by_path[h.path] = sym.definitions_in(src.store, h.path)
+        for d in by_path[h.path]:
+            if d["qualname"] == h.symbol and d["start_line"] <= h.start_line <= d["end_line"]:
+                if (d["start_line"], d["end_line"]) != (h.start_line, h.end_line):
+                    spans[(h.path, h.symbol, h.start_line)] = (d["start_line"], d["end_line"])
+                break
+    return spans
 
 
 def lookup_symbol(src: Sources, name: str) -> Listing:

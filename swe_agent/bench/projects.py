@@ -18,6 +18,7 @@ import sys
 import tarfile
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -217,7 +218,7 @@ def _local_copy(source: Path, dest: Path) -> Path:
     return dest
 
 
-def _build(dest: Path, make) -> Path:
+def _build(dest: Path, make: Callable[[Path], object]) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     if dest.exists():
         shutil.rmtree(dest)

@@ -137,7 +137,7 @@ def amortization_text(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def plot(summary: dict[str, Any], path: Path) -> str:
+def plot(summary: dict[str, Any], path: Path, mode: str = "offline") -> str:
     """Draw the Pareto and amortization curves into a PNG; a one-line message of what happened."""
     try:
         import matplotlib
@@ -146,25 +146,45 @@ def plot(summary: dict[str, Any], path: Path) -> str:
         import matplotlib.pyplot as plt
     except ImportError:
         return PLOT_MISSING
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    colour = {
-        level: f"C{i}" for i, level in enumerate(sorted({p["level"] for p in summary["pareto"]}))
-    }
-    for level in colour:
+    fig = figure(summary, mode)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return f"plot written to {path}"
+
+
+def figure(summary: dict[str, Any], mode: str) -> Any:
+    """The two panels, every axis from 0, with the number of questions and the mode on top."""
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.6))
+    levels = sorted(
+        {p["level"] for p in summary["pareto"]} | {r["level"] for r in summary["amortization"]}
+    )
+    colour = {level: f"C{i}" for i, level in enumerate(levels)}
+    _pareto(left, summary["pareto"], colour)
+    _amortization(right, summary["amortization"], colour, offline=mode == "offline")
+    n = max((r["tasks"] for r in summary["by_level"]), default=0)
+    fig.suptitle(f"{n} questions · {mode}", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _pareto(ax: Any, pareto: Sequence[dict[str, Any]], colour: dict[int, str]) -> None:
+    for level in sorted({p["level"] for p in pareto}):
         points = sorted(
-            (p for p in summary["pareto"] if p["level"] == level),
-            key=lambda p: p["test_time_tokens"],
+            (p for p in pareto if p["level"] == level), key=lambda p: p["test_time_tokens"]
         )
         xs = [p["test_time_tokens"] for p in points]
         label = f"level {level}" + (" (no notes)" if level == 0 else "")
-        left.plot(
+        ax.plot(
             xs,
             [p["file@5"] or 0 for p in points],
             marker="o",
             color=colour[level],
             label=f"{label} file@5",
         )
-        left.plot(
+        ax.plot(
             xs,
             [p["function@5"] or 0 for p in points],
             marker="x",
@@ -172,28 +192,50 @@ def plot(summary: dict[str, Any], path: Path) -> str:
             color=colour[level],
             label=f"{label} func@5",
         )
-    left.set(
-        title="Accuracy vs test-time tokens",
+        for p in points:  # which budget made the point: main-context tokens / steps
+            ax.annotate(
+                f"{p['context_budget'] // 1000}k/{p['max_steps']}",
+                (p["test_time_tokens"], p["file@5"] or 0),
+                textcoords="offset points",
+                xytext=(4, 4),
+                fontsize=6,
+                color=colour[level],
+            )
+    ax.set(
+        title="Accuracy vs test-time tokens (labels: budget tokens/steps)",
         xlabel="mean test-time tokens per question",
         ylabel="accuracy",
     )
-    left.legend(fontsize=7)
-    for level in sorted({r["level"] for r in summary["amortization"]}):
-        for weight, style in ((10, "-"), (1, ":")):
-            rows = sorted((r for r in summary["amortization"] if r["level"] == level and r["weight"] == weight),
+    ax.set_ylim(0, 1.05)
+    ax.set_xlim(left=0)
+    ax.legend(fontsize=7)
+
+
+def _amortization(
+    ax: Any, rows: Sequence[dict[str, Any]], colour: dict[int, str], *, offline: bool
+) -> None:
+    """Cost per question when n share one repository's sleep-time work: model tokens with a
+    model; offline, where sleep costs CPU and no tokens, wall seconds."""
+    weights = ((1, ":"),) if offline else ((10, "-"), (1, ":"))
+    key = "seconds_per_query" if offline else "cost_per_query"
+    for level in sorted({r["level"] for r in rows}):
+        for weight, style in weights:
+            mine = sorted((r for r in rows if r["level"] == level and r["weight"] == weight),
                           key=lambda r: r["queries"])  # fmt: skip
-            right.plot([r["queries"] for r in rows], [r["cost_per_query"] for r in rows], linestyle=style,
-                       marker="o", color=colour.get(level), label=f"level {level}, test x{weight}")  # fmt: skip
-    right.set(
-        title="Amortization",
-        xlabel="questions per repository",
-        ylabel="tokens per question",
-        xscale="log",
-        yscale="log",
+            suffix = "" if offline else f", test x{weight}"
+            ax.plot(
+                [r["queries"] for r in mine],
+                [r[key] for r in mine],
+                linestyle=style,
+                marker="o",
+                color=colour.get(level),
+                label=f"level {level}{suffix}",
+            )
+    unit = (
+        "wall seconds per question (sleep once + questions)"
+        if offline
+        else "model tokens per question"
     )
-    right.legend(fontsize=7)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return f"plot written to {path}"
+    ax.set(title="Amortization", xlabel="questions per repository", ylabel=unit, xscale="log")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=7)

@@ -1,27 +1,30 @@
 """The pipeline: per source, get the code, index it once, then per sleep level restore the
 bare index, sleep, and answer every task of that source at every foreground budget.
 
-The bare index is kept beside the work directory's repositories (`<workdir>/index/`) and
-copied over the repository's store before each level, so levels never see each other's
-notes or sessions, and a second run re-indexes only what changed.
+The bare index is kept beside the work directory's repositories and copied over the
+repository's store before each level (bench/bare_index.py).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from swe_agent.bench import lookups
+from swe_agent.bench import bare_index, lookups
 from swe_agent.bench.projects import prepare
 from swe_agent.bench.score import score_answer
 from swe_agent.bench.tasks import Source, Task
 from swe_agent.config import override
 from swe_agent.errors import SweAgentError
+
+if TYPE_CHECKING:
+    from swe_agent.config import Settings
+    from swe_agent.repo.gitrepo import GitRepo
+    from swe_agent.store.db import Store
 
 Log = Callable[[str], None]
 KEPT_LOCATIONS = 10  # locations kept per answer in the results, for studying misses
@@ -97,7 +100,7 @@ def group_tasks(tasks: list[Task]) -> dict[Source, list[Task]]:
 def run_bench(
     tasks: list[Task],
     config: BenchConfig,
-    settings: Any,
+    settings: Settings,
     environ: Mapping[str, str],
     log: Log | None = None,
 ) -> dict[str, Any]:
@@ -117,7 +120,7 @@ def run_source(
     source: Source,
     tasks: list[Task],
     config: BenchConfig,
-    settings: Any,
+    settings: Settings,
     environ: Mapping[str, str],
     log: Log,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -134,7 +137,7 @@ def run_source(
     base = config.workdir / "index" / f"{source.key}.duckdb"
     seed = base if base.is_file() else _nearest_index(config.workdir / "index", source)
     seeded_from = seed.stem if seed != base and seed.is_file() else None
-    _restore(seed, root)
+    bare_index.restore(seed, root)
     with open_store(root, create=True) as store:
         report = index_repository(
             repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers
@@ -142,7 +145,7 @@ def run_source(
         files = files_table.counts(store)["files"]
         spans = {t.id: lookups.gold_spans(store, t.gold_functions) for t in tasks}
         naive = {t.id: lookups.naive_reader(store, root, t.question, t.gold_files) for t in tasks}
-    _save(root, base)
+    bare_index.save(root, base)
     log(
         f"{source.describe()}: {files} files indexed in {report.seconds:.1f}s ({len(report.added) + len(report.changed)} parsed)"
     )
@@ -154,7 +157,7 @@ def run_source(
     }  # fmt: skip
     rows = []
     for level in config.levels:
-        _restore(base, root)
+        bare_index.restore(base, root)
         with open_store(root) as store:
             sleep = _sleep(repo, store, level, settings, environ, config.offline)
             info["levels"][str(level)] = sleep
@@ -186,7 +189,12 @@ def run_source(
 
 
 def _sleep(
-    repo: Any, store: Any, level: int, settings: Any, environ: Mapping[str, str], offline: bool
+    repo: GitRepo,
+    store: Store,
+    level: int,
+    settings: Settings,
+    environ: Mapping[str, str],
+    offline: bool,
 ) -> dict[str, Any]:
     from swe_agent.llm.factory import open_model
     from swe_agent.sleep import run_sleep
@@ -209,7 +217,7 @@ def _sleep(
 
 
 def ask(
-    store: Any, repo: Any, task: Task, level: int, budget: Budget, settings: Any,
+    store: Store, repo: GitRepo, task: Task, level: int, budget: Budget, settings: Settings,
     environ: Mapping[str, str], offline: bool,
 ) -> dict[str, Any]:  # fmt: skip
     """One answer, with its tokens and time; level 0 answers without notes."""
@@ -257,32 +265,6 @@ def _nearest_index(folder: Path, source: Source) -> Path:
     return max(
         same, key=lambda p: (p.stat().st_mtime_ns, p.name), default=folder / f"{source.key}.duckdb"
     )
-
-
-def _store_files(root: Path) -> list[Path]:
-    from swe_agent.store.db import store_path
-
-    path = store_path(root)
-    return [path, path.with_name(path.name + ".wal")]
-
-
-def _restore(base: Path, root: Path) -> None:
-    """Put the bare index back as the repository's store (or no store at all when none yet)."""
-    db, wal = _store_files(root)
-    wal.unlink(missing_ok=True)
-    if base.is_file():
-        db.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(base, db)
-    else:
-        db.unlink(missing_ok=True)
-
-
-def _save(root: Path, base: Path) -> None:
-    db, wal = _store_files(root)
-    if wal.exists():
-        raise SweAgentError(f"the store of {root} was not checkpointed", "run the bench again")
-    base.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(db, base)
 
 
 def _line(row: dict[str, Any]) -> str:

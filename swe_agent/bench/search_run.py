@@ -9,18 +9,25 @@ sleep level, so no level sees another's notes.
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from swe_agent.bench import bare_index
 from swe_agent.bench.run import cpu_seconds
 from swe_agent.bench.search_score import TOP_K, score_query
 from swe_agent.bench.semble import Query, RepoSpec, checkout, load_queries, snapshot_of
 from swe_agent.errors import SweAgentError
+
+if TYPE_CHECKING:
+    from swe_agent.config import Settings
+    from swe_agent.index import IndexReport
+    from swe_agent.ranking.memory import MemoryIndex
+    from swe_agent.repo.gitrepo import GitRepo
+    from swe_agent.store.db import Store
 
 Log = Callable[[str], None]
 LATENCY_RUNS = 5  # a query's latency is the median of this many runs, as semble measures it
@@ -54,7 +61,7 @@ def locate(
 
 
 def run_suite(
-    repos: list[tuple[RepoSpec, Path]], config: SearchBenchConfig, settings: Any, log: Log
+    repos: list[tuple[RepoSpec, Path]], config: SearchBenchConfig, settings: Settings, log: Log
 ) -> dict[str, Any]:
     """{"repos": one summary per repository, "results": one row per query and system}."""
     infos, rows = [], []
@@ -66,7 +73,7 @@ def run_suite(
 
 
 def run_repo(
-    spec: RepoSpec, gitdir: Path, config: SearchBenchConfig, settings: Any, log: Log
+    spec: RepoSpec, gitdir: Path, config: SearchBenchConfig, settings: Settings, log: Log
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from swe_agent.queries import store_status_in
     from swe_agent.ranking.memory import MemoryIndex
@@ -76,7 +83,7 @@ def run_repo(
     queries = load_queries(config.suite, spec, config.limit)
     root = checkout(spec, gitdir, config.workdir)
     repo = GitRepo(root)
-    _remove_store(root)
+    bare_index.remove(root)
     started = time.perf_counter()
     with open_store(root, create=True) as store:
         _index(repo, store, settings)
@@ -85,13 +92,11 @@ def run_repo(
         loading = time.perf_counter()
         held = MemoryIndex(store)  # as the daemon and the MCP server hold it
         load_seconds = time.perf_counter() - loading
-        rows, latencies = (
-            zip(*(search_row(store, q, held) for q in queries), strict=True)
-            if queries
-            else ((), ())
-        )
+        scored = [search_row(store, q, held) for q in queries]
+    rows = [row for row, _ in scored]
+    latencies = [ms for _, ms in scored]
     base = config.workdir / "index" / f"{spec.key}.duckdb"
-    _save(root, base)
+    bare_index.save(root, base)
     info: dict[str, Any] = {
         "repo": spec.name, "language": spec.language, "revision": spec.revision,
         "benchmark_root": spec.root or ".", "queries": len(queries), "files": counts["files"],
@@ -102,9 +107,8 @@ def run_repo(
     }  # fmt: skip
     log(f"{spec.name}: {counts['files']} files, {counts['chunks']} chunks indexed in "
         f"{index_seconds:.1f}s, search p50 {info['search_p50_ms']} ms")  # fmt: skip
-    rows = list(rows)
     for level in config.levels:
-        _restore(base, root)
+        bare_index.restore(base, root)
         with open_store(root) as store:
             info["sleep"][str(level)] = _sleep(repo, store, level, settings)
             rows.extend(ask_row(store, repo, q, level, settings) for q in queries)
@@ -112,7 +116,7 @@ def run_repo(
     return info, rows
 
 
-def _index(repo: Any, store: Any, settings: Any) -> Any:
+def _index(repo: GitRepo, store: Store, settings: Settings) -> IndexReport:
     from swe_agent.index import index_repository
 
     return index_repository(
@@ -120,7 +124,9 @@ def _index(repo: Any, store: Any, settings: Any) -> Any:
     )
 
 
-def search_row(store: Any, query: Query, index: Any = None) -> tuple[dict[str, Any], float]:
+def search_row(
+    store: Store, query: Query, index: MemoryIndex | None = None
+) -> tuple[dict[str, Any], float]:
     """The query's scored search results, and its latency in ms (the median of several runs),
     in process, with the in-memory index a long-lived process holds (index) when given."""
     from swe_agent.queries import search_code_in
@@ -133,7 +139,9 @@ def search_row(store: Any, query: Query, index: Any = None) -> tuple[dict[str, A
     return _row("search", query, results), statistics.median(times)
 
 
-def ask_row(store: Any, repo: Any, query: Query, level: int, settings: Any) -> dict[str, Any]:
+def ask_row(
+    store: Store, repo: GitRepo, query: Query, level: int, settings: Settings
+) -> dict[str, Any]:
     """The offline agent's ranked locations for the query, scored; level 0 uses no notes."""
     from dataclasses import asdict
 
@@ -161,7 +169,7 @@ def _row(system: str, query: Query, results: list[dict[str, Any]]) -> dict[str, 
     }  # fmt: skip
 
 
-def _sleep(repo: Any, store: Any, level: int, settings: Any) -> dict[str, Any]:
+def _sleep(repo: GitRepo, store: Store, level: int, settings: Settings) -> dict[str, Any]:
     from swe_agent.sleep import run_sleep
 
     cpu = cpu_seconds()
@@ -171,29 +179,3 @@ def _sleep(repo: Any, store: Any, level: int, settings: Any) -> dict[str, Any]:
         "seconds": round(report.seconds, 3), "cpu_seconds": round(cpu_seconds() - cpu, 3),
         "notes_by_kind": dict(report.notes_by_kind),
     }  # fmt: skip
-
-
-def _store_files(root: Path) -> list[Path]:
-    from swe_agent.store.db import store_path
-
-    path = store_path(root)
-    return [path, path.with_name(path.name + ".wal")]
-
-
-def _remove_store(root: Path) -> None:
-    for path in _store_files(root):
-        path.unlink(missing_ok=True)
-
-
-def _save(root: Path, base: Path) -> None:
-    db, wal = _store_files(root)
-    if wal.exists():
-        raise SweAgentError(f"the store of {root} was not checkpointed", "run the bench again")
-    base.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(db, base)
-
-
-def _restore(base: Path, root: Path) -> None:
-    db, wal = _store_files(root)
-    wal.unlink(missing_ok=True)
-    shutil.copyfile(base, db)

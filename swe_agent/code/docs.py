@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import inspect
 import re
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 # Comment nodes across the grammars (Swift: multiline_comment; Haskell: haddock, its doc comments).
 COMMENTS = frozenset({"comment", "line_comment", "block_comment", "multiline_comment", "haddock"})
@@ -36,7 +39,7 @@ _XML_DOC = re.compile(
 _STRING_QUOTES = re.compile(r"^[rRbBuUfF]*(\"\"\"|'''|\"|')(.*)\1$", re.DOTALL)
 
 
-def _python_doc(node: Any) -> str:
+def _python_doc(node: Node) -> str:
     """The first statement of the body, when it is a string, cleaned like inspect.getdoc."""
     body = node.child_by_field_name("body")
     if body is None:
@@ -57,7 +60,7 @@ def _clean_docstring(raw: str) -> str:
     return inspect.cleandoc(quoted.group(2) if quoted else raw)[:MAX_DOC]
 
 
-def _leading_comment(node: Any) -> str:
+def _leading_comment(node: Node) -> str:
     """The comments right above a definition, or above the statement that wraps it, or, for
     the first of a list, the end of what comes before the list (a Haskell doc comment
     that the grammar puts at the end of the imports)."""
@@ -80,7 +83,7 @@ def _leading_comment(node: Any) -> str:
     return "\n".join(line for line in cleaned if line.strip())[:MAX_DOC]
 
 
-def _previous_leaf(node: Any) -> Any:
+def _previous_leaf(node: Node | None) -> Node | None:
     while node is not None and node.prev_sibling is None:
         node = node.parent
     node = node.prev_sibling if node is not None else None
@@ -89,7 +92,7 @@ def _previous_leaf(node: Any) -> Any:
     return node
 
 
-def _csharp_doc(node: Any) -> str:
+def _csharp_doc(node: Node) -> str:
     lines = (
         _XML_DOC.sub(lambda m: m.group(1) or "", line).strip()
         for line in _leading_comment(node).splitlines()
@@ -97,7 +100,7 @@ def _csharp_doc(node: Any) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _elixir_doc(node: Any) -> str:
+def _elixir_doc(node: Node) -> str:
     """The `@moduledoc` at the top of a module, or the `@doc` above a function (past `@spec`
     and other attributes); else the comments above it."""
     block = next((c for c in node.named_children if c.type == "do_block"), None)
@@ -113,7 +116,7 @@ def _elixir_doc(node: Any) -> str:
     return _leading_comment(node)
 
 
-def _elixir_attribute_doc(node: Any, attribute: str) -> str | None:
+def _elixir_attribute_doc(node: Node, attribute: str) -> str | None:
     """The text of `@doc "..."` (or `@moduledoc`), "" for `@doc false`, None for another node."""
     call = (
         node.named_children[0] if node.type == "unary_operator" and node.named_child_count else None
@@ -121,7 +124,7 @@ def _elixir_attribute_doc(node: Any, attribute: str) -> str | None:
     target = (
         call.child_by_field_name("target") if call is not None and call.type == "call" else None
     )
-    if target is None or _text(target) != attribute:
+    if call is None or target is None or _text(target) != attribute:
         return None
     arguments = next((c for c in call.named_children if c.type == "arguments"), None)
     value = (
@@ -134,7 +137,7 @@ def _elixir_attribute_doc(node: Any, attribute: str) -> str | None:
     return inspect.cleandoc(text)[:MAX_DOC]
 
 
-def _previous(node: Any) -> tuple[Any, int]:
+def _previous(node: Node) -> tuple[Node | None, int]:
     """The named sibling before a node, skipping attributes and annotations, and the first
     row of what was skipped."""
     row = node.start_point[0]
@@ -148,9 +151,9 @@ def _previous(node: Any) -> tuple[Any, int]:
 DOC_READERS = {"python": _python_doc, "elixir": _elixir_doc, "csharp": _csharp_doc}
 
 
-def doc_of(node: Any, language: str) -> str:
+def doc_of(node: Node, language: str) -> str:
     return DOC_READERS.get(language, _leading_comment)(node)
 
 
-def _text(node: Any) -> str:
-    return node.text.decode("utf-8", errors="replace")
+def _text(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace")

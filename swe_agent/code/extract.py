@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from swe_agent.code.docs import doc_of
 from swe_agent.code.languages import GRAMMARS, get_language, query_source
 from swe_agent.code.parsed import Definition, ParsedFile, Reference
+
+if TYPE_CHECKING:  # tree_sitter is imported when a file is parsed
+    from tree_sitter import Node, Parser, Query
 
 # A function directly inside one of these is a method.
 CONTAINERS = frozenset({"class", "interface", "impl", "enum"})
@@ -43,7 +46,7 @@ class _Found:
 
     name: str
     label: str  # the <kind> of @definition.<kind>
-    node: Any
+    node: Node
     receiver: str | None  # Go and C++ methods defined outside their type
     pattern: int
     name_byte: int
@@ -57,7 +60,7 @@ class _Scope:
 
 
 @functools.cache
-def _tools(language: str) -> tuple[Any, Any]:
+def _tools(language: str) -> tuple[Parser, Query]:
     import tree_sitter
 
     lang = get_language(language)
@@ -85,11 +88,13 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
     return ParsedFile(language, definitions, references, errors)
 
 
-def _text(node: Any) -> str:
-    return node.text.decode("utf-8", errors="replace")
+def _text(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace")
 
 
-def _captures(matches: list[Any], dotted: bool) -> tuple[list[_Found], list[tuple[str, int, str]]]:
+def _captures(
+    matches: list[tuple[int, dict[str, list[Node]]]], dotted: bool
+) -> tuple[list[_Found], list[tuple[str, int, str]]]:
     """Definitions (one per node, the earliest pattern wins) and (name, line, kind) refs.
     A dotted name (`defmodule Shop.Cart`) is the name `Cart` under the receiver `Shop`."""
     defs: dict[tuple[int, int], _Found] = {}
@@ -195,7 +200,7 @@ def _kind(label: str, outer: str | None, has_receiver: bool) -> str:
     return "function"
 
 
-def _end_line(node: Any, source: bytes) -> int:
+def _end_line(node: Node, source: bytes) -> int:
     """1-based line of the node's last character that is not white space (a node may end
     with its newline, and a Scala indented block with the next line's indentation)."""
     end = node.end_byte
@@ -204,7 +209,7 @@ def _end_line(node: Any, source: bytes) -> int:
     return node.end_point[0] + 1 - source.count(b"\n", end, node.end_byte)
 
 
-def _signature(node: Any, source: bytes, language: str) -> str:
+def _signature(node: Node, source: bytes, language: str) -> str:
     """The header: up to the body (a Python header up to its ':'), else the first line."""
     start = node.start_byte
     body = node.child_by_field_name("body") or next(
@@ -231,7 +236,7 @@ def _line_owner(definitions: list[Definition], size: int) -> list[str | None]:
     return owner
 
 
-def _count_errors(root: Any) -> int:
+def _count_errors(root: Node) -> int:
     count, stack = 0, [root]
     while stack:
         node = stack.pop()

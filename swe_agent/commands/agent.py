@@ -35,6 +35,22 @@ StepsOption = Annotated[
     typer.Option("--steps", help="Most model steps for this answer.", show_default=False),
 ]
 NoNotesFlag = Annotated[bool, typer.Option("--no-notes", help="Do not use sleep-time notes.")]
+SessionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--session",
+        help="Follow up in this session (ids from `swe-agent sessions`).",
+        show_default=False,
+    ),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="The Claude model to answer with (default from settings).",
+        show_default=False,
+    ),
+]
 OfflineFlag = Annotated[
     bool, typer.Option("--offline", help="Use the offline policy even with an API key.")
 ]
@@ -48,11 +64,13 @@ def register(app: typer.Typer) -> None:
 def ask(
     question: Annotated[str, typer.Argument(help="A question about the repository.")],
     continue_: ContinueFlag = False,
+    session: SessionOption = None,
     stats: StatsFlag = False,
     budget: BudgetOption = None,
     steps: StepsOption = None,
     no_notes: NoNotesFlag = False,
     offline: OfflineFlag = False,
+    model: ModelOption = None,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -60,8 +78,8 @@ def ask(
     from swe_agent.agent.request import AskRequest
 
     request = AskRequest(
-        question, "question", continue_last=continue_, use_notes=not no_notes, offline=offline,
-        context_budget=budget, max_steps=steps,
+        question, "question", continue_last=continue_, session_id=session, use_notes=not no_notes,
+        offline=offline, context_budget=budget, max_steps=steps, model=model,
     )  # fmt: skip
     _show(_answer(repo_dir, request), as_json=as_json, stats=stats)
 
@@ -75,11 +93,13 @@ def task(
         bool, typer.Option("--force", help="With --apply: also over uncommitted changes.")
     ] = False,
     continue_: ContinueFlag = False,
+    session: SessionOption = None,
     stats: StatsFlag = False,
     budget: BudgetOption = None,
     steps: StepsOption = None,
     no_notes: NoNotesFlag = False,
     offline: OfflineFlag = False,
+    model: ModelOption = None,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -88,8 +108,8 @@ def task(
 
     text = _read_task(file)
     request = AskRequest(
-        text, "task", continue_last=continue_, use_notes=not no_notes, offline=offline,
-        context_budget=budget, max_steps=steps,
+        text, "task", continue_last=continue_, session_id=session, use_notes=not no_notes,
+        offline=offline, context_budget=budget, max_steps=steps, model=model,
     )  # fmt: skip
     result = _answer(repo_dir, request)
     if apply:
@@ -181,7 +201,7 @@ def _answer_here(repo: GitRepo, request: AskRequest) -> Answer:
         recorder = StoreRecorder(store)
         with open_model(
             "foreground", settings, os.environ, recorder=recorder,
-            session_id=request.session_id, offline=request.offline,
+            session_id=request.session_id, offline=request.offline, name=request.model,
         ) as model:  # fmt: skip
             return answer(request, store, repo, settings, model, pause=store.released)
 

@@ -112,7 +112,7 @@ def localize(
     )
     summary = all_measures(outcome["results"], outcome["repos"])
     if plot:
-        typer.echo(draw(summary, plot), err=True)
+        typer.echo(draw(summary, plot, mode), err=True)
     if as_json:
         emit_json({
             "mode": mode, "tasks_file": str(tasks), "levels": list(config.levels), "note_kinds": list(variants),

@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from swe_agent.errors import SweAgentError
+
+if TYPE_CHECKING:  # the commands import these late: start-up stays light
+    from swe_agent.config import Settings
+    from swe_agent.index import Indexer, IndexReport
+    from swe_agent.repo.gitrepo import GitRepo
+    from swe_agent.store.db import Store
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 RepoOption = Annotated[
@@ -42,13 +48,13 @@ def checked_root(path: Path) -> Path:
     return root
 
 
-def open_repo(path: Path):
+def open_repo(path: Path) -> GitRepo:
     from swe_agent.repo.gitrepo import GitRepo
 
     return GitRepo(path)
 
 
-def settings_for(root: Path | None):
+def settings_for(root: Path | None) -> Settings:
     """The settings in effect, every one checked; a SWE_AGENT_* variable naming none is warned of."""
     import os
 
@@ -61,7 +67,7 @@ def settings_for(root: Path | None):
     return load_settings(root)
 
 
-def open_checked(root: Path, *, salvage_damaged: bool = False):
+def open_checked(root: Path, *, salvage_damaged: bool = False) -> Store:
     """The store, opened to write and read back whole; a damaged one is an error, or with
     `salvage_damaged` is moved aside for a fresh one that keeps what can still be read."""
     from swe_agent.errors import StoreCorrupt
@@ -91,7 +97,7 @@ def open_checked(root: Path, *, salvage_damaged: bool = False):
     return open_store(root, create=True)
 
 
-def still_there(store) -> None:
+def still_there(store: Store) -> None:
     """Refuse to report success for work written into a store removed meanwhile."""
     if store.vanished():
         raise SweAgentError(
@@ -100,16 +106,21 @@ def still_there(store) -> None:
         )
 
 
-def run_index(repo, store, settings, *, quiet: bool = False, indexer=None):
+def run_index(
+    repo: GitRepo,
+    store: Store,
+    settings: Settings,
+    *,
+    quiet: bool = False,
+    indexer: Indexer | None = None,
+) -> IndexReport:
     """Index with a progress bar when a person is watching; shared by index, ask and sleep.
     `indexer` is index_repository unless given (a rebuild)."""
     from swe_agent.index import index_repository
 
-    index_repository = indexer or index_repository
+    index: Indexer = indexer or index_repository
     if quiet or not interactive():
-        return index_repository(
-            repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers
-        )
+        return index(repo, store, max_bytes=settings.max_file_bytes, workers=settings.workers)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -119,7 +130,7 @@ def run_index(repo, store, settings, *, quiet: bool = False, indexer=None):
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return index_repository(
+        return index(
             repo,
             store,
             max_bytes=settings.max_file_bytes,

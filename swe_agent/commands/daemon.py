@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -22,6 +22,9 @@ from swe_agent.commands.common import (
     settings_for,
 )
 from swe_agent.errors import SweAgentError
+
+if TYPE_CHECKING:
+    from swe_agent.repo.gitrepo import GitRepo
 
 daemon_app = typer.Typer(
     help="Run the watcher in the background: start, stop, status, logs.", no_args_is_help=True
@@ -41,7 +44,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(hooks_app, name="hooks")
 
 
-def _logging(stream=None) -> None:
+def _logging(stream: TextIO | None = None) -> None:
     import logging
 
     logging.basicConfig(
@@ -208,7 +211,7 @@ def logs(
     typer.echo("\n".join(path.read_text(errors="replace").splitlines()[-lines:]))
 
 
-def _hook_path(repo) -> Path:
+def _hook_path(repo: GitRepo) -> Path:
     return repo.hook_path("post-commit")
 
 

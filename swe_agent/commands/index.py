@@ -22,11 +22,14 @@ from swe_agent.commands.common import (
 from swe_agent.errors import SweAgentError
 
 if TYPE_CHECKING:
+    from swe_agent.config import Settings
     from swe_agent.repo.gitrepo import GitRepo
+
+REFERENCES, CALLERS = 50, 30  # the most store.symbols returns of each
 
 
 def register(app: typer.Typer) -> None:
-    for command in (index, search, symbols, outline, status):
+    for command in (index, search, symbols, outline, status, config):
         app.command()(command)
 
 
@@ -57,7 +60,7 @@ def index(
     )
 
 
-def _index_here(repo, settings, rebuild: bool) -> dict:
+def _index_here(repo: GitRepo, settings: Settings, rebuild: bool) -> dict[str, Any]:
     from swe_agent.index import rebuild_index
 
     store = open_checked(repo.root, salvage_damaged=rebuild)
@@ -100,14 +103,25 @@ def symbols(
     as_json: JsonFlag = False,
 ) -> None:
     """Definitions matching a name, with their references and callers."""
-    from swe_agent.commands.render import symbol_text
+    from swe_agent.commands.render import SHOWN, symbol_text
     from swe_agent.watch.client import run_query
 
-    result = run_query(checked_root(repo_dir), "lookup_symbol", name=name)
+    if not name.strip():
+        raise SweAgentError(
+            "the name is empty", "give a name or a qualified name, e.g. Session.send"
+        )
+    most = SHOWN + 1  # one more than is shown, to know that the list was cut
+    result = run_query(checked_root(repo_dir), "lookup_symbol", name=name, limit=most)
     if as_json:
         emit_json(result)
-        return
-    typer.echo(symbol_text(result))
+    elif result["definitions"]:
+        typer.echo(
+            symbol_text(result, {"definitions": most, "references": REFERENCES, "callers": CALLERS})
+        )
+    else:
+        typer.echo(symbol_text(result), err=True)
+    if not result["definitions"]:
+        raise typer.Exit(1)  # like grep: nothing matched
 
 
 def outline(
@@ -145,3 +159,36 @@ def _status(repo: GitRepo) -> dict[str, Any]:
     from swe_agent.watch import client
 
     return client.status(repo)
+
+
+def config(repo_dir: RepoOption = Path("."), as_json: JsonFlag = False) -> None:
+    """The settings in effect here, and where each came from (default, a config file, a variable)."""
+    import dataclasses
+    import os
+
+    from swe_agent.commands.common import repo_root
+    from swe_agent.config import USER_CONFIG, settings_and_sources, unknown_variables
+
+    try:
+        root: Path | None = repo_root(repo_dir)
+    except SweAgentError:
+        root = None  # outside a repository: the user's settings alone
+    settings, sources = settings_and_sources(root)
+    rows = [
+        {"name": k, "value": v, "from": sources[k]} for k, v in dataclasses.asdict(settings).items()
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        typer.echo(f"{r['name']:<{width}}  {r['value']!s:<20}  {r['from']}")
+    files = [USER_CONFIG] + ([root / ".swe_agent" / "config.toml"] if root else [])
+    typer.echo(
+        "files read in this order, each over the last: "
+        + ", ".join(str(f) for f in files)
+        + "; then SWE_AGENT_* variables; then flags",
+        err=True,
+    )
+    for name in unknown_variables(dict(os.environ)):
+        typer.echo(f"warning: {name} names no setting and is ignored", err=True)

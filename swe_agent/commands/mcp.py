@@ -5,11 +5,14 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from swe_agent.commands.common import RepoOption, open_repo, repo_root, settings_for
+
+if TYPE_CHECKING:
+    from swe_agent.mcp.install import Target
 
 mcp_app = typer.Typer(
     help="The repository's memory for other agents over MCP: `swe-agent mcp` runs the stdio "
@@ -81,7 +84,7 @@ def uninstall(
         typer.echo(line)
 
 
-def _target(name: str, user: bool, repo_dir: Path):
+def _target(name: str, user: bool, repo_dir: Path) -> Target:
     from swe_agent.mcp.clients import client_named
     from swe_agent.mcp.install import Target
 

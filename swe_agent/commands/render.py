@@ -35,28 +35,55 @@ def index_summary(report: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def symbol_text(result: dict[str, Any]) -> str:
+SHOWN = 20  # lines of each list of `symbols` for people; --json has them all
+
+
+def symbol_text(result: dict[str, Any], limits: dict[str, int] | None = None) -> str:
+    """Definitions, callers and references; a list cut says by how many, and a list that came
+    back full (`limits`: the most the query returns) says "at least"."""
     if not result["definitions"]:
         return f"no definition matches {result['name']!r}"
+    limits = limits or {}
     lines = []
-    for d in result["definitions"]:
+    for d in result["definitions"][:SHOWN]:
         lines.append(f"{d['kind']} {d['qualname']}  {d['path']}:{d['start_line']}-{d['end_line']}")
         if d.get("signature"):
             lines.append(f"    {d['signature']}")
         if d.get("doc"):
             lines.append(f"    {d['doc'].splitlines()[0]}")
+    lines.extend(
+        _more(
+            result["definitions"],
+            limits.get("definitions"),
+            "definitions; give Class.method to narrow",
+        )
+    )
     if result["callers"]:
         lines.append("callers:")
         lines.extend(
-            f"  {c['qualname']}  {c['path']}:{c['line']} ({c['calls']}x)" for c in result["callers"]
+            f"  {c['qualname']}  {c['path']}:{c['line']} ({c['calls']}x)"
+            for c in result["callers"][:SHOWN]
         )
+        lines.extend(_more(result["callers"], limits.get("callers"), "callers; --json lists them"))
     if result["references"]:
-        lines.append(f"references ({len(result['references'])}):")
+        refs = result["references"]
+        full = limits.get("references") == len(refs)
+        lines.append(f"references ({len(refs)}{' or more' if full else ''}):")
         lines.extend(
             f"  {r['path']}:{r['line']} {r['kind']} in {r['enclosing'] or '<module>'}"
-            for r in result["references"][:20]
+            for r in refs[:SHOWN]
         )
+        lines.extend(_more(refs, limits.get("references"), "references; --json lists them"))
     return "\n".join(lines)
+
+
+def _more(items: list[Any], limit: int | None, what: str) -> list[str]:
+    if len(items) <= SHOWN:
+        return []
+    more = len(items) - SHOWN
+    if limit == len(items):  # the query stopped at its limit: there may be more still
+        return [f"  … more {what}" if more == 1 else f"  … at least {more} more {what}"]
+    return [f"  … {more} more {what}"]
 
 
 def outline_text(result: dict[str, Any]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,15 @@ from swe_agent.commands.common import (
     still_there,
 )
 from swe_agent.errors import SweAgentError
+
+if TYPE_CHECKING:
+    from swe_agent.config import Settings
+    from swe_agent.llm.base import Model
+    from swe_agent.repo.gitrepo import GitRepo
+    from swe_agent.store.db import Store
+
+
+NOTES_SHOWN = 20  # notes listed as text unless -n says otherwise
 
 
 def register(app: typer.Typer) -> None:
@@ -40,6 +49,14 @@ def sleep(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the plan and the estimated tokens.")
     ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="The Claude model to think with (default from settings).",
+            show_default=False,
+        ),
+    ] = None,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -48,18 +65,26 @@ def sleep(
 
     repo = open_repo(repo_dir)
     settings = override(
-        settings_for(repo.root), sleep_budget=budget, offline_sleep_budget=budget, sleep_level=level
+        settings_for(repo.root),
+        sleep_budget=budget,
+        offline_sleep_budget=budget,
+        sleep_level=level,
+        sleep_model=model,
     )
     if not 0 <= settings.sleep_level <= 3:
         raise SweAgentError(
             f"--level {settings.sleep_level} is out of range", "give a level from 0 to 3"
         )
+    if model is not None and not model.strip():
+        raise SweAgentError("--model is empty", "give a model name, e.g. claude-haiku-5-5")
     if budget is not None and budget < 0:
         raise SweAgentError(f"--budget {budget} is negative", "give a number of tokens, 0 or more")
     from swe_agent.watch import client
 
     answered, result = client.try_query(
-        repo.root, "sleep", {"budget": budget, "level": settings.sleep_level, "dry_run": dry_run}
+        repo.root,
+        "sleep",
+        {"budget": budget, "level": settings.sleep_level, "dry_run": dry_run, "model": model},
     )
     if not answered:
         result = _sleep_here(repo, settings, dry_run)
@@ -69,7 +94,7 @@ def sleep(
     typer.echo(_sleep_text(result, dry_run))
 
 
-def _sleep_here(repo, settings, dry_run: bool) -> dict:
+def _sleep_here(repo: GitRepo, settings: Settings, dry_run: bool) -> dict[str, Any]:
     from swe_agent.llm.factory import open_model
     from swe_agent.store.calls import StoreRecorder
 
@@ -81,13 +106,17 @@ def _sleep_here(repo, settings, dry_run: bool) -> dict:
         return report
 
 
-def _sleep_with(repo, store, settings, model, dry_run: bool) -> dict:
+def _sleep_with(
+    repo: GitRepo, store: Store, settings: Settings, model: Model | None, dry_run: bool
+) -> dict[str, Any]:
     from swe_agent.sleep import run_sleep
 
     budget = settings.sleep_budget_for(model)
-    kwargs = {"model": model, "budget": budget, "level": settings.sleep_level, "dry_run": dry_run}
+    level = settings.sleep_level
     if dry_run or not interactive():
-        return run_sleep(repo, store, **kwargs).as_dict()
+        return run_sleep(
+            repo, store, model=model, budget=budget, level=level, dry_run=dry_run
+        ).as_dict()
     from rich.progress import BarColumn, Progress, TextColumn
 
     with Progress(
@@ -103,10 +132,12 @@ def _sleep_with(repo, store, settings, model, dry_run: bool) -> dict:
                 description=f"{notes:,} notes, {tokens:,} tokens spent, {left:,} left",
             )
 
-        return run_sleep(repo, store, progress=progress, **kwargs).as_dict()
+        return run_sleep(
+            repo, store, model=model, budget=budget, level=level, progress=progress
+        ).as_dict()
 
 
-def _sleep_text(r: dict, dry_run: bool) -> str:
+def _sleep_text(r: dict[str, Any], dry_run: bool) -> str:
     mode = (
         "offline (no ANTHROPIC_API_KEY: notes made by static analysis)"
         if r["mode"] == "offline"
@@ -143,6 +174,15 @@ def notes(
         str | None, typer.Option("--search", "-s", help="Search the notes with BM25.")
     ] = None,
     stale: Annotated[bool, typer.Option(help="Include stale notes.")] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "-n",
+            min=1,
+            help="How many notes at most. [default: 20 as text, all as --json; with -s 20]",
+            show_default=False,
+        ),
+    ] = None,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -152,17 +192,23 @@ def notes(
     repo = open_repo(repo_dir)
     settings_for(repo.root)  # a broken config is refused here as by index
     if query:
-        rows = run_query(repo.root, "search_notes", query=query, k=20)
+        rows = run_query(repo.root, "search_notes", query=query, k=limit or NOTES_SHOWN)
     else:
         rows = run_query(repo.root, "list_notes", target=target, include_stale=stale)
     if as_json:
-        emit_json(rows)
+        emit_json(rows[:limit] if limit else rows)
         return
     if not rows:
         typer.echo(
             "no notes yet: run `swe-agent sleep`" if not target and not query else "no notes match"
         )
-    for n in rows:
+    shown = limit or NOTES_SHOWN
+    for n in rows[:shown]:
         where = f"{n['path']}{'::' + n['symbol'] if n['symbol'] else ''}" or "(repository)"
         flag = " [stale]" if n.get("stale") else ""
         typer.echo(f"[{n['kind']}] {where}{flag}\n  {n['title']}\n  {n['body'][:300]}")
+    if len(rows) > shown:
+        typer.echo(
+            f"… {len(rows) - shown:,} more notes: -n {len(rows)} shows them all, or narrow with a path, "
+            "a symbol or -s QUERY"
+        )

@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from swe_agent.errors import ModelError
 from swe_agent.llm.base import CallRecord, CallRecorder, Reply, Usage
@@ -36,6 +36,9 @@ from swe_agent.llm.retries import (
     error_code,
     retry_after,
 )
+
+if TYPE_CHECKING:
+    from anthropic import APIStatusError
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +146,7 @@ class ClaudeModel:
                 ) from None
             self._wait(failure, attempt, started)
 
-    def _status_failure(self, exc: Any) -> _Failure | CallFailed:
+    def _status_failure(self, exc: APIStatusError) -> _Failure | CallFailed:
         """A retryable failure, or the error that ends the call, by the SDK's rules and ours."""
         code = error_code(exc.body)
         if exc.status_code == 429 and code in SPEND_LIMITS:
@@ -185,7 +188,7 @@ class ClaudeModel:
             message, failure.hint or f"try again later or raise {knobs}", failure.body
         )
 
-    def _refused(self, exc: Any) -> CallFailed:
+    def _refused(self, exc: APIStatusError) -> CallFailed:
         status = exc.status_code
         detail = self._scrub(_one_line(exc.api_message or exc.message))
         if status == 401:

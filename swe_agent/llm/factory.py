@@ -21,9 +21,11 @@ def open_model(
     recorder: CallRecorder | None = None,
     session_id: str | None = None,
     offline: bool = False,
+    name: str | None = None,
 ) -> Iterator[Model | None]:
     """The model for purpose ("sleep" or "foreground"), every call recorded through recorder
-    under session_id; None when offline or without a key. Closed when the block ends."""
+    under session_id; None when offline or without a key. Closed when the block ends. `name`
+    (a --model flag) takes the place of the settings' model for purpose."""
     if purpose not in PURPOSES:
         raise ValueError(f"unknown model purpose {purpose!r}; known: {', '.join(PURPOSES)}")
     key = environ.get("ANTHROPIC_API_KEY", "").strip()
@@ -33,7 +35,7 @@ def open_model(
     from swe_agent.llm.claude import ClaudeModel
 
     model = ClaudeModel(
-        settings.sleep_model if purpose == "sleep" else settings.foreground_model,
+        name or (settings.sleep_model if purpose == "sleep" else settings.foreground_model),
         purpose,
         api_key=key,
         base_url=environ.get("ANTHROPIC_BASE_URL") or None,

@@ -24,6 +24,7 @@ from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.watch import client
 
 if TYPE_CHECKING:
+    from swe_agent.index import IndexReport
     from swe_agent.store.db import Store
 
 log = logging.getLogger("swe_agent.mcp")
@@ -110,7 +111,7 @@ class RepoMemory:
         with self._lock:
             return self._indexed_head is _NEVER or self._indexed_head != self.repo.head()
 
-    def index(self, progress: Progress | None = None) -> Any:
+    def index(self, progress: Progress | None = None) -> IndexReport | None:
         """Bring the index up to date (only what changed is parsed again); the report, or None
         when there was nothing to do."""
         from swe_agent.index import index_repository

@@ -1,7 +1,8 @@
 """Code search: BM25 proposes, small named steps re-rank (semble's lesson: ranking first).
 
 candidates (BM25 pool + definitions of the names asked for)
--> boost_definitions -> boost_path_matches -> boost_coherent_files
+-> boost_definitions -> boost_path_matches -> boost_central_files (questions)
+-> boost_coherent_files
 -> penalise (tests, docs, examples, vendored ...) -> select (one file does not fill the page)
 """
 
@@ -39,6 +40,10 @@ def search(
     boosts.boost_definitions(pool, defined, q, top)
     if not q.symbol or q.text.islower():
         boosts.boost_path_matches(pool, q, top)
-    boosts.boost_coherent_files(pool, top)
+    if not q.symbol:
+        boosts.boost_central_files(pool, source.file_uses(sorted({c.path for c in pool.values()})))
+    boosts.boost_coherent_files(
+        pool, top, boosts.COHERENCE if q.symbol else boosts.QUESTION_COHERENCE
+    )
     selection.penalise(pool, q)
     return selection.select(pool, k)

@@ -32,8 +32,13 @@ KIND_FACTOR = {
 }
 OTHER_KIND = 0.6  # constants, variables, fields: named like the symbol, rarely what is meant
 PATH_MATCH = 1.0  # all the query's words in a file's name and folder: as strong as the best hit
+NAMED_FILE = 0.3  # every word of a file's name is in the query (diff.lua for "git diff output")
+NAMED_PREFIX = 4  # a name word and a query word agree when one begins the other, this long and
+# at least half the longer one (util ~ utility, loader ~ load; auth is not authorization)
 PATH_MIN_SHARE = 0.1  # below this share of the query's words, a path match is chance
 COHERENCE = 0.2  # a file with several matching chunks: its best chunk rises by up to this
+QUESTION_COHERENCE = 0.4  # for a question, which is more often about a file than one line
+CENTRAL = 0.2  # a question's chunks in the files most used by others rise by up to this share
 
 
 @lru_cache(maxsize=65536)
@@ -98,6 +103,30 @@ def boost_path_matches(pool: dict[int, Candidate], q: Query, top: float) -> None
         share = cache[c.path]
         if share >= PATH_MIN_SHARE:
             c.score += top * PATH_MATCH * share
+        if named_in(c.path, q.words):
+            c.score += top * NAMED_FILE
+
+
+@lru_cache(maxsize=65536)
+def _name_parts(path: str) -> frozenset[str]:
+    base = posixpath.basename(path).rsplit(".", 1)[0]
+    return _parts(base.replace(".", "_").replace("+", "_").replace("-", "_"))
+
+
+def named_in(path: str, words: frozenset[str]) -> bool:
+    """Every word of the file's name is among the query's words: the query names the file."""
+    parts = _name_parts(path)
+    return bool(parts) and all(_matches(p, words) for p in parts)
+
+
+def _prefix(short: str, long: str) -> bool:
+    return len(short) >= NAMED_PREFIX and 2 * len(short) >= len(long) and long.startswith(short)
+
+
+def _matches(part: str, words: frozenset[str]) -> bool:
+    return part in words or any(
+        _prefix(part, w) if len(part) <= len(w) else _prefix(w, part) for w in words
+    )
 
 
 def _path_share(path: str, words: frozenset[str]) -> float:
@@ -120,8 +149,8 @@ def _path_parts(path: str) -> frozenset[str]:
     return _parts(base.rsplit(".", 1)[0].replace(".", "_")) | _parts(posixpath.basename(folder))
 
 
-def boost_coherent_files(pool: dict[int, Candidate], top: float) -> None:
-    """The best chunk of each file rises by COHERENCE x top, scaled by the file's share of the
+def boost_coherent_files(pool: dict[int, Candidate], top: float, weight: float) -> None:
+    """The best chunk of each file rises by weight x top, scaled by the file's share of the
     summed scores: a file with several matching chunks is likelier the subject."""
     total: dict[str, float] = defaultdict(float)
     best: dict[str, Candidate] = {}
@@ -133,4 +162,15 @@ def boost_coherent_files(pool: dict[int, Candidate], top: float) -> None:
         return
     most = max(total.values()) or 1.0
     for path, c in best.items():
-        c.score += top * COHERENCE * total[path] / most
+        c.score += top * weight * total[path] / most
+
+
+def boost_central_files(pool: dict[int, Candidate], uses: dict[str, int]) -> None:
+    """A question about how something works is most often answered by a file the rest of
+    the code leans on: chunks of files whose definitions other files use rise by up to
+    CENTRAL (log of the number of such files, relative to the most used file in the pool)."""
+    most = max(uses.values(), default=0)
+    if not most:
+        return
+    for c in pool.values():
+        c.score *= 1 + CENTRAL * math.log1p(uses.get(c.path, 0)) / math.log1p(most)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from swe_agent.store.db import Store
-from swe_agent.store.search import Hit, bm25, definitions_named
+from swe_agent.store.search import Hit, bm25, definitions_named, file_uses
 
 POOL = 150  # BM25 candidates re-ranked; the rest never reach the first page
+OWNERS = 3  # a name defined in more files than this is too common to say which one is used
 SHORT = 0.5  # a chunk shorter than half the average scores as if it had that length: a
 # one-line constant that shares a word with the query is no better a match than a function
 
@@ -44,6 +45,8 @@ class Source(Protocol):
         self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
     ) -> list[Hit]: ...
 
+    def file_uses(self, paths: list[str]) -> dict[str, int]: ...
+
     def definitions_of(self, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]: ...
 
 
@@ -57,6 +60,9 @@ class StoreSource:
         self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
     ) -> list[Hit]:
         return bm25(self.store, terms, space="code", limit=limit, paths=paths, short=short)
+
+    def file_uses(self, paths: list[str]) -> dict[str, int]:
+        return file_uses(self.store, paths, OWNERS)
 
     def definitions_of(self, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]:
         """Definitions named as one of names (in any case, for a bare symbol query)."""

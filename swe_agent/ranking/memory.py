@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from swe_agent.ranking.candidates import Candidate, Defined
+from swe_agent.ranking.candidates import OWNERS, Candidate, Defined
 from swe_agent.store import search
 from swe_agent.store.db import Store
 from swe_agent.store.search import K1, B, Hit
@@ -64,6 +64,10 @@ class MemoryIndex:
                 _Definition(name, qualname, kind, int(row), int(lines))
             )
         self.uses = search.name_uses(store)
+        self.used_files = search.file_uses(store, None, OWNERS)
+
+    def file_uses(self, paths: list[str]) -> dict[str, int]:
+        return {p: self.used_files[p] for p in paths if p in self.used_files}
 
     def bm25(
         self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0

@@ -20,6 +20,7 @@ _EMBEDDED = re.compile(
     r"|[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\b"
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_CAPITALISED = re.compile(r"[A-Z][a-z]")  # a capital inside a sentence: a name, not an acronym
 # asking for test code itself, not about a test runner's behaviour ("how are tests selected")
 _WANTS_TESTS = re.compile(
     r"\b(?:unit tests?|tests? (?:files?|suites?|cases?|helpers?|for)|fixtures?|mocks?|specs?)\b",
@@ -45,11 +46,13 @@ class Query:
 def parse_query(text: str) -> Query:
     text = " ".join(text.split())
     symbol = bool(_QUALIFIED.match(text))
+    names: tuple[str, ...]
     if symbol:
         parts = [p for p in _SEPARATORS.split(text) if p]
         names, qualifiers = (parts[-1],), tuple(parts[:-1])
     else:
         found = dict.fromkeys(_SEPARATORS.split(m)[-1] for m in _EMBEDDED.findall(text))
+        found.update(dict.fromkeys(w for w in _WORD.findall(text)[1:] if _CAPITALISED.match(w)))
         names, qualifiers = tuple(n for n in found if len(n) > 2), ()
     words = frozenset(
         stem(part)

@@ -103,14 +103,6 @@ class LogEntry:
     files: list[str]  # the files the commit changed (none when a line range was followed)
 
 
-@dataclass(frozen=True, slots=True)
-class Commit:
-    sha: str
-    author: str
-    date: str  # ISO 8601
-    message: str
-
-
 class GitRepo:
     def __init__(self, start: Path) -> None:
         try:
@@ -207,23 +199,6 @@ class GitRepo:
             exclude.write_text(
                 text + ("" if text.endswith("\n") or not text else "\n") + f"/{STORE_DIR}/\n"
             )
-
-    def log(self, path: str | None = None, limit: int = 50, rev: str = "HEAD") -> list[Commit]:
-        """Commits reachable from rev (never --all), newest first, optionally touching path."""
-        if self.head() is None:
-            return []
-        args = [rev, "--"] + ([path] if path else [])
-        out = []
-        for c in self.git.iter_commits(args, max_count=limit):
-            out.append(
-                Commit(
-                    c.hexsha,
-                    c.author.name or "",
-                    c.committed_datetime.isoformat(),
-                    c.message.strip(),
-                )
-            )
-        return out
 
     def changed_files(self, old: str, new: str = "HEAD") -> list[str]:
         return [p for p in self.git.git.diff("--name-only", old, new).splitlines() if p]

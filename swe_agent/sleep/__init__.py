@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from swe_agent.code.paths import is_test_path
+from swe_agent.llm.base import Model
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.sleep import offline, questions
 from swe_agent.sleep.history import History, read_history
@@ -71,7 +72,7 @@ def run_sleep(
     repo: GitRepo,
     store: Store,
     *,
-    model: Any = None,
+    model: Model | None = None,
     budget: int,
     level: int,
     dry_run: bool = False,
@@ -109,7 +110,7 @@ def run_sleep(
     return report
 
 
-def _start_run(store: Store, repo: GitRepo, report: SleepReport, model: Any) -> str:
+def _start_run(store: Store, repo: GitRepo, report: SleepReport, model: Model | None) -> str:
     run_id = uuid.uuid4().hex
     with store.transaction():
         report.dropped_stale = drop_stale(store)
@@ -131,7 +132,7 @@ def _analyse(
     history: History,
     writer: NoteWriter,
     report: SleepReport,
-    model: Any,
+    model: Model | None,
     should_yield: Callable[[], bool] | None,
 ) -> None:
     graph = call_graph(store)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from swe_agent.errors import ModelError
+from swe_agent.llm.base import Model
 from swe_agent.llm.claude import CACHE
 from swe_agent.sleep.offline import FileFacts
 from swe_agent.store.notes import Note
@@ -54,7 +55,7 @@ class Outcome:
 
 
 def improve(
-    model: Any, facts: FileFacts, definitions: list[dict[str, Any]], notes: list[Note], left: int
+    model: Model, facts: FileFacts, definitions: list[dict[str, Any]], notes: list[Note], left: int
 ) -> tuple[list[Note], Outcome]:
     """Replace the offline summary and questions of the file's top definitions with the model's."""
     outcome = Outcome()
@@ -87,7 +88,7 @@ def improve(
 
 
 def _ask(
-    model: Any, facts: FileFacts, chosen: list[dict[str, Any]], by_symbol: dict[Any, list[Note]]
+    model: Model, facts: FileFacts, chosen: list[dict[str, Any]], by_symbol: dict[Any, list[Note]]
 ) -> tuple[str, int]:
     """The reply's text and the tokens of every call it took."""
     content = [

@@ -81,7 +81,8 @@ def questions(
 
 
 def _removals(body: list[tuple[int, str]], q: str, via: str) -> list[tuple[str, str, float]]:
-    out, seen = [], set()
+    out: list[tuple[str, str, float]] = []
+    seen: set[str] = set()
     for found in scan.removals(body):
         container, _, condition = found.where.partition("|")
         if found.what in seen or len(seen) >= 2:
@@ -100,7 +101,8 @@ def _removals(body: list[tuple[int, str]], q: str, via: str) -> list[tuple[str, 
 
 
 def _raises(body: list[tuple[int, str]], q: str, via: str) -> list[tuple[str, str, float]]:
-    out, seen = [], set()
+    out: list[tuple[str, str, float]] = []
+    seen: set[str] = set()
     for found in scan.raises(body):
         if found.what in seen or len(seen) >= 2:
             continue

@@ -70,7 +70,7 @@ def own_lines(
 ) -> list[tuple[int, str]]:
     """(line number, text) of the code lines start..end outside the given child ranges:
     docstrings and doctest examples are prose, not what the code does, and are left out."""
-    inside = set()
+    inside: set[int] = set()
     for a, b in children:
         inside.update(range(a, b + 1))
     out, in_doc = [], False

@@ -44,7 +44,10 @@ class Store:
         self.path = path
         self.read_only = read_only
         self._closed = False
-        self.inode = path.stat().st_ino
+        try:
+            self.inode: int | None = path.stat().st_ino
+        except OSError:  # removed as it was opened: vanished() says so
+            self.inode = None
 
     def vanished(self) -> bool:
         """Whether the file was removed or replaced since it was opened (`rm -rf .swe_agent`
@@ -190,6 +193,11 @@ def _checked(store: Store) -> Store:
         raise StoreCorrupt(f"{path} is not a swe-agent store ({exc})", REBUILD_HINT) from None
     except duckdb.Error as exc:  # its catalog cannot be read back
         con.close()
+        if store.vanished():
+            raise StoreError(
+                f"{path.parent} was removed while this command ran, and its work with it",
+                "run the command again",
+            ) from None
         raise StoreCorrupt(
             f"the store {path} is damaged ({_first_line(str(exc))})", REBUILD_HINT
         ) from None

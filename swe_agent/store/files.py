@@ -112,7 +112,7 @@ def known_binaries(store: Store) -> dict[str, tuple[int, int]]:
 
 
 def add_skipped(store: Store, root: Path, skipped: list[tuple[str, str]]) -> None:
-    rows = []
+    rows: list[tuple[str, str, int | None, int | None]] = []
     for path, reason in skipped:
         try:
             info = os.lstat(root / path)

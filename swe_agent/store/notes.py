@@ -96,7 +96,8 @@ def index_notes(store: Store) -> None:
 
 
 def _insert_search(store: Store, by_id: dict[int, Note]) -> None:
-    chunks, postings = [], []
+    chunks: list[tuple[int, str, str, int, int, str | None, int]] = []
+    postings: list[tuple[str, int, int]] = []
     for note_id, n in by_id.items():
         first = n.evidence[0] if n.evidence else {}
         counts = _note_terms(n)

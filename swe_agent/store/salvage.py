@@ -98,6 +98,7 @@ def _copy(fresh: Store, table: str, result: Salvaged) -> None:
             fresh.con.execute(
                 f'INSERT INTO "{table}" ({names}) SELECT {names} FROM damaged."{table}"'
             )
-            result.copied[table] = int(fresh.one(f'SELECT count(*) FROM "{table}"')[0])
+            row = fresh.one(f'SELECT count(*) FROM "{table}"')
+            result.copied[table] = int(row[0]) if row else 0
     except duckdb.Error:
         result.lost.append(table)

@@ -131,6 +131,32 @@ def definitions_named(store: Store, names: list[str]) -> list[tuple]:
     )
 
 
+def file_uses(store: Store, paths: list[str] | None, owners: int) -> dict[str, int]:
+    """How many other files refer to a name defined in each file (of paths, or of all), counting
+    only names defined in at most `owners` files: a name every module defines (`get`, `run`)
+    says nothing about which one is used."""
+    within = "WHERE path IN (SELECT unnest($paths::VARCHAR[]))" if paths is not None else ""
+    rows = store.query(
+        f"""
+        WITH defined AS (SELECT DISTINCT path, name FROM definitions {within}),
+        owned AS (
+            SELECT name FROM definitions WHERE name IN (SELECT name FROM defined)
+            GROUP BY name HAVING count(DISTINCT path) <= $owners
+        ),
+        used AS (
+            SELECT DISTINCT name, path FROM refs
+            WHERE name IN (SELECT name FROM owned)
+        )
+        SELECT d.path, count(DISTINCT u.path) FROM defined d
+        JOIN owned o ON o.name = d.name
+        JOIN used u ON u.name = d.name AND u.path <> d.path
+        GROUP BY d.path
+        """,
+        {"owners": owners, **({"paths": paths} if paths is not None else {})},
+    )
+    return {path: int(n) for path, n in rows}
+
+
 def code_chunks(store: Store) -> list[tuple]:
     """Every code chunk, (id, path, start, end, symbol, length), in id order: row i of the
     in-memory index is the i-th."""

@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from swe_agent.repo.gitrepo import GitRepo
 
 SOCKET = "daemon.sock"
 PIDFILE = "daemon.pid"
@@ -125,7 +129,9 @@ def run_query(root: Path, op: str, **kwargs: Any) -> Any:
         return QUERIES[op](store, **kwargs)
 
 
-def status(repo: Any, run: Any = None) -> dict[str, Any]:
+def status(
+    repo: GitRepo, run: Callable[[Path, str], dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The store's counts (asked through `run`, run_query by default) with the work tree's
     state and the store file's size: what `swe-agent status` and the MCP status tool show."""
     from swe_agent.store.db import store_path

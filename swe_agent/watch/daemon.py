@@ -34,6 +34,7 @@ from swe_agent.watch.events import Debouncer, classify
 
 if TYPE_CHECKING:
     from swe_agent.agent.request import AskRequest
+    from swe_agent.index import IndexReport
     from swe_agent.llm.base import Model
 
 log = logging.getLogger("swe_agent.daemon")
@@ -79,6 +80,7 @@ class Daemon:
                     args.get("budget"),
                     args.get("level", self.settings.sleep_level),
                     args.get("dry_run", False),
+                    model=args.get("model"),
                 )
             if op == "index":
                 return self._index(rebuild=bool(args.get("rebuild"))).as_dict()
@@ -116,6 +118,7 @@ class Daemon:
                 recorder=StoreRecorder(store),
                 session_id=request.session_id,
                 offline=request.offline,
+                name=request.model,
             ) as model:
                 return answer(
                     request, store, self.repo, self.settings, model, pause=self._unlocked
@@ -170,12 +173,12 @@ class Daemon:
             log.info("caught up: %d files changed while the daemon was down", len(report.touched))
         self._background_sleep()
 
-    def _index(self, rebuild: bool = False):
+    def _index(self, rebuild: bool = False) -> IndexReport:
         """Index what changed, then load the reads' search index again if the code changed (or
         was never loaded): the first search after a commit does not pay for it."""
-        from swe_agent.index import index_repository, rebuild_index
+        from swe_agent.index import Indexer, index_repository, rebuild_index
 
-        indexer = rebuild_index if rebuild else index_repository
+        indexer: Indexer = rebuild_index if rebuild else index_repository
         report = indexer(self.repo, self.store, max_bytes=self.settings.max_file_bytes, workers=1)
         if report.touched or rebuild or not self.reader.loaded:
             self.reader.load(self.store)
@@ -199,7 +202,12 @@ class Daemon:
         )
 
     def _sleep(
-        self, budget: int | None, level: int, dry_run: bool, yielding: bool = False
+        self,
+        budget: int | None,
+        level: int,
+        dry_run: bool,
+        yielding: bool = False,
+        model: str | None = None,
     ) -> dict[str, Any]:
         """A sleep run: with `budget` None, the run's own budget (per commit when it is the
         daemon's background sleep, within the hour's model tokens left)."""
@@ -207,9 +215,9 @@ class Daemon:
         from swe_agent.store.calls import StoreRecorder
 
         with open_model(
-            "sleep", self.settings, self.environ, recorder=StoreRecorder(self.store)
-        ) as model:
-            return self._sleep_with(model, budget, level, dry_run, yielding)
+            "sleep", self.settings, self.environ, recorder=StoreRecorder(self.store), name=model
+        ) as thinker:
+            return self._sleep_with(thinker, budget, level, dry_run, yielding)
 
     def _sleep_with(
         self, model: Model | None, budget: int | None, level: int, dry_run: bool, yielding: bool

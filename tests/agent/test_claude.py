@@ -81,7 +81,8 @@ def test_a_task_with_claude_end_to_end(api: FakeAnthropic, sample_repo: Path) ->
     )
     assert done.exit_code == 0, done.output
     result = json.loads(done.stdout)
-    assert result["mode"] == "claude" and result["patch"] == PATCH
+    assert result["mode"] == "claude"
+    assert result["patch"] == PATCH
     assert result["locations"] == [LOCATION]
     spent = api.usage()
     assert result["usage"]["test_time_input_tokens"] == (
@@ -91,27 +92,24 @@ def test_a_task_with_claude_end_to_end(api: FakeAnthropic, sample_repo: Path) ->
     )
     # tools and the stable system prompt are one cacheable prefix: written once, then read
     first, *later = [r["answer"]["usage"] for r in api.requests]
-    assert first["cache_creation_input_tokens"] > 1024 and first["cache_read_input_tokens"] == 0
+    assert first["cache_creation_input_tokens"] > 1024
+    assert first["cache_read_input_tokens"] == 0
     assert all(u["cache_read_input_tokens"] == first["cache_creation_input_tokens"] for u in later)
-    assert (
-        result["usage"]["test_time_output_tokens"] == spent["output_tokens"]
-        and result["usage"]["tool_calls"] == 4
-    )
+    assert result["usage"]["test_time_output_tokens"] == spent["output_tokens"]
+    assert result["usage"]["tool_calls"] == 4
     assert "DEFAULT_REDIRECT_LIMIT = 20" in (sample_repo / "minihttp/sessions.py").read_text()
     assert "applied the patch to minihttp/sessions.py" in done.stderr
 
     bodies = api.messages
     assert len(bodies) == 4
-    assert [t["name"] for t in bodies[0]["tools"]][-1] == "answer" and len(bodies[0]["tools"]) == 10
-    assert (
-        bodies[0]["system"][0]["cache_control"]
-        and bodies[0]["system"][0]["text"] == bodies[3]["system"][0]["text"]
-    )
+    assert [t["name"] for t in bodies[0]["tools"]][-1] == "answer"
+    assert len(bodies[0]["tools"]) == 10
+    assert bodies[0]["system"][0]["cache_control"]
+    assert bodies[0]["system"][0]["text"] == bodies[3]["system"][0]["text"]
     assert "Too many redirects" in json.dumps(bodies[0]["messages"])
     result_block = bodies[1]["messages"][-1]["content"][0]
-    assert result_block["type"] == "tool_result" and result_block["content"].startswith(
-        "[step 1 of 12 · "
-    )
+    assert result_block["type"] == "tool_result"
+    assert result_block["content"].startswith("[step 1 of 12 · ")
     assert "DEFAULT_REDIRECT_LIMIT" in json.dumps(bodies[2]["messages"][-1])
     with open_store(sample_repo) as store:
         calls = store.query("SELECT purpose, session_id FROM model_calls")

@@ -70,9 +70,11 @@ def test_scripted_model_drives_every_tool(store: Store, repo: GitRepo, settings:
         ]
     )
     result = ask(store, repo, QUESTION, settings=settings, model=model)
-    assert result["mode"] == "claude" and result["answer"] == "rebuild_auth drops it"
+    assert result["mode"] == "claude"
+    assert result["answer"] == "rebuild_auth drops it"
     assert result["locations"] == [dict(rebuild)]  # the path outside the repository is dropped
-    assert result["usage"]["tool_calls"] == 11 and result["patch"] is None
+    assert result["usage"]["tool_calls"] == 11
+    assert result["patch"] is None
     assert (
         result["usage"]["test_time_input_tokens"],
         result["usage"]["test_time_output_tokens"],
@@ -82,19 +84,23 @@ def test_scripted_model_drives_every_tool(store: Store, repo: GitRepo, settings:
     assert len(requests) == 11
     assert [scripted_refusal(r) for r in requests] == [None] * 11  # the API would take each
     assert all(r["system"][0] == requests[0]["system"][0] for r in requests)  # stable prefix
-    assert "two lines" in requests[-1]["system"][1] and "two lines" not in requests[8]["system"][1]
+    assert "two lines" in requests[-1]["system"][1]
+    assert "two lines" not in requests[8]["system"][1]
     for k, request in enumerate(requests[1:], 1):
         (result_block,) = results_of(request)
         text = result_block["content"]
-        assert text.startswith(f"[step {k} of 12 · ") and "tokens used]" in text.splitlines()[0]
+        assert text.startswith(f"[step {k} of 12 · ")
+        assert "tokens used]" in text.splitlines()[0]
         assert text.splitlines()[-1].startswith("[page ")
     refused = results_of(requests[10])[0]
-    assert refused["is_error"] and "leads outside the repository" in refused["content"]
+    assert refused["is_error"]
+    assert "leads outside the repository" in refused["content"]
     assert "Session.rebuild_auth" in results_of(requests[3])[0]["content"]
 
     assert sessions.preferences(store) == {"preferences": "answer in two lines"}
     rows = sessions.ledger(store, result["session"])
-    assert [r["step"] for r in rows] == list(range(1, 12)) and rows[-1]["tools"] == "answer"
+    assert [r["step"] for r in rows] == list(range(1, 12))
+    assert rows[-1]["tools"] == "answer"
 
 
 def test_small_budget_warns_then_moves_old_messages_to_recall(store: Store, repo: GitRepo) -> None:
@@ -125,7 +131,8 @@ def test_small_budget_warns_then_moves_old_messages_to_recall(store: Store, repo
         assert "[memory pressure:" not in str(request["messages"])
         assert scripted_refusal(request) is None
     recalled = results_of(model.requests[-1])[0]["content"]
-    assert "HTTPBasicAuth" in recalled and "session " in recalled
+    assert "HTTPBasicAuth" in recalled
+    assert "session " in recalled
     out_of_context = store.one(
         "SELECT count(*) FROM agent_messages WHERE session_id = ? AND NOT in_context",
         [result["session"]],
@@ -168,10 +175,8 @@ def test_pages_close_least_recently_used(store: Store, repo: GitRepo) -> None:
     assert results[0].startswith("[p1 closed to save context: minihttp/sessions.py:1-30")
     assert "open_page tests/test_sessions.py" in results[-1]
     working_set = last["system"][1].split("<working_set>")[1]
-    assert (
-        "tests/test_sessions.py:1-25" in working_set
-        and "minihttp/sessions.py:1-30" not in working_set
-    )
+    assert "tests/test_sessions.py:1-25" in working_set
+    assert "minihttp/sessions.py:1-30" not in working_set
     assert "[summary of" not in str(last["messages"][0])
     assert max(r["context_tokens"] for r in sessions.ledger(store, result["session"])) < 4_000
 
@@ -184,7 +189,8 @@ def test_step_limit_forces_an_answer(store: Store, repo: GitRepo, settings: Sett
     result = ask(
         store, repo, QUESTION, settings=dataclasses.replace(settings, max_steps=3), model=model
     )
-    assert result["answer"] == "forced" and len(model.requests) == 4
+    assert result["answer"] == "forced"
+    assert len(model.requests) == 4
     assert "step limit (3) is reached" in model.requests[-1]["system"][1]
     assert scripted_refusal(model.requests[-1]) is None
     assert "step limit" not in str(model.requests[-1]["messages"])
@@ -216,6 +222,7 @@ def test_a_forced_answer_in_prose_is_kept(store: Store, repo: GitRepo, settings:
     result = ask(
         store, repo, QUESTION, settings=dataclasses.replace(settings, max_steps=2), model=model
     )
-    assert result["answer"] == "It is in sessions.py" and result["locations"] == []
+    assert result["answer"] == "It is in sessions.py"
+    assert result["locations"] == []
     assert "no other tool will run" in model.requests[-1]["system"][1]
     assert result["usage"]["tool_calls"] == 3  # the forced step's call is counted, not run

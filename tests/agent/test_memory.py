@@ -34,7 +34,8 @@ def test_working_set_closes_least_recently_used() -> None:
     c = held.open("c", 100, "t3", key="c")
     closed = held.evict(150, keep={a.id})
     assert [s.id for s in closed] == [b.id, c.id]
-    assert list(held.slots) == [a.id] and held.tokens() == 100
+    assert list(held.slots) == [a.id]
+    assert held.tokens() == 100
     assert "1 page open" in held.summary()
 
 
@@ -54,9 +55,11 @@ def test_compaction_never_splits_a_tool_use_from_its_result() -> None:
         exchange(context, n, 120)
     assert context.tokens() >= context.budget
     moved = context.compact()
-    assert moved > 0 and context.tokens() <= context.budget
+    assert moved > 0
+    assert context.tokens() <= context.budget
     first, second = context.messages[0], context.messages[1]
-    assert first["role"] == "user" and first["content"][0]["text"].startswith("[summary of")
+    assert first["role"] == "user"
+    assert first["content"][0]["text"].startswith("[summary of")
     assert second["role"] == "assistant"
     uses = [b["id"] for m in context.messages if m["role"] == "assistant" for b in m["content"]]
     results = [
@@ -79,5 +82,6 @@ def test_summary_is_recursive_and_bounded() -> None:
     second = summarize(
         first, [{"role": "assistant", "content": "look at `Session.send` next"}], 500
     )
-    assert second.startswith(first.splitlines()[0]) and "`Session.send`" in second
+    assert second.startswith(first.splitlines()[0])
+    assert "`Session.send`" in second
     assert count_tokens(summarize(second * 40, messages, 100)) <= 100

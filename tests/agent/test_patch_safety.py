@@ -50,5 +50,6 @@ def test_a_secret_looking_task_file_is_refused_before_any_model_call(sample_repo
             if name == "key-link.txt":
                 os.symlink(".env", sample_repo / name)
             done = swe("task", name, "-C", str(sample_repo), env=env, cwd=sample_repo)
-            assert done.returncode != 0 and "looks like a secret" in done.stderr, done.stderr
+            assert done.returncode != 0, done.stderr
+            assert "looks like a secret" in done.stderr, done.stderr
         assert api.messages == []

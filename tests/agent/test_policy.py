@@ -28,14 +28,15 @@ def test_question_parsing_finds_what_an_issue_names() -> None:
         "I prefer short answers."
     )
     assert q.identifiers[0] == "Session.send"
-    assert {"HTTPAdapter", "merge_cookies"} <= set(
-        q.identifiers
-    ) and "KeyError" not in q.identifiers
-    assert q.paths == ["cli.py"] and q.preferences == ["I prefer short answers"]
+    assert {"HTTPAdapter", "merge_cookies"} <= set(q.identifiers)
+    assert "KeyError" not in q.identifiers
+    assert q.paths == ["cli.py"]
+    assert q.preferences == ["I prefer short answers"]
     t = parse_question(TRACEBACK)
     assert [f.func for f in t.frames] == ["main", "request", "resolve_redirects"]
     assert t.paths[0] == "home/u/venv/lib/python3.11/site-packages/minihttp/sessions.py"
-    assert "TooManyRedirects" in t.identifiers and not t.about_tests
+    assert "TooManyRedirects" in t.identifiers
+    assert not t.about_tests
     assert parse_question("Which tests cover redirects?").about_tests
     assert parse_question("where are redirects followed").identifiers == []
 
@@ -52,15 +53,18 @@ def test_offline_ask_finds_the_planted_answer_cheaply(
         repo,
         "Where is the Authorization header dropped when a redirect goes to another host?",
     )
-    assert result["mode"] == "offline" and result["patch"] is None
+    assert result["mode"] == "offline"
+    assert result["patch"] is None
     top = result["locations"][0]
     assert (top["path"], top["symbol"]) == ("minihttp/sessions.py", "Session.rebuild_auth")
-    assert top["start_line"] <= 69 <= top["end_line"] and top["why"]
+    assert top["start_line"] <= 69 <= top["end_line"]
+    assert top["why"]
     assert result["answer"].startswith("Answered offline")
     assert 'headers.pop("Authorization", None)' in result["answer"]  # the supporting snippet
     raw = sum(count_tokens(p.read_text()) for p in indexed_repo.rglob("*.py"))
     usage = result["usage"]
-    assert 0 < usage["test_time_input_tokens"] < raw and usage["tool_calls"] >= 3
+    assert 0 < usage["test_time_input_tokens"] < raw
+    assert usage["tool_calls"] >= 3
     assert set(usage) == {
         "test_time_input_tokens",
         "test_time_output_tokens",
@@ -131,7 +135,8 @@ def test_notes_guide_the_offline_answer(store: Store, repo: GitRepo) -> None:
     assert with_notes["usage"]["notes_used"] >= 1
     assert with_notes["usage"]["sleep_time_tokens_available"] >= 120
     top = with_notes["locations"][0]
-    assert top["symbol"] == "merge_cookies" and "note" in top["why"]
+    assert top["symbol"] == "merge_cookies"
+    assert "note" in top["why"]
     without = offline(store, repo, question, use_notes=False)
     assert without["usage"]["notes_used"] == 0
     steps = sessions.ledger(store, without["session"])

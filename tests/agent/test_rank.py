@@ -49,3 +49,20 @@ def test_a_note_alone_does_not_push_a_strong_code_hit_below_it() -> None:
     seconded = Evidence("pkg/other.py", "helper", 1, 9, 1.0, "search", "BM25 rank 2")
     order = [loc.symbol for loc in rank([named, *noted, seconded])]
     assert order == ["helper", "parse"]  # with evidence of its own from the code, it may lead
+
+
+def test_search_evidence_is_weighed_by_its_path_once() -> None:
+    # search's own ranking already counted the test file down; a lookup's definition had no such
+    # weighing, so rank counts it down itself
+    ranked = rank(
+        [
+            Evidence("tests/test_cache.py", "fill", 1, 9, 2.5, "search", "BM25 rank 1"),
+            Evidence("pkg/cache.py", "Cache.get", 3, 20, 1.5, "search", "BM25 rank 2"),
+            Evidence("tests/test_jar.py", "Jar", 1, 30, 3.0, "symbol", "defines `Jar`"),
+        ]
+    )
+    assert [loc.path for loc in ranked] == [
+        "tests/test_cache.py",
+        "pkg/cache.py",
+        "tests/test_jar.py",
+    ]

@@ -61,7 +61,8 @@ def test_an_empty_reply_is_not_stored_and_the_turn_is_nudged_once(
 ) -> None:
     api.add(tool_message("search_code", {"query": "redirect"}), EMPTY, answer())
     result = ask(sample_repo, "Where are redirects followed?")
-    assert result["answer"] == FULL["explanation"] and api.refused == []
+    assert result["answer"] == FULL["explanation"]
+    assert api.refused == []
     before, nudged = api.messages[1], api.messages[2]
     assert nudged["messages"] == before["messages"], "the empty reply is not sent back"
     assert "reply was empty" in nudged["system"][-1]["text"]
@@ -75,8 +76,10 @@ def test_an_empty_reply_is_not_stored_and_the_turn_is_nudged_once(
 def test_two_empty_replies_end_the_turn_cleanly(api: FakeAnthropic, sample_repo: Path) -> None:
     api.add(tool_message("search_code", {"query": "redirect"}), EMPTY, EMPTY)
     result = ask(sample_repo, "Where are redirects followed?")
-    assert "empty reply" in result["answer"] and "\n" not in result["answer"]
-    assert result["locations"] == [] and len(api.messages) == 3
+    assert "empty reply" in result["answer"]
+    assert "\n" not in result["answer"]
+    assert result["locations"] == []
+    assert len(api.messages) == 3
     api.add(answer("Found it."))
     assert ask(sample_repo, "Try again.", "--continue")["answer"] == "Found it."
     assert api.refused == []
@@ -98,7 +101,8 @@ def test_a_reply_cut_every_time_is_never_taken_as_final(
 ) -> None:
     api.add(*[answer("The redirect code in", stop_reason="max_tokens")] * 3)
     result = ask(sample_repo, "Where are redirects followed?")
-    assert "The redirect code in" not in result["answer"] and "max_tokens" in result["answer"]
+    assert "The redirect code in" not in result["answer"]
+    assert "max_tokens" in result["answer"]
     assert [b["max_tokens"] for b in api.messages] == [4096, 8192, 16384]
 
 
@@ -106,7 +110,8 @@ def test_a_refusal_is_reported_as_such(api: FakeAnthropic, sample_repo: Path) ->
     api.add(refusal_message("cyber", "This looks like exploit development."))
     result = ask(sample_repo, "Write an exploit for the redirect handling.")
     assert result["answer"].startswith("Claude declined to answer (refusal, cyber)")
-    assert "exploit development" in result["answer"] and "\n" not in result["answer"]
+    assert "exploit development" in result["answer"]
+    assert "\n" not in result["answer"]
     api.add(answer("Fine."))
     assert ask(sample_repo, "Where are redirects followed?", "--continue")["answer"] == "Fine."
     assert api.refused == []
@@ -118,7 +123,8 @@ def test_guidance_never_follows_tool_results(api: FakeAnthropic, sample_repo: Pa
     ask(sample_repo, "Where are redirects followed?", "--steps", "2", "--budget", "4000")
     bodies = api.messages
     assert not any(text_after_results(b) for b in bodies)
-    assert "memory pressure" in json.dumps(bodies) and "Call `answer` now" in json.dumps(bodies[-1])
+    assert "memory pressure" in json.dumps(bodies)
+    assert "Call `answer` now" in json.dumps(bodies[-1])
 
 
 def test_a_session_restored_after_compaction_is_what_was_sent(
@@ -135,8 +141,19 @@ def test_a_session_restored_after_compaction_is_what_was_sent(
     ask(sample_repo, "And the redirect limit?", "--continue", "--budget", "3000")
     resumed = api.messages[-1]
     sent_before = len(last_sent["messages"])
-    assert api.refused == [] and resumed["messages"][:sent_before] == last_sent["messages"]
+    assert api.refused == []
+    assert resumed["messages"][:sent_before] == last_sent["messages"]
     answered, asked = resumed["messages"][sent_before:]  # turn 1's answer, then the new question
-    assert answered["content"][0]["name"] == "answer" and "redirect limit" in json.dumps(asked)
+    assert answered["content"][0]["name"] == "answer"
+    assert "redirect limit" in json.dumps(asked)
     recalled = int(resumed["system"][-1]["text"].split("<recall>")[1].split()[0])
-    assert recalled > 0 and f"[summary of {recalled} earlier" in json.dumps(resumed["messages"][0])
+    assert recalled > 0
+    assert f"[summary of {recalled} earlier" in json.dumps(resumed["messages"][0])
+
+
+def test_model_flag_names_the_model_that_answers(api: FakeAnthropic, sample_repo: Path) -> None:
+    api.add(answer("Found it."))
+    assert ask(sample_repo, "Where?", "--model", "claude-opus-5-5")["answer"] == "Found it."
+    api.add(answer("Again."))
+    assert ask(sample_repo, "Where?")["answer"] == "Again."
+    assert [body["model"] for body in api.messages] == ["claude-opus-5-5", "claude-sonnet-5-5"]

@@ -62,9 +62,8 @@ def test_ledger_rows_per_step_and_totals(store: Store, repo: GitRepo, settings: 
     assert sum(r["input_tokens"] for r in rows) == result["usage"]["test_time_input_tokens"]
     assert all(r["phase"] == "test" and r["context_tokens"] > 0 for r in rows)
     totals = sessions.ledger_totals(store)
-    assert (
-        totals["tasks"] == 1 and totals["input_tokens"] == result["usage"]["test_time_input_tokens"]
-    )
+    assert totals["tasks"] == 1
+    assert totals["input_tokens"] == result["usage"]["test_time_input_tokens"]
 
 
 def test_a_session_saved_before_the_fixes_is_restored_valid(

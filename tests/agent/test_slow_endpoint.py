@@ -41,7 +41,8 @@ def search_while_asking(repo: Path, api: FakeAnthropic, env: dict[str, str]) -> 
         took = time.monotonic() - started
         assert found.returncode == 0, found.stderr
         assert json.loads(found.stdout)[0]["path"] == "minihttp/cookies.py"
-        assert asking.poll() is None and took < STALL  # the ask was still waiting on the model
+        assert asking.poll() is None  # the ask was still waiting on the model
+        assert took < STALL
         out, err = asking.communicate(timeout=120)
     finally:
         if asking.poll() is None:
@@ -54,8 +55,10 @@ def test_a_search_runs_while_an_ask_waits_on_the_model(sample_repo: Path) -> Non
     assert cli("index", "-C", str(sample_repo)).returncode == 0
     with stalling_api() as api:
         result = search_while_asking(sample_repo, api, environ(api))
-    assert result["mode"] == "claude" and result["locations"][0]["symbol"] == "merge_cookies"
-    assert len(result["ledger"]) == 1 and result["ledger"][0]["tools"] == "answer"
+    assert result["mode"] == "claude"
+    assert result["locations"][0]["symbol"] == "merge_cookies"
+    assert len(result["ledger"]) == 1
+    assert result["ledger"][0]["tools"] == "answer"
 
 
 def test_the_daemon_serves_a_search_while_an_ask_waits_on_the_model(sample_repo: Path) -> None:
@@ -68,4 +71,5 @@ def test_the_daemon_serves_a_search_while_an_ask_waits_on_the_model(sample_repo:
         with running_daemon(sample_repo):
             result = search_while_asking(sample_repo, api, env)
     assert result["locations"][0]["symbol"] == "merge_cookies"
-    assert result["ledger"] and result["totals"]["tasks"] == 1  # --stats keeps its ledger
+    assert result["ledger"]  # --stats keeps its ledger
+    assert result["totals"]["tasks"] == 1

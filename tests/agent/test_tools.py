@@ -32,47 +32,57 @@ def test_every_tool_has_a_schema_in_anthropic_format() -> None:
         "answer",
     ]
     for tool in TOOLS:
-        assert tool["description"] and tool["input_schema"]["type"] == "object"
+        assert tool["description"]
+        assert tool["input_schema"]["type"] == "object"
 
 
 def test_search_lookup_outline_and_history(store: Store, indexed_repo: Path) -> None:
     tools = toolbox(store, indexed_repo)
     found = tools.run("search_code", {"query": "retry backoff"})
     assert found.body.splitlines()[1].startswith("1. minihttp/adapters.py:")
-    assert found.page == 1 and found.pages >= 1 and not found.is_error
+    assert found.page == 1
+    assert found.pages >= 1
+    assert not found.is_error
 
     symbol = tools.run("lookup_symbol", {"name": "Session.rebuild_auth"}).body
     assert "def minihttp/sessions.py:63-70 Session.rebuild_auth (method, exact)" in symbol
-    assert "caller minihttp/sessions.py:" in symbol and "Session.resolve_redirects" in symbol
+    assert "caller minihttp/sessions.py:" in symbol
+    assert "Session.resolve_redirects" in symbol
 
     outline = tools.run("outline", {"path": "minihttp/sessions.py"}).body
     assert outline.startswith("outline minihttp/sessions.py (python, 75 lines")
     assert "63-70 method Session.rebuild_auth" in outline
 
     history = tools.run("history", {"path": "minihttp/sessions.py"}).body
-    assert "Strip the Authorization header" in history and "Initial import" in history
+    assert "Strip the Authorization header" in history
+    assert "Initial import" in history
     by_symbol = tools.run("history", {"symbol": "HTTPAdapter.backoff_time"}).body
-    assert "Add HTTPAdapter with retry" in by_symbol and "Initial import" not in by_symbol
+    assert "Add HTTPAdapter with retry" in by_symbol
+    assert "Initial import" not in by_symbol
 
 
 def test_open_page_windows_and_pages(store: Store, indexed_repo: Path) -> None:
     tools = toolbox(store, indexed_repo)
     first = tools.run("open_page", {"path": "minihttp/sessions.py"})
     assert first.body.startswith("open_page minihttp/sessions.py lines 1-50 of 75")
-    assert (first.page, first.pages) == (1, 2) and "line=51" in first.next_call
+    assert (first.page, first.pages) == (1, 2)
+    assert "line=51" in first.next_call
     window = tools.run("open_page", {"path": "minihttp/sessions.py", "line": 63, "lines": 8})
     assert "lines 63-70 of 75 (in Session.rebuild_auth)" in window.body
     assert window.body.splitlines()[-1].strip().startswith("70|")
     second = tools.run("open_page", {"path": "minihttp/sessions.py", "page": 2})
-    assert "lines 51-75" in second.body and second.page == 2
+    assert "lines 51-75" in second.body
+    assert second.page == 2
 
 
 def test_large_results_come_in_pages(store: Store, indexed_repo: Path) -> None:
     tools = toolbox(store, indexed_repo, page_tokens=60)
     first = tools.run("search_code", {"query": "session request headers auth redirect"})
-    assert first.pages > 1 and "page=2" in first.next_call
+    assert first.pages > 1
+    assert "page=2" in first.next_call
     second = tools.run("search_code", {"query": "session request headers auth redirect", "page": 2})
-    assert second.page == 2 and second.body.splitlines()[1] not in first.body
+    assert second.page == 2
+    assert second.body.splitlines()[1] not in first.body
     assert paginate(["a" * 40] * 5, per_page=2, page_tokens=1000) == [["a" * 40] * 2] * 2 + [
         ["a" * 40]
     ]
@@ -98,7 +108,8 @@ def test_paths_outside_or_secret_are_refused(
     tools = toolbox(store, indexed_repo)
     for name in ("open_page", "outline"):
         result = tools.run(name, {"path": path})
-        assert result.is_error and message in result.body, result.body
+        assert result.is_error, result.body
+        assert message in result.body, result.body
 
 
 def test_a_path_with_a_prefix_or_without_one_finds_the_indexed_file(

@@ -27,14 +27,16 @@ def test_table_pareto_and_naive_comparison() -> None:
     zero, two = m["by_level"]
     assert zero["tasks"] == two["tasks"] == 3  # the main budget only
     assert two["file@1"] == zero["file@10"] == two["function@5"] == 0.667
-    assert two["sleep_tokens"] == 9000 and two["test_time_tokens"] == 800
+    assert two["sleep_tokens"] == 9000
+    assert two["test_time_tokens"] == 800
     assert [(p["level"], p["context_budget"], p["tasks"]) for p in m["pareto"]] == [
         (0, 16000, 3),
         (2, 4000, 1),
         (2, 16000, 3),
     ]
     naive = {n["level"]: n for n in m["naive"]}
-    assert naive[2]["both_hit"] == 3 and naive[2]["ratio_of_sums"] == round(30_000 / 2400, 2)
+    assert naive[2]["both_hit"] == 3
+    assert naive[2]["ratio_of_sums"] == round(30_000 / 2400, 2)
     assert naive[0]["both_hit"] == 2
 
 
@@ -45,18 +47,20 @@ def test_amortization_counts_sleep_tokens_once_per_repository() -> None:
     assert cost[(2, 10, 10)]["cost_per_query"] == 900 + 8000
     assert cost[(2, 10, 10)]["vs_level_0"] == round(8900 / 13333.33, 3)
     assert cost[(0, 1, 1)]["seconds_per_query"] == 0.5  # no sleep: each answer's 0.5 s
-    assert (
-        cost[(2, 1, 1)]["seconds_per_query"] == 2.5 and cost[(2, 10, 1)]["seconds_per_query"] == 0.7
-    )
+    assert cost[(2, 1, 1)]["seconds_per_query"] == 2.5
+    assert cost[(2, 10, 1)]["seconds_per_query"] == 0.7
     assert cost[(2, 10, 10)]["seconds_vs_level_0"] == round(0.7 / 0.5, 3)
 
 
 def test_predictability_relates_gain_to_similarity() -> None:
     (p,) = predictability(ROWS)
-    assert p["level"] == 2 and p["tasks"] == 3
+    assert p["level"] == 2
+    assert p["tasks"] == 3
     detail = {g["task"]: g for g in p["tasks_detail"]}
-    assert detail["a"]["gain_rr"] == 1 - 1 / 3 and detail["a"]["gain_function5"] == 1
-    assert detail["b"]["gain_rr"] == 0.5 and detail["c"]["gain_rr"] == 0
+    assert detail["a"]["gain_rr"] == 1 - 1 / 3
+    assert detail["a"]["gain_function5"] == 1
+    assert detail["b"]["gain_rr"] == 0.5
+    assert detail["c"]["gain_rr"] == 0
     assert p["spearman_similarity_gain_rr"] == 1.0  # the closer the match, the larger the gain
     assert [t["third"] for t in p["thirds"]] == ["low", "middle", "high"]
 
@@ -65,4 +69,5 @@ def test_spearman_with_ties_and_too_few_points() -> None:
     assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == 1.0
     assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == -1.0
     assert spearman([1, 1, 2], [5, 5, 6]) == 1.0
-    assert spearman([1, 2], [1, 2]) is None and spearman([1, 2, 3], [7, 7, 7]) is None
+    assert spearman([1, 2], [1, 2]) is None
+    assert spearman([1, 2, 3], [7, 7, 7]) is None

@@ -9,7 +9,9 @@ def test_the_interval_is_seeded_and_holds_the_difference() -> None:
     first, again = bootstrap(diffs), bootstrap(diffs)
     assert first == again  # the same rows give the same interval
     diff, low, high = first
-    assert diff == fmean(diffs[0]) and low < diff < high and low < 0 < high
+    assert diff == fmean(diffs[0])
+    assert low < diff < high
+    assert low < 0 < high
     assert bootstrap([[0.5] * 6]) == (0.5, 0.5, 0.5)  # no spread, no width
 
 
@@ -24,8 +26,10 @@ def test_levels_are_paired_task_by_task_at_the_main_budget() -> None:
     rows.append({**_row("t0", 2, False, 9999), "main": False})  # another budget: not paired
     rows.append(_row("only-2", 2, True, 1))  # no level 0 answer: not paired
     by = {p["measure"]: p for p in localize_pairs(rows)}
-    assert by["file@1"]["pairs"] == 10 and by["file@1"]["difference"] == 0.3
-    assert by["file@1"]["better"] == 3 and by["file@1"]["worse"] == 0
+    assert by["file@1"]["pairs"] == 10
+    assert by["file@1"]["difference"] == 0.3
+    assert by["file@1"]["better"] == 3
+    assert by["file@1"]["worse"] == 0
     assert by["test_time_tokens"]["difference"] == 200.0
     assert "function@1" not in by  # never scored
     assert 0 <= by["file@1"]["ci_low"] < 0.3 < by["file@1"]["ci_high"]
@@ -43,4 +47,5 @@ def test_search_pairs_weigh_repositories_alike_as_the_summary_does() -> None:
         s: summarize([r for r in rows if r["system"] == s])["ndcg10"] for s in ("ask L0", "ask L2")
     }
     assert abs(pair["difference"] - (summary["ask L2"] - summary["ask L0"])) < 1e-4
-    assert pair["pairs"] == 9 and pair["system"] == "ask L2"
+    assert pair["pairs"] == 9
+    assert pair["system"] == "ask L2"

@@ -53,13 +53,13 @@ def test_the_pipeline_on_a_local_repository(
         len(rows) == 2 * 3 * 2
     )  # tasks x (level 0, level 2 reading all, reading summaries) x budgets
     (repo,) = out["repos"]
-    assert (
-        repo["parsed"] > 0
-        and repo["levels"]["0"]["tokens"] == 0
-        and repo["levels"]["2"]["tokens"] > 0
-    )
+    assert repo["parsed"] > 0
+    assert repo["levels"]["0"]["tokens"] == 0
+    assert repo["levels"]["2"]["tokens"] > 0
     for r in rows:
-        assert r["mode"] == "offline" and r["test_time_tokens"] > 0 and r["gold_spans_found"] == 1
+        assert r["mode"] == "offline"
+        assert r["test_time_tokens"] > 0
+        assert r["gold_spans_found"] == 1
         assert {"file@1", "file@5", "file@10", "function@1", "function@5"} <= r.keys()
         assert (r["anticipation"] is None) == (r["level"] == 0)
         assert r["naive"]["tokens"] > 0
@@ -76,8 +76,11 @@ def test_the_pipeline_on_a_local_repository(
     assert {(p["level"], p["note_kinds"]) for p in summary["paired"]} == {(2, ""), (2, "summary")}
     assert all(p["pairs"] == 2 for p in summary["paired"])
     text = report_text(summary, out["repos"], "offline")
-    assert "file@1" in text and "Pareto" in text and "predictability, level 2" in text
-    assert "paired, each level against level 0" in text and "95% CI" in text
+    assert "file@1" in text
+    assert "Pareto" in text
+    assert "predictability, level 2" in text
+    assert "paired, each level against level 0" in text
+    assert "95% CI" in text
 
 
 def test_the_command_prints_json_and_says_what_became_of_the_plot(
@@ -89,9 +92,9 @@ def test_the_command_prints_json_and_says_what_became_of_the_plot(
     done = runner.invoke(app, args)
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
-    assert (
-        data["mode"] == "offline" and data["budgets"] == ["16000/12"] and len(data["results"]) == 2
-    )
+    assert data["mode"] == "offline"
+    assert data["budgets"] == ["16000/12"]
+    assert len(data["results"]) == 2
     assert [line["level"] for line in data["summary"]["by_level"]] == [0, 1]
     assert png.is_file() or PLOT_MISSING in done.stderr
 
@@ -106,7 +109,8 @@ def test_levels_and_budgets_are_checked() -> None:
     for bad in ("4000", "100:4", "4000:x"):
         with pytest.raises(SweAgentError):
             parse_budgets(bad)
-    assert note_kinds("") is None and note_kinds("summary, question") == {"summary", "question"}
+    assert note_kinds("") is None
+    assert note_kinds("summary, question") == {"summary", "question"}
     with pytest.raises(SweAgentError, match="unknown note kind 'summaries'"):
         note_kinds("summaries")
 
@@ -131,6 +135,8 @@ def test_a_later_commit_of_a_repository_is_indexed_from_the_earlier_ones_index(
     config = BenchConfig(tmp_path / "work", levels=(0,), snapshots=snapshots, offline=True)
     out = run_bench(load_tasks(tmp_path / "tasks.jsonl"), config, Settings(), {})
     first, second = out["repos"]
-    assert first["index_from"] is None and first["parsed"] > 1
-    assert second["index_from"] == f"o+n@{base[:12]}" and second["parsed"] == 1  # only later.py
+    assert first["index_from"] is None
+    assert first["parsed"] > 1
+    assert second["index_from"] == f"o+n@{base[:12]}"
+    assert second["parsed"] == 1  # only later.py
     assert all(r["locations"] for r in out["results"])

@@ -29,7 +29,8 @@ def test_file_hits_count_distinct_files_in_order() -> None:
     assert distinct_files(ANSWER) == ["a.py", "b.py", "c.py", "d.py"]
     assert not file_hit(ANSWER, ["b.py"], 1)
     assert file_hit(ANSWER, ["b.py"], 2)  # the second distinct file, though the third location
-    assert file_hit(ANSWER, ["d.py"], 4) and not file_hit(ANSWER, ["d.py"], 3)
+    assert file_hit(ANSWER, ["d.py"], 4)
+    assert not file_hit(ANSWER, ["d.py"], 3)
     assert first_file_rank(ANSWER, ["c.py", "d.py"]) == 3
     assert first_file_rank(ANSWER, ["zzz.py"]) is None
 
@@ -38,7 +39,8 @@ def test_last_name_part_of_python_and_javascript_symbols() -> None:
     assert last_part("BaseClient._redirect_headers") == "_redirect_headers"
     assert last_part("res.sendFile") == "sendFile"
     assert last_part("Outer::inner") == "inner"
-    assert last_part(None) == "" and last_part("") == ""
+    assert last_part(None) == ""
+    assert last_part("") == ""
 
 
 def test_a_location_matches_by_last_name_or_by_overlapping_lines() -> None:
@@ -77,4 +79,5 @@ def test_gold_lines_exact_then_deeper_qualified_then_same_name() -> None:
 
 def test_accuracy_ignores_unscored_values() -> None:
     assert accuracy([True, False, None, True]) == 2 / 3
-    assert accuracy([None]) is None and accuracy([]) is None
+    assert accuracy([None]) is None
+    assert accuracy([]) is None

@@ -76,17 +76,23 @@ def test_search_and_ask_are_scored_per_query_with_paths_relative_to_the_benchmar
     assert [r["category"] for r in rows[:4]] == ["symbol", "architecture", "semantic", "semantic"]
     indexed = {p.name for p in (SAMPLE / "minihttp").glob("*.py")}
     for row in rows:
-        assert len(row["results"]) <= 10 and (row["results"] or row["query"].startswith("zzqx"))
+        assert len(row["results"]) <= 10
+        assert row["results"] or row["query"].startswith("zzqx")
         assert {r["path"] for r in row["results"]} <= indexed  # only the root, relative to it
         targets = [Target(**t) for t in row["targets"]]
         assert score_query(row["results"], targets)[0] == pytest.approx(row["ndcg10"], abs=1e-4)
     search = {r["query"]: r for r in rows if r["system"] == "search"}
-    assert search["HTTPAdapter"]["ranks"][0] is not None and search["HTTPAdapter"]["ndcg10"] > 0
+    assert search["HTTPAdapter"]["ranks"][0] is not None
+    assert search["HTTPAdapter"]["ndcg10"] > 0
     assert search["zzqx nothing answers this"]["ndcg10"] == 0
     (repo,) = data["repos"]
-    assert repo["files"] == len(indexed) and repo["chunks"] > 0 and repo["queries"] == 4
-    assert repo["index_seconds"] > 0 and repo["search_p50_ms"] > 0
-    assert repo["sleep"]["0"]["notes"] == 0 and repo["sleep"]["1"]["notes"] > 0
+    assert repo["files"] == len(indexed)
+    assert repo["chunks"] > 0
+    assert repo["queries"] == 4
+    assert repo["index_seconds"] > 0
+    assert repo["search_p50_ms"] > 0
+    assert repo["sleep"]["0"]["notes"] == 0
+    assert repo["sleep"]["1"]["notes"] > 0
     mean = sum(r["ndcg10"] for r in search.values()) / 4
     assert data["summary"]["search"]["ndcg10"] == pytest.approx(mean, abs=1e-3)
     assert data["summary"]["search"]["by_language"] == {"python": pytest.approx(mean, abs=1e-3)}
@@ -98,7 +104,8 @@ def test_search_and_ask_are_scored_per_query_with_paths_relative_to_the_benchmar
 
     again = runner.invoke(app, args(suite, "--repos", "minihttp", "--limit", "2"))
     assert again.exit_code == 0, again.output
-    assert "By category" in again.stdout and "minihttp" in again.stdout
+    assert "By category" in again.stdout
+    assert "minihttp" in again.stdout
     assert "NDCG@10, mean of per-repository means (1 repositories, 2 queries)" in again.stdout
 
 
@@ -114,7 +121,8 @@ def test_bad_input_is_one_line(suite: dict[str, Path], tmp_path: Path) -> None:
         [str(SWE_AGENT), "bench", "search", "--suite", str(tmp_path / "nowhere"), "--repos", "x"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert done.returncode == 1 and done.stderr.startswith("error: no repos.json in")
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: no repos.json in")
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -154,11 +162,13 @@ def test_a_repository_without_its_revision_is_skipped_only_when_asked(
     names = tmp_path / "dev.txt"
     names.write_text("# name language\nminihttp\tpython\nlater\tpython\n")
     message = error_of(args(suite, "--repos-file", str(names)))
-    assert "later: the snapshot" in message and "--skip-missing" in message
+    assert "later: the snapshot" in message
+    assert "--skip-missing" in message
     done = runner.invoke(app, args(suite, "--repos-file", str(names), "--skip-missing", "--json"))
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
-    assert [s["repo"] for s in data["skipped"]] == ["later"] and "skipped later" in done.stderr
+    assert [s["repo"] for s in data["skipped"]] == ["later"]
+    assert "skipped later" in done.stderr
     assert [r["repo"] for r in data["repos"]] == ["minihttp"]
 
 

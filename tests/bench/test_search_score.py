@@ -23,7 +23,8 @@ def test_paths_match_when_equal_or_one_is_a_folder_suffix_of_the_other() -> None
 def test_a_single_file_target_at_rank_three() -> None:
     found = results(("x.py", 1, 9), ("y.py", 1, 9), ("core.py", 1, 50))
     score, ranks = score_query(found, [Target("src/click/core.py")])
-    assert ranks == [3] and score == pytest.approx(1 / math.log2(4)) == pytest.approx(0.5)
+    assert ranks == [3]
+    assert score == pytest.approx(1 / math.log2(4)) == pytest.approx(0.5)
 
 
 def test_two_targets_found_by_one_result_count_once() -> None:

@@ -33,12 +33,15 @@ def test_both_formats_and_local_paths(tmp_path: Path) -> None:
     ])  # fmt: skip
     tasks = load_tasks(file)
     assert [t.id for t in tasks] == ["q1", "q2", "o__n-1"]
-    assert tasks[0].source.key == "pypi-httpx-0.27.2" and tasks[0].kind == "question"
+    assert tasks[0].source.key == "pypi-httpx-0.27.2"
+    assert tasks[0].kind == "question"
     assert tasks[1].source == Source("path", str((tmp_path / "repo").resolve()))
     assert tasks[1].gold_functions == ()
     swe = tasks[2]
-    assert swe.source == Source("snapshot", "owner/name", "abc123") and swe.kind == "task"
-    assert swe.question == "It breaks." and swe.gold_functions == ("c.py::C.m",)
+    assert swe.source == Source("snapshot", "owner/name", "abc123")
+    assert swe.kind == "task"
+    assert swe.question == "It breaks."
+    assert swe.gold_functions == ("c.py::C.m",)
     assert "gold_patch" not in swe.extra  # never an input
     assert [t.id for t in load_tasks(file, limit=2)] == ["q1", "q2"]
 

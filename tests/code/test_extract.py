@@ -223,7 +223,8 @@ def check_fixture(root: Path, path: str, expected, doc, refs) -> None:
         assert d.name == qualname.rsplit(".", 1)[-1]
         assert d.parent == (qualname.rpartition(".")[0] or None)
         assert d.end_line >= d.start_line
-        assert d.signature and len(d.signature) <= 200
+        assert d.signature
+        assert len(d.signature) <= 200
     assert definition(parsed, doc[0]).doc == doc[1]
     found = {(r.name, r.kind, r.enclosing) for r in parsed.references}
     for ref in refs:

@@ -68,7 +68,9 @@ def test_tool_use_round_trip(api: FakeAnthropic) -> None:
     model = claude(api)
 
     reply = model.complete(["stable"], ASK, TOOLS)
-    assert reply.text == "Let me look." and reply.stop_reason == "tool_use" and reply.model == MODEL
+    assert reply.text == "Let me look."
+    assert reply.stop_reason == "tool_use"
+    assert reply.model == MODEL
     [call] = reply.tool_calls
     assert (call.id, call.name, call.input) == ("toolu_1", "search_code", args)
 
@@ -91,7 +93,8 @@ def test_usage_counts_what_the_api_reports(api: FakeAnthropic) -> None:
     model = claude(api)
     first = model.complete([LONG], ASK, TOOLS).usage
     second = model.complete([LONG], ASK, TOOLS).usage
-    assert first.cache_creation_input_tokens > 1024 and first.cache_read_input_tokens == 0
+    assert first.cache_creation_input_tokens > 1024
+    assert first.cache_read_input_tokens == 0
     assert second.cache_read_input_tokens == first.cache_creation_input_tokens
     assert second.cache_creation_input_tokens == 0
     spent = api.usage()
@@ -117,7 +120,8 @@ def test_cache_breakpoints_on_the_stable_prefix_and_the_last_tool(api: FakeAnthr
     assert "cache_control" not in body["tools"][0]
     assert body["tools"][-1]["cache_control"] == {"type": "ephemeral"}
     assert "cache_control" not in TOOLS[-1], "the caller's tool definitions are not changed"
-    assert body["max_tokens"] == 300 and body["model"] == MODEL
+    assert body["max_tokens"] == 300
+    assert body["model"] == MODEL
 
 
 def test_429_is_retried_and_the_call_recorded_once(api: FakeAnthropic, store: Store) -> None:
@@ -126,11 +130,14 @@ def test_429_is_retried_and_the_call_recorded_once(api: FakeAnthropic, store: St
     assert model.complete(["stable"], ASK, TOOLS).text == "ok"
     assert len(api.requests) == 2
     [row] = store.rows("SELECT * FROM model_calls")
-    assert row["error"] is None and row["purpose"] == "foreground" and row["session_id"] == "s1"
+    assert row["error"] is None
+    assert row["purpose"] == "foreground"
+    assert row["session_id"] == "s1"
     assert json.loads(row["request_json"])["messages"] == ASK
     assert json.loads(row["response_json"])["content"] == [{"type": "text", "text": "ok"}]
     totals = usage_totals(store, purpose="foreground", session_id="s1")
-    assert totals["calls"] == 1 and totals["errors"] == 0
+    assert totals["calls"] == 1
+    assert totals["errors"] == 0
     spent = api.usage()
     assert (totals["input_tokens"], totals["output_tokens"]) == (
         spent["input_tokens"],
@@ -148,7 +155,9 @@ def test_529_until_the_deadline_gives_up_before_it(api: FakeAnthropic, store: St
     assert time.monotonic() - started < 2.0
     assert len(api.requests) == 3, "waits of 0.5 s and 1 s, then 2 s would cross the deadline"
     message = str(caught.value)
-    assert "529 overloaded" in message and "raise call_deadline" in message and "\n" not in message
+    assert "529 overloaded" in message
+    assert "raise call_deadline" in message
+    assert "\n" not in message
     [row] = store.rows("SELECT error, response_json FROM model_calls")
     assert "529 overloaded" in row["error"]
     assert json.loads(row["response_json"])["error"]["type"] == "overloaded_error"
@@ -161,7 +170,8 @@ def test_a_request_timeout_is_retried_then_reported(api: FakeAnthropic) -> None:
     with pytest.raises(ModelError, match=r"did not answer within 0.2 s \(2 attempts") as caught:
         model.complete(["stable"], ASK, TOOLS)
     assert time.monotonic() - started < 2.0
-    assert len(api.requests) == 2 and "request_timeout" in caught.value.hint
+    assert len(api.requests) == 2
+    assert "request_timeout" in caught.value.hint
 
 
 def gaps(api: FakeAnthropic) -> list[float]:
@@ -181,7 +191,8 @@ def test_a_retry_after_longer_than_allowed_is_not_cut_short(api: FakeAnthropic) 
     started = time.monotonic()
     with pytest.raises(ModelError, match="asked to wait 3600 s") as caught:
         claude(api, max_retry_after=0.2).complete(["stable"], ASK, TOOLS)
-    assert time.monotonic() - started < 1.0 and len(api.requests) == 1
+    assert time.monotonic() - started < 1.0
+    assert len(api.requests) == 1
     assert "max_retry_after" in caught.value.hint
 
 
@@ -215,8 +226,11 @@ def test_a_spend_limit_is_never_retried_and_named(
     with pytest.raises(ModelError) as caught:
         claude(api, recorder=StoreRecorder(store)).complete(["stable"], ASK, TOOLS)
     message = str(caught.value)
-    assert len(api.requests) == 1 and limit in message and code in message
-    assert "try again later" not in message + caught.value.hint and "\n" not in message
+    assert len(api.requests) == 1
+    assert limit in message
+    assert code in message
+    assert "try again later" not in message + caught.value.hint
+    assert "\n" not in message
     [row] = store.rows("SELECT error FROM model_calls")
     assert code in row["error"]
 
@@ -225,7 +239,8 @@ def test_a_payment_error_is_not_retried(api: FakeAnthropic) -> None:
     api.add(error(402, "credit balance too low"), text_message("never sent"))
     with pytest.raises(ModelError, match="cannot pay") as caught:
         claude(api).complete(["stable"], ASK, TOOLS)
-    assert len(api.requests) == 1 and "billing" in caught.value.hint
+    assert len(api.requests) == 1
+    assert "billing" in caught.value.hint
 
 
 def test_retry_after_as_an_http_date() -> None:
@@ -234,8 +249,10 @@ def test_retry_after_as_an_http_date() -> None:
     from swe_agent.llm.retries import retry_after
 
     asked = retry_after({"retry-after": formatdate(time.time() + 30, usegmt=True)})
-    assert asked is not None and 28 <= asked <= 31
-    assert retry_after({"retry-after": "soon"}) is None and retry_after({}) is None
+    assert asked is not None
+    assert 28 <= asked <= 31
+    assert retry_after({"retry-after": "soon"}) is None
+    assert retry_after({}) is None
 
 
 def test_a_ramp_limit_is_retried_after_its_wait(api: FakeAnthropic) -> None:
@@ -258,7 +275,8 @@ def test_a_200_that_is_not_a_messages_reply_is_one_line_and_recorded(
     api.add(response)
     with pytest.raises(ModelError, match="not a Messages API reply") as caught:
         claude(api, recorder=StoreRecorder(store)).complete(["stable"], ASK, TOOLS)
-    assert "\n" not in str(caught.value) and "ANTHROPIC_BASE_URL" in caught.value.hint
+    assert "\n" not in str(caught.value)
+    assert "ANTHROPIC_BASE_URL" in caught.value.hint
     [row] = store.rows("SELECT error FROM model_calls")
     assert "not a Messages API reply" in row["error"]
 
@@ -323,7 +341,8 @@ def test_the_sdk_sends_the_key_as_a_bearer_token(api: FakeAnthropic) -> None:
     api.add(text_message("ok"))
     claude(api).complete(["stable"], ASK, TOOLS)
     headers = {k.lower(): v for k, v in api.requests[0]["headers"].items()}
-    assert headers["authorization"] == f"Bearer {api.key}" and "x-api-key" not in headers
+    assert headers["authorization"] == f"Bearer {api.key}"
+    assert "x-api-key" not in headers
 
 
 def test_the_key_is_never_recorded_or_logged(
@@ -339,11 +358,13 @@ def test_the_key_is_never_recorded_or_logged(
     model.complete(["stable"], ASK, TOOLS)
     with pytest.raises(ModelError) as caught:
         model.complete(["stable"], ASK, TOOLS)
-    assert api.key not in str(caught.value) and "[key]" in str(caught.value)
+    assert api.key not in str(caught.value)
+    assert "[key]" in str(caught.value)
     rows = store.query("SELECT * FROM model_calls")
     assert len(rows) == 2
     assert api.key not in json.dumps(rows, default=str)
-    assert caplog.records and api.key not in caplog.text
+    assert caplog.records
+    assert api.key not in caplog.text
 
 
 def test_open_model_reads_the_key_and_base_url_from_the_environment(store: Store) -> None:
@@ -352,7 +373,8 @@ def test_open_model_reads_the_key_and_base_url_from_the_environment(store: Store
         open_model("sleep", settings, {}) as none,
         open_model("sleep", settings, {"ANTHROPIC_API_KEY": ""}) as empty,
     ):
-        assert none is None and empty is None
+        assert none is None
+        assert empty is None
     env = {"ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": "http://127.0.0.1:9"}
     with open_model("foreground", settings, env, offline=True) as offline:
         assert offline is None
@@ -362,17 +384,16 @@ def test_open_model_reads_the_key_and_base_url_from_the_environment(store: Store
             "foreground", settings, env, recorder=StoreRecorder(store), session_id="s"
         ) as foreground,
     ):
-        assert isinstance(sleep, ClaudeModel) and isinstance(foreground, ClaudeModel)
+        assert isinstance(sleep, ClaudeModel)
+        assert isinstance(foreground, ClaudeModel)
         assert (sleep.name, sleep.purpose, sleep.base_url) == (
             "cheap",
             "sleep",
             "http://127.0.0.1:9",
         )
         assert (foreground.name, foreground.session_id) == ("strong", "s")
-        assert (
-            foreground.deadline == settings.call_deadline
-            and foreground.timeout == settings.request_timeout
-        )
+        assert foreground.deadline == settings.call_deadline
+        assert foreground.timeout == settings.request_timeout
     assert sleep._client.is_closed()  # closed when the block ends
     with pytest.raises(ValueError), open_model("dream", settings, env):
         pass

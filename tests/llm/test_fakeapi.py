@@ -116,7 +116,9 @@ def client(api: FakeAnthropic, key: str | None = None) -> anthropic.Anthropic:
 def test_a_valid_body_is_answered(api: FakeAnthropic) -> None:
     api.add(text_message("fine"))
     reply = client(api).messages.create(**VALID)
-    assert reply.content[0].text == "fine" and reply.model == MODEL and reply.usage.input_tokens > 0
+    assert reply.content[0].text == "fine"
+    assert reply.model == MODEL
+    assert reply.usage.input_tokens > 0
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
@@ -126,7 +128,8 @@ def test_what_the_api_refuses_is_refused(api: FakeAnthropic, case: str) -> None:
     with pytest.raises(anthropic.APIStatusError) as caught:  # posted as it is, unchecked by the SDK
         client(api).post("/v1/messages", body=body, cast_to=anthropic.types.Message)
     status = 404 if case == "unknown model" else 400
-    assert caught.value.status_code == status and words in caught.value.message
+    assert caught.value.status_code == status
+    assert words in caught.value.message
     assert caught.value.body["error"]["type"] == (
         "not_found_error" if status == 404 else "invalid_request_error"
     )
@@ -158,7 +161,8 @@ def test_the_cache_is_read_only_for_a_long_enough_prefix_written_before(api: Fak
     ]
     assert all(u.cache_creation_input_tokens == u.cache_read_input_tokens == 0 for u in short)
     first, second = (sdk.messages.create(**changed(system=long_system)).usage for _ in range(2))
-    assert first.cache_creation_input_tokens >= 1024 and first.cache_read_input_tokens == 0
+    assert first.cache_creation_input_tokens >= 1024
+    assert first.cache_read_input_tokens == 0
     assert second.cache_read_input_tokens == first.cache_creation_input_tokens
     assert second.input_tokens == first.input_tokens  # the messages after the breakpoint
 
@@ -169,9 +173,8 @@ def test_haiku_needs_a_longer_prefix(api: FakeAnthropic) -> None:
     sdk = client(api)
     sonnet = sdk.messages.create(**changed(system=system)).usage
     haiku = sdk.messages.create(**changed(system=system, model="claude-haiku-5-5")).usage
-    assert (
-        1024 <= sonnet.cache_creation_input_tokens < 2048 and haiku.cache_creation_input_tokens == 0
-    )
+    assert 1024 <= sonnet.cache_creation_input_tokens < 2048
+    assert haiku.cache_creation_input_tokens == 0
 
 
 def test_error_scripts_and_an_empty_script(api: FakeAnthropic) -> None:
@@ -193,12 +196,15 @@ def test_message_batches(api: FakeAnthropic) -> None:
         {"custom_id": "c", "params": turns(user(text("c")))},
     ]
     batch = sdk.messages.batches.create(requests=requests)
-    assert batch.processing_status == "in_progress" and batch.request_counts.processing == 3
+    assert batch.processing_status == "in_progress"
+    assert batch.request_counts.processing == 3
     done = sdk.messages.batches.retrieve(batch.id)
-    assert done.processing_status == "ended" and done.results_url
+    assert done.processing_status == "ended"
+    assert done.results_url
     assert (done.request_counts.succeeded, done.request_counts.errored) == (2, 1)
     results = {r.custom_id: r.result for r in sdk.messages.batches.results(batch.id)}
-    assert results["a"].type == "succeeded" and results["a"].message.stop_reason == "tool_use"
+    assert results["a"].type == "succeeded"
+    assert results["a"].message.stop_reason == "tool_use"
     assert results["c"].message.content[0].text == "two"
     assert results["b"].type == "errored"
     assert "maximum allowed number of output tokens" in results["b"].error.error.message

@@ -20,8 +20,10 @@ def test_replays_in_order_and_records_each_request() -> None:
     messages.append({"role": "assistant", "content": first.content})
     second = model.complete(["stable"], messages, TOOLS)
 
-    assert first.tool_calls == [ToolCall("toolu_a", "answer", {"x": 1})] and first.text == "so"
-    assert second.text == "bye" and second.tool_calls == []
+    assert first.tool_calls == [ToolCall("toolu_a", "answer", {"x": 1})]
+    assert first.text == "so"
+    assert second.text == "bye"
+    assert second.tool_calls == []
     assert [len(r["messages"]) for r in model.requests] == [1, 2], (
         "requests are copies, not the live list"
     )
@@ -42,13 +44,16 @@ def test_a_step_can_compute_its_reply_from_the_request() -> None:
         )
 
     model = ScriptedModel([echo], name="echo")
-    assert model.complete(["s"], ASK, TOOLS).text == "1 tools, asked 'hi'" and model.name == "echo"
+    assert model.complete(["s"], ASK, TOOLS).text == "1 tools, asked 'hi'"
+    assert model.name == "echo"
 
 
 def test_reply_helpers_and_usage_arithmetic() -> None:
     reply = tool_reply("search", {"q": "x"})
     [call] = reply.tool_calls
-    assert call.id.startswith("toolu_") and reply.stop_reason == "tool_use" and reply.text == ""
+    assert call.id.startswith("toolu_")
+    assert reply.stop_reason == "tool_use"
+    assert reply.text == ""
     assert text_reply("a", Usage(1, 2)).usage.total == 3
     assert Usage(1, 2, 3, 4) + Usage(10, 20, 30, 40) == Usage(11, 22, 33, 44)
     assert Usage(1, 2, 3, 4).total == 10

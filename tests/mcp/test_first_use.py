@@ -32,7 +32,8 @@ def test_the_first_call_indexes_with_progress(mcp: Session, repo: Path) -> None:
     result = mcp.call("find_symbol", progress=progress, name="Session.send")
     assert not result.is_error, result.content[0].text
     assert result.structured_content["entries"][0].startswith("def minihttp/sessions.py:")
-    assert progress and progress[-1][0] == progress[-1][1]
+    assert progress
+    assert progress[-1][0] == progress[-1][1]
     assert progress[-1][2].startswith("indexing the repository:")
     again: list = []
     mcp.call("find_symbol", progress=again, name="Session.send")
@@ -51,7 +52,8 @@ def test_a_commit_is_indexed_before_the_next_call(mcp: Session, repo: Path) -> N
     assert mcp.call("status").structured_content["fresh"]
     (repo / "scratch.py").write_text("x = 1\n")
     status = mcp.call("status").structured_content
-    assert status["dirty_count"] == 1 and status["dirty_files"] == ["scratch.py"]
+    assert status["dirty_count"] == 1
+    assert status["dirty_files"] == ["scratch.py"]
     assert "1 uncommitted files: scratch.py" in mcp.text("status")
 
 

@@ -48,13 +48,15 @@ def test_install_is_idempotent_and_uninstall_takes_it_all_back(client: str, tmp_
     entry = servers(tmp_path / name, key)["swe-agent"]
     assert entry["command"].endswith("swe-agent")
     assert entry["args"] == ["mcp", *[str(tmp_path) if a == "<root>" else a for a in extra]]
-    assert added.startswith(("added", "updated")) and str(tmp_path / name) in added
+    assert added.startswith(("added", "updated"))
+    assert str(tmp_path / name) in added
     assert "`locate` first" in (tmp_path / notes).read_text()
     again = mcp("install", client, "--instructions", "-C", str(tmp_path))
     assert again.count("unchanged") == 2
     removed = mcp("uninstall", client, "-C", str(tmp_path))
     assert removed.count("removed") == 2
-    assert not (tmp_path / name).exists() and not (tmp_path / notes).exists()
+    assert not (tmp_path / name).exists()
+    assert not (tmp_path / notes).exists()
     assert "nothing to remove" in mcp("uninstall", client, "-C", str(tmp_path))
 
 
@@ -103,8 +105,10 @@ def test_refusals_are_one_line_and_touch_nothing(tmp_path: Path) -> None:
     config.write_text('{\n  // my servers\n  "servers": {}\n}\n')
     done = subprocess.run([SWE_AGENT, "mcp", "install", "vscode", "-C", str(tmp_path)],
                           capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
-    assert "is not plain JSON" in done.stderr and '"swe-agent"' in done.stderr
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "is not plain JSON" in done.stderr
+    assert '"swe-agent"' in done.stderr
     assert config.read_text() == '{\n  // my servers\n  "servers": {}\n}\n'
     with pytest.raises(SweAgentError, match="no client named 'emacs'"):
         mcp("install", "emacs", "-C", str(tmp_path))

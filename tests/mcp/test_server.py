@@ -52,8 +52,10 @@ def test_the_tools_are_listed_for_a_model(mcp: Session) -> None:
     tools = {t.name: t for t in mcp.tools()}
     assert set(tools) == TOOLS
     for tool in tools.values():
-        assert len(tool.description) > 150 and tool.annotations.read_only_hint
-        assert tool.input_schema["type"] == "object" and tool.output_schema
+        assert len(tool.description) > 150
+        assert tool.annotations.read_only_hint
+        assert tool.input_schema["type"] == "object"
+        assert tool.output_schema
     assert tools["search_code"].input_schema["required"] == ["query"]
     assert "next call" in tools["search_code"].description
 
@@ -62,7 +64,9 @@ def test_search_code_pages_with_the_next_call(mcp: Session) -> None:
     first = mcp.call("search_code", query="redirect authorization header host", k=2)
     assert not first.is_error
     data = first.structured_content
-    assert data["page"] == 1 and data["pages"] > 1 and len(data["entries"]) == 2
+    assert data["page"] == 1
+    assert data["pages"] > 1
+    assert len(data["entries"]) == 2
     assert data["locations"][0]["path"] == "minihttp/sessions.py"
     text = first.content[0].text
     assert text.splitlines()[1].startswith("1. minihttp/sessions.py:")
@@ -83,20 +87,23 @@ def test_symbols_outline_and_history(mcp: Session) -> None:
         "path": "minihttp/sessions.py", "start_line": 63, "end_line": 70, "symbol": "Session.rebuild_auth",
     }  # fmt: skip
     callers = mcp.text("references", name="Session.rebuild_auth")
-    assert "caller minihttp/sessions.py:" in callers and "Session.resolve_redirects" in callers
+    assert "caller minihttp/sessions.py:" in callers
+    assert "Session.resolve_redirects" in callers
     outline = mcp.call("outline", path="minihttp/sessions.py").structured_content
     assert outline["header"].startswith("outline minihttp/sessions.py (python, 75 lines")
     assert {"path": "minihttp/sessions.py", "start_line": 63, "end_line": 70,
             "symbol": "Session.rebuild_auth"} in outline["locations"]  # fmt: skip
     history = mcp.text("history", symbol="HTTPAdapter.backoff_time")
-    assert "Add HTTPAdapter with retry" in history and "Initial import" not in history
+    assert "Add HTTPAdapter with retry" in history
+    assert "Initial import" not in history
     assert "Strip the Authorization header" in mcp.text("history", path="minihttp/sessions.py")
 
 
 def test_read_cuts_a_window_to_the_page_budget_and_reads_on(mcp: Session) -> None:
     first = mcp.call("read", path="minihttp/wide.py", lines=120).structured_content
     shown = len(first["entries"])
-    assert 5 < shown < 120 and first["tokens"] <= 1500
+    assert 5 < shown < 120
+    assert first["tokens"] <= 1500
     assert first["next_call"] == f'read(path="minihttp/wide.py", line={shown + 1}, lines=120)'
     after = mcp.call("read", path="minihttp/wide.py", line=shown + 1, lines=5).structured_content
     assert after["entries"][0].lstrip().startswith(f"{shown + 1}| WIDE_{shown} =")
@@ -109,7 +116,8 @@ def test_read_cuts_a_window_to_the_page_budget_and_reads_on(mcp: Session) -> Non
 def test_notes_are_current_and_say_so(mcp: Session) -> None:
     result = mcp.call("search_notes", query="redirect authorization", k=3)
     data = result.structured_content
-    assert data["entries"] and all(e.startswith("note ") for e in data["entries"])
+    assert data["entries"]
+    assert all(e.startswith("note ") for e in data["entries"])
     assert "every note shown is current" in data["header"]
     assert any(loc["path"] == "minihttp/sessions.py" for loc in data["locations"])
 
@@ -119,8 +127,10 @@ def test_locate_ranks_locations_with_their_evidence(mcp: Session) -> None:
         "locate", question="Where is the Authorization header dropped on a cross-host redirect?"
     )
     data = result.structured_content
-    assert data["mode"] == "offline" and data["tool_calls"] > 0
-    assert data["locations"][0]["symbol"] == "Session.rebuild_auth" and data["locations"][0]["why"]
+    assert data["mode"] == "offline"
+    assert data["tool_calls"] > 0
+    assert data["locations"][0]["symbol"] == "Session.rebuild_auth"
+    assert data["locations"][0]["why"]
     assert (
         result.content[0]
         .text.splitlines()[1]
@@ -130,10 +140,10 @@ def test_locate_ranks_locations_with_their_evidence(mcp: Session) -> None:
 
 def test_status_and_the_overview_resource(mcp: Session, repo: Path) -> None:
     status = mcp.call("status").structured_content
-    assert (
-        status["fresh"] and status["served_by"] == "mcp server, from a copy of the store in memory"
-    )
-    assert status["counts"]["files"] >= 10 and status["notes"]["current"] > 0
+    assert status["fresh"]
+    assert status["served_by"] == "mcp server, from a copy of the store in memory"
+    assert status["counts"]["files"] >= 10
+    assert status["notes"]["current"] > 0
     assert mcp.text("status").startswith("fresh: the index is at HEAD")
     assert "minihttp" in mcp.resource("swe-agent://overview")
 
@@ -161,5 +171,6 @@ def test_bad_arguments_are_tool_errors_and_the_server_lives_on(
     mcp: Session, tool: str, args: dict, message: str
 ) -> None:
     result = mcp.call(tool, **args)
-    assert result.is_error and message in result.content[0].text
+    assert result.is_error
+    assert message in result.content[0].text
     assert "retry" in mcp.text("search_code", query="retry backoff", k=1)

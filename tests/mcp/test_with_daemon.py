@@ -13,7 +13,8 @@ from tests.watch.test_daemon import running_daemon, wait_for
 def test_calls_keep_working_while_the_daemon_reindexes(sample_repo: Path) -> None:
     with running_daemon(sample_repo) as repo, mcp_session(repo) as mcp:
         status = mcp.call("status").structured_content
-        assert status["served_by"] == "daemon" and status["daemon_pid"]
+        assert status["served_by"] == "daemon"
+        assert status["daemon_pid"]
         errors = []
         cookies = repo / "minihttp" / "cookies.py"
         for round_ in range(4):

@@ -32,6 +32,11 @@ def test_code_ranks_above_the_tests_and_docs_that_share_its_words(sample_store) 
     assert tests_first[0].path == "tests/test_sessions.py"
 
 
+def test_a_capitalised_word_in_a_question_is_a_name_whose_definition_counts(sample_store) -> None:
+    hits = search(sample_store, "how a Session sends a request", 3)
+    assert (hits[0].path, hits[0].symbol) == ("minihttp/sessions.py", "Session")
+
+
 def test_one_file_does_not_fill_the_page_and_ties_do_not_depend_on_k(sample_store) -> None:
     ten = search(sample_store, "redirect auth headers", 10)
     assert len({h.path for h in ten[:3]}) >= 2
@@ -46,8 +51,11 @@ def test_query_kinds() -> None:
     assert parse_query("Rails::Engine").names == ("Engine",)
     assert parse_query("Rails::Engine").qualifiers == ("Rails",)
     prose = parse_query("where does parseHeaders split lines of a raw_response")
-    assert not prose.symbol and set(prose.names) == {"parseHeaders", "raw_response"}
+    assert not prose.symbol
+    assert set(prose.names) == {"parseHeaders", "raw_response"}
     assert not parse_query("how are tests selected with -k").wants_tests
+    # a capital inside a sentence is a name; an acronym or the sentence's first word is not
+    assert parse_query("How are HTTP records handed to the Logger").names == ("Logger",)
     assert parse_query("unit tests for the redirect logic").wants_tests
 
 
@@ -80,7 +88,8 @@ def test_an_unknown_word_finds_nothing(sample_store) -> None:
 
 def test_search_within_paths(sample_store) -> None:
     hits = search(sample_store, "redirect", 10, paths=["minihttp/sessions.py"])
-    assert hits and {h.path for h in hits} == {"minihttp/sessions.py"}
+    assert hits
+    assert {h.path for h in hits} == {"minihttp/sessions.py"}
 
 
 QUERIES = [

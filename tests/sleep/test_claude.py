@@ -59,12 +59,14 @@ def test_one_call_per_file_the_file_once_then_its_definitions(indexed) -> None:
     model = ScriptedModel([lambda r: text_reply(notes_json(r["messages"]))] * 40)
     report = run_sleep(repo, store, model=model, budget=1_000_000, level=2)
     files = [asked(r["messages"])[0].split(" (")[0] for r in model.requests]
-    assert len(files) == len(set(files)) and 0 < len(files) <= report.files_done
+    assert len(files) == len(set(files))
+    assert 0 < len(files) <= report.files_done
     text, symbols = asked(model.requests[0]["messages"])
     path = text.split()[1]
     assert (repo.root / path).read_text().strip() in text, "the file, whole, comes first"
     assert model.requests[0]["messages"][0]["content"][0]["cache_control"] == {"type": "ephemeral"}
-    assert 1 <= len(symbols) <= 3 and report.model_fallbacks == 0
+    assert 1 <= len(symbols) <= 3
+    assert report.model_fallbacks == 0
     written = store.rows(
         "SELECT symbol, title FROM notes WHERE model = 'scripted' AND path = ?", [path]
     )
@@ -91,7 +93,8 @@ def test_tokens_of_unusable_replies_are_counted_and_a_dead_endpoint_is_left(inde
     assert "offline after 3 failed calls" in report.mode
     assert report.files_done == report.files_pending
     total = store.one("SELECT sum(tokens) FROM notes")[0]
-    assert report.tokens_spent == total and total >= 2 * 750
+    assert report.tokens_spent == total
+    assert total >= 2 * 750
 
 
 def test_sleep_with_claude_through_the_real_sdk(indexed) -> None:
@@ -101,10 +104,14 @@ def test_sleep_with_claude_through_the_real_sdk(indexed) -> None:
         with open_model("sleep", Settings(), environ, recorder=StoreRecorder(store)) as model:
             report = run_sleep(repo, store, model=model, budget=5_000, level=2)
         sent = api.messages
-    assert report.mode.startswith("claude") and report.tokens_spent >= 5_000
-    assert sent and sent[0]["model"] == Settings().sleep_model and api.refused == []
+    assert report.mode.startswith("claude")
+    assert report.tokens_spent >= 5_000
+    assert sent
+    assert sent[0]["model"] == Settings().sleep_model
+    assert api.refused == []
     totals, spent = usage_totals(store, purpose="sleep"), api.usage()
-    assert totals["calls"] == len(sent) and totals["input_tokens"] == spent["input_tokens"]
+    assert totals["calls"] == len(sent)
+    assert totals["input_tokens"] == spent["input_tokens"]
     # the sample's files are ~750 tokens at most: below Haiku's 2,048, nothing is cached
     assert spent["cache_creation_input_tokens"] == spent["cache_read_input_tokens"] == 0
     assert store.one("SELECT count(*) FROM notes WHERE model = ?", [Settings().sleep_model])[0] > 0
@@ -142,11 +149,26 @@ def test_a_long_file_is_cached_and_read_back_when_asked_again(indexed, sample_re
     ]
     big = [(body, usage) for text, body, usage in calls if text.startswith(f"File {BIG}")]
     (first_body, first), (again_body, again) = big
-    assert first["cache_creation_input_tokens"] >= 2048 and first["cache_read_input_tokens"] == 0
+    assert first["cache_creation_input_tokens"] >= 2048
+    assert first["cache_read_input_tokens"] == 0
     assert again["cache_read_input_tokens"] == first["cache_creation_input_tokens"]
     assert again_body["max_tokens"] == 2 * first_body["max_tokens"]
     small = [usage for text, _, usage in calls if not text.startswith(f"File {BIG}")]
-    assert small and all(u["cache_creation_input_tokens"] == 0 for u in small)
+    assert small
+    assert all(u["cache_creation_input_tokens"] == 0 for u in small)
     assert (
         store.one("SELECT count(*) FROM notes WHERE path = ? AND model <> 'offline'", [BIG])[0] > 0
     )
+
+
+def test_sleep_model_flag_names_the_model_that_thinks(sample_repo: Path) -> None:
+    from tests.procs import offline_env, swe
+
+    with FakeAnthropic([lambda body: text_message(notes_json(body["messages"]))] * 60) as api:
+        env = offline_env(ANTHROPIC_API_KEY=api.key, ANTHROPIC_BASE_URL=api.url)
+        done = swe("sleep", "--model", "claude-opus-5-5", "--budget", "3000", "-C",
+                   str(sample_repo), env=env)  # fmt: skip
+        sent = api.messages
+    assert done.returncode == 0, done.stderr
+    assert sent
+    assert {body["model"] for body in sent} == {"claude-opus-5-5"}

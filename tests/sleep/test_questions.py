@@ -68,10 +68,12 @@ def test_questions_follow_what_the_code_does() -> None:
     titles = {n.title: n for n in questions(f, f.definitions[1], 1.0)}
     assert len(titles) <= 6
     dropped = next(n for t, n in titles.items() if t.startswith("Why is my X-Secret-Token"))
-    assert "dropped" in dropped.title and "if not self.relay.trusted" in dropped.body
+    assert "dropped" in dropped.title
+    assert "if not self.relay.trusted" in dropped.body
     assert "Outbox.flush" in dropped.body
     raised = next(n for t, n in titles.items() if "EnvelopeTooLarge" in t)
-    assert "at most 50 fields" in raised.title and "strict and len(fields) > 50" in raised.body
+    assert "at most 50 fields" in raised.title
+    assert "strict and len(fields) > 50" in raised.body
     assert any("strict=True" in t for t in titles)
     assert any("retry" in t and "back off" in t for t in titles)
     assert any(
@@ -81,20 +83,17 @@ def test_questions_follow_what_the_code_does() -> None:
         assert n.evidence == [
             {"path": "mail/mailer.py", "symbol": "Mailer.deliver", "start_line": 4, "end_line": 19}
         ]
-        assert (
-            n.kind == "question"
-            and n.model == "offline"
-            and n.tokens == (len(n.title) + len(n.body)) // 4 + 1
-        )
+        assert n.kind == "question"
+        assert n.model == "offline"
+        assert n.tokens == (len(n.title) + len(n.body)) // 4 + 1
         assert len(n.title) + len(n.body) < 700
 
 
 def test_a_class_is_not_credited_with_what_its_methods_do() -> None:
     f = facts()
     made = questions(f, f.definitions[0], 1.0)
-    assert made and all(
-        "EnvelopeTooLarge" not in n.title and "X-Secret-Token" not in n.title for n in made
-    )
+    assert made
+    assert all("EnvelopeTooLarge" not in n.title and "X-Secret-Token" not in n.title for n in made)
 
 
 def test_summary_names_inputs_outputs_side_effects_and_callers() -> None:
@@ -102,8 +101,10 @@ def test_summary_names_inputs_outputs_side_effects_and_callers() -> None:
     body = definition_summary(f, f.definitions[1], 1.0).body
     assert "Takes envelope, strict, attempts." in body
     assert "Returns self.relay.submit(fields)." in body
-    assert "sets self.failures" in body and "writes envelope.fields['X-Delivery-State']" in body
-    assert "Called by Outbox.flush." in body and "Raises EnvelopeTooLarge." in body
+    assert "sets self.failures" in body
+    assert "writes envelope.fields['X-Delivery-State']" in body
+    assert "Called by Outbox.flush." in body
+    assert "Raises EnvelopeTooLarge." in body
 
 
 def test_scanning_strings_does_not_cross_literals() -> None:

@@ -30,22 +30,26 @@ def test_offline_notes_of_every_kind_tied_to_the_code(indexed) -> None:
     repo, store = indexed
     report = run_sleep(repo, store, budget=1_000_000, level=3)
     assert set(report.notes_by_kind) == {"overview", "summary", "question", "history", "cochange"}
-    assert report.mode == "offline" and report.tokens_spent > 0
+    assert report.mode == "offline"
+    assert report.tokens_spent > 0
     hits = search_notes(store, "why is my Authorization header dropped after a redirect?", 3)
     assert any(h["symbol"] == "Session.rebuild_auth" for h in hits)
     assert hits[0]["evidence"][0]["path"] == "minihttp/sessions.py"
     history = [n for n in notes_for(store, symbol="Session.rebuild_auth") if n["kind"] == "history"]
     assert "Strip the Authorization header when a redirect leaves the host" in history[0]["body"]
     todo = [n for n in notes_for(store, path="minihttp/cookies.py") if "FIXME" in n["body"]]
-    assert todo and todo[0]["symbol"] == "merge_cookies"
+    assert todo
+    assert todo[0]["symbol"] == "merge_cookies"
     raised = [
         n
         for n in notes_for(store, symbol="Session.resolve_redirects")
         if "TooManyRedirects" in n["title"]
     ]
-    assert raised and "hops > self.max_redirects" in raised[0]["body"]
+    assert raised
+    assert "hops > self.max_redirects" in raised[0]["body"]
     overview = repository_overview(store)
-    assert "console script minihttp" in overview and "pytest tests/" in overview
+    assert "console script minihttp" in overview
+    assert "pytest tests/" in overview
     hashes = dict(store.query("SELECT path, hash FROM files"))
     for note in notes_for(store):
         if note["path"]:
@@ -60,7 +64,8 @@ def test_deterministic_and_incremental(indexed, sample_repo: Path) -> None:
     run_sleep(repo, store, budget=1_000_000, level=2)
     first = store.query("SELECT id, title, body FROM notes ORDER BY id")
     again = run_sleep(repo, store, budget=1_000_000, level=2)
-    assert again.files_pending == 0 and sum(again.notes_by_kind.values()) == 0
+    assert again.files_pending == 0
+    assert sum(again.notes_by_kind.values()) == 0
     assert store.query("SELECT id, title, body FROM notes ORDER BY id") == first
 
 
@@ -81,7 +86,8 @@ def test_notes_go_stale_with_their_code_and_are_rewritten(indexed, sample_repo: 
         for h in search_notes(store, "Bearer token authentication", 10)
     )
     rerun = run_sleep(repo, store, budget=1_000_000, level=2)
-    assert rerun.dropped_stale == before and rerun.files_done == 1
+    assert rerun.dropped_stale == before
+    assert rerun.files_done == 1
     assert any(
         "Token authentication for APIs" in n["body"]
         for n in notes_for(store, path="minihttp/auth.py")
@@ -91,16 +97,19 @@ def test_notes_go_stale_with_their_code_and_are_rewritten(indexed, sample_repo: 
 def test_budget_and_priority(indexed) -> None:
     repo, store = indexed
     plan = run_sleep(repo, store, budget=300, level=2, dry_run=True)
-    assert plan.planned and store.one("SELECT count(*) FROM notes") == (0,)
+    assert plan.planned
+    assert store.one("SELECT count(*) FROM notes") == (0,)
     assert plan.planned[0]["path"] != "tests/test_sessions.py"
     report = run_sleep(repo, store, budget=300, level=2)
-    assert report.tokens_spent >= 300 and report.files_done < report.files_pending
+    assert report.tokens_spent >= 300
+    assert report.files_done < report.files_pending
 
 
 def test_yielding_stops_early_and_the_next_run_goes_on(indexed) -> None:
     repo, store = indexed
     report = run_sleep(repo, store, budget=1_000_000, level=2, should_yield=lambda: True)
-    assert report.yielded and report.files_done == 0
+    assert report.yielded
+    assert report.files_done == 0
     assert run_sleep(repo, store, budget=1_000_000, level=2).files_done == report.files_pending
 
 
@@ -153,7 +162,8 @@ def test_an_interrupted_run_keeps_what_it_wrote_and_the_next_goes_on(indexed) ->
     whole = "SELECT count(*) FROM notes WHERE path = ? AND kind = 'summary' AND symbol IS NULL"
     assert all(store.one(whole, [p])[0] == 1 for p in kept)  # each kept file was written whole
     rest = run_sleep(repo, store, budget=1_000_000, level=2)
-    assert rest.files_pending == rest.files_done and rest.files_done > 3
+    assert rest.files_pending == rest.files_done
+    assert rest.files_done > 3
     assert (
         store.one("SELECT count(DISTINCT path) FROM notes WHERE path <> ''")[0]
         == len(kept) + rest.files_done
@@ -164,7 +174,8 @@ def test_cli_sleep_and_notes(sample_repo: Path) -> None:
     done = runner.invoke(app, ["sleep", "-C", str(sample_repo), "--level", "3", "--json"])
     assert done.exit_code == 0, done.output
     result = json.loads(done.output)
-    assert result["mode"] == "offline" and result["notes_written"] > 10
+    assert result["mode"] == "offline"
+    assert result["notes_written"] > 10
     assert (
         result["budget"] == Settings().offline_sleep_budget
     )  # offline covers the whole repository
@@ -179,13 +190,14 @@ def test_cli_sleep_and_notes(sample_repo: Path) -> None:
     sample = sample_repo / "minihttp/utils.py"
     sample.write_text(sample.read_text() + "\n\ndef unused_helper(value):\n    return value\n")
     plan = runner.invoke(app, ["sleep", "-C", str(sample_repo), "--dry-run"]).output
-    assert plan.startswith("plan (offline") and "minihttp/utils.py" in plan and "tokens" in plan
+    assert plan.startswith("plan (offline")
+    assert "minihttp/utils.py" in plan
+    assert "tokens" in plan
     capped = json.loads(
         runner.invoke(app, ["sleep", "-C", str(sample_repo), "--budget", "300", "--json"]).output
     )
-    assert (
-        capped["budget"] == 300 and capped["tokens_spent"] <= 300 + 200
-    )  # a file's notes go in whole
+    assert capped["budget"] == 300
+    assert capped["tokens_spent"] <= 300 + 200  # a file's notes go in whole
     searched = runner.invoke(app, ["notes", "-s", "retry backoff", "-C", str(sample_repo)]).output
     assert "adapters.py" in searched
 
@@ -196,7 +208,8 @@ def test_bad_level_is_a_one_line_error(sample_repo: Path) -> None:
         done = subprocess.run(
             [str(swe_agent), "sleep", "-C", str(sample_repo), *args], capture_output=True, text=True
         )
-        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert done.returncode == 1
+        assert "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
 
 
@@ -206,10 +219,8 @@ def test_the_budget_is_model_tokens_with_a_model_and_note_tokens_offline() -> No
         settings.sleep_budget_for(None) == settings.sleep_budget_for(None, per_commit=True) == 9_000
     )
     model = object()
-    assert (
-        settings.sleep_budget_for(model) == 1_000
-        and settings.sleep_budget_for(model, per_commit=True) == 100
-    )
+    assert settings.sleep_budget_for(model) == 1_000
+    assert settings.sleep_budget_for(model, per_commit=True) == 100
 
 
 def test_a_request_waits_for_a_few_definitions_not_a_whole_file(indexed, sample_repo: Path) -> None:
@@ -228,17 +239,15 @@ def test_a_request_waits_for_a_few_definitions_not_a_whole_file(indexed, sample_
     report = run_sleep(
         repo, store, budget=1_000_000, level=2, should_yield=lambda: next(calls) >= 1
     )
-    assert (
-        report.yielded and report.files_done == 0 and next(calls) == 2
-    )  # asked before the file, then within it
+    assert report.yielded
+    assert report.files_done == 0
+    assert next(calls) == 2  # asked before the file, then within it
     assert (
         store.one("SELECT count(*) FROM notes WHERE path = 'minihttp/codecs.py'")[0] == 0
     )  # nothing half-written
     again = run_sleep(repo, store, budget=1_000_000, level=2)
-    assert (
-        again.files_done == 1
-        and store.one("SELECT count(*) FROM notes WHERE path = 'minihttp/codecs.py'")[0] > 20
-    )
+    assert again.files_done == 1
+    assert store.one("SELECT count(*) FROM notes WHERE path = 'minihttp/codecs.py'")[0] > 20
 
 
 def test_the_first_commit_says_nothing_of_one_definition(tmp_path: Path) -> None:
@@ -255,4 +264,5 @@ def test_the_first_commit_says_nothing_of_one_definition(tmp_path: Path) -> None
     commit_all(root, "Scale alpha and beta", day=2)
     history = read_history(GitRepo(root))
     assert history.subjects[("a.py", "alpha")] == ["Scale alpha and beta"]  # not "import"
-    assert history.churn["a.py"] == 2 and history.cochange["a.py"] == {"b.py": 1}
+    assert history.churn["a.py"] == 2
+    assert history.cochange["a.py"] == {"b.py": 1}

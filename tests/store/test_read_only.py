@@ -31,9 +31,11 @@ def read_only_store(sample_repo: Path):
 def test_a_read_only_store_is_one_line_that_says_so(read_only_store: Path) -> None:
     for args in (["index"], ["index", "--rebuild"], ["sleep"]):
         done = swe(*args, "-C", str(read_only_store))
-        assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+        assert done.returncode != 0, done.stderr
+        assert "Traceback" not in done.stderr, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
-        assert "writable" in done.stderr and "--rebuild" not in done.stderr, done.stderr
+        assert "writable" in done.stderr, done.stderr
+        assert "--rebuild" not in done.stderr, done.stderr
     assert [
         p.name for p in store_path(read_only_store).parent.iterdir() if "damaged" in p.name
     ] == []

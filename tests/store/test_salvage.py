@@ -51,10 +51,10 @@ def assert_one_line_error(done, words: str, *, must_fail: bool = True) -> None:
     if not must_fail and done.returncode == 0:
         return
     assert done.returncode != 0, done.stdout
-    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, (
-        done.stderr
-    )
-    assert words in done.stderr and "--rebuild" in done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert words in done.stderr
+    assert "--rebuild" in done.stderr
 
 
 def test_a_damaged_block_is_found_by_every_command_and_a_rebuild_keeps_the_notes(
@@ -96,5 +96,6 @@ def test_a_half_truncated_store_is_one_line_everywhere_and_rebuild_starts_afresh
 
     done = swe("index", "--rebuild", "-C", str(used_repo))
     assert done.returncode == 0, done.stderr
-    assert "kept nothing" in done.stderr and "damaged file is" in done.stderr
+    assert "kept nothing" in done.stderr
+    assert "damaged file is" in done.stderr
     assert swe("status", "-C", str(used_repo)).returncode == 0

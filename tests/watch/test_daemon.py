@@ -86,7 +86,8 @@ def test_a_commit_shows_up_in_the_index_and_the_notes(daemon: Path) -> None:
     wait_for(lambda: has_symbol(daemon, "strip_fragment"))
     wait_for(lambda: "strip_fragment" in cli("notes", "strip_fragment", "-C", str(daemon)).stdout)
     logs = cli("daemon", "logs", "-C", str(daemon)).stdout
-    assert "indexed 1 changed files" in logs and "sleep-time" in logs
+    assert "indexed 1 changed files" in logs
+    assert "sleep-time" in logs
 
 
 def test_queries_while_the_daemon_writes_never_meet_a_lock(daemon: Path) -> None:
@@ -145,7 +146,8 @@ def test_hooks_install_and_uninstall_only_their_own_lines(sample_repo: Path) -> 
     hook = sample_repo / ".git/hooks/post-commit"
     hook.write_text("#!/bin/sh\necho mine\n")
     assert cli("hooks", "install", "-C", str(sample_repo)).returncode == 0
-    assert "swe_agent hooks run" in hook.read_text() and "echo mine" in hook.read_text()
+    assert "swe_agent hooks run" in hook.read_text()
+    assert "echo mine" in hook.read_text()
     utils = sample_repo / "minihttp/utils.py"
     utils.write_text(utils.read_text() + "\n\ndef from_the_hook():\n    return 1\n")
     commit_all(sample_repo, "committed with the hook", day=23)
@@ -194,11 +196,13 @@ def test_background_sleep_with_a_model_stops_at_the_hourly_cap(sample_repo: Path
         try:
             daemon.handle("index", {})
             daemon._background_sleep()  # as after a commit: within the commit's budget
-            assert daemon.spent[0][1] >= 3_000 and api.messages
+            assert daemon.spent[0][1] >= 3_000
+            assert api.messages
             daemon._background_sleep()  # what is left of the hour
             assert sum(n for _, n in daemon.spent) >= 4_000
             calls = len(api.messages)
             daemon._background_sleep()  # nothing is left: no call at all
-            assert daemon.spent[-1][1] == 0 and len(api.messages) == calls
+            assert daemon.spent[-1][1] == 0
+            assert len(api.messages) == calls
         finally:
             daemon.close()

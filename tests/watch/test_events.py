@@ -28,7 +28,9 @@ def test_flush_after_a_quiet_window_or_at_the_maximum_delay() -> None:
             assert not debouncer.due()
     assert debouncer.due()  # the maximum delay passed
     files, refs = debouncer.take()
-    assert files == {f"f{i}.py" for i in range(7)} and refs == set()
+    assert files == {f"f{i}.py" for i in range(7)}
+    assert refs == set()
     debouncer.add(Change("HEAD", ref=True))
     now[0] += 0.31
-    assert debouncer.due() and debouncer.take()[1] == {"HEAD"}
+    assert debouncer.due()
+    assert debouncer.take()[1] == {"HEAD"}

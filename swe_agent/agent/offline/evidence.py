@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from swe_agent.agent.offline.question import Question
-from swe_agent.agent.offline.rank import Evidence
+from swe_agent.agent.offline.rank import TEST_FACTOR, Evidence
 from swe_agent.agent.records import (
     CallerHit,
     CodeHit,
@@ -19,6 +19,7 @@ from swe_agent.agent.records import (
     ReferenceHit,
     Subject,
 )
+from swe_agent.code.paths import is_test_path
 
 # an exception class: named so, or deriving from something named so (Python, JS/TS, Java, Ruby, C++)
 _EXCEPTION = re.compile(
@@ -27,6 +28,7 @@ _EXCEPTION = re.compile(
 )
 EXCEPTION_CLASS_FACTOR = 0.4
 RAISER_WEIGHT = 1.5
+WORDS_WEIGHT = 1.5  # a hit whose file or definition the question names in words (json array)
 
 
 @dataclass(slots=True)
@@ -44,25 +46,54 @@ class Findings:
     notes: list[str] = field(default_factory=list)  # "title — body" of notes seen, best first
 
 
-def from_search(hits: list[CodeHit], findings: Findings, kind: str = "search") -> None:
+def from_search(
+    hits: list[CodeHit],
+    findings: Findings,
+    kind: str = "search",
+    q: Question | None = None,
+    tests_weighed: bool = True,
+) -> None:
+    """BM25 hits as evidence, their weights as search ranked them. tests_weighed=False: search
+    read the query as asking for tests (it named fixtures, say) where the question is not about
+    tests, so test hits count TEST_FACTOR here, as rank counts any other evidence of tests."""
     # scores as the tool shows them (two decimals), so both kinds of model weigh the same numbers
     top = max((round(h.score, 2) for h in hits), default=0.0) or 1.0
     scale, what = (
-        (2.5, "the question") if kind == "search" else (1.5, "the issue's title and names")
+        (2.5, "the question's words") if kind == "search" else (1.5, "the issue's title and names")
     )
     for h in hits:
         weight = scale * round(h.score, 2) / top
+        if not tests_weighed and is_test_path(h.path):
+            weight *= TEST_FACTOR
+        start, end = h.definition or (h.start_line, h.end_line)
         findings.evidence.append(
             Evidence(
                 h.path,
                 h.symbol or None,
-                h.start_line,
-                h.end_line,
+                start,
+                end,
                 weight,
                 kind,
-                f"BM25 rank {h.rank} for {what}",
+                f"its text matches {what} ({_ordinal(h.rank)} best match)",
             )
         )
+        said = _said_in_words(h, q.compounds) if q else ""
+        if said:
+            why = f"`{said}` is named in the question's words"
+            findings.evidence.append(
+                Evidence(h.path, h.symbol or None, start, end, WORDS_WEIGHT, "words", why)
+            )
+
+
+def _said_in_words(hit: CodeHit, compounds: frozenset[str]) -> str:
+    """The name of the hit's file or definition that the question spells out in words."""
+    if not compounds:
+        return ""
+    stem = hit.path.rsplit("/", 1)[-1].split(".", 1)[0]
+    for name in [stem, *(hit.symbol or "").split(".")]:
+        if _folded(name) in compounds:
+            return name
+    return ""
 
 
 def from_lookup(
@@ -103,6 +134,17 @@ def from_lookup(
         weight = (0.6 if not defs else 0.2) / math.sqrt(len(refs))
         why = f"refers to `{name}` ({r.kind})"
         add(Evidence(r.path, r.enclosing or None, r.line, r.line, weight, "reference", why))
+
+
+def _ordinal(n: int) -> str:
+    if n == 1:
+        return "the"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _folded(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
 
 
 def _first_line(text: str) -> str:

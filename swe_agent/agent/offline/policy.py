@@ -80,8 +80,10 @@ class OfflinePolicy:
             name, args, result = seen.call.name, seen.call.input, seen.result
             records, subject = result.records, result.subject
             if name == "search_code":
-                kind = "search" if args.get("query") == _query(q) else "focus"
-                ev.from_search(_only(records, CodeHit), findings, kind)
+                query = str(args.get("query", ""))
+                kind = "search" if query == _query(q) else "focus"
+                weighed = q.about_tests or not parse_query(query).wants_tests
+                ev.from_search(_only(records, CodeHit), findings, kind, q, weighed)
             elif name == "lookup_symbol":
                 found = (
                     _only(records, DefinitionHit),
@@ -120,7 +122,7 @@ class OfflinePolicy:
             acts.append(("core_memory_append", {"label": "preferences", "text": preference}))
         if "search_notes" in tools:
             acts.append(("search_notes", {"query": q.text[:2000]}))
-        scope = "all" if q.about_tests else "source"
+        scope = "all"
         acts.append(("search_code", {"query": _query(q), "scope": scope}))
         focus = _focus(q)
         if focus:
@@ -138,7 +140,8 @@ class OfflinePolicy:
         return acts
 
     def _opens(self, ranked: list[Location]) -> list[tuple[str, dict[str, Any]]]:
-        acts, files = [], set()
+        acts: list[tuple[str, dict[str, Any]]] = []
+        files: set[str] = set()
         for loc in ranked:
             if len(acts) >= OPEN_PAGES:
                 break

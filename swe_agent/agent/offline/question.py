@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from swe_agent.code.paths import SOURCE_EXTENSIONS
+from swe_agent.code.tokens import STOPWORDS
 
 _FRAME = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>[\w<>]+)')
 _FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
@@ -64,6 +65,9 @@ class Question:
     about_tests: bool = False
     preferences: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)  # identifier -> how strongly named
+    compounds: frozenset[str] = (
+        frozenset()
+    )  # adjacent words run together: "json array" -> jsonarray
 
 
 def parse_question(text: str) -> Question:
@@ -99,8 +103,30 @@ def parse_question(text: str) -> Question:
     q.weights = scores
     q.identifiers = sorted(scores, key=lambda n: (-scores[n], -len(n), n))
     q.about_tests = bool(_TEST_WORDS.search(prose))
+    q.compounds = compounds(prose)
     q.preferences = [m.strip() for m in _PREFERENCE.findall(text)][:3]
     return q
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[^A-Za-z0-9\s]+")
+COMPOUND_WORDS = (2, 3)
+
+
+def compounds(prose: str) -> frozenset[str]:
+    """Two or three adjacent words of the prose run together in lower case, as code would name
+    what they describe ("type adapter factory" -> typeadapterfactory); a phrase neither starts
+    nor ends on a stopword, and punctuation breaks it."""
+    found: set[str] = set()
+    words = _WORD.findall(prose[:4000])
+    for n in COMPOUND_WORDS:
+        for i in range(len(words) - n + 1):
+            run = words[i : i + n]
+            if not all(w[0].isalpha() for w in run):
+                continue
+            if run[0].lower() in STOPWORDS or run[-1].lower() in STOPWORDS:
+                continue
+            found.add("".join(w.lower() for w in run))
+    return frozenset(found)
 
 
 def _clean(name: str) -> str:

@@ -9,7 +9,7 @@ Test files count less unless the question is about tests.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from swe_agent.code.paths import is_source_path, is_test_path
 
@@ -20,6 +20,7 @@ SAME_KIND_DECAY = 0.25
 PER_FILE = 5
 CONTAINER_FACTOR = 0.85  # weight of the second and later evidence of one kind
 STRONG = 2.0  # code evidence this strong (a definition named, the best BM25 hits) holds its place
+RANKED_BY_SEARCH = frozenset({"search", "focus"})  # evidence whose weight already holds the path's
 NOTE_ONLY = 0.5  # below this much code evidence, a location stands on notes alone
 
 
@@ -68,6 +69,8 @@ def rank(evidence: list[Evidence], *, about_tests: bool = False, limit: int = 10
     """Locations best first: one per definition, or per file for code outside definitions."""
     groups: dict[tuple[str, str | None, int], list[Evidence]] = defaultdict(list)
     for e in evidence:
+        if e.kind not in RANKED_BY_SEARCH:  # search's own ranking already weighed the path
+            e = replace(e, weight=e.weight * path_factor(e.path, about_tests))
         # code outside definitions: each window is its own location, with its own lines
         groups[(e.path, e.symbol or None, 0 if e.symbol else e.start_line)].append(e)
     locations: list[Location] = []
@@ -85,9 +88,7 @@ def rank(evidence: list[Evidence], *, about_tests: bool = False, limit: int = 10
         for path, scores in by_file.items()
     }
     for loc in locations:
-        loc.score = (loc.score + FILE_SHARE * file_score[loc.path]) * path_factor(
-            loc.path, about_tests
-        )
+        loc.score += FILE_SHARE * file_score[loc.path]
     _notes_below_strong_code(locations, groups)  # before a definition takes its file's place
     _fold_files(locations)
     _yield_to_members(locations)

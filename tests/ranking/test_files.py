@@ -1,0 +1,56 @@
+"""Ranking steps that judge whole files, each on a small repository of its own under
+fixtures/ranking/ where the step decides the order."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from swe_agent.index import index_repository
+from swe_agent.ranking import search
+from swe_agent.ranking.memory import MemoryIndex
+from swe_agent.repo.gitrepo import GitRepo
+from swe_agent.store.db import Store, open_store
+from tests.helpers import FIXTURES, commit_all, git
+
+
+def fixture_store(name: str, tmp_path: Path) -> Store:
+    root = tmp_path / name
+    shutil.copytree(FIXTURES / "ranking" / name, root)
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, f"fixture {name}")
+    with open_store(root, create=True) as store:
+        index_repository(GitRepo(root), store, max_bytes=1_000_000, workers=1)
+    return open_store(root, read_only=True)
+
+
+@pytest.fixture(params=["store", "memory"])
+def held(request):
+    return request.param
+
+
+def test_a_question_prefers_the_file_other_files_use(tmp_path, held) -> None:
+    # alpha.py and omega.py hold the same words; three files use Omega, none Alpha
+    with fixture_store("central", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "how is an incoming request dispatched", 5, index=index)
+        assert [h.path for h in hits[:2]] == ["app/omega.py", "app/alpha.py"]
+        # a symbol lookup is not a question about the code's hubs: the tie stays by path
+        hits = search(store, "start", 5, index=index)
+        assert [h.path for h in hits[:2]] == ["app/alpha.py", "app/omega.py"]
+
+
+def test_a_question_prefers_a_file_of_several_matching_chunks(tmp_path, held) -> None:
+    # single.py's one function matches a little better than any one of several.py's five
+    with fixture_store("coherent", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "how are header lines split into name and value", 5, index=index)
+        assert [h.path for h in hits[:2]] == ["text/several.py", "text/single.py"]
+
+
+def test_a_file_the_question_names_rises(tmp_path, held) -> None:
+    # diff_view.py says "view" more often, but only view.py has its whole name asked for
+    with fixture_store("named", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "how is a view drawn", 5, index=index)
+        assert [h.path for h in hits[:2]] == ["app/view.py", "app/diff_view.py"]
