@@ -129,13 +129,15 @@ def _definition_spans(
     of a class whose methods are chunks of their own): a location named after a definition
     stands for all of it."""
     spans: dict[tuple[str, str | None, int], tuple[int, int]] = {}
+    named = [h for h in hits if h.symbol]
+    if not named:
+        return spans
     by_path: dict[str, list[dict[str, Any]]] = {}
-    for h in hits:
-        if not h.symbol:
-            continue
-        if h.path not in by_path:
-            by_path[h.path] = sym.definitions_in(src.store, h.path)
-        for d in by_path[h.path]:
+    paths = sorted({h.path for h in named})
+    for d in sym.definitions_named_in(src.store, paths, sorted({str(h.symbol) for h in named})):
+        by_path.setdefault(d["path"], []).append(d)  # one query: one per file cost ~4 ms each
+    for h in named:
+        for d in by_path.get(h.path, []):
             if d["qualname"] == h.symbol and d["start_line"] <= h.start_line <= d["end_line"]:
                 if (d["start_line"], d["end_line"]) != (h.start_line, h.end_line):
                     spans[(h.path, h.symbol, h.start_line)] = (d["start_line"], d["end_line"])
