@@ -1,7 +1,8 @@
 """MCP tool-call latency through a real client session (the SDK's stdio client and a real
 `swe-agent mcp` subprocess): the time to a ready session, the first call after start, and warm
 p50/p90 of search_code and find_symbol, with the daemon serving the calls and without it (the
-server then opens the store read-only for each call).
+server then answers from its copy of the store in memory), and the CPU time each process spends
+per call (client, server, daemon), which unlike wall time does not grow with the machine's load.
 
     .venv/bin/python bench/mcp.py [--repo GIT_REPO] [--calls 50] [--json]
 
@@ -91,18 +92,56 @@ async def session_figures(root: Path, names: list[str], calls: int) -> dict[str,
         ready = time.perf_counter() - started
         first = await _timed(session, "search_code", {"query": QUERIES[0], "k": 10})
         figures: dict[str, object] = {"ready_s": round(ready, 2), "first_call_ms": round(first, 1)}
+        processes = {"server": _server_pid(root), "daemon": _daemon_pid(root)}
         for tool, arguments in (
             ("search_code", [{"query": q, "k": 10} for q in QUERIES]),
             ("find_symbol", [{"name": n} for n in names]),
         ):
+            cpu = _cpu_seconds(processes)
             times = [
                 await _timed(session, tool, arguments[i % len(arguments)]) for i in range(calls)
             ]
+            spent = {k: v - cpu[k] for k, v in _cpu_seconds(processes).items()}
             times.sort()
             figures[tool] = {"p50_ms": round(times[len(times) // 2], 1),
                              "p90_ms": round(times[int(len(times) * 0.9)], 1),
-                             "max_ms": round(times[-1], 1)}  # fmt: skip
+                             "max_ms": round(times[-1], 1),
+                             "cpu_ms_per_call": {k: round(1000 * v / calls, 1)
+                                                 for k, v in spent.items()}}  # fmt: skip
     return figures
+
+
+def _cpu_seconds(processes: dict[str, int | None]) -> dict[str, float]:
+    """CPU time (user and system) spent so far by the bench (the client) and by each process:
+    unlike wall time, it does not grow with the machine's load."""
+    spent = {"client": time.process_time()}
+    for name, pid in processes.items():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            spent[name] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):  # no such process, or no /proc
+            spent[name] = 0.0
+    return spent
+
+
+def _server_pid(root: Path) -> int | None:
+    """The `swe-agent mcp -C root` process this bench started (Linux /proc)."""
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid() and b"mcp" in words and str(root).encode() in words:
+            return int(entry.name)
+    return None
+
+
+def _daemon_pid(root: Path) -> int | None:
+    try:
+        return int((root / ".swe_agent" / "daemon.pid").read_text())
+    except (OSError, ValueError):
+        return None
 
 
 async def _timed(session: ClientSession, tool: str, arguments: dict[str, object]) -> float:
@@ -115,11 +154,16 @@ async def _timed(session: ClientSession, tool: str, arguments: dict[str, object]
 
 
 def wait_for_daemon(root: Path, limit: float = 300.0) -> None:
-    """Until the daemon has caught up and finished its first sleep-time run."""
+    """Until the daemon has caught up and finished its sleep-time work: a run that yielded to a
+    request (`daemon start` pings it) goes on afterwards, and calls measured meanwhile would
+    share the CPU with it."""
     log = root / ".swe_agent" / "daemon.log"
     started = time.perf_counter()
     while time.perf_counter() - started < limit:
-        if log.exists() and "sleep-time:" in log.read_text():
+        runs = (
+            [x for x in log.read_text().splitlines() if "sleep-time:" in x] if log.exists() else []
+        )
+        if runs and "yielded" not in runs[-1]:
             return
         time.sleep(0.2)
     raise SystemExit("the daemon did not finish catching up")
@@ -156,8 +200,10 @@ def _text(report: dict) -> str:
         lines.append(f"{mode}: ready {f['ready_s']} s, first call {f['first_call_ms']} ms")
         for tool in ("search_code", "find_symbol"):
             t = f[tool]
+            cpu = ", ".join(f"{k} {v}" for k, v in t["cpu_ms_per_call"].items() if v)
             lines.append(
                 f"  {tool:<12} p50 {t['p50_ms']:>7} ms  p90 {t['p90_ms']:>7} ms  max {t['max_ms']:>7} ms"
+                f"  cpu ms per call: {cpu}"
             )
     return "\n".join(lines)
 

@@ -17,19 +17,21 @@ from typing import Any
 
 from swe_agent.agent import recall
 from swe_agent.agent import retrieval as views
+from swe_agent.agent.filelines import FileLines
 from swe_agent.agent.paths import PathGuard
+from swe_agent.agent.reads import PAGE_TOKENS, Held
 from swe_agent.agent.tools import paginate
 from swe_agent.errors import SweAgentError
 from swe_agent.llm.tokens import count_tokens
-from swe_agent.ranking.candidates import Source
 from swe_agent.store import symbols as sym
 from swe_agent.store.db import Store
 from swe_agent.store.notes import stale_notes
 
-PAGE_TOKENS = 1500  # the agent's own page size (Toolbox's default)
 _PLACE = re.compile(r"(?P<path>[^\s:]+):(?P<start>\d+)-(?P<end>\d+) (?P<symbol>\S+)")
 _OUTLINE = re.compile(r"^(?P<start>\d+)-(?P<end>\d+) \w+ (?P<symbol>\S+)")
-_REFERENCES = ("caller ", "ref ")
+_MCP_TOOL = {"lookup_symbol": "find_symbol", "open_page": "read"}  # the agent's names, here
+_AGENT_TOOL = re.compile(r"\b(?:lookup_symbol|open_page)\b")
+_UNKNOWN = "no symbol named {name!r} is defined or used in the index; try search_code"
 
 
 class Refused(ValueError):
@@ -42,27 +44,31 @@ def tool_page_in(
     tool: str,
     args: dict[str, Any],
     page_tokens: int = PAGE_TOKENS,
-    index: Source | None = None,
+    held: Held | None = None,
+    files: FileLines | None = None,
 ) -> dict[str, Any]:
     """One page of a tool's result: header, entries, page k of n, the call for the next page
-    and the locations the entries name. index: the daemon's in-memory search index, if any."""
+    and the locations the entries name. held and files: what a long-lived process keeps
+    between calls (the search index and path guard, the files' lines), if anything."""
     try:
-        src = _sources(store, Path(root), tool)
-        src.index = index
+        src = _sources(store, Path(root), tool, held, files)
         if tool == "read":
             return _read(src, args, page_tokens)
         view, rel = _view(src, tool, args)
         return _cut(view, tool, args, rel, page_tokens)
     except (Refused, views.ToolInputError, SweAgentError, OSError) as exc:
-        return {"error": str(exc)}
+        return {"error": _AGENT_TOOL.sub(lambda m: _MCP_TOOL[m[0]], str(exc))}
 
 
-def _sources(store: Store, root: Path, tool: str) -> views.Sources:
+def _sources(
+    store: Store, root: Path, tool: str, held: Held | None, files: FileLines | None
+) -> views.Sources:
     from swe_agent.repo.gitrepo import GitRepo
     from swe_agent.store.files import indexed_paths
 
-    guard = PathGuard(root, indexed_paths(store))
-    return views.Sources(store, guard, GitRepo(root) if tool == "history" else None)
+    guard = held.guard if held else PathGuard(root, indexed_paths(store))
+    repo = GitRepo(root) if tool == "history" else None
+    return views.Sources(store, guard, repo, index=held.index if held else None, files=files)
 
 
 def _view(src: views.Sources, tool: str, args: dict[str, Any]) -> tuple[views.Listing, str]:
@@ -94,14 +100,13 @@ def _text(args: dict[str, Any], name: str) -> str:
 
 def _symbol_view(src: views.Sources, tool: str, name: str) -> views.Listing:
     """lookup_symbol's view split in two: definitions for find_symbol, callers and other
-    references for references."""
-    view = views.lookup_symbol(src, name)
-    defs = [e for e in view.entries if e.startswith("def ")]
-    uses = [e for e in view.entries if e.startswith(_REFERENCES)]
-    if not defs and not uses:
-        raise Refused(f"no symbol named {name!r} is defined or used in the index; try search_code")
+    references for references. Each asks the store for the other half only to say why it
+    found nothing."""
     if tool == "find_symbol":
+        defs = views.symbol_definitions(src, name)[0]
         if not defs:
+            if not views.symbol_uses(src, name)[0]:
+                raise Refused(_UNKNOWN.format(name=name))
             raise Refused(
                 f"no definition of {name!r} in the index; references({name!r}) lists its uses"
             )
@@ -109,6 +114,9 @@ def _symbol_view(src: views.Sources, tool: str, name: str) -> views.Listing:
         return views.Listing(
             f"find_symbol {name}", header, defs, f"find_symbol:{name}", per_page=12
         )
+    uses = views.symbol_uses(src, name)[0]
+    if not uses and not views.symbol_definitions(src, name)[0]:
+        raise Refused(_UNKNOWN.format(name=name))
     header = f"references {name}: {len(uses)} callers (with their call counts) and other uses"
     return views.Listing(f"references {name}", header, uses, f"references:{name}", per_page=12)
 

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from swe_agent.agent.filelines import FileLines, read_lines
 from swe_agent.agent.paths import PathGuard
 from swe_agent.agent.records import (
     CallerHit,
@@ -57,12 +58,13 @@ class Sources:
     repo: GitRepo | None = None
     session_id: str | None = None
     index: Source | None = None  # a MemoryIndex of the store, when a long-lived process holds one
+    files: FileLines | None = None  # files' lines kept between calls by a long-lived process
     _lines: dict[str, list[str]] = field(default_factory=dict)
 
     def lines(self, path: str) -> list[str]:
         if path not in self._lines:
-            data = (self.guard.root / path).read_bytes()
-            self._lines[path] = data.decode("utf-8", errors="replace").splitlines()
+            full = self.guard.root / path
+            self._lines[path] = self.files.lines(full) if self.files else read_lines(full)
         return self._lines[path]
 
     def preview(self, path: str, start: int, symbol: str | None) -> str:
@@ -127,13 +129,15 @@ def _definition_spans(
     of a class whose methods are chunks of their own): a location named after a definition
     stands for all of it."""
     spans: dict[tuple[str, str | None, int], tuple[int, int]] = {}
+    named = [h for h in hits if h.symbol]
+    if not named:
+        return spans
     by_path: dict[str, list[dict[str, Any]]] = {}
-    for h in hits:
-        if not h.symbol:
-            continue
-        if h.path not in by_path:
-            by_path[h.path] = sym.definitions_in(src.store, h.path)
-        for d in by_path[h.path]:
+    paths = sorted({h.path for h in named})
+    for d in sym.definitions_named_in(src.store, paths, sorted({str(h.symbol) for h in named})):
+        by_path.setdefault(d["path"], []).append(d)  # one query: one per file cost ~4 ms each
+    for h in named:
+        for d in by_path.get(h.path, []):
             if d["qualname"] == h.symbol and d["start_line"] <= h.start_line <= d["end_line"]:
                 if (d["start_line"], d["end_line"]) != (h.start_line, h.end_line):
                     spans[(h.path, h.symbol, h.start_line)] = (d["start_line"], d["end_line"])
@@ -142,10 +146,26 @@ def _definition_spans(
 
 
 def lookup_symbol(src: Sources, name: str) -> Listing:
-    definitions = sym.find_definitions(src.store, name, 24)
+    entries, records = symbol_definitions(src, name)
+    count = len(entries)
+    uses, use_records = symbol_uses(src, name)
+    header = f"lookup_symbol {name}: {count} definitions, then callers and other references"
+    return Listing(
+        f"lookup_symbol {name}",
+        header,
+        entries + uses,
+        f"lookup_symbol:{name}",
+        records + use_records,
+        per_page=12,
+        next_call="lookup_symbol with the same name and page={next}",
+    )
+
+
+def symbol_definitions(src: Sources, name: str) -> tuple[list[str], list[Record]]:
+    """The definitions of name (or a similar name), as entries and records."""
     entries: list[str] = []
     records: list[Record] = []
-    for d in definitions:
+    for d in sym.find_definitions(src.store, name, 24):
         match = "exact" if d["rank"] <= 2 else "similar name"
         doc = (d.get("doc") or "").strip().splitlines()
         signature = d.get("signature") or ""
@@ -157,6 +177,13 @@ def lookup_symbol(src: Sources, name: str) -> Listing:
             DefinitionHit(d["path"], d["start_line"], d["end_line"], d["qualname"], d["kind"],
                           d["rank"] <= 2, signature)
         )  # fmt: skip
+    return entries, records
+
+
+def symbol_uses(src: Sources, name: str) -> tuple[list[str], list[Record]]:
+    """The callers of name (with their call counts), then its other references."""
+    entries: list[str] = []
+    records: list[Record] = []
     for c in sym.callers(src.store, name, 20):
         entries.append(
             f"caller {c['path']}:{c['line']}-{c['line']} {c['qualname']} ({c['calls']} calls)"
@@ -168,18 +195,7 @@ def lookup_symbol(src: Sources, name: str) -> Listing:
             f"ref {r['path']}:{r['line']}-{r['line']} {r['enclosing'] or '-'} ({r['kind']})"
         )
         records.append(ReferenceHit(r["path"], r["line"], r["enclosing"], r["kind"]))
-    header = (
-        f"lookup_symbol {name}: {len(definitions)} definitions, then callers and other references"
-    )
-    return Listing(
-        f"lookup_symbol {name}",
-        header,
-        entries,
-        f"lookup_symbol:{name}",
-        records,
-        per_page=12,
-        next_call="lookup_symbol with the same name and page={next}",
-    )
+    return entries, records
 
 
 def outline(src: Sources, path: str) -> Listing:

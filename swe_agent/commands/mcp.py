@@ -40,10 +40,14 @@ def serve(ctx: typer.Context, repo_dir: RepoOption = Path(".")) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from swe_agent.mcp.memory import RepoMemory
-    from swe_agent.mcp.server import serve as run_server
 
     repo = open_repo(repo_dir)
-    run_server(RepoMemory(repo, settings_for(repo.root)))
+    memory = RepoMemory(repo, settings_for(repo.root))
+    memory.warm_in_background()  # while the MCP SDK loads and the client says hello
+
+    from swe_agent.mcp.server import serve as run_server
+
+    run_server(memory)
 
 
 @mcp_app.command()

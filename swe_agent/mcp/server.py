@@ -10,7 +10,6 @@ is slow to import.
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-import anyio
 import anyio.from_thread
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
@@ -170,25 +169,25 @@ class Tools:
         return _result(page_text(data), data)
 
     async def _call(self, ctx: Context, fn: Callable[..., Any], *args: Any) -> dict[str, Any]:
-        try:
-            await self._ready(ctx)
-            data = await anyio.to_thread.run_sync(fn, *args)
-        except SweAgentError as exc:
-            raise ToolError(str(exc)) from None
-        if "error" in data:
-            raise ToolError(data["error"])
-        return data
-
-    async def _ready(self, ctx: Context) -> None:
-        """Index first when no daemon keeps the index, reporting progress to the client."""
-        if not await anyio.to_thread.run_sync(self.memory.needs_index):
-            return
+        """fn on a worker thread, after indexing first when no daemon keeps the index (with
+        progress reported to the client); a domain error or an {"error": ...} is a tool error."""
 
         def progress(done: int, total: int) -> None:
             message = f"indexing the repository: {done} of {total} files"
             anyio.from_thread.run(ctx.report_progress, done, total, message)
 
-        await anyio.to_thread.run_sync(self.memory.index, progress)
+        def ready_then_call() -> dict[str, Any]:
+            if self.memory.needs_index():
+                self.memory.index(progress)
+            return fn(*args)
+
+        try:
+            data = await anyio.to_thread.run_sync(ready_then_call)
+        except SweAgentError as exc:
+            raise ToolError(str(exc)) from None
+        if "error" in data:
+            raise ToolError(data["error"])
+        return data
 
 
 def _result(text: str, data: dict[str, Any]) -> CallToolResult:

@@ -142,7 +142,47 @@ def open_store(
             raise NoIndex("no index yet", "run `swe-agent index` in the repository first")
         path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(path, read_only=read_only and not create, wait=wait)
-    store = Store(con, path, read_only and not create)
+    return _checked(Store(con, path, read_only and not create))
+
+
+def open_snapshot(root: Path, *, wait: float = 10.0) -> Store:
+    """A read-only copy of the store in memory. The file is held only while it is copied:
+    DuckDB admits no writing process beside a reading one, so a process that answers reads for
+    a long time (the MCP server without a daemon) holds this instead of the file, and the
+    daemon or `swe-agent index` can open the file at any moment."""
+    path = store_path(root)
+    if not path.exists():
+        raise NoIndex("no index yet", "run `swe-agent index` in the repository first")
+    con = duckdb.connect(":memory:")
+    try:
+        _connect(path, read_only=True, wait=wait, into=con)
+        try:
+            con.execute("COPY FROM DATABASE disk TO memory")
+        finally:
+            con.execute("DETACH disk")
+    except BaseException:
+        con.close()
+        raise
+    return _checked(Store(con, path, read_only=True))
+
+
+def signature(root: Path) -> tuple[int, ...] | None:
+    """Changes whenever the store's files are written: a snapshot older than this is stale."""
+    found: tuple[int, ...] = ()
+    for name in (DB_NAME, DB_NAME + ".wal"):
+        try:
+            stat = (root / STORE_DIR / name).stat()
+        except OSError:
+            if name == DB_NAME:
+                return None
+            continue
+        found += (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def _checked(store: Store) -> Store:
+    """The store, once its schema is known to be ours (and brought up to date when writable)."""
+    con, path = store.con, store.path
     try:
         if not store.read_only:
             migrations.migrate(con)
@@ -181,12 +221,20 @@ def move_aside(root: Path) -> Path:
     return kept
 
 
-def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+def _connect(
+    path: Path, *, read_only: bool, wait: float, into: duckdb.DuckDBPyConnection | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A connection to the file at path, or with `into` the file attached to that connection
+    as `disk`, retrying while another process holds the file's lock."""
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            if into is None:
+                return duckdb.connect(str(path), read_only=read_only)
+            quoted = str(path).replace("'", "''")
+            into.execute(f"ATTACH '{quoted}' AS disk (READ_ONLY)")
+            return into
         except duckdb.IOException as exc:
             text = str(exc)
             if any(word in text for word in DENIED):

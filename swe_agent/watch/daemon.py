@@ -18,11 +18,12 @@ import signal
 import socketserver
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from swe_agent.agent.reads import Reader, all_reads
 from swe_agent.config import Settings
 from swe_agent.errors import SweAgentError
 from swe_agent.repo.gitrepo import GitRepo
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from swe_agent.agent.request import AskRequest
     from swe_agent.index import IndexReport
     from swe_agent.llm.base import Model
-    from swe_agent.ranking.memory import MemoryIndex
 
 log = logging.getLogger("swe_agent.daemon")
 HOUR = 3600.0
@@ -60,8 +60,7 @@ class Daemon:
         self.events_lock = threading.Lock()
         self.spent: list[tuple[float, int]] = []  # (when, sleep tokens) within the last hour
         self.resume = False  # sleep-time work yielded to a request and goes on when none waits
-        self.search_index: MemoryIndex | None = None  # loaded on the first search
-        self.index_lock = threading.Lock()
+        self.reader = Reader(self.root)  # holds the search index, loaded after every index
         self.started = time.time()
         self.activity = "starting"
         self.head: str | None = None  # the last commit the index was brought to
@@ -87,13 +86,10 @@ class Daemon:
 
     # -- requests ------------------------------------------------------------------------------
     def handle(self, op: str, args: dict[str, Any]) -> Any:
-        from swe_agent.agent.reads import all_reads
-
         if op == "ping":
             return self.state()
-        reads = all_reads()
-        if op in reads:
-            return self._read(op, reads[op], args)
+        if op in all_reads():
+            return self._read(op, args)
         self.waiting += 1
         with self.lock, self._doing(f"serving {op}"):
             self.waiting -= 1
@@ -118,25 +114,14 @@ class Daemon:
             "upgrade the daemon: `swe-agent daemon stop` then start",
         )
 
-    def _read(self, op: str, query: Callable[..., Any], args: dict[str, Any]) -> Any:
+    def _read(self, op: str, args: dict[str, Any]) -> Any:
         """A read on a cursor of its own, outside the lock: it sees the last committed state
         and never waits for indexing or sleep-time work (DuckDB's MVCC keeps it consistent)."""
         reader = Store(self.store.con.cursor(), self.store.path, read_only=True)
         try:
-            if op == "search_code" or (op == "tool_page" and args.get("tool") == "search_code"):
-                args = {**args, "index": self._search_index(reader)}
-            return query(reader, **args)
+            return self.reader.run(reader, op, args)
         finally:
             reader.close()
-
-    def _search_index(self, store: Store) -> MemoryIndex:
-        """The in-memory search index, reloaded when the store's index has changed since."""
-        from swe_agent.ranking.memory import MemoryIndex, generation
-
-        with self.index_lock:
-            if self.search_index is None or self.search_index.generation != generation(store):
-                self.search_index = MemoryIndex(store)
-            return self.search_index
 
     def _ask(self, request: AskRequest) -> dict[str, Any]:
         """Answer on a connection of this thread's own, letting go of the lock around each model
@@ -211,6 +196,8 @@ class Daemon:
         self._background_sleep()
 
     def _index(self, rebuild: bool = False) -> IndexReport:
+        """Index what changed, then load the reads' search index again if the code changed (or
+        was never loaded): the first search after a commit does not pay for it."""
         from swe_agent.index import Indexer, index_repository, rebuild_index
 
         indexer: Indexer = rebuild_index if rebuild else index_repository
@@ -219,6 +206,8 @@ class Daemon:
                 self.repo, self.store, max_bytes=self.settings.max_file_bytes, workers=1
             )
         self.head = report.head
+        if report.touched or rebuild or not self.reader.loaded:
+            self.reader.load(self.store)
         return report
 
     def _background_sleep(self) -> None:

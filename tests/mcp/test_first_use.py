@@ -1,5 +1,6 @@
 """Without a daemon and without an index: the first call indexes with progress reported through
-MCP, a commit is picked up by the next call, and no connection to the store outlives a call."""
+MCP, a commit is picked up by the next call, no connection to the store outlives a call, and
+calls answer from the server's copy of the store while another process writes it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from swe_agent.store.db import open_store
 from tests.helpers import commit_all, make_sample_repo
 from tests.mcp.client import Session, mcp_session
+from tests.store.test_snapshot import another_writer
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +61,16 @@ def test_no_store_connection_is_held_between_calls(mcp: Session, repo: Path) -> 
     mcp.call("search_code", query="cookie jar")
     with open_store(repo, wait=0.0) as store:  # read-write: fails at once if anyone holds the file
         assert store.meta("indexed_head")
+
+
+def test_calls_go_on_from_the_copy_while_another_process_writes(mcp: Session, repo: Path) -> None:
+    mcp.call("find_symbol", name="Session.send")
+    with another_writer(repo):
+        for tool, args in (
+            ("find_symbol", {"name": "Session.send"}),
+            ("search_code", {"query": "cookie jar"}),
+            ("outline", {"path": "minihttp/sessions.py"}),
+            ("status", {}),
+        ):
+            result = mcp.call(tool, **args)
+            assert not result.is_error, result.content[0].text

@@ -141,7 +141,7 @@ def test_locate_ranks_locations_with_their_evidence(mcp: Session) -> None:
 def test_status_and_the_overview_resource(mcp: Session, repo: Path) -> None:
     status = mcp.call("status").structured_content
     assert status["fresh"]
-    assert status["served_by"] == "mcp server, read-only per call"
+    assert status["served_by"] == "mcp server, from a copy of the store in memory"
     assert status["counts"]["files"] >= 10
     assert status["notes"]["current"] > 0
     assert mcp.text("status").startswith("fresh: the index is at HEAD")
@@ -151,11 +151,16 @@ def test_status_and_the_overview_resource(mcp: Session, repo: Path) -> None:
 @pytest.mark.parametrize(
     ("tool", "args", "message"),
     [
-        ("read", {"path": "minihttp/nowhere.py"}, "is not an indexed file"),
+        ("read", {"path": "minihttp/nowhere.py"}, "find paths with search_code or find_symbol"),
         ("read", {"path": "../sample/minihttp/sessions.py"}, "leads outside the repository"),
+        ("outline", {"path": "../../etc/passwd"}, "leads outside the repository"),
+        ("history", {"path": "minihttp/../../x.py"}, "leads outside the repository"),
         ("outline", {"path": "/etc/passwd"}, "absolute paths are not allowed"),
         ("read", {"path": ".env"}, "looks like a secret"),
+        ("outline", {"path": ".env"}, "looks like a secret"),
+        ("history", {"path": ".env"}, "looks like a secret"),
         ("find_symbol", {"name": "NoSuchThingAnywhere"}, "no symbol named 'NoSuchThingAnywhere'"),
+        ("references", {"name": "NoSuchThingAnywhere"}, "no symbol named 'NoSuchThingAnywhere'"),
         ("history", {"symbol": "NoSuchThingAnywhere"}, "no definition named"),
         ("search_code", {"query": "   "}, "query is empty"),
         ("search_code", {"query": "retry", "k": 0}, "k"),

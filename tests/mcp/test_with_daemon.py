@@ -33,6 +33,17 @@ def test_calls_keep_working_while_the_daemon_reindexes(sample_repo: Path) -> Non
                     errors.append((tool, result.content[0].text))
         assert errors == []
         wait_for(lambda: not mcp.call("find_symbol", name="helper_3").is_error)
+        wait_for(  # the daemon's search index was loaded again after the commit
+            lambda: (
+                "helper_3"
+                in [
+                    loc["symbol"]
+                    for loc in mcp.call("search_code", query="helper_3").structured_content[
+                        "locations"
+                    ]
+                ]
+            )
+        )
         located = mcp.call("locate", question="where are cookies merged?").structured_content
         # the ranking may shift while sleep-time work rewrites the notes of the changed file
         assert "merge_cookies" in [loc["symbol"] for loc in located["locations"]]
