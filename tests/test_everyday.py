@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from tests.helpers import commit_all, git
-from tests.procs import swe
+from tests.procs import offline_env, swe
 
 
 def repo_with_many(tmp_path: Path) -> Path:
@@ -192,3 +192,12 @@ def test_an_offline_answer_gives_its_reasons_in_words(sample_repo: Path) -> None
     assert not any("BM25" in line or "rank " in line for line in ranked), ranked
     words = ("named in the question", "its note answers:", "matches the question's words")
     assert any(w in line for line in ranked for w in words), ranked
+
+
+def test_notes_longer_than_the_terminal_go_through_the_pager(sample_repo: Path) -> None:
+    assert swe("sleep", "-C", str(sample_repo)).returncode == 0
+    pager = "sed s/^/paged:/"
+    paged = in_a_terminal("notes", cwd=sample_repo, LINES="10", PAGER=pager)
+    assert "paged:[" in paged
+    assert "paged:" not in in_a_terminal("notes", cwd=sample_repo, LINES="500", PAGER=pager)
+    assert "paged:" not in swe("notes", "-C", str(sample_repo), env=offline_env(PAGER=pager)).stdout

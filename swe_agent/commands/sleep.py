@@ -212,12 +212,29 @@ def notes(
             "no notes yet: run `swe-agent sleep`" if not target and not query else "no notes match"
         )
     shown = limit or NOTES_SHOWN
+    lines = []
     for n in rows[:shown]:
         where = f"{n['path']}{'::' + n['symbol'] if n['symbol'] else ''}" or "(repository)"
         flag = " [stale]" if n.get("stale") else ""
-        typer.echo(f"[{n['kind']}] {where}{flag}\n  {n['title']}\n  {n['body'][:300]}")
+        lines.append(f"[{n['kind']}] {where}{flag}\n  {n['title']}\n  {n['body'][:300]}")
     if len(rows) > shown:
-        typer.echo(
+        lines.append(
             f"… {len(rows) - shown:,} more notes: -n {len(rows)} shows them all, or narrow with a path, "
             "a symbol or -s QUERY"
         )
+    _page("\n".join(lines))
+
+
+def _page(text: str) -> None:
+    """Through $PAGER (less by default) when a person reads more than a screen, as git does."""
+    import shutil
+    import sys
+
+    if not text:
+        return
+    if sys.stdout.isatty() and text.count("\n") + 1 > shutil.get_terminal_size().lines:
+        import click
+
+        click.echo_via_pager(text)
+    else:
+        typer.echo(text)
