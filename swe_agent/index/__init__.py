@@ -7,38 +7,25 @@ file whose content changed go stale in the same transaction.
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
-import os
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from swe_agent.code.chunks import VERSION as CHUNK_VERSION
-from swe_agent.code.chunks import chunk_file
 from swe_agent.code.extract import VERSION as EXTRACT_VERSION
-from swe_agent.code.extract import parse_source
-from swe_agent.code.languages import language_for, queries_digest
+from swe_agent.code.languages import queries_digest
 from swe_agent.code.tokens import VERSION as TOKENIZER_VERSION
-from swe_agent.code.tokens import term_counts, terms
+from swe_agent.index.parse import Parsed, content_hash, parse_all
 from swe_agent.repo.gitrepo import GitRepo, RepoFile
 from swe_agent.store import files as files_table
 from swe_agent.store import notes as notes_table
 from swe_agent.store import sessions as sessions_table
 from swe_agent.store.db import Store
-from swe_agent.store.keys import stable_id
 from swe_agent.store.notes import mark_stale
 from swe_agent.store.search import CHUNK_COLUMNS, POSTING_COLUMNS
 from swe_agent.store.symbols import DEF_COLUMNS, REF_COLUMNS
-
-POOL_THRESHOLD = 48  # below this many files, parsing in-process beats starting a pool
-BATCH = 400  # files written per transaction on a first index
-PARENT_CHECK = 0.5  # seconds between a parser process's looks at whether its parent lives
 
 Progress = Callable[[int, int], None]
 
@@ -56,19 +43,6 @@ class Indexer(Protocol):
         progress: Progress | None = ...,
         only: list[str] | None = ...,
     ) -> IndexReport: ...
-
-
-@dataclass(slots=True)
-class Parsed:
-    """Everything the store needs about one file, as rows."""
-
-    path: str
-    file_row: tuple
-    definitions: list[tuple] = field(default_factory=list)
-    references: list[tuple] = field(default_factory=list)
-    chunks: list[tuple] = field(default_factory=list)
-    postings: list[tuple] = field(default_factory=list)
-    invalid_utf8: bool = False
 
 
 @dataclass(slots=True)
@@ -101,89 +75,10 @@ class IndexReport:
         }  # fmt: skip
 
 
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str, str]:
-    """Read, parse, chunk and tokenise one file. Runs in worker processes; pure but for the read."""
-    full = os.path.join(root, path)
-    try:
-        data = Path(full).read_bytes()
-        stat = os.stat(full)
-    except OSError as exc:
-        return (path, f"unreadable ({exc.strerror or exc})")
-    if b"\0" in data[:8192]:
-        return (path, "binary")
-    try:
-        text = data.decode("utf-8")
-        invalid = False
-    except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        invalid = True
-    language = language_for(path)
-    parsed = parse_source(path, data, language)
-    lines = text.splitlines()
-    digest = content_hash(data)
-    out = Parsed(
-        path,
-        (
-            path,
-            parsed.language,
-            digest,
-            len(data),
-            stat.st_mtime_ns,
-            len(lines),
-            commit,
-            parsed.error_count,
-        ),
-        invalid_utf8=invalid,
-    )
-    for d in parsed.definitions:
-        out.definitions.append(
-            (
-                stable_id(path, d.qualname, d.start_line),
-                path,
-                d.name,
-                d.qualname,
-                d.kind,
-                d.start_line,
-                d.end_line,
-                d.signature,
-                d.doc,
-                d.parent,
-            )
-        )
-    out.references = [(path, r.name, r.line, r.kind, r.enclosing) for r in parsed.references]
-    path_terms = terms(path.replace("/", " ").replace(".", " "))
-    for ordinal, chunk in enumerate(chunk_file(lines, parsed.definitions)):
-        chunk_id = stable_id(path, digest, ordinal)
-        counts = term_counts([chunk.text])
-        counts.update(path_terms)
-        out.chunks.append(
-            (
-                chunk_id,
-                "code",
-                path,
-                chunk.start_line,
-                chunk.end_line,
-                chunk.symbol,
-                sum(counts.values()),
-            )
-        )
-        out.postings.extend((term, chunk_id, tf) for term, tf in counts.items())
-    return out
-
-
 def index_version() -> str:
     """What the rows of a store depend on besides the files: the tokenizer, the extraction
     and the tag queries. A store written under another version is parsed again, file by file."""
     return f"{TOKENIZER_VERSION}.{EXTRACT_VERSION}.{CHUNK_VERSION}-{queries_digest()}"
-
-
-def _analyse_many(args: tuple[str, list[str], str | None]) -> list[Parsed | tuple[str, str]]:
-    root, paths, commit = args
-    return [analyse_file(root, p, commit) for p in paths]
 
 
 def plan(
@@ -244,7 +139,7 @@ def index_repository(
     todo = added + changed
     first = True
     done = 0
-    for batch in _parse_all(str(repo.root), todo, report.head, workers):
+    for batch in parse_all(str(repo.root), todo, report.head, workers):
         with store.transaction():
             if first:
                 report.stale_notes = _forget(store, changed, removed)
@@ -328,73 +223,3 @@ def _write(
     store.insert("refs", REF_COLUMNS, refs)
     store.insert("chunks", CHUNK_COLUMNS, chunks)
     store.insert("postings", POSTING_COLUMNS, postings)
-
-
-def _worker_start() -> None:
-    """A parser process leaves Ctrl-C to its parent, which ends the pool, and ends when its
-    parent does: a kill -9 of `index` would otherwise leave it (and a git it holds a pipe of)
-    waiting for work forever."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while the pool forked
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _parse_all(
-    root: str, paths: list[str], commit: str | None, workers: int
-) -> Iterator[list[Parsed | tuple[str, str]]]:
-    if not paths:
-        return
-    workers = workers or os.cpu_count() or 1
-    if len(paths) < POOL_THRESHOLD or workers == 1:
-        for start in range(0, len(paths), BATCH):
-            yield _analyse_many((root, paths[start : start + BATCH], commit))
-        return
-    # fork is cheapest, but unsafe once threads run (the daemon's observer): then forkserver.
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    step = max(8, min(64, len(paths) // (workers * 8) or 8))
-    jobs = [(root, paths[i : i + step], commit) for i in range(0, len(paths), step)]
-    # A pool that terminate() ends at once: on Ctrl-C or an error nothing waits for queued work.
-    with (
-        _ctrl_c_held() as release,
-        multiprocessing.get_context(method).Pool(workers, initializer=_worker_start) as pool,
-    ):
-        release()
-        pending: list[Parsed | tuple[str, str]] = []
-        for result in pool.imap(_analyse_many, jobs):
-            pending.extend(result)
-            if len(pending) >= BATCH:
-                yield pending
-                pending = []
-        if pending:
-            yield pending
-
-
-@contextmanager
-def _ctrl_c_held() -> Iterator[Callable[[], None]]:
-    """Hold Ctrl-C back while the pool forks, and deliver it when released: one that lands in
-    an at-fork handler (logging's, in the parent) is printed as ignored and lost, and `index`
-    would then finish and exit 0."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield lambda: None
-        return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    released = False
-
-    def release() -> None:
-        nonlocal released
-        if not released:
-            released = True
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-    try:
-        yield release
-    finally:
-        release()
