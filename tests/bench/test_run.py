@@ -115,12 +115,8 @@ def test_levels_and_budgets_are_checked() -> None:
         note_kinds("summaries")
 
 
-def test_a_later_commit_of_a_repository_is_indexed_from_the_earlier_ones_index(
-    sample_repo: Path, tmp_path: Path
-) -> None:
-    base = fixture_git(sample_repo, "rev-parse", "HEAD").strip()
-    (sample_repo / "minihttp" / "later.py").write_text("def fix():\n    return True\n")
-    later = commit_all(sample_repo, "The fix", 9)
+def run_at_commits(sample_repo: Path, tmp_path: Path, *commits: str) -> dict:
+    """The bench, offline at level 0, on one task per commit of a snapshot of sample_repo."""
     snapshots = tmp_path / "snapshots"
     fixture_git(
         tmp_path, "clone", "-q", "--bare", str(sample_repo), str(snapshots / "o+n" / "repo")
@@ -129,11 +125,20 @@ def test_a_later_commit_of_a_repository_is_indexed_from_the_earlier_ones_index(
         json.dumps({"instance_id": f"o__n-{i}", "repo": "o/n", "base_commit": commit,
                     "problem_statement": "Authorization header dropped on redirect",
                     "gold_files": ["minihttp/sessions.py"], "gold_functions": []})
-        for i, commit in enumerate((base, later))
+        for i, commit in enumerate(commits)
     ]  # fmt: skip
     (tmp_path / "tasks.jsonl").write_text("\n".join(lines) + "\n")
     config = BenchConfig(tmp_path / "work", levels=(0,), snapshots=snapshots, offline=True)
-    out = run_bench(load_tasks(tmp_path / "tasks.jsonl"), config, Settings(), {})
+    return run_bench(load_tasks(tmp_path / "tasks.jsonl"), config, Settings(), {})
+
+
+def test_a_later_commit_of_a_repository_is_indexed_from_the_earlier_ones_index(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    base = fixture_git(sample_repo, "rev-parse", "HEAD").strip()
+    (sample_repo / "minihttp" / "later.py").write_text("def fix():\n    return True\n")
+    later = commit_all(sample_repo, "The fix", 9)
+    out = run_at_commits(sample_repo, tmp_path, base, later)
     first, second = out["repos"]
     assert first["index_from"] is None
     assert first["parsed"] > 1
@@ -151,19 +156,7 @@ def test_a_new_commit_is_indexed_from_the_index_with_the_fewest_files_changed(
     for i in range(3):
         (sample_repo / "minihttp" / f"far{i}.py").write_text(f"def far{i}():\n    return {i}\n")
     far = commit_all(sample_repo, "Far from the base", 10)
-    snapshots = tmp_path / "snapshots"
-    fixture_git(
-        tmp_path, "clone", "-q", "--bare", str(sample_repo), str(snapshots / "o+n" / "repo")
-    )
-    lines = [
-        json.dumps({"instance_id": f"o__n-{i}", "repo": "o/n", "base_commit": commit,
-                    "problem_statement": "Authorization header dropped on redirect",
-                    "gold_files": ["minihttp/sessions.py"], "gold_functions": []})
-        for i, commit in enumerate((base, far, near))
-    ]  # fmt: skip
-    (tmp_path / "tasks.jsonl").write_text("\n".join(lines) + "\n")
-    config = BenchConfig(tmp_path / "work", levels=(0,), snapshots=snapshots, offline=True)
-    out = run_bench(load_tasks(tmp_path / "tasks.jsonl"), config, Settings(), {})
+    out = run_at_commits(sample_repo, tmp_path, base, far, near)
     by_head = {r["head"]: r for r in out["repos"]}
     # near differs from base by one file and from far (saved last) by three
     assert by_head[near]["index_from"] == f"o+n@{base[:12]}"
