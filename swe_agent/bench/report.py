@@ -112,28 +112,21 @@ def amortization_text(rows: Sequence[dict[str, Any]]) -> str:
                 for r in mine
             )  # fmt: skip
             lines.append(f"  w={weight:<2} level {level}: {cells}")
-    for level in levels:
-        mine = sorted(
-            (r for r in rows if r["level"] == level and r["weight"] == 1),
-            key=lambda r: r["queries"],
-        )
-        cells = "  ".join(
-            f"n={r['queries']}: {r['seconds_per_query']:.2f}s"
-            + (f" ({r['seconds_vs_level_0']:.2f}x)" if r["seconds_vs_level_0"] and level else "")
-            for r in mine
-        )
-        lines.append(f"  wall  level {level}: {cells}")
-    for level in levels:
-        mine = sorted(
-            (r for r in rows if r["level"] == level and r["weight"] == 1),
-            key=lambda r: r["queries"],
-        )
-        cells = "  ".join(
-            f"n={r['queries']}: {r.get('cpu_per_query') or 0:.2f}s"
-            + (f" ({r['cpu_vs_level_0']:.2f}x)" if r.get("cpu_vs_level_0") and level else "")
-            for r in mine
-        )
-        lines.append(f"  cpu   level {level}: {cells}")
+    for label, value, ratio in (
+        ("wall", "seconds_per_query", "seconds_vs_level_0"),
+        ("cpu ", "cpu_per_query", "cpu_vs_level_0"),
+    ):
+        for level in levels:
+            mine = sorted(
+                (r for r in rows if r["level"] == level and r["weight"] == 1),
+                key=lambda r: r["queries"],
+            )
+            cells = "  ".join(
+                f"n={r['queries']}: {r.get(value) or 0:.2f}s"
+                + (f" ({r[ratio]:.2f}x)" if r.get(ratio) and level else "")
+                for r in mine
+            )
+            lines.append(f"  {label}  level {level}: {cells}")
     return "\n".join(lines)
 
 
