@@ -57,7 +57,7 @@ def _logging(stream: TextIO | None = None) -> None:
 def watch(repo_dir: RepoOption = Path(".")) -> None:
     """Watch the repository in the foreground: re-index on change, sleep-time work on commits."""
     from swe_agent.watch import client
-    from swe_agent.watch.daemon import run_daemon
+    from swe_agent.watch.server import run_daemon
 
     repo = open_repo(repo_dir)
     if client.daemon_pid(repo.root):
@@ -73,7 +73,7 @@ def watch(repo_dir: RepoOption = Path(".")) -> None:
 def run(repo_dir: RepoOption = Path(".")) -> None:
     """The detached daemon's entry point: it logs to .swe_agent/daemon.log, rotated by size."""
     from swe_agent.watch import client
-    from swe_agent.watch.daemon import run_daemon
+    from swe_agent.watch.server import run_daemon
 
     repo = open_repo(repo_dir)
     settings = settings_for(repo.root)

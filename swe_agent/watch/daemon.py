@@ -1,4 +1,5 @@
-"""The daemon: owns the store while it runs, follows the repository, and serves the CLI.
+"""The daemon's work: it owns the store while it runs, indexes and sleeps as the repository
+changes, and answers the CLI's requests (its process, socket and pid file: watch/server.py).
 
 One lock guards the store's writes. Reads (agent.reads.all_reads()) skip it: each runs on a cursor of its
 own and sees the last committed state. Other requests from the CLI (over the Unix socket) take
@@ -10,17 +11,12 @@ whatever happened while it was down.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
-import signal
-import socketserver
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from swe_agent.agent.reads import Reader, all_reads
@@ -29,7 +25,6 @@ from swe_agent.errors import SweAgentError
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import Store, open_store
 from swe_agent.store.salvage import check_readable
-from swe_agent.watch.client import PIDFILE, SOCKET, recorded_pid, state_dir
 from swe_agent.watch.events import Debouncer, classify
 
 if TYPE_CHECKING:
@@ -39,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("swe_agent.daemon")
 HOUR = 3600.0
-CHANGES = {"created", "modified", "deleted", "moved", "closed"}  # "closed" is a close after writing
 
 
 class Daemon:
@@ -283,104 +277,3 @@ class Daemon:
     def close(self) -> None:
         with self.lock:
             self.store.close()
-
-
-class _Handler(socketserver.StreamRequestHandler):
-    def handle(self) -> None:
-        daemon: Daemon = self.server.daemon  # type: ignore[attr-defined]
-        line = self.rfile.readline()
-        try:
-            message = json.loads(line)
-            reply = {"ok": True, "result": daemon.handle(message["op"], message.get("args") or {})}
-        except SweAgentError as exc:
-            reply = {"ok": False, "error": exc.message, "hint": exc.hint}
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            reply = {
-                "ok": False,
-                "error": f"bad request to the daemon ({exc})",
-                "hint": "update swe-agent",
-            }
-        except Exception as exc:  # the daemon must outlive a failing request; the log keeps it
-            log.exception("request failed")
-            reply = {
-                "ok": False,
-                "error": f"the daemon failed: {exc}",
-                "hint": f"see {state_dir(daemon.root) / 'daemon.log'}",
-            }
-        self.wfile.write(json.dumps(reply, default=str).encode() + b"\n")
-
-
-class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
-    daemon_threads = True
-
-
-def _lost(root: Path) -> str | None:
-    """Why this daemon no longer serves root: the repository went away, or its .swe_agent/ did
-    (`git clean -fdx`), leaving no socket to reach it by; None while all is well."""
-    if not (root / ".git").exists():
-        return f"the repository {root} is gone"
-    if recorded_pid(root) != os.getpid():
-        return f"{state_dir(root)} was removed or taken over"
-    return None
-
-
-def run_daemon(root: Path, settings: Settings, environ: dict[str, str]) -> None:
-    """Serve until stopped (SIGTERM, `daemon stop`, Ctrl-C) or until the repository goes away."""
-    from watchdog.events import FileSystemEventHandler
-    from watchdog.observers import Observer
-
-    repo = GitRepo(root)
-    folder = state_dir(repo.root)
-    folder.mkdir(exist_ok=True)
-    daemon = Daemon(repo, settings, environ)
-    sock = folder / SOCKET
-    sock.unlink(missing_ok=True)
-    server = _Server(str(sock), _Handler)
-    server.daemon = daemon  # type: ignore[attr-defined]
-    sock_inode = sock.stat().st_ino
-    (folder / PIDFILE).write_text(str(os.getpid()))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    class Forward(FileSystemEventHandler):
-        def on_any_event(self, event: Any) -> None:
-            if event.event_type not in CHANGES:  # opens and reads (ours included) change nothing
-                return
-            for raw in (event.src_path, getattr(event, "dest_path", "")):
-                if raw:
-                    path = os.fsdecode(raw)
-                    if path.startswith(str(repo.root) + os.sep):
-                        daemon.on_event(os.path.relpath(path, repo.root))
-
-    signal.signal(signal.SIGTERM, lambda *_: daemon.stopping.set())
-    observer = Observer()
-    observer.schedule(Forward(), str(repo.root), recursive=True)
-    observer.start()
-    log.info("daemon %d serving %s", os.getpid(), repo.root)
-    try:
-        daemon.activity = "idle"
-        daemon.catch_up()
-        while not daemon.stopping.is_set():
-            lost = _lost(repo.root)
-            if lost:
-                log.warning("%s: stopping", lost)
-                break
-            daemon.tick()
-            time.sleep(0.05)
-    except KeyboardInterrupt:
-        pass
-    except Exception:  # work cut short because the repository or the store went away
-        lost = _lost(repo.root)
-        if not lost:
-            raise
-        log.warning("%s: stopping", lost)
-    finally:
-        observer.stop()
-        server.shutdown()
-        server.server_close()
-        with contextlib.suppress(OSError):  # only our own: a new daemon may have bound its own
-            if sock.stat().st_ino == sock_inode:
-                sock.unlink()
-        if recorded_pid(repo.root) == os.getpid():
-            (folder / PIDFILE).unlink()
-        daemon.close()
-        log.info("daemon %d stopped", os.getpid())
