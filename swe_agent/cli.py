@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from swe_agent.commands import agent, bench, daemon, mcp, sleep
+from swe_agent.commands import agent, bench, daemon, hooks, mcp, sleep
 from swe_agent.commands import index as index_commands
 from swe_agent.errors import SweAgentError
 
@@ -22,7 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-for module in (index_commands, sleep, agent, daemon, mcp, bench):
+for module in (index_commands, sleep, agent, daemon, hooks, mcp, bench):
     module.register(app)
 
 

@@ -61,7 +61,7 @@ def has_symbol(repo: Path, name: str) -> bool:
 @pytest.fixture
 def daemon_after_a_long_log(sample_repo: Path):
     """The daemon of a repository whose log has grown past the limit."""
-    from swe_agent.commands.daemon import LOG_LIMIT
+    from swe_agent.commands.logs import LOG_LIMIT
 
     log = sample_repo / ".swe_agent/daemon.log"
     log.parent.mkdir(exist_ok=True)
