@@ -58,7 +58,7 @@ class Invalid(Exception):
 def scripted_refusal(request: dict[str, Any], model: str = "claude-sonnet-5-5") -> Refusal | None:
     """What the API would answer the body that ClaudeModel builds from a request a
     ScriptedModel recorded ({"system", "messages", "tools", "max_tokens"}); None when valid."""
-    from swe_agent.llm.claude import build_request
+    from swe_agent.llm.messages import build_request
 
     body = build_request(
         model, request["system"], request["messages"], request["tools"], request["max_tokens"]

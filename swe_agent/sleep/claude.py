@@ -22,7 +22,7 @@ from typing import Any
 
 from swe_agent.errors import ModelError
 from swe_agent.llm.base import Model
-from swe_agent.llm.claude import CACHE
+from swe_agent.llm.messages import CACHE
 from swe_agent.sleep.offline import FileFacts
 from swe_agent.store.notes import Note
 
