@@ -20,6 +20,9 @@ import duckdb
 from swe_agent.errors import NoIndex, StoreCorrupt, StoreError, StoreLocked
 from swe_agent.store import migrations
 
+# From this many rows an insert goes through NumPy, which saves ~1.7 us of CPU a row (postings:
+# 2.5 us bound as lists, 0.8 us scanned); below it, importing NumPy (~0.1 s) costs more than that
+BULK_ROWS = 50_000
 REOPEN_WAIT = 60.0  # seconds a released store waits for the database when it is used again
 STORE_DIR = ".swe_agent"
 DB_NAME = "index.duckdb"
@@ -111,15 +114,31 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Bulk insert: one statement, one list per column, zipped by DuckDB's unnest."""
+        """Bulk insert in one statement: a few rows as one list per column, zipped by DuckDB's
+        unnest; many (a first index's postings) as a scan of NumPy object arrays, which DuckDB
+        reads at about a third of the CPU of bound lists."""
         if not rows:
             return
         cols = list(zip(*rows, strict=True))
-        unnests = ", ".join("unnest(?)" for _ in columns)
-        self.con.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {unnests}",
-            [list(c) for c in cols],
-        )
+        names = ", ".join(columns)
+        if len(rows) < BULK_ROWS:
+            unnests = ", ".join("unnest(?)" for _ in columns)
+            self.con.execute(
+                f"INSERT INTO {table} ({names}) SELECT {unnests}", [list(c) for c in cols]
+            )
+            return
+        import numpy as np
+
+        arrays = {}
+        for name, values in zip(columns, cols, strict=True):
+            arrays[name] = np.empty(len(values), dtype=object)
+            arrays[name][:] = values  # one object per row, even where a value is a sequence
+        view = f"_insert_{table}"
+        self.con.register(view, arrays)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
+        finally:
+            self.con.unregister(view)
 
     def meta(self, key: str) -> str | None:
         row = self.one("SELECT value FROM meta WHERE key = ?", [key])
