@@ -5,7 +5,6 @@ for many files, which leaves Ctrl-C to its parent and ends when the parent does.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import signal
 import threading
@@ -21,7 +20,10 @@ from swe_agent.code.languages import language_for
 from swe_agent.code.tokens import term_counts, terms
 from swe_agent.store.keys import stable_id
 
-POOL_THRESHOLD = 48  # below this many files, parsing in-process beats starting a pool
+# Below this many files (a flask or a click) parsing stays in-process: the pool's forks and the
+# pickling of every file's rows back (~1 ms a file) cost about what a second core saves, and
+# more than that on a busy machine (flask, load 10 on 2 cores: 1.5 s CPU in-process, 1.8 s pooled)
+POOL_THRESHOLD = 400
 BATCH = 400  # files parsed per batch handed back (written per transaction on a first index)
 PARENT_CHECK = 0.5  # seconds between a parser process's looks at whether its parent lives
 
@@ -145,6 +147,8 @@ def parse_all(
         for start in range(0, len(paths), BATCH):
             yield _analyse_many((root, paths[start : start + BATCH], commit))
         return
+    import multiprocessing  # only here: a small repository never pays for importing it
+
     # fork is cheapest, but unsafe once threads run (the daemon's observer): then forkserver.
     method = "fork" if threading.active_count() == 1 else "forkserver"
     step = max(8, min(64, len(paths) // (workers * 8) or 8))
