@@ -54,3 +54,11 @@ def test_a_file_the_question_names_rises(tmp_path, held) -> None:
         index = MemoryIndex(store) if held == "memory" else None
         hits = search(store, "how is a view drawn", 5, index=index)
         assert [h.path for h in hits[:2]] == ["app/view.py", "app/diff_view.py"]
+
+
+def test_a_file_named_with_another_ending_of_a_question_word_rises(tmp_path, held) -> None:
+    # resolver.py never says "resolution", and says "host" once where table.py says it twice
+    with fixture_store("stems", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "where is host resolution done", 5, index=index)
+        assert hits[0].path == "net/resolver.py"
