@@ -81,3 +81,11 @@ def test_a_question_prefers_the_file_that_holds_all_its_words(tmp_path, held) ->
         index = MemoryIndex(store) if held == "memory" else None
         hits = search(store, "how is a cached response expired", 5, index=index)
         assert hits[0].path == "app/several.py"
+
+
+def test_a_header_ranks_below_its_source_file(tmp_path, held) -> None:
+    # punycode.h's comment says what punycode.c's does, in fewer words; the work is in the .c
+    with fixture_store("header", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "where is a domain name label encoded", 5, index=index)
+        assert hits[0].path == "src/punycode.c"
