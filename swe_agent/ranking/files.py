@@ -10,7 +10,7 @@ from swe_agent.ranking.candidates import Candidate
 
 FILE_MATCH = 0.2  # a chunk's score grows by up to this share with its file's whole-file BM25:
 # a file that holds all of the question's words, if in different chunks, speaks of all of it
-HUB = 0.4  # the file that uses the most of the other matching files rises by this x top:
+HUB = 0.45  # the file that uses the most of the other matching files rises by this x top:
 # the hub of the query's files (Kleinberg's HITS), which wires up what the others hold
 HUB_DAMPING = 0.5  # a file's hub score is divided by (files it uses) ** this, so a file that
 # uses everything is not the hub of every question
