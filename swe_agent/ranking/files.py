@@ -12,8 +12,16 @@ FILE_MATCH = 0.2  # a chunk's score grows by up to this share with its file's wh
 # a file that holds all of the question's words, if in different chunks, speaks of all of it
 HUB = 0.45  # the file that uses the most of the other matching files rises by this x top:
 # the hub of the query's files (Kleinberg's HITS), which wires up what the others hold
+QUESTION_TERMS = 12  # the steps here weigh a question of at most this many distinct terms, which
+# names a mechanism; a longer text (an issue, a symptom with its question) spreads its words
+# over many files: the biggest file holds most of them and a traceback's hub uses the rest
 HUB_DAMPING = 0.5  # a file's hub score is divided by (files it uses) ** this, so a file that
 # uses everything is not the hub of every question
+
+
+def is_question(terms: int) -> bool:
+    """Whether a query of this many distinct terms is short enough for the steps here."""
+    return terms <= QUESTION_TERMS
 
 
 def boost_matching_files(pool: dict[int, Candidate], scores: dict[str, float]) -> None:

@@ -89,3 +89,17 @@ def test_a_header_ranks_below_its_source_file(tmp_path, held) -> None:
         index = MemoryIndex(store) if held == "memory" else None
         hits = search(store, "where is a domain name label encoded", 5, index=index)
         assert hits[0].path == "src/punycode.c"
+
+
+def test_a_long_report_is_not_weighed_by_whole_files(tmp_path, held) -> None:
+    # the hub question above inside a report whose other words match nothing: writer.py does
+    # not rise as the hub, and notes.py, the better text match, keeps the lead
+    report = (
+        "how is a record rendered: after upgrading, spinners flicker and progress bars wrap"
+        " inside nested tmux panes over ssh, glyphs vanish, unicode borders break, colours"
+        " bleed, cursors jump, logs interleave, prompts stall"
+    )
+    with fixture_store("hub", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        paths = [h.path for h in search(store, report, 6, index=index)]
+        assert paths.index("app/notes.py") < paths.index("app/writer.py")
