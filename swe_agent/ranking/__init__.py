@@ -1,14 +1,15 @@
 """Code search: BM25 proposes, small named steps re-rank (semble's lesson: ranking first).
 
 candidates (BM25 pool + definitions of the names asked for)
--> boost_definitions -> boost_path_matches -> boost_central_files (questions)
+-> boost_definitions -> boost_path_matches
+-> boost_central_files (questions) -> boost_matching_files -> boost_hub_files (short ones)
 -> boost_coherent_files
 -> penalise (tests, docs, examples, vendored ...) -> select (one file does not fill the page)
 """
 
 from __future__ import annotations
 
-from swe_agent.ranking import boosts, candidates, selection
+from swe_agent.ranking import boosts, candidates, files, selection
 from swe_agent.ranking.candidates import Candidate, Source
 from swe_agent.ranking.query import Query, parse_query
 from swe_agent.store.db import Store
@@ -41,7 +42,11 @@ def search(
     if not q.symbol or q.text.islower():
         boosts.boost_path_matches(pool, q, top)
     if not q.symbol:
-        boosts.boost_central_files(pool, source.file_uses(sorted({c.path for c in pool.values()})))
+        in_pool = sorted({c.path for c in pool.values()})
+        boosts.boost_central_files(pool, source.file_uses(in_pool))
+        if files.is_question(len(set(q.terms))):
+            files.boost_matching_files(pool, source.file_bm25(list(q.terms)))
+            files.boost_hub_files(pool, source.links(in_pool), top)
     boosts.boost_coherent_files(
         pool, top, boosts.COHERENCE if q.symbol else boosts.QUESTION_COHERENCE
     )

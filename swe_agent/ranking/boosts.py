@@ -35,6 +35,8 @@ PATH_MATCH = 1.0  # all the query's words in a file's name and folder: as strong
 NAMED_FILE = 0.3  # every word of a file's name is in the query (diff.lua for "git diff output")
 NAMED_PREFIX = 4  # a name word and a query word agree when one begins the other, this long and
 # at least half the longer one (util ~ utility, loader ~ load; auth is not authorization)
+COMMON_STEM = 5  # ... or when both begin with the same 5 letters or more, at least COMMON_SHARE
+COMMON_SHARE = 0.6  # of the shorter word (connection ~ connector; transform is not transaction)
 PATH_MIN_SHARE = 0.1  # below this share of the query's words, a path match is chance
 COHERENCE = 0.2  # a file with several matching chunks: its best chunk rises by up to this
 QUESTION_COHERENCE = 0.4  # for a question, which is more often about a file than one line
@@ -123,10 +125,19 @@ def _prefix(short: str, long: str) -> bool:
     return len(short) >= NAMED_PREFIX and 2 * len(short) >= len(long) and long.startswith(short)
 
 
+def _common(a: str, b: str) -> bool:
+    """Words that share a long beginning: one word with different endings (resolution ~
+    resolver, serialization ~ serializer), which the small stemmer leaves apart."""
+    n = len(posixpath.commonprefix([a, b]))
+    return n >= COMMON_STEM and n >= COMMON_SHARE * min(len(a), len(b))
+
+
+def _agree(part: str, w: str) -> bool:
+    return (_prefix(part, w) if len(part) <= len(w) else _prefix(w, part)) or _common(part, w)
+
+
 def _matches(part: str, words: frozenset[str]) -> bool:
-    return part in words or any(
-        _prefix(part, w) if len(part) <= len(w) else _prefix(w, part) for w in words
-    )
+    return part in words or any(_agree(part, w) for w in words)
 
 
 def _path_share(path: str, words: frozenset[str]) -> float:
@@ -136,7 +147,8 @@ def _path_share(path: str, words: frozenset[str]) -> float:
     hits = 0
     for w in words:
         if w in parts or any(
-            len(p) >= 4 and len(w) >= 4 and (p.startswith(w) or w.startswith(p)) for p in parts
+            (len(p) >= 4 and len(w) >= 4 and (p.startswith(w) or w.startswith(p))) or _common(p, w)
+            for p in parts
         ):
             hits += 1
     return hits / len(words)

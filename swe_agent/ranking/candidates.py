@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from swe_agent.store.db import Store
-from swe_agent.store.search import Hit, bm25, definitions_named, file_uses
+from swe_agent.store.search import Hit, bm25, definitions_named, file_bm25, file_links, file_uses
 
 POOL = 150  # BM25 candidates re-ranked; the rest never reach the first page
 OWNERS = 3  # a name defined in more files than this is too common to say which one is used
 SHORT = 0.5  # a chunk shorter than half the average scores as if it had that length: a
 # one-line constant that shares a word with the query is no better a match than a function
+FILE_B = 0.3  # length normalisation of whole-file BM25: a long file that holds every word of
+# the question is a likelier answer than a short one that holds a few, so length counts less
 
 
 @dataclass(slots=True)
@@ -49,6 +51,10 @@ class Source(Protocol):
 
     def definitions_of(self, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]: ...
 
+    def file_bm25(self, terms: list[str]) -> dict[str, float]: ...
+
+    def links(self, paths: list[str]) -> dict[str, frozenset[str]]: ...
+
 
 class StoreSource:
     """Candidates read from DuckDB on each query: for one-shot commands."""
@@ -63,6 +69,17 @@ class StoreSource:
 
     def file_uses(self, paths: list[str]) -> dict[str, int]:
         return file_uses(self.store, paths, OWNERS)
+
+    def file_bm25(self, terms: list[str]) -> dict[str, float]:
+        """Each file's BM25 as one document (FILE_B), files holding none of the terms left out."""
+        return file_bm25(self.store, terms, FILE_B)
+
+    def links(self, paths: list[str]) -> dict[str, frozenset[str]]:
+        """The files each of paths uses (names defined in at most OWNERS files)."""
+        found: dict[str, set[str]] = {}
+        for user, used in file_links(self.store, paths, OWNERS):
+            found.setdefault(user, set()).add(used)
+        return {p: frozenset(u) for p, u in found.items()}
 
     def definitions_of(self, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]:
         """Definitions named as one of names (in any case, for a bare symbol query)."""

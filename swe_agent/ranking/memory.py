@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from swe_agent.ranking.candidates import OWNERS, Candidate, Defined
+from swe_agent.ranking.candidates import FILE_B, OWNERS, Candidate, Defined
 from swe_agent.store import search
 from swe_agent.store.db import Store
 from swe_agent.store.search import K1, B, Hit
@@ -43,6 +43,11 @@ class MemoryIndex:
         self.symbols = [r[4] for r in rows]
         self.lengths = np.array([r[5] for r in rows], dtype=np.float64)
         self.avgdl = max(float(self.lengths.mean()) if rows else 1.0, 1.0)
+        self.files = sorted(set(self.paths))
+        number = {p: i for i, p in enumerate(self.files)}
+        self.file_of = np.array([number[p] for p in self.paths], dtype=np.int64)
+        self.file_lengths = np.bincount(self.file_of, self.lengths, len(self.files))
+        self.file_avgdl = max(float(self.file_lengths.mean()) if rows else 1.0, 1.0)
         self._load_postings(store)
         self._load_definitions(store)
 
@@ -65,6 +70,29 @@ class MemoryIndex:
             )
         self.uses = search.name_uses(store)
         self.used_files = search.file_uses(store, None, OWNERS)
+        found: dict[str, set[str]] = defaultdict(set)
+        for user, used in search.file_links(store, None, OWNERS):
+            found[user].add(used)
+        self.file_links = {p: frozenset(u) for p, u in found.items()}
+
+    def links(self, paths: list[str]) -> dict[str, frozenset[str]]:
+        return {p: self.file_links[p] for p in paths if p in self.file_links}
+
+    def file_bm25(self, terms: list[str]) -> dict[str, float]:
+        """store.search.file_bm25's formula over the held postings."""
+        n = len(self.files)
+        scores = np.zeros(n, dtype=np.float64)
+        norm = K1 * (1 - FILE_B + FILE_B * self.file_lengths / self.file_avgdl)
+        for term in dict.fromkeys(terms):
+            if term not in self.terms:
+                continue
+            index = self.terms[term]
+            start, end = self.offsets[index], self.offsets[index + 1]
+            tf = np.bincount(self.file_of[self.rows[start:end]], self.tfs[start:end], n)
+            df = int(np.count_nonzero(tf))
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            scores += idf * tf * (K1 + 1) / (tf + norm)
+        return {self.files[i]: float(scores[i]) for i in np.flatnonzero(scores > 0).tolist()}
 
     def file_uses(self, paths: list[str]) -> dict[str, int]:
         return {p: self.used_files[p] for p in paths if p in self.used_files}

@@ -21,13 +21,32 @@ CLASS_FACTOR = {
 }
 REEXPORT = 0.6  # the import block of an __init__.py: re-exports, rarely the answer
 SAME_FILE_DECAY = 0.5  # each further chunk of a file already listed counts half as much
+DECLARATION = 0.7  # a C or C++ header whose source file (same name and folder) is also a
+# candidate: it repeats the names, the source holds the code that does the work
+HEADERS = frozenset(["h", "hh", "hpp", "hxx"])
+SOURCES = frozenset(["c", "cc", "cpp", "cxx"])
 
 
 def penalise(pool: dict[int, Candidate], q: Query) -> None:
+    """Scale each candidate by what its path is (path_factor), an __init__.py's import
+    block by REEXPORT, and a header beside its source by DECLARATION."""
+    sources = {
+        base
+        for base, ext in map(_split_extension, {c.path for c in pool.values()})
+        if ext in SOURCES
+    }
     for c in pool.values():
+        base, ext = _split_extension(c.path)
+        if ext in HEADERS and base in sources:
+            c.score *= DECLARATION
         c.score *= path_factor(c.path, q)
         if c.symbol is None and c.path.rsplit("/", 1)[-1] in REEXPORT_NAMES:
             c.score *= REEXPORT  # a definition in an __init__.py is code like any other
+
+
+def _split_extension(path: str) -> tuple[str, str]:
+    base, dot, ext = path.rpartition(".")
+    return (base, ext.lower()) if dot and "/" not in ext else (path, "")
 
 
 def path_factor(path: str, q: Query) -> float:

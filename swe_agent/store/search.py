@@ -200,3 +200,46 @@ def name_uses(store: Store) -> dict[str, int]:
     """How many files refer to each name."""
     rows = store.query("SELECT name, count(DISTINCT path) FROM refs GROUP BY name")
     return {name: int(n) for name, n in rows}
+
+
+def file_bm25(store: Store, query_terms: list[str], b: float) -> dict[str, float]:
+    """BM25 of whole files: each file one document, its chunks' term counts and lengths
+    summed; `b` is the length normalisation (files differ in length far more than chunks)."""
+    if not query_terms:
+        return {}
+    rows = store.query(
+        f"""
+        WITH q AS (SELECT DISTINCT unnest($terms::VARCHAR[]) AS term),
+        files AS (SELECT path, sum(length) AS flen FROM chunks WHERE space = 'code' GROUP BY path),
+        stats AS (SELECT count(*) AS n, greatest(avg(flen), 1) AS avgdl FROM files),
+        tf AS (
+            SELECT p.term, c.path, sum(p.tf) AS tf
+            FROM postings p JOIN q USING (term) JOIN chunks c ON c.id = p.chunk_id
+            WHERE c.space = 'code' GROUP BY p.term, c.path
+        ),
+        df AS (SELECT term, count(*) AS df FROM tf GROUP BY term)
+        SELECT t.path, sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
+                           * t.tf * ({K1} + 1) / (t.tf + {K1} * (1 - $b + $b * f.flen / s.avgdl)))
+        FROM tf t JOIN df USING (term) JOIN files f USING (path) CROSS JOIN stats s
+        GROUP BY t.path
+        """,
+        {"terms": query_terms, "b": b},
+    )
+    return {path: float(score) for path, score in rows}
+
+
+def file_links(store: Store, paths: list[str] | None, owners: int) -> list[tuple[str, str]]:
+    """(user, used) pairs of files, users among paths (or all): `user` refers to a name that
+    `used` defines, counting only names defined in at most `owners` files, as file_uses does."""
+    within = "AND r.path IN (SELECT unnest($paths::VARCHAR[]))" if paths is not None else ""
+    return store.query(
+        f"""
+        WITH owned AS (
+            SELECT name FROM definitions GROUP BY name HAVING count(DISTINCT path) <= $owners
+        )
+        SELECT DISTINCT r.path, d.path FROM definitions d JOIN owned o ON o.name = d.name
+        JOIN refs r ON r.name = d.name AND r.path <> d.path {within}
+        ORDER BY r.path, d.path
+        """,
+        {"owners": owners, **({"paths": paths} if paths is not None else {})},
+    )

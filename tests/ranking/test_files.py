@@ -54,3 +54,52 @@ def test_a_file_the_question_names_rises(tmp_path, held) -> None:
         index = MemoryIndex(store) if held == "memory" else None
         hits = search(store, "how is a view drawn", 5, index=index)
         assert [h.path for h in hits[:2]] == ["app/view.py", "app/diff_view.py"]
+
+
+def test_a_question_prefers_the_file_that_uses_the_matching_files(tmp_path, held) -> None:
+    # notes.py says "record rendered" as writer.py does, but only writer.py wires up the three
+    # formats the question's other words find
+    with fixture_store("hub", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "how is a record rendered", 6, index=index)
+        paths = [h.path for h in hits]
+        assert paths.index("app/writer.py") < paths.index("app/notes.py")
+
+
+def test_a_file_named_with_another_ending_of_a_question_word_rises(tmp_path, held) -> None:
+    # resolver.py never says "resolution", and says "host" once where table.py says it twice
+    with fixture_store("stems", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "where is host resolution done", 5, index=index)
+        assert hits[0].path == "net/resolver.py"
+
+
+def test_a_question_prefers_the_file_that_holds_all_its_words(tmp_path, held) -> None:
+    # single.py's one chunk matches better than any of several.py's, which between them
+    # hold every word of the question
+    with fixture_store("wholefile", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "how is a cached response expired", 5, index=index)
+        assert hits[0].path == "app/several.py"
+
+
+def test_a_header_ranks_below_its_source_file(tmp_path, held) -> None:
+    # punycode.h's comment says what punycode.c's does, in fewer words; the work is in the .c
+    with fixture_store("header", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "where is a domain name label encoded", 5, index=index)
+        assert hits[0].path == "src/punycode.c"
+
+
+def test_a_long_report_is_not_weighed_by_whole_files(tmp_path, held) -> None:
+    # the hub question above inside a report whose other words match nothing: writer.py does
+    # not rise as the hub, and notes.py, the better text match, keeps the lead
+    report = (
+        "how is a record rendered: after upgrading, spinners flicker and progress bars wrap"
+        " inside nested tmux panes over ssh, glyphs vanish, unicode borders break, colours"
+        " bleed, cursors jump, logs interleave, prompts stall"
+    )
+    with fixture_store("hub", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        paths = [h.path for h in search(store, report, 6, index=index)]
+        assert paths.index("app/notes.py") < paths.index("app/writer.py")

@@ -1,0 +1,61 @@
+"""Ranking steps for a question that weigh whole files: most such questions are answered by
+a file, not a line ("how does X work" names a mechanism that one file carries or wires up).
+
+Weights are fractions of the best BM25 score of the query, as in boosts.py.
+"""
+
+from __future__ import annotations
+
+from swe_agent.ranking.candidates import Candidate
+
+FILE_MATCH = 0.2  # a chunk's score grows by up to this share with its file's whole-file BM25:
+# a file that holds all of the question's words, if in different chunks, speaks of all of it
+HUB = 0.45  # the file that uses the most of the other matching files rises by this x top:
+# the hub of the query's files (Kleinberg's HITS), which wires up what the others hold
+QUESTION_TERMS = 12  # the steps here weigh a question of at most this many distinct terms, which
+# names a mechanism; a longer text (an issue, a symptom with its question) spreads its words
+# over many files: the biggest file holds most of them and a traceback's hub uses the rest
+HUB_DAMPING = 0.5  # a file's hub score is divided by (files it uses) ** this, so a file that
+# uses everything is not the hub of every question
+
+
+def is_question(terms: int) -> bool:
+    """Whether a query of this many distinct terms is short enough for the steps here."""
+    return terms <= QUESTION_TERMS
+
+
+def boost_matching_files(pool: dict[int, Candidate], scores: dict[str, float]) -> None:
+    """Every chunk rises with its file's whole-file BM25 relative to the best file's."""
+    most = max(scores.values(), default=0.0)
+    if not most:
+        return
+    for c in pool.values():
+        c.score *= 1 + FILE_MATCH * scores.get(c.path, 0.0) / most
+
+
+def boost_hub_files(
+    pool: dict[int, Candidate], links: dict[str, frozenset[str]], top: float
+) -> None:
+    """The best chunk of each file rises by HUB x top, scaled by the file's hub score: the
+    summed best scores (relative to top) of the other pool files it uses, damped by how many
+    files it uses in all, relative to the pool's best hub."""
+    best = _best_chunks(pool)
+    weight = {path: c.score / top for path, c in best.items()}
+    hub = {
+        path: sum(weight[u] for u in used if u in weight) / max(1, len(used)) ** HUB_DAMPING
+        for path, used in links.items()
+        if path in best
+    }
+    most = max(hub.values(), default=0.0)
+    if not most:
+        return
+    for path, score in hub.items():
+        best[path].score += top * HUB * score / most
+
+
+def _best_chunks(pool: dict[int, Candidate]) -> dict[str, Candidate]:
+    best: dict[str, Candidate] = {}
+    for c in pool.values():
+        if c.path not in best or c.score > best[c.path].score:
+            best[c.path] = c
+    return best
