@@ -68,3 +68,20 @@ def test_a_note_lifts_a_fair_code_hit_over_the_best_one_but_not_a_weak_one() -> 
         note = NoteHit(1, "summary", Place(path, 1, 9, noted), f"{noted}: does it", "", ())
         ev.from_notes([note], findings)
         assert rank(findings.evidence)[0].symbol == first
+
+
+def test_a_file_named_after_a_name_in_a_short_question_rises() -> None:
+    hits = [
+        CodeHit(1, "src/Types/FromJSON.hs", 922, 925, "explicitParseFieldMaybe", 10.0, None),
+        CodeHit(2, "src/Key.hs", 44, 45, "Key", 9.0, None),
+    ]
+
+    def first(question: str) -> str:
+        findings = ev.Findings()
+        ev.from_search(hits, findings, "search", parse_question(question))
+        return rank(findings.evidence)[0].path
+
+    assert first("how the Key type is used as an object field identifier") == "src/Key.hs"
+    # a long issue names many things in passing: there the file gets no word of its own
+    issue = "how the Key type is used as an object field identifier. " + "It fails. " * 40
+    assert first(issue) == "src/Types/FromJSON.hs"

@@ -74,3 +74,13 @@ def test_a_class_found_by_its_head_stands_for_all_its_lines(repo_of) -> None:
     top = found[0]
     assert (top["path"], top["symbol"]) == ("pkg/throttle.py", "Throttle")
     assert (top["start_line"], top["end_line"]) == (4, 20)
+
+
+def test_a_question_that_is_only_a_class_name_gets_the_class_not_its_member(repo_of) -> None:
+    # search ranks pkg/schema.py's Schema best, and its member Schema.schema matches the name
+    # too; a class yields to a member with evidence of its own (an issue's fix is more often in
+    # a method), which put the memberless adapter's Schema first, but "Schema" asks for the
+    # definition search found best
+    store, repo = repo_of("bare_class")
+    found = located(store, repo, "Schema")
+    assert (found[0]["path"], found[0]["symbol"]) == ("pkg/schema.py", "Schema")

@@ -81,3 +81,32 @@ def test_search_evidence_is_weighed_by_its_path_once() -> None:
         "pkg/cache.py",
         "tests/test_jar.py",
     ]
+
+
+def test_a_weak_location_borrows_from_its_file_no_more_than_twice_its_own_score() -> None:
+    looked_up = [
+        Evidence("Types/ToJSON.hs", "ToJSON", 291, 330, 2.6, "symbol", "defines `ToJSON`"),
+        Evidence("Types/ToJSON.hs", "ToJSON", 291, 330, 2.5, "search", "BM25 rank 1"),
+        Evidence("Types/ToJSON.hs", "Maybe.toJSON", 1343, 1343, 0.07, "symbol", "similar name"),
+    ]
+    matched = Evidence("TH.hs", None, 51, 100, 0.68, "search", "BM25 rank 2")
+    order = [(loc.path, loc.symbol) for loc in rank([*looked_up, matched])]
+    # a name merely similar to the one looked up does not ride its file's score over the text
+    # match of another file
+    assert order == [
+        ("Types/ToJSON.hs", "ToJSON"),
+        ("TH.hs", None),
+        ("Types/ToJSON.hs", "Maybe.toJSON"),
+    ]
+
+
+def test_a_class_yields_to_its_members_unless_its_definition_is_what_is_asked() -> None:
+    evidence = [
+        Evidence("schema.ex", "Ecto.Schema", 1, 2694, 2.5, "search", "BM25 rank 1"),
+        Evidence("schema.ex", "Ecto.Schema.schema", 502, 502, 0.93, "search", "BM25 rank 4"),
+        Evidence("repo/schema.ex", "Ecto.Repo.Schema", 1, 1322, 2.39, "search", "BM25 rank 2"),
+    ]
+    first = rank(evidence)[0]
+    assert first.symbol == "Ecto.Repo.Schema"  # for an issue: more often in a member
+    first = rank(evidence, definition_asked=True)[0]
+    assert first.symbol == "Ecto.Schema"  # for "Schema": the definition of that name

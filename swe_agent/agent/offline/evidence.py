@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from swe_agent.agent.offline.question import Question
+from swe_agent.agent.offline.question import Question, folded
 from swe_agent.agent.offline.rank import TEST_FACTOR, Evidence
 from swe_agent.agent.records import (
     CallerHit,
@@ -83,7 +83,7 @@ def from_search(
                 f"its text matches {what} ({_ordinal(h.rank)} best match)",
             )
         )
-        said = _said_in_words(h, q.compounds) if q else ""
+        said = _said_in_words(h, q) if q else ""
         if said:
             why = f"`{said}` is named in the question's words"
             findings.evidence.append(
@@ -91,13 +91,16 @@ def from_search(
             )
 
 
-def _said_in_words(hit: CodeHit, compounds: frozenset[str]) -> str:
-    """The name of the hit's file or definition that the question spells out in words."""
-    if not compounds:
-        return ""
+def _said_in_words(hit: CodeHit, q: Question) -> str:
+    """The name of the hit's file or definition that the question spells out in words, or the
+    name of its file that a short question uses ("the Key type": Key.hs)."""
     stem = hit.path.rsplit("/", 1)[-1].split(".", 1)[0]
+    if folded(stem) in q.names:
+        return stem
+    if not q.compounds:
+        return ""
     for name in [stem, *(hit.symbol or "").split(".")]:
-        if _folded(name) in compounds:
+        if folded(name) in q.compounds:
             return name
     return ""
 
@@ -147,10 +150,6 @@ def _ordinal(n: int) -> str:
         return "the"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def _folded(name: str) -> str:
-    return name.replace("_", "").replace("-", "").lower()
 
 
 def _first_line(text: str) -> str:

@@ -104,7 +104,12 @@ class OfflinePolicy:
         q = self.parsed
         done = {(o.call.name, _key(o.call.input)) for o in self.seen}
         findings = self._findings()
-        ranked = rank(findings.evidence, about_tests=q.about_tests, limit=self.locations)
+        ranked = rank(
+            findings.evidence,
+            about_tests=q.about_tests,
+            limit=self.locations,
+            definition_asked=_bare_symbol(q),
+        )
         now = self.seen[-1].budget if self.seen else START
         last_chance = now.step + 1 >= now.max_steps or now.used >= 0.8 * now.budget
         if "answer" in tools and (last_chance or not self.question.strip()):

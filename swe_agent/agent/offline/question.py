@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from swe_agent.code.paths import SOURCE_EXTENSIONS
 from swe_agent.code.tokens import STOPWORDS
+from swe_agent.ranking import parse_query
 
 _FRAME = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>[\w<>]+)')
 _FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
@@ -47,6 +48,7 @@ _MODULE_PREFIXES = (
 )
 # fmt: on
 _BUILTINS = set(dir(builtins))
+SHORT = 400  # characters: a question rather than an issue, which names many things in passing
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ class Question:
     compounds: frozenset[str] = (
         frozenset()
     )  # adjacent words run together: "json array" -> jsonarray
+    names: frozenset[str] = frozenset()  # of a short question, folded: "the Key type" -> key
 
 
 def parse_question(text: str) -> Question:
@@ -104,6 +107,8 @@ def parse_question(text: str) -> Question:
     q.identifiers = sorted(scores, key=lambda n: (-scores[n], -len(n), n))
     q.about_tests = bool(_TEST_WORDS.search(prose))
     q.compounds = compounds(prose)
+    if len(text) < SHORT:
+        q.names = frozenset(folded(n) for n in parse_query(prose).names)
     q.preferences = [m.strip() for m in _PREFERENCE.findall(text)][:3]
     return q
 
@@ -127,6 +132,11 @@ def compounds(prose: str) -> frozenset[str]:
                 continue
             found.add("".join(w.lower() for w in run))
     return frozenset(found)
+
+
+def folded(name: str) -> str:
+    """A name as file and definition names are compared: no separators, lower case."""
+    return name.replace("_", "").replace("-", "").lower()
 
 
 def _clean(name: str) -> str:

@@ -2,7 +2,9 @@
 
 Evidence of different kinds adds up (a definition named in the question that is also the
 best BM25 hit beats either alone); more of the same kind adds with diminishing returns. A
-location also borrows from its file's score, so the best definitions of the best files lead.
+location also borrows from its file's score, so the best definitions of the best files lead,
+but no more than twice its own: a mere mention in a strong file stays below another file's
+good match.
 Test files count less unless the question is about tests.
 """
 
@@ -16,6 +18,7 @@ from swe_agent.code.paths import is_source_path, is_test_path
 TEST_FACTOR = 0.3
 OTHER_FACTOR = 0.3  # documentation, changelogs, configuration: rarely what a question is after
 FILE_SHARE = 0.5  # how much of its file's score a location borrows
+BORROW_LIMIT = 2.0  # and at most this many times its own score
 SAME_KIND_DECAY = 0.25
 PER_FILE = 5
 CONTAINER_FACTOR = 0.85  # weight of the second and later evidence of one kind
@@ -66,8 +69,16 @@ def _combine(items: list[Evidence]) -> float:
     return total
 
 
-def rank(evidence: list[Evidence], *, about_tests: bool = False, limit: int = 10) -> list[Location]:
-    """Locations best first: one per definition, or per file for code outside definitions."""
+def rank(
+    evidence: list[Evidence],
+    *,
+    about_tests: bool = False,
+    limit: int = 10,
+    definition_asked: bool = False,
+) -> list[Location]:
+    """Locations best first: one per definition, or per file for code outside definitions.
+    definition_asked: the question is only a name, so a class it names is the answer, not
+    the class's members."""
     groups: dict[tuple[str, str | None, int], list[Evidence]] = defaultdict(list)
     for e in evidence:
         if e.kind not in RANKED_BY_SEARCH:  # search's own ranking already weighed the path
@@ -80,7 +91,8 @@ def rank(evidence: list[Evidence], *, about_tests: bool = False, limit: int = 10
         code_only = {k: [e for e in items if e.kind != "note"] for k, items in groups.items()}
         _notes_below_named_code(locations, groups, _scored(code_only))
     _fold_files(locations)
-    _yield_to_members(locations)
+    if not definition_asked:
+        _yield_to_members(locations)
     locations.sort(key=lambda loc: (-loc.score, loc.path, loc.start_line))
     return _diverse(locations, limit)
 
@@ -108,7 +120,7 @@ def _scored(groups: dict[tuple[str, str | None, int], list[Evidence]]) -> list[L
         for path, scores in by_file.items()
     }
     for loc in locations:
-        loc.score += FILE_SHARE * file_score[loc.path]
+        loc.score += FILE_SHARE * min(file_score[loc.path], BORROW_LIMIT * loc.score)
     return locations
 
 
