@@ -58,16 +58,34 @@ def test_a_note_points_to_its_evidence_and_its_place() -> None:
     assert findings.notes == ["Where are cookies merged? — In merge_cookies.", "Jar: a cookie jar"]
 
 
-def test_a_note_lifts_a_fair_code_hit_over_the_best_one_but_not_a_weak_one() -> None:
-    hits = [CodeHit(1, "a.py", 1, 9, "run", 10.0), CodeHit(2, "b.py", 1, 9, "helper", 5.0),
-            CodeHit(5, "c.py", 1, 9, "other", 2.0)]  # fmt: skip
-    for noted, first in (("helper", "helper"), ("other", "run")):
-        findings = ev.Findings()
-        ev.from_search(hits, findings)
-        path = {"helper": "b.py", "other": "c.py"}[noted]
-        note = NoteHit(1, "summary", Place(path, 1, 9, noted), f"{noted}: does it", "", ())
-        ev.from_notes([note], findings)
-        assert rank(findings.evidence)[0].symbol == first
+HITS = [CodeHit(1, "a.py", 1, 9, "run", 10.0), CodeHit(2, "b.py", 1, 9, "helper", 9.9),
+        CodeHit(5, "c.py", 1, 9, "other", 5.0)]  # fmt: skip
+
+
+def ranked_with_note(path: str, symbol: str) -> list[tuple[str, str | None]]:
+    findings = ev.Findings()
+    ev.from_search(HITS, findings)
+    ev.from_notes([NoteHit(1, "summary", Place(path, 1, 9, symbol), f"{symbol}: does it", "", ())],
+                  findings)  # fmt: skip
+    ev.settle_notes(findings)
+    return [(loc.path, loc.symbol) for loc in rank(findings.evidence)]
+
+
+def test_a_note_breaks_a_tie_among_the_code_hits_but_lifts_no_weak_one() -> None:
+    assert ranked_with_note("b.py", "helper")[0] == ("b.py", "helper")  # 9.9 against 10: a tie
+    assert ranked_with_note("c.py", "other")[:3] == [  # 5 against 10: the code's order stands
+        ("a.py", "run"), ("b.py", "helper"), ("c.py", "other"),
+    ]  # fmt: skip
+
+
+def test_a_note_adds_no_definition_to_a_file_the_code_found() -> None:
+    order = ranked_with_note("a.py", "unseen")
+    assert ("a.py", "unseen") not in order
+    assert order == [("a.py", "run"), ("b.py", "helper"), ("c.py", "other")]
+
+
+def test_a_note_brings_a_file_the_code_did_not_find() -> None:
+    assert ("d.py", "hidden") in ranked_with_note("d.py", "hidden")
 
 
 def test_a_file_named_after_a_name_in_a_short_question_rises() -> None:

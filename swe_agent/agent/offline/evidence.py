@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from swe_agent.agent.offline.question import Question, folded
 from swe_agent.agent.offline.rank import TEST_FACTOR, Evidence
@@ -34,6 +34,9 @@ WORDS_WEIGHT = 1.5  # a hit whose file or definition the question names in words
 # The best note weighs half the best BM25 hit (2.5): with a fair hit of its own a place a note
 # speaks of rises over the best hit, but a note alone does not outweigh the code's best match.
 NOTE_WEIGHT = 1.25
+# On a place the code found, a note confirms: a tenth of its weight breaks a tie, and moves no
+# place past one the code ranked clearly higher (semble dev: the reordering cost 0.019 NDCG@10).
+NOTE_CONFIRM = 0.1
 
 
 @dataclass(slots=True)
@@ -217,6 +220,25 @@ def from_notes(notes: list[NoteHit], findings: Findings) -> None:
             findings.evidence.append(
                 Evidence(p.path, p.symbol, p.start_line, p.end_line, factor * weight, "note", why)
             )
+
+
+def settle_notes(findings: Findings) -> None:
+    """Notes confirm what the code found, they do not reorder it. A note's evidence on a place
+    the code's own evidence holds weighs NOTE_CONFIRM of its weight (enough to break a tie);
+    on another definition of a file the code found it is left out (as a new location it would
+    borrow its file's score and push the code's places down); it counts in full only where it
+    brings a file the code did not find."""
+    code = [e for e in findings.evidence if e.kind != "note"]
+    files = {e.path for e in code}
+    places = {(e.path, e.symbol) for e in code}
+    settled = []
+    for e in findings.evidence:
+        if e.kind == "note" and (e.path, e.symbol) in places:
+            e = replace(e, weight=e.weight * NOTE_CONFIRM)
+        elif e.kind == "note" and e.path in files:
+            continue
+        settled.append(e)
+    findings.evidence[:] = settled
 
 
 def from_page(window: Subject, lines: list[Line], findings: Findings) -> None:

@@ -97,6 +97,7 @@ class OfflinePolicy:
                 ev.from_notes(_only(records, NoteHit), findings)
             elif name == "open_page" and subject:
                 ev.from_page(subject, _only(records, Line), findings)
+        ev.settle_notes(findings)
         return findings
 
     # -- deciding ------------------------------------------------------------------------------
