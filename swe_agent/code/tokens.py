@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 VERSION = "2"  # bump when terms() changes: stores built with another version are re-indexed
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]{2,}")
@@ -145,15 +146,20 @@ def terms(text: str) -> list[str]:
     """Every term of text, in order, with repeats: whole identifiers and their parts."""
     out: list[str] = []
     for word in _WORD.findall(text):
-        lower = word.lower()
-        parts = split_identifier(word)
-        if len(parts) > 1:
-            if lower not in STOPWORDS:
-                out.append(lower.strip("_"))
-            out.extend(stem(p) for p in parts if len(p) > 1 and p not in STOPWORDS)
-        elif lower not in STOPWORDS and len(lower) > 1:
-            out.append(stem(lower.strip("_")) if lower.strip("_") else lower)
+        out.extend(_word_terms(word))
     return out
+
+
+@lru_cache(maxsize=1 << 17)  # a repository repeats its words: indexing splits each once
+def _word_terms(word: str) -> tuple[str, ...]:
+    lower = word.lower()
+    parts = split_identifier(word)
+    if len(parts) > 1:
+        whole = (lower.strip("_"),) if lower not in STOPWORDS else ()
+        return whole + tuple(stem(p) for p in parts if len(p) > 1 and p not in STOPWORDS)
+    if lower not in STOPWORDS and len(lower) > 1:
+        return (stem(lower.strip("_")) if lower.strip("_") else lower,)
+    return ()
 
 
 def term_counts(texts: Iterable[str]) -> Counter[str]:

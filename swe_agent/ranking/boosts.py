@@ -98,14 +98,14 @@ def boost_path_matches(pool: dict[int, Candidate], q: Query, top: float) -> None
     words matched (prefixes of at least 4 letters count: dependency ~ dependencies)."""
     if not q.words:
         return
-    cache: dict[str, float] = {}
+    cache: dict[str, tuple[float, bool]] = {}
     for c in pool.values():
         if c.path not in cache:
-            cache[c.path] = _path_share(c.path, q.words)
-        share = cache[c.path]
+            cache[c.path] = (_path_share(c.path, q.words), named_in(c.path, q.words))
+        share, named = cache[c.path]
         if share >= PATH_MIN_SHARE:
             c.score += top * PATH_MATCH * share
-        if named_in(c.path, q.words):
+        if named:
             c.score += top * NAMED_FILE
 
 
@@ -132,6 +132,7 @@ def _common(a: str, b: str) -> bool:
     return n >= COMMON_STEM and n >= COMMON_SHARE * min(len(a), len(b))
 
 
+@lru_cache(maxsize=65536)  # pure, and asked for the same pairs of words by every chunk
 def _agree(part: str, w: str) -> bool:
     return (_prefix(part, w) if len(part) <= len(w) else _prefix(w, part)) or _common(part, w)
 
@@ -146,12 +147,14 @@ def _path_share(path: str, words: frozenset[str]) -> float:
         return 0.0
     hits = 0
     for w in words:
-        if w in parts or any(
-            (len(p) >= 4 and len(w) >= 4 and (p.startswith(w) or w.startswith(p))) or _common(p, w)
-            for p in parts
-        ):
+        if w in parts or any(_near(p, w) for p in parts):
             hits += 1
     return hits / len(words)
+
+
+@lru_cache(maxsize=65536)
+def _near(p: str, w: str) -> bool:
+    return (len(p) >= 4 and len(w) >= 4 and (p.startswith(w) or w.startswith(p))) or _common(p, w)
 
 
 @lru_cache(maxsize=65536)
