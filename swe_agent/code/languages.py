@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 from importlib import resources
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -69,8 +70,21 @@ BASE_QUERIES = {
 KNOWN_LANGUAGES = tuple(GRAMMARS)
 
 
-def language_for(path: str) -> str | None:
-    return EXTENSIONS.get(PurePosixPath(path).suffix.lower())
+# C and C++ share `.h`: a header that uses C++'s own syntax is parsed as C++, or its template
+# classes, namespaces and members would have no definitions.
+_CPP_HEADER = re.compile(
+    rb"^[ \t]*(?:template[ \t]*<|namespace[ \t]+\w+[ \t\r\n]*\{|class[ \t]+\w+[^;(]*\{"
+    rb"|(?:public|private|protected)[ \t]*:)",
+    re.MULTILINE,
+)
+
+
+def language_for(path: str, source: bytes | None = None) -> str | None:
+    """The language of a file by its extension; with its bytes, a C++ `.h` header is C++."""
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix == ".h" and source is not None and _CPP_HEADER.search(source):
+        return "cpp"
+    return EXTENSIONS.get(suffix)
 
 
 @functools.cache

@@ -61,7 +61,7 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
         invalid = True
-    language = language_for(path)
+    language = language_for(path, data)
     parsed = parse_source(path, data, language)
     lines = text.splitlines()
     digest = content_hash(data)

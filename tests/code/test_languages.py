@@ -394,3 +394,15 @@ def test_bash_builtins_are_not_calls_and_a_variable_path_imports_nothing():
     source = b'source "$plugin"\nsource "${BASH_IT}/lib/helpers.bash"\nset -e\nalias gs="git status"\nprintf "%s" x\nrsync -a a b\n'
     refs = {(r.name, r.kind) for r in parse_source("x.sh", source, "bash").references}
     assert refs == {("helpers", "import"), ("rsync", "call")}
+
+
+def test_a_cpp_header_is_parsed_as_cpp_and_a_c_header_as_c(tmp_path: Path) -> None:
+    cpp = b"namespace fmt {\ntemplate <typename T> class formatter {\n public:\n  void parse();\n};\n}\n"
+    c = b"#ifndef UV_H\n#define UV_H\nstruct uv_loop_s { int active; };\nint uv_run(void);\n#endif\n"
+    assert language_for("include/fmt/base.h", cpp) == "cpp"
+    assert language_for("include/uv.h", c) == "c"
+    assert language_for("include/fmt/base.h") == "c"  # without its bytes, by the extension
+    as_cpp = {d.qualname for d in parse_source("base.h", cpp, "cpp").definitions}
+    assert "fmt.formatter" in as_cpp
+    as_c = {d.qualname for d in parse_source("base.h", cpp, "c").definitions}
+    assert not any("formatter" in name for name in as_c)
