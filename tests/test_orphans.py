@@ -29,12 +29,14 @@ def holds_store(pid: int, repo: Path) -> bool:
 
 @pytest.fixture(scope="module")
 def big_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Enough files that two parser processes take a few seconds over them."""
+    """Enough files that two parser processes take several seconds over them, even on a fast
+    machine and after the indexer got faster: a test process starved on a loaded machine that
+    sees the parsers late must still catch them mid-way."""
     root = tmp_path_factory.mktemp("big") / "repo"
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
     source = (FIXTURES / "sample/minihttp/sessions.py").read_text()
-    for i in range(1500):
+    for i in range(4000):
         folder = root / f"pkg{i % 30}"
         folder.mkdir(exist_ok=True)
         (folder / f"mod{i}.py").write_text(source.replace("class Session", f"class Session{i}"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -137,8 +137,13 @@ class Store:
         self.con.register(view, arrays)
         try:
             self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
-        finally:
-            self.con.unregister(view)
+        except BaseException:
+            # A Ctrl-C that met the insert aborted the transaction, where unregistering fails
+            # too: the interruption, not that, is what the caller must see.
+            with suppress(duckdb.Error):
+                self.con.unregister(view)
+            raise
+        self.con.unregister(view)
 
     def meta(self, key: str) -> str | None:
         row = self.one("SELECT value FROM meta WHERE key = ?", [key])
