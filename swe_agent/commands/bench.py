@@ -18,7 +18,7 @@ PARETO_BUDGETS = "4000:4,8000:8"  # points of the Pareto curve besides the setti
 NoteKinds = Annotated[
     str | None,
     typer.Option(
-        help="Kinds of notes the agent reads at levels above 0, e.g. summary,question [default: every kind]."
+        help="Kinds of notes the agent reads at levels above 0, e.g. summary,question \\[default: every kind]."
     ),
 ]
 
@@ -56,7 +56,7 @@ def localize(
     sleep_budget: Annotated[
         int | None,
         typer.Option(
-            help="Sleep-time tokens per repository and level [default: 200,000 model tokens; offline 5,000,000, the whole repository]."
+            help="Sleep-time tokens per repository and level \\[default: 200,000 model tokens; offline 5,000,000, the whole repository]."
         ),
     ] = None,
     offline: Annotated[
@@ -69,7 +69,7 @@ def localize(
         str | None,
         typer.Option(
             help="Kinds of notes the agent reads at levels above 0, e.g. summary,question; "
-            "several sets separated by ';' are each answered after one sleep [default: every kind]."
+            "several sets separated by ';' are each answered after one sleep \\[default: every kind]."
         ),
     ] = None,
     as_json: JsonFlag = False,

@@ -40,7 +40,7 @@ def sleep(
     budget: Annotated[
         int | None,
         typer.Option(
-            help="Tokens to spend at most: model tokens with Claude, note tokens offline. [default: 200,000 with Claude; offline 5,000,000, the whole repository]"
+            help="Tokens to spend at most: model tokens with Claude, note tokens offline. \\[default: 200,000 with Claude; offline 5,000,000, the whole repository]"
         ),
     ] = None,
     level: Annotated[
@@ -188,7 +188,7 @@ def notes(
         typer.Option(
             "-n",
             min=1,
-            help="How many notes at most. [default: 20 as text, all as --json; with -s 20]",
+            help="How many notes at most. \\[default: 20 as text, all as --json; with -s 20]",
             show_default=False,
         ),
     ] = None,
