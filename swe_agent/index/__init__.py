@@ -222,4 +222,4 @@ def _write(
     store.insert("definitions", DEF_COLUMNS, defs)
     store.insert("refs", REF_COLUMNS, refs)
     store.insert("chunks", CHUNK_COLUMNS, chunks)
-    store.insert("postings", POSTING_COLUMNS, postings)
+    store.insert_plain("postings", POSTING_COLUMNS, postings)
