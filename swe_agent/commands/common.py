@@ -71,13 +71,15 @@ def open_checked(root: Path, *, salvage_damaged: bool = False) -> Store:
     """The store, opened to write and read back whole; a damaged one is an error, or with
     `salvage_damaged` is moved aside for a fresh one that keeps what can still be read."""
     from swe_agent.errors import StoreCorrupt
-    from swe_agent.store.db import open_store
+    from swe_agent.store.db import open_store, store_path
     from swe_agent.store.salvage import check_readable, salvage
 
     try:
+        created = not store_path(root).exists()  # a store made here has nothing to read back
         store = open_store(root, create=True)  # waits for the lock; nothing is deleted
         try:
-            check_readable(store)
+            if not created:
+                check_readable(store)
         except StoreCorrupt:
             store.close()
             raise
