@@ -155,7 +155,8 @@ class Store:
         if len(rows) < BULK_ROWS:
             self.insert(table, columns, rows)
             return
-        text = "\n".join(["\t".join(map(str, row)) for row in rows])
+        line = "\t".join(["%s"] * len(columns))  # str() of each value, formatted in C
+        text = "\n".join(map(line.__mod__, map(tuple, rows)))
         tabs = len(rows) * (len(columns) - 1)
         if text.count("\t") != tabs or text.count("\n") != len(rows) - 1 or "\r" in text:
             self.insert(table, columns, rows)  # a value that TSV cannot carry as it is
