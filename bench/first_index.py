@@ -6,8 +6,9 @@ indexer keeps the store identical.
     .venv/bin/python bench/first_index.py GITDIR [GITDIR ...] --workdir DIR [--runs 5] [--json]
 
 GITDIR is a local git repository (a bare snapshot such as /work/.mirror/pallets+flask/repo).
-Also timed: the same index in this process (no start-up, as `bench search` times it), and
-`swe-agent --version`, the floor of any command (Python start and the CLI's imports).
+Also timed: the same index in this process (no start-up, as `bench search` times it),
+`swe-agent --version`, the floor of any command (Python start and the CLI's imports), and the
+first commands after an index: `search` and an offline `ask` (which must not get slower).
 Goal (issue #9): a flask-sized repository in 0.4 s or less.
 """
 
@@ -34,6 +35,12 @@ TABLES = {  # the rows an index writes, in a stable order; mtime_ns differs from
     "refs": "*",
     "chunks": "*",
     "postings": "*",
+}
+
+
+AFTER = {  # the first commands a user runs on a fresh index; words any Python code has
+    "search": ["search", "request handler"],
+    "ask": ["ask", "--offline", "where is the request handled?"],
 }
 
 
@@ -109,13 +116,17 @@ def run(gitdirs: list[Path], workdir: Path, runs: int) -> dict[str, Any]:
             digests.add(digest(root))
         inproc = [in_process(root) for _ in range(runs)]
         digests.add(digest(root))
+        after = {
+            name: summary([timed([*cli, *args, "-C", str(root)]) for _ in range(runs)])
+            for name, args in AFTER.items()
+        }
         with open_store(root, read_only=True) as store:
             files, chunks = store.one("SELECT (SELECT count(*) FROM files), count(*) FROM chunks")
         result["repos"][name] = {
             "files": files, "chunks": chunks, **summary(samples),
             "samples": [(round(w, 3), round(c, 3)) for w, c in samples],
             "load_before": loads, "store_digest": sorted(digests),
-            "in_process": summary(inproc),
+            "in_process": summary(inproc), "after": after,
         }  # fmt: skip
     return result
 
@@ -141,6 +152,10 @@ def main() -> None:
         )
         i = r["in_process"]
         print(f"  in process: wall median {i['wall_median']} s, cpu median {i['cpu_median']} s")
+        for command, a in r["after"].items():
+            print(
+                f"  then {command}: wall median {a['wall_median']} s, cpu median {a['cpu_median']} s"
+            )
 
 
 if __name__ == "__main__":

@@ -113,6 +113,32 @@ def test_start_up_imports_nothing_heavy() -> None:
     assert done.stdout.strip() == ""
 
 
+# What a first `index` never needs: the model SDKs, the MCP server, pydantic (typer 0.29
+# validated every option with it), GitPython (plain git suffices), the watcher, the progress bar.
+NOT_FOR_INDEX = ("anthropic", "mcp", "pydantic", "git", "watchdog", "httpx", "rich")
+
+
+def test_index_imports_only_what_it_uses(sample_repo: Path) -> None:
+    harness = (
+        "import sys\n"
+        "from swe_agent.cli import main\n"
+        "sys.argv = ['swe-agent', 'index', '-C', sys.argv[1]]\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        f"    print('loaded:', *(m for m in {NOT_FOR_INDEX!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", harness, str(sample_repo)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "indexed" in done.stdout
+    assert done.stderr.splitlines()[-1] == "loaded:", done.stderr
+
+
 def test_every_command_has_help_text() -> None:
     import typer.main
 

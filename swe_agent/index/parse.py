@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from swe_agent.code.chunks import chunk_file
@@ -111,7 +112,7 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
                 sum(counts.values()),
             )
         )
-        out.postings.extend((term, chunk_id, tf) for term, tf in counts.items())
+        out.postings.extend(zip(counts, repeat(chunk_id), counts.values()))
     return out
 
 

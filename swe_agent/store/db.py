@@ -145,6 +145,39 @@ class Store:
             raise
         self.con.unregister(view)
 
+    def insert_plain(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Bulk insert of rows whose values are integers, or text without tabs or line breaks,
+        and never NULL (postings: a term, a chunk id, a count). Many rows are written as a TSV
+        file beside the database for DuckDB's CSV reader: the CPU of the NumPy scan of `insert`
+        without importing NumPy (~0.1 s, a third of a small repository's first index)."""
+        if len(rows) < BULK_ROWS:
+            self.insert(table, columns, rows)
+            return
+        line = "\t".join(["%s"] * len(columns))  # str() of each value, formatted in C
+        text = "\n".join(map(line.__mod__, map(tuple, rows)))
+        tabs = len(rows) * (len(columns) - 1)
+        if text.count("\t") != tabs or text.count("\n") != len(rows) - 1 or "\r" in text:
+            self.insert(table, columns, rows)  # a value that TSV cannot carry as it is
+            return
+        import os
+        import tempfile
+
+        fd, name = tempfile.mkstemp(prefix=f".{table}-", suffix=".tsv", dir=self.path.parent)
+        try:
+            with open(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            read = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(columns)))
+            self.con.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM read_csv(?, "
+                f"delim='\t', header=false, quote='', escape='', auto_detect=false, "
+                f"columns={{{read}}})",
+                [name],
+            )
+        finally:
+            os.remove(name)
+
     def meta(self, key: str) -> str | None:
         row = self.one("SELECT value FROM meta WHERE key = ?", [key])
         return row[0] if row else None

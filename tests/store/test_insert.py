@@ -1,9 +1,10 @@
-"""Store.insert writes a few rows as bound lists and many as a NumPy scan: both read back as
-written."""
+"""Store.insert writes a few rows as bound lists and many as a NumPy scan, Store.insert_plain
+many plain rows through a TSV file: all read back as written."""
 
 from pathlib import Path
 
 from swe_agent.store.db import BULK_ROWS, open_store
+from swe_agent.store.search import POSTING_COLUMNS
 from swe_agent.store.symbols import DEF_COLUMNS
 
 
@@ -29,3 +30,18 @@ def test_few_and_many_rows_read_back_as_written(tmp_path: Path) -> None:
             back = store.query(f"SELECT {', '.join(DEF_COLUMNS)} FROM definitions ORDER BY rowid")
             assert back == rows
             store.con.execute("DELETE FROM definitions")
+
+
+def test_many_plain_rows_read_back_as_written_and_leave_no_file(tmp_path: Path) -> None:
+    """Postings with the largest ids, and a batch that TSV cannot carry (a tab in a term, a
+    carriage return), which goes the way of insert instead."""
+    plain = [(f"term{i % 1013}", (-1) ** i * (2**63 - 1 - i), i % 7 + 1) for i in range(BULK_ROWS)]
+    odd = [*plain[:-2], ("tab\tterm", 5, 1), ("cr\rterm", 6, 2)]
+    with open_store(tmp_path, create=True) as store:
+        for rows in (plain[:9], plain, odd):
+            with store.transaction():
+                store.insert_plain("postings", POSTING_COLUMNS, rows)
+            back = store.query(f"SELECT {', '.join(POSTING_COLUMNS)} FROM postings ORDER BY rowid")
+            assert back == rows
+            store.con.execute("DELETE FROM postings")
+        assert not list(store.path.parent.glob("*.tsv"))
