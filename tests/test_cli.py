@@ -114,8 +114,8 @@ def test_start_up_imports_nothing_heavy() -> None:
 
 
 # What a first `index` never needs: the model SDKs, the MCP server, pydantic (typer 0.29
-# validated every option with it), GitPython (plain git suffices), the watcher, the progress bar.
-NOT_FOR_INDEX = ("anthropic", "mcp", "pydantic", "git", "watchdog", "httpx", "rich")
+# validated every option with it), the watcher, the progress bar.
+NOT_FOR_INDEX = ("anthropic", "mcp", "pydantic", "watchdog", "httpx", "rich")
 
 
 def test_index_imports_only_what_it_uses(sample_repo: Path) -> None:

@@ -35,12 +35,12 @@ def interactive() -> bool:
 
 
 def repo_root(path: Path) -> Path:
-    """The work tree's root, found without starting git: the query commands' fast path."""
+    """The work tree's root, found without GitPython: the query commands' fast path."""
     start = path.resolve()
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
-    return open_repo(path).root  # git then says what is wrong, in one line
+    return open_repo(path).root  # GitPython then says what is wrong, in one line
 
 
 def checked_root(path: Path) -> Path:

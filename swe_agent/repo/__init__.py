@@ -1,4 +1,4 @@
-"""Git, run as a subprocess: the root, the files worth indexing, HEAD and history."""
+"""Git through GitPython: the root, the files worth indexing, HEAD and history."""
 
 from swe_agent.repo.gitrepo import GitRepo, RepoFile
 

@@ -1,8 +1,5 @@
 """The repository as swe-agent sees it: tracked files plus untracked files git does not ignore,
-minus what must never be read (secrets, binaries, symlinks out, submodules, huge files).
-
-git is run as a subprocess, one command per question: importing GitPython cost every command
-~0.1 s of CPU, more than the few git processes a command starts."""
+minus what must never be read (secrets, binaries, symlinks out, submodules, huge files)."""
 
 from __future__ import annotations
 
@@ -12,6 +9,8 @@ import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+import git
 
 from swe_agent.errors import EmptyRepository, NotARepository
 
@@ -75,17 +74,10 @@ def is_secret(path: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_PATTERNS)
 
 
-_ENGLISH = {"LANGUAGE": "C", "LC_ALL": "C"}
-
-
-class GitFailed(Exception):
-    """A git command that exited non-zero; its message is git's stderr."""
-
-
-def git_refused(root: Path, stderr: str) -> NotARepository:
+def git_refused(root: Path, exc: git.GitCommandError) -> NotARepository:
     """git's own refusal, in one line: its `fatal:` line and, for a repository owned by another
     user, the command that trusts it."""
-    text = stderr.strip()
+    text = str(exc.stderr or exc).strip().strip("'")
     fatal = next(
         (line.strip() for line in text.splitlines() if line.strip().startswith("fatal:")),
         text[:200],
@@ -96,26 +88,6 @@ def git_refused(root: Path, stderr: str) -> NotARepository:
             f"if you trust it, run `git config --global --add safe.directory {root}`",
         )
     return NotARepository(f"git failed in {root} ({fatal})", "check that `git status` works there")
-
-
-def run_git(cwd: Path, *args: str) -> str:
-    """git's stdout (its last newline dropped); GitFailed with its stderr when it exits non-zero.
-    Messages in English, as the refusals above are read; paths decoded as the file system's."""
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, env={**os.environ, **_ENGLISH},
-        encoding="utf-8", errors="surrogateescape",
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise GitFailed(done.stderr)
-    return done.stdout.removesuffix("\n")
-
-
-def _outer_work_tree(start: Path) -> Path:
-    """The nearest folder holding .git, for naming a repository that git refuses to open."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,49 +105,36 @@ class LogEntry:
 
 class GitRepo:
     def __init__(self, start: Path) -> None:
-        start = Path(start).absolute()
-        if not start.is_dir():
+        try:
+            self.git = git.Repo(start, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             raise NotARepository(
                 f"{start} is not inside a git repository",
                 "run swe-agent inside a git work tree, or `git init` one first",
-            )
-        try:
-            git_dir, top = run_git(
-                start, "rev-parse", "--absolute-git-dir", "--show-toplevel"
-            ).split("\n")
-        except (GitFailed, ValueError) as exc:
-            text = str(exc)
-            if "not a git repository" in text:
-                raise NotARepository(
-                    f"{start} is not inside a git repository",
-                    "run swe-agent inside a git work tree, or `git init` one first",
-                ) from None
-            if "must be run in a work tree" in text or isinstance(exc, ValueError):
-                raise NotARepository(
-                    f"{start} is a bare repository", "run it in a work tree"
-                ) from None
-            raise git_refused(_outer_work_tree(start.resolve()), text) from None
-        self.root = Path(top).resolve()
-        self.git_dir = Path(git_dir)
-
-    def _git(self, *args: str) -> str:
-        return run_git(self.root, *args)
+            ) from None
+        if self.git.bare or self.git.working_tree_dir is None:
+            raise NotARepository(f"{start} is a bare repository", "run it in a work tree")
+        self.root = Path(self.git.working_tree_dir).resolve()
+        try:  # GitPython reads .git by itself; git may still refuse the repository
+            self.git.git.rev_parse("--git-dir")
+        except git.GitCommandError as exc:
+            raise git_refused(self.root, exc) from None
 
     def head(self) -> str | None:
         try:
-            return self._git("rev-parse", "-q", "--verify", "HEAD^{commit}") or None
-        except GitFailed:  # no commits yet
+            return self.git.head.commit.hexsha
+        except ValueError:  # no commits yet
             return None
 
     def branch(self) -> str | None:
         try:
-            return self._git("symbolic-ref", "-q", "--short", "HEAD") or None
-        except GitFailed:  # detached
+            return self.git.active_branch.name
+        except TypeError:  # detached
             return None
 
     def candidate_files(self, max_bytes: int) -> tuple[list[RepoFile], list[tuple[str, str]]]:
         """Files worth indexing, and (path, reason) for each one skipped."""
-        listed = self._git("ls-files", "-z", "--cached", "--others", "--exclude-standard", "-s")
+        listed = self.git.git.ls_files("-z", "--cached", "--others", "--exclude-standard", "-s")
         submodules = set()
         paths: list[str] = []
         for entry in listed.split("\0"):
@@ -233,7 +192,7 @@ class GitRepo:
 
     def exclude_store(self) -> None:
         """Add .swe_agent/ to .git/info/exclude once, so git never sees the store."""
-        exclude = self.git_dir / "info" / "exclude"
+        exclude = Path(self.git.git_dir) / "info" / "exclude"
         exclude.parent.mkdir(parents=True, exist_ok=True)
         text = exclude.read_text() if exclude.exists() else ""
         if f"/{STORE_DIR}/" not in text.split("\n"):
@@ -242,24 +201,24 @@ class GitRepo:
             )
 
     def changed_files(self, old: str, new: str = "HEAD") -> list[str]:
-        return [p for p in self._git("diff", "--name-only", old, new).splitlines() if p]
+        return [p for p in self.git.git.diff("--name-only", old, new).splitlines() if p]
 
     def files_changed_from(self, commit: str) -> int | None:
         """How many files differ between a commit and HEAD (None when git does not know it)."""
         try:
-            if self._git("cat-file", "-t", commit) != "commit":
+            if self.git.git.cat_file("-t", commit) != "commit":
                 return None
-            out = self._git("diff", "--name-only", "--no-renames", commit, "HEAD")
-        except GitFailed:
+            out = self.git.git.diff("--name-only", "--no-renames", commit, "HEAD")
+        except git.GitCommandError:
             return None
         return len([p for p in out.splitlines() if p])
 
     def dirty_files(self) -> set[str]:
-        out = self._git("status", "--porcelain", "-z")
+        out = self.git.git.status("--porcelain", "-z")
         return {entry[3:] for entry in out.split("\0") if len(entry) > 3}
 
     def hook_path(self, name: str) -> Path:
-        return self.git_dir / "hooks" / name
+        return Path(self.git.git_dir) / "hooks" / name
 
     def log_entries(
         self, path: str | None = None, span: tuple[int, int] | None = None, limit: int = 20
@@ -272,10 +231,10 @@ class GitRepo:
         elif path:
             args += ["--", path]
         try:
-            out = self._git(
-                "log", "--date=short", LOG_FORMAT, "-s" if span else "--name-only", *args
+            out = self.git.git.log(
+                "--date=short", LOG_FORMAT, "-s" if span else "--name-only", *args
             )
-        except GitFailed:
+        except git.GitCommandError:
             return []
         entries = []
         for record in out.split("\x01")[1:]:
