@@ -24,7 +24,7 @@ from swe_agent.agent.records import (
     Subject,
 )
 from swe_agent.code.paths import is_source_path, is_test_path
-from swe_agent.ranking import Candidate, parse_query, search
+from swe_agent.ranking import Candidate, search
 from swe_agent.ranking.candidates import Source
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import symbols as sym
@@ -95,8 +95,9 @@ def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -
         paths = sorted(
             p for p in src.guard.indexed if is_source_path(p) and is_test_path(p) == wanted
         )
-    named = parse_query(query).symbol  # a bare symbol's definitions lead; else the agent looks up
-    found = search(src.store, query, limit, paths or None, named=named, index=src.index)
+    # the page `swe-agent search` shows: definitions of the names the query uses lead, also of
+    # names the offline policy does not look up itself ("the Key type", "how Engine ...")
+    found = search(src.store, query, limit, paths or None, index=src.index)
     hits = [h for h in found if h.path in src.guard.indexed]
     entries: list[str] = []
     records: list[Record] = []
