@@ -103,3 +103,24 @@ def test_a_file_named_after_a_name_in_a_short_question_rises() -> None:
     # a long issue names many things in passing: there the file gets no word of its own
     issue = "how the Key type is used as an object field identifier. " + "It fails. " * 40
     assert first(issue) == "src/Types/FromJSON.hs"
+
+
+def test_a_file_whose_folder_and_name_the_question_says_rises() -> None:
+    hits = [
+        CodeHit(1, "src/Cache/Manager.php", 40, 52, "Manager.store", 10.0, None),
+        CodeHit(2, "src/Cache/SessionStore.php", 33, 37, "SessionStore.__construct", 9.8, None),
+        CodeHit(3, "src/Session/Store.php", 722, 725, "Store.generateSessionId", 9.5, None),
+    ]
+
+    def order(question: str) -> list[str]:
+        findings = ev.Findings()
+        ev.from_search(hits, findings, "search", parse_question(question))
+        return [loc.path for loc in rank(findings.evidence)]
+
+    # "session store" names Session/Store.php as much as SessionStore.php: search's order decides
+    assert order("where the session store keeps its data") == [
+        "src/Cache/SessionStore.php",
+        "src/Session/Store.php",
+        "src/Cache/Manager.php",
+    ]
+    assert order("where the store keeps data")[0] == "src/Cache/Manager.php"

@@ -96,14 +96,17 @@ def from_search(
 
 def _said_in_words(hit: CodeHit, q: Question) -> str:
     """The name of the hit's file or definition that the question spells out in words, or the
-    name of its file that a short question uses ("the Key type": Key.hs)."""
-    stem = hit.path.rsplit("/", 1)[-1].split(".", 1)[0]
+    name of its file that a short question uses ("the Key type": Key.hs). A file's folder and
+    name together count as one name: "the session store" is Session/Store.php."""
+    folders, _, file = hit.path.rpartition("/")
+    stem = file.split(".", 1)[0]
     if folded(stem) in q.names:
         return stem
     if not q.compounds:
         return ""
-    for name in [stem, *(hit.symbol or "").split(".")]:
-        if folded(name) in q.compounds:
+    parent = folders.rsplit("/", 1)[-1]
+    for name in [stem, *(hit.symbol or "").split("."), f"{parent}/{stem}" if parent else ""]:
+        if name and folded(name.replace("/", "")) in q.compounds:
             return name
     return ""
 
