@@ -28,6 +28,28 @@ def test_a_named_exception_points_to_where_it_is_raised() -> None:
     assert order[2] == ("urls/exceptions.py", "NoReverseMatch")
 
 
+def test_a_named_exception_that_search_lifted_still_yields_to_where_it_is_raised() -> None:
+    q = parse_question("Reversing a URL raises NoReverseMatch although the pattern matches.")
+    findings = ev.Findings()
+    hits = [  # search lifts the definition of a name the query uses to the top
+        CodeHit(1, "urls/exceptions.py", 8, 9, "NoReverseMatch", 30.0, None),
+        CodeHit(2, "urls/resolvers.py", 764, 851, "URLResolver._reverse_with_prefix", 17.0, None),
+    ]
+    ev.from_search(hits, findings, "search", q)
+    definition = DefinitionHit(
+        "urls/exceptions.py",
+        8,
+        9,
+        "NoReverseMatch",
+        "class",
+        True,
+        "class NoReverseMatch(Exception):",
+    )
+    ev.from_lookup("NoReverseMatch", [definition], CALLERS, [], q, findings)
+    ev.discount_raised(findings)
+    assert rank(findings.evidence)[0].symbol == "URLResolver._reverse_with_prefix"
+
+
 def test_a_named_class_that_is_no_exception_leads() -> None:
     order = ranked_for("Resolver", "class Resolver(Base):")
     assert order[0] == ("urls/exceptions.py", "Resolver")
