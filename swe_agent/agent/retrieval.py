@@ -86,7 +86,9 @@ class ToolInputError(ValueError):
     """An argument a tool cannot use; the message says which and why."""
 
 
-def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -> Listing:
+def search_code(
+    src: Sources, query: str, scope: str = "all", limit: int = 40, *, names: bool = True
+) -> Listing:
     if scope not in SCOPES:
         raise ToolInputError(f"scope must be one of {', '.join(SCOPES)}")
     paths = None
@@ -95,7 +97,9 @@ def search_code(src: Sources, query: str, scope: str = "all", limit: int = 40) -
         paths = sorted(
             p for p in src.guard.indexed if is_source_path(p) and is_test_path(p) == wanted
         )
-    named = parse_query(query).symbol  # a bare symbol's definitions lead; else the agent looks up
+    # names: the page `swe-agent search` shows, where the definitions of the names the query
+    # uses lead ("the Key type"); without, a reader that looks them up itself weighs them
+    named = names or parse_query(query).symbol
     found = search(src.store, query, limit, paths or None, named=named, index=src.index)
     hits = [h for h in found if h.path in src.guard.indexed]
     entries: list[str] = []

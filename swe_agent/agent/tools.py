@@ -60,10 +60,12 @@ TOOLS = [
         "search_code",
         "BM25 full-text search over code chunks (definitions and windows). Returns "
         "path:start-end symbol with a one-line preview. scope: all files (default), source files "
-        "without tests and docs, or tests only.",
+        "without tests and docs, or tests only. names=false: definitions of the names the query "
+        "uses are not lifted (when you look them up yourself).",
         {
             "query": {"type": "string"},
             "scope": {"type": "string", "enum": ["all", "source", "tests"]},
+            "names": {"type": "boolean"},
             "page": _PAGE,
         },
         ["query"],
@@ -218,7 +220,10 @@ class Toolbox:
         src = self.src
         if name == "search_code":
             return retrieval.search_code(
-                src, _arg(args, "query", str, True), _arg(args, "scope", str) or "all"
+                src,
+                _arg(args, "query", str, True),
+                _arg(args, "scope", str) or "all",
+                names=_arg(args, "names", bool) is not False,
             )
         if name == "search_notes":
             kinds = _arg(args, "kinds", list)

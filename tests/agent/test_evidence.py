@@ -28,6 +28,28 @@ def test_a_named_exception_points_to_where_it_is_raised() -> None:
     assert order[2] == ("urls/exceptions.py", "NoReverseMatch")
 
 
+def test_a_named_exception_that_search_lifted_still_yields_to_where_it_is_raised() -> None:
+    q = parse_question("Reversing a URL raises NoReverseMatch although the pattern matches.")
+    findings = ev.Findings()
+    hits = [  # search lifts the definition of a name the query uses to the top
+        CodeHit(1, "urls/exceptions.py", 8, 9, "NoReverseMatch", 30.0, None),
+        CodeHit(2, "urls/resolvers.py", 764, 851, "URLResolver._reverse_with_prefix", 17.0, None),
+    ]
+    ev.from_search(hits, findings, "search", q)
+    definition = DefinitionHit(
+        "urls/exceptions.py",
+        8,
+        9,
+        "NoReverseMatch",
+        "class",
+        True,
+        "class NoReverseMatch(Exception):",
+    )
+    ev.from_lookup("NoReverseMatch", [definition], CALLERS, [], q, findings)
+    ev.discount_raised(findings)
+    assert rank(findings.evidence)[0].symbol == "URLResolver._reverse_with_prefix"
+
+
 def test_a_named_class_that_is_no_exception_leads() -> None:
     order = ranked_for("Resolver", "class Resolver(Base):")
     assert order[0] == ("urls/exceptions.py", "Resolver")
@@ -103,3 +125,24 @@ def test_a_file_named_after_a_name_in_a_short_question_rises() -> None:
     # a long issue names many things in passing: there the file gets no word of its own
     issue = "how the Key type is used as an object field identifier. " + "It fails. " * 40
     assert first(issue) == "src/Types/FromJSON.hs"
+
+
+def test_a_file_whose_folder_and_name_the_question_says_rises() -> None:
+    hits = [
+        CodeHit(1, "src/Cache/Manager.php", 40, 52, "Manager.store", 10.0, None),
+        CodeHit(2, "src/Cache/SessionStore.php", 33, 37, "SessionStore.__construct", 9.8, None),
+        CodeHit(3, "src/Session/Store.php", 722, 725, "Store.generateSessionId", 9.5, None),
+    ]
+
+    def order(question: str) -> list[str]:
+        findings = ev.Findings()
+        ev.from_search(hits, findings, "search", parse_question(question))
+        return [loc.path for loc in rank(findings.evidence)]
+
+    # "session store" names Session/Store.php as much as SessionStore.php: search's order decides
+    assert order("where the session store keeps its data") == [
+        "src/Cache/SessionStore.php",
+        "src/Session/Store.php",
+        "src/Cache/Manager.php",
+    ]
+    assert order("where the store keeps data")[0] == "src/Cache/Manager.php"

@@ -195,3 +195,20 @@ def test_a_question_that_is_only_a_name_is_answered_without_notes(
         steps = sessions.ledger(store, answers[question]["session"])
         assert ("search_notes" in ",".join(r["tools"] for r in steps)) is reads_notes
     assert answers["Session.rebuild_auth"]["locations"][0]["symbol"] == "Session.rebuild_auth"
+
+
+def test_an_issue_is_searched_without_lifting_every_name_it_uses() -> None:
+    from swe_agent.agent.offline.policy import OfflinePolicy
+
+    tools = [{"name": "search_code"}, {"name": "answer"}]
+
+    def first_search(text: str) -> dict[str, object]:
+        block = OfflinePolicy(text).complete([], [], tools).content[0]
+        assert block["name"] == "search_code"
+        return dict(block["input"])
+
+    # a question's names lead as `swe-agent search` lifts them ("the Session type")
+    assert "names" not in first_search("how the Session type sends a request")
+    # an issue names many classes in passing; the policy looks up those that matter itself
+    issue = "Session.send drops the Authorization header. " + "HTTPAdapter retries it. " * 20
+    assert first_search(issue)["names"] is False

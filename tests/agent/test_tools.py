@@ -61,6 +61,20 @@ def test_search_lookup_outline_and_history(store: Store, indexed_repo: Path) -> 
     assert "Initial import" not in by_symbol
 
 
+def test_search_code_lists_the_definition_of_a_type_named_in_words(
+    store: Store, indexed_repo: Path
+) -> None:
+    """The agent's search ranks as `swe-agent search` does: "the Session type" is a name, and
+    its definition leads, though the offline policy looks up only names written as code."""
+    body = (
+        toolbox(store, indexed_repo)
+        .run("search_code", {"query": "how the Session type sends a request"})
+        .body
+    )
+    assert body.splitlines()[1].startswith("1. minihttp/sessions.py:14-")
+    assert body.splitlines()[1].split()[2] == "Session"
+
+
 def test_open_page_windows_and_pages(store: Store, indexed_repo: Path) -> None:
     tools = toolbox(store, indexed_repo)
     first = tools.run("open_page", {"path": "minihttp/sessions.py"})

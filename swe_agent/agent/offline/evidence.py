@@ -28,6 +28,7 @@ _EXCEPTION = re.compile(
 )
 EXCEPTION_CLASS_FACTOR = 0.4
 RAISER_WEIGHT = 1.5
+SEARCHED = ("search", "focus", "words")  # the kinds of evidence code search gives
 WORDS_WEIGHT = 1.5  # a hit whose file or definition the question names in words (json array)
 
 
@@ -53,6 +54,7 @@ class Findings:
     snippets: list[Snippet] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # "title — body" of notes seen, best first
     described: set[tuple[str, str | None]] = field(default_factory=set)  # places notes describe
+    raised: set[tuple[str, str | None]] = field(default_factory=set)  # exceptions it names
 
 
 def from_search(
@@ -96,14 +98,17 @@ def from_search(
 
 def _said_in_words(hit: CodeHit, q: Question) -> str:
     """The name of the hit's file or definition that the question spells out in words, or the
-    name of its file that a short question uses ("the Key type": Key.hs)."""
-    stem = hit.path.rsplit("/", 1)[-1].split(".", 1)[0]
+    name of its file that a short question uses ("the Key type": Key.hs). A file's folder and
+    name together count as one name: "the session store" is Session/Store.php."""
+    folders, _, file = hit.path.rpartition("/")
+    stem = file.split(".", 1)[0]
     if folded(stem) in q.names:
         return stem
     if not q.compounds:
         return ""
-    for name in [stem, *(hit.symbol or "").split(".")]:
-        if folded(name) in q.compounds:
+    parent = folders.rsplit("/", 1)[-1]
+    for name in [stem, *(hit.symbol or "").split("."), f"{parent}/{stem}" if parent else ""]:
+        if name and folded(name.replace("/", "")) in q.compounds:
             return name
     return ""
 
@@ -126,6 +131,8 @@ def from_lookup(
     raised = bool(exact) and all(_EXCEPTION.match(_first_line(d.signature)) for d in exact)
     add = findings.evidence.append
     for d in exact:
+        if raised:
+            findings.raised.add((d.path, d.qualname))
         trace, why = _frame_match(d.path, d.qualname, q)
         if trace:
             add(Evidence(d.path, d.qualname, d.start_line, d.end_line, trace, "trace", why))
@@ -146,6 +153,18 @@ def from_lookup(
         weight = (0.6 if not defs else 0.2) / math.sqrt(len(refs))
         why = f"refers to `{name}` ({r.kind})"
         add(Evidence(r.path, r.enclosing or None, r.line, r.line, weight, "reference", why))
+
+
+def discount_raised(findings: Findings) -> None:
+    """An exception class the question names counts EXCEPTION_CLASS_FACTOR on every kind of
+    evidence, as its lookup already weighed it: code search lifts the definitions of the names
+    a query uses, and would otherwise put the class back above the code that raises it."""
+    findings.evidence[:] = [
+        replace(e, weight=e.weight * EXCEPTION_CLASS_FACTOR)
+        if e.kind in SEARCHED and (e.path, e.symbol) in findings.raised
+        else e
+        for e in findings.evidence
+    ]
 
 
 def _ordinal(n: int) -> str:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from swe_agent.agent.loop import Budget, Observation
 from swe_agent.agent.offline import evidence as ev
-from swe_agent.agent.offline.question import Question, parse_question
+from swe_agent.agent.offline.question import SHORT, Question, parse_question
 from swe_agent.agent.offline.rank import Location, rank
 from swe_agent.agent.records import (
     CallerHit,
@@ -97,6 +97,7 @@ class OfflinePolicy:
                 ev.from_notes(_only(records, NoteHit), findings)
             elif name == "open_page" and subject:
                 ev.from_page(subject, _only(records, Line), findings)
+        ev.discount_raised(findings)
         ev.settle_notes(findings)
         return findings
 
@@ -128,11 +129,15 @@ class OfflinePolicy:
             acts.append(("core_memory_append", {"label": "preferences", "text": preference}))
         if "search_notes" in tools and not _bare_symbol(q):
             acts.append(("search_notes", {"query": q.text[:2000]}))
-        scope = "all"
-        acts.append(("search_code", {"query": _query(q), "scope": scope}))
+        # a question's names are lifted as `search` lifts them; an issue names many things in
+        # passing, and the lookups below weigh the ones that matter
+        search: dict[str, Any] = (
+            {"scope": "all"} if len(q.text) < SHORT else {"scope": "all", "names": False}
+        )
+        acts.append(("search_code", {"query": _query(q), **search}))
         focus = _focus(q)
         if focus:
-            acts.append(("search_code", {"query": focus, "scope": scope}))
+            acts.append(("search_code", {"query": focus, **search}))
         acts += [("outline", {"path": p}) for p in q.paths[:3]]
         room = min(MAX_LOOKUPS, max_steps - len(acts) - 1 - OPEN_PAGES)
         seen: set[str] = set()
@@ -203,7 +208,7 @@ def _bare_symbol(q: Question) -> bool:
 
 def _focus(q: Question) -> str:
     """A short query for a long issue: its first line and the names it uses most."""
-    if len(q.text) < 400:
+    if len(q.text) < SHORT:
         return ""
     title = q.text.strip().splitlines()[0][:200]
     return " ".join([title, *q.identifiers[:6]])
