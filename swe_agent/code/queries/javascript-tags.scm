@@ -16,6 +16,14 @@
 (variable_declaration
   (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)]) @definition.function)
 
+; an object literal bound to a name at the top of a module: a table of functions or data
+; (`const locale = { ordinal: n => ... }`), whose functions are its members
+(program
+  [(lexical_declaration (variable_declarator name: (identifier) @name value: (object)) @definition.constant)
+   (variable_declaration (variable_declarator name: (identifier) @name value: (object)) @definition.constant)
+   (export_statement declaration: (lexical_declaration
+     (variable_declarator name: (identifier) @name value: (object)) @definition.constant))])
+
 (assignment_expression
   left: (member_expression property: (property_identifier) @name)
   right: [(arrow_function) (function_expression)]) @definition.function
