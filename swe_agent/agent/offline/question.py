@@ -21,6 +21,10 @@ _PATH = re.compile(
     + r"))\b"
 )
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b")
+# a C++, Rust or PHP qualified name: `Capturer::~Capturer`, `fd::cli::Opts`, `Buf::get_int`
+_COLONS = re.compile(r"(?<![\w:])[A-Za-z_]\w*(?:::~?[A-Za-z_]\w*)+")
+# a web address names a page, not code: its host and path would read as dotted names and paths
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]`'\"]+|\bwww\.[\w.-]+(?:/[^\s<>()`'\"]*)?")
 _CAMEL = re.compile(
     r"\b(?:[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+|[A-Z]{2,}[a-z]\w*|[a-z]+[A-Z]\w*)\b"
 )
@@ -46,6 +50,16 @@ _NOT_CODE = frozenset([
 _MODULE_PREFIXES = (
     "self.", "cls.", "np.", "pd.", "os.", "sys.", "re.", "json.", "typing.", "collections.",
 )
+# keywords and literals of the languages of issues: a word in backticks, never a definition
+_KEYWORDS = frozenset([
+    "true", "false", "null", "nil", "undefined", "else", "const", "static", "void", "struct",
+    "enum", "return", "this", "super", "async", "await", "impl", "func", "var", "let", "mut",
+    "pub", "unsafe", "nullptr", "auto", "typename", "template", "namespace", "new", "delete",
+])
+# the standard libraries of C++ and Rust: a name under them is not the repository's
+_STANDARD_ROOTS = frozenset(["std", "core", "alloc"])
+# top-level domains: `github.com` is a host, not a dotted name
+_DOMAINS = frozenset(["com", "org", "net", "io", "dev", "edu", "gov", "info"])
 # fmt: on
 _BUILTINS = set(dir(builtins))
 SHORT = 400  # characters: a question rather than an issue, which names many things in passing
@@ -88,19 +102,26 @@ def parse_question(text: str) -> Question:
     for frame in q.frames:
         if not frame.func.startswith("<"):
             add(frame.func, 1.0)
-    code = " ".join(_FENCE.findall(text))
-    prose = _FENCE.sub(" ", _FRAME.sub(" ", text))
+    unlinked = _URL.sub(" ", text)
+    code = " ".join(_FENCE.findall(unlinked))
+    prose = _FENCE.sub(" ", _FRAME.sub(" ", unlinked))
     for tick in _TICK.findall(prose):
+        if _COLONS.search(tick):
+            for name, share in _qualified(tick):
+                add(name, 3.0 * share)
+            continue
         for name in _DOTTED.findall(tick) or re.findall(r"[A-Za-z_]\w+", tick)[:3]:
             add(name, 3.0)
-    for pattern, weight in ((_DOTTED, 2.0), (_CAMEL, 1.5), (_SNAKE, 1.5), (_CALL, 1.5)):
-        for name in pattern.findall(prose):
-            add(name, weight)
-        for name in pattern.findall(code):
-            add(name, weight / 3)
+    for part, scale in ((prose, 1.0), (code, 1 / 3)):
+        for name, share in _qualified(part):
+            add(name, 2.0 * share * scale)
+        bare = _COLONS.sub(" ", part)
+        for pattern, weight in ((_DOTTED, 2.0), (_CAMEL, 1.5), (_SNAKE, 1.5), (_CALL, 1.5)):
+            for name in pattern.findall(bare):
+                add(name, weight * scale)
     # how strongly a name is named: its strongest mention, a little more for each repeat
     scores = {name: w + 0.3 * math.log2(seen[name]) for name, w in best.items()}
-    q.paths = _paths(text, q.frames)
+    q.paths = _paths(unlinked, q.frames)
     for path in q.paths:  # a file's stem named as a path is not an identifier to look up
         scores.pop(path.rsplit("/", 1)[-1].rsplit(".", 1)[0], None)
     q.weights = scores
@@ -139,6 +160,22 @@ def folded(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
 
 
+def _qualified(text: str) -> list[tuple[str, float]]:
+    """The `::`-qualified names of text, dotted as the index qualifies them (`Capturer::~Capturer`
+    -> `Capturer.Capturer`), each with the share of its mention's weight it gets: the whole name
+    in full, and the type it is a member of (`Buf` in `Buf::get_int`) at half, since the issue
+    is about that type too. A name under a standard library (`std::vector`) is dropped."""
+    found: list[tuple[str, float]] = []
+    for qualified in _COLONS.findall(text):
+        parts = [p.lstrip("~") for p in qualified.split("::")]
+        if parts[0] in _STANDARD_ROOTS:
+            continue
+        found.append((".".join(parts), 1.0))
+        if parts[-2][:1].isupper():
+            found.append((parts[-2], 0.5))
+    return found
+
+
 def _clean(name: str) -> str:
     name = name.strip().strip(".:,;()[]{}'\"").removesuffix("()")
     for prefix in _MODULE_PREFIXES:
@@ -151,7 +188,9 @@ def _is_identifier(name: str) -> bool:
     last = name.rsplit(".", 1)[-1]
     if last in _EXTENSIONS and "." in name:
         return False
-    if name in _NOT_CODE or last in _BUILTINS or len(last) < 3:
+    if name in _NOT_CODE or last in _BUILTINS or last in _KEYWORDS or len(last) < 3:
+        return False
+    if "." in name and last.lower() in _DOMAINS:
         return False
     if re.fullmatch(r"[\w.]+", name) is None or name[0].isdigit():
         return False
