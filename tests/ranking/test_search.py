@@ -75,6 +75,16 @@ def test_query_kinds() -> None:
         ("types/index.d.ts", "generated"),
         ("config/settings.yaml", "other"),
         ("src/Latest.java", "code"),
+        ("projects/SelfTest/UsageTests/Approx.tests.cpp", "test"),
+        ("tests/Contest/score.py", "test"),
+        ("src/Contest/score.java", "code"),
+        ("test/run.bats", "test"),
+        ("lib/bats-core/test_functions.bash", "code"),
+        ("src/test_vectors.c", "test"),
+        ("benches/throughput.rs", "example"),
+        ("single_include/nlohmann/json.hpp", "generated"),
+        ("extras/catch_amalgamated.cpp", "generated"),
+        ("singleheader/simdjson.h", "generated"),
     ],
 )
 def test_path_classes(path: str, kind: str) -> None:
