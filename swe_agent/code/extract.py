@@ -112,12 +112,23 @@ def _macro_items(parser: Parser, root: Node, source: bytes) -> list[Node]:
         ]
         if not spans:
             break
-        kept = bytearray(_BLANK.sub(b" ", source))
-        for start, end in spans:
-            kept[start:end] = source[start:end]
-        root = parser.parse(bytes(kept)).root_node
-        trees.append(root)
+        inner = _parse_kept(parser, source, spans)
+        if inner.has_error:  # a call whose insides are not items (a table, a DSL) stays as it was
+            spans = [s for s in spans if not _parse_kept(parser, source, [s]).has_error]
+            if not spans:
+                break
+            inner = _parse_kept(parser, source, spans)
+        trees.append(inner)
+        root = inner
     return trees
+
+
+def _parse_kept(parser: Parser, source: bytes, spans: list[tuple[int, int]]) -> Node:
+    """The file parsed with only these spans' bytes kept."""
+    kept = bytearray(_BLANK.sub(b" ", source))
+    for start, end in spans:
+        kept[start:end] = source[start:end]
+    return parser.parse(bytes(kept)).root_node
 
 
 def _item_macro_calls(root: Node) -> list[Node]:

@@ -35,3 +35,10 @@ def test_web_addresses_standard_library_names_and_keywords_are_not_code() -> Non
         "Fails in src/format.h, see https://github.com/fmtlib/fmt/blob/master/include/fmt/core.h"
     )
     assert linked.paths == ["src/format.h"]
+
+
+def test_a_path_of_modules_is_read_as_its_parts() -> None:
+    q = parse_question("The log says `grep_regex::literal` found literals; fmt::format_to is fine.")
+    assert "grep_regex" in q.identifiers
+    assert "format_to" in q.identifiers
+    assert not [n for n in q.identifiers if n.startswith(("grep_regex.", "fmt."))]

@@ -94,3 +94,20 @@ def test_javascript_object_tables_at_module_level_hold_their_functions() -> None
     # an object inside a function is a local value, not a definition of the module
     assert not [d for d in parsed.definitions if d.name == "inner"]
     assert definition(parsed, "load.pick").kind == "function"
+
+
+def test_a_macro_call_whose_insides_are_not_items_gives_no_definitions() -> None:
+    from swe_agent.code.extract import parse_source
+
+    source = b"""macro_rules! table {
+    ($($k:ident => $v:expr),*) => {};
+}
+table! { alpha => 1, beta => 2 }
+gate! { fn kept() {} }
+gate! { fn broken( {} }
+"""
+    parsed = parse_source("t.rs", source, "rust")
+    names = [d.name for d in parsed.definitions]
+    assert "kept" in names
+    assert "broken" not in names
+    assert names.count("table") == 1  # the macro itself, once

@@ -106,7 +106,8 @@ def parse_question(text: str) -> Question:
     code = " ".join(_FENCE.findall(unlinked))
     prose = _FENCE.sub(" ", _FRAME.sub(" ", unlinked))
     for tick in _TICK.findall(prose):
-        if _COLONS.search(tick):
+        colons = _COLONS.findall(tick)
+        if colons and all(_read_whole(c) for c in colons):
             for name, share in _qualified(tick):
                 add(name, 3.0 * share)
             continue
@@ -115,7 +116,7 @@ def parse_question(text: str) -> Question:
     for part, scale in ((prose, 1.0), (code, 1 / 3)):
         for name, share in _qualified(part):
             add(name, 2.0 * share * scale)
-        bare = _COLONS.sub(" ", part)
+        bare = _COLONS.sub(lambda m: " " if _read_whole(m[0]) else m[0], part)
         for pattern, weight in ((_DOTTED, 2.0), (_CAMEL, 1.5), (_SNAKE, 1.5), (_CALL, 1.5)):
             for name in pattern.findall(bare):
                 add(name, weight * scale)
@@ -168,12 +169,24 @@ def _qualified(text: str) -> list[tuple[str, float]]:
     found: list[tuple[str, float]] = []
     for qualified in _COLONS.findall(text):
         parts = [p.lstrip("~") for p in qualified.split("::")]
-        if parts[0] in _STANDARD_ROOTS:
+        if parts[0] in _STANDARD_ROOTS or not _typed(qualified):
             continue
         found.append((".".join(parts), 1.0))
         if parts[-2][:1].isupper():
             found.append((parts[-2], 0.5))
     return found
+
+
+def _read_whole(qualified: str) -> bool:
+    """Whether a `::` name is read as one (a type's member, or the standard library's, which is
+    then dropped), not as the words and names of its parts (a path of modules)."""
+    return _typed(qualified) or qualified.split("::")[0] in _STANDARD_ROOTS
+
+
+def _typed(qualified: str) -> bool:
+    """A qualified name through a type (`Buf::get_int`, `fd::cli::Opts`), not a path of modules
+    (`grep_regex::literal`, a log target), whose parts are read as words and names are."""
+    return any(part.lstrip("~")[:1].isupper() for part in qualified.split("::"))
 
 
 def _clean(name: str) -> str:
