@@ -8,11 +8,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from swe_agent.agent.offline.frames import STACKS, Frame, frames_in
 from swe_agent.code.paths import SOURCE_EXTENSIONS
 from swe_agent.code.tokens import STOPWORDS
 from swe_agent.ranking import parse_query
 
-_FRAME = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>[\w<>]+)')
 _FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 _TICK = re.compile(r"`([^`\n]{1,120})`")
 _PATH = re.compile(
@@ -65,13 +65,6 @@ _BUILTINS = set(dir(builtins))
 SHORT = 400  # characters: a question rather than an issue, which names many things in passing
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
-    path: str
-    line: int
-    func: str
-
-
 @dataclass(slots=True)
 class Question:
     text: str
@@ -89,7 +82,7 @@ class Question:
 
 def parse_question(text: str) -> Question:
     q = Question(text)
-    q.frames = [Frame(m["path"], int(m["line"]), m["func"]) for m in _FRAME.finditer(text)]
+    q.frames = frames_in(text)
     best: dict[str, float] = {}
     seen: dict[str, int] = {}
 
@@ -100,11 +93,11 @@ def parse_question(text: str) -> Question:
             seen[name] = seen.get(name, 0) + 1
 
     for frame in q.frames:
-        if not frame.func.startswith("<"):
+        if frame.func and not frame.func.startswith("<"):
             add(frame.func, 1.0)
     unlinked = _URL.sub(" ", text)
     code = " ".join(_FENCE.findall(unlinked))
-    prose = _FENCE.sub(" ", _FRAME.sub(" ", unlinked))
+    prose = _FENCE.sub(" ", _without_stacks(unlinked))
     for tick in _TICK.findall(prose):
         colons = _COLONS.findall(tick)
         if colons and all(_read_whole(c) for c in colons):
@@ -210,11 +203,17 @@ def _is_identifier(name: str) -> bool:
     return not (name.count(".") >= 1 and all(p.islower() and len(p) <= 3 for p in name.split(".")))
 
 
+def _without_stacks(text: str) -> str:
+    for stack in STACKS:
+        text = stack.sub(" ", text)
+    return text
+
+
 def _paths(text: str, frames: list[Frame]) -> list[str]:
     found: list[str] = []
     for frame in reversed(frames):
         found.append(frame.path)
-    for match in _PATH.findall(_FRAME.sub(" ", text)):
+    for match in _PATH.findall(_without_stacks(text)):
         found.append(match)
     out = []
     for path in found:
