@@ -34,7 +34,7 @@ def test_web_addresses_standard_library_names_and_keywords_are_not_code() -> Non
     linked = parse_question(
         "Fails in src/format.h, see https://github.com/fmtlib/fmt/blob/master/include/fmt/core.h"
     )
-    assert linked.paths == ["src/format.h"]
+    assert linked.paths == ["src/format.h", "include/fmt/core.h"]
 
 
 def test_a_path_of_modules_is_read_as_its_parts() -> None:
@@ -42,3 +42,12 @@ def test_a_path_of_modules_is_read_as_its_parts() -> None:
     assert "grep_regex" in q.identifiers
     assert "format_to" in q.identifiers
     assert not [n for n in q.identifiers if n.startswith(("grep_regex.", "fmt."))]
+
+
+def test_a_link_to_a_file_of_the_repository_names_that_file() -> None:
+    q = parse_question(
+        "The [WireLength field](https://github.com/grpc/grpc-go/blob/9c3a959/stats/stats.go#L68) "
+        "is documented but no longer set by recv in stream.go."
+    )
+    assert q.paths == ["stats/stats.go", "stream.go"]
+    assert not [n for n in q.identifiers if "github" in n or "9c3a959" in n]

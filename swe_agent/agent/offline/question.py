@@ -23,8 +23,10 @@ _PATH = re.compile(
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b")
 # a C++, Rust or PHP qualified name: `Capturer::~Capturer`, `fd::cli::Opts`, `Buf::get_int`
 _COLONS = re.compile(r"(?<![\w:])[A-Za-z_]\w*(?:::~?[A-Za-z_]\w*)+")
-# a web address names a page, not code: its host and path would read as dotted names and paths
+# a web address names a page, not code: its host and path would read as dotted names and paths;
+# but a link to a file of a repository (github.com/o/r/blob/REF/stats/stats.go#L68) names it
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]`'\"]+|\bwww\.[\w.-]+(?:/[^\s<>()`'\"]*)?")
+_LINKED_FILE = re.compile(r"/(?:blob|tree|raw)/[^/\s]+/([^\s#?]+)")
 _CAMEL = re.compile(
     r"\b(?:[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+|[A-Z]{2,}[a-z]\w*|[a-z]+[A-Z]\w*)\b"
 )
@@ -95,7 +97,7 @@ def parse_question(text: str) -> Question:
     for frame in q.frames:
         if frame.func and not frame.func.startswith("<"):
             add(frame.func, 1.0)
-    unlinked = _URL.sub(" ", text)
+    unlinked = _URL.sub(_linked_path, text)
     code = " ".join(_FENCE.findall(unlinked))
     prose = _FENCE.sub(" ", _without_stacks(unlinked))
     for tick in _TICK.findall(prose):
@@ -168,6 +170,12 @@ def _qualified(text: str) -> list[tuple[str, float]]:
         if parts[-2][:1].isupper():
             found.append((parts[-2], 0.5))
     return found
+
+
+def _linked_path(url: re.Match[str]) -> str:
+    """What is left of a web address: the path of the repository file it links to, if any."""
+    linked = _LINKED_FILE.search(url[0])
+    return f" {linked[1]} " if linked else " "
 
 
 def _read_whole(qualified: str) -> bool:
