@@ -111,3 +111,11 @@ gate! { fn broken( {} }
     assert "kept" in names
     assert "broken" not in names
     assert names.count("table") == 1  # the macro itself, once
+
+
+def test_javascript_anonymous_default_export_holds_the_module_code() -> None:
+    parsed, text = parse("plugin.js", ROOT)
+    plugin = definition(parsed, "default", line_of(text, "export default (option, Dayjs)"))
+    assert plugin.kind == "function"
+    assert plugin.doc == "Adds the Buddhist era to format strings."
+    assert definition(parsed, "default.format").parent == "default"

@@ -24,6 +24,10 @@
    (export_statement declaration: (lexical_declaration
      (variable_declarator name: (identifier) @name value: (object)) @definition.constant))])
 
+; a module's anonymous default export, `export default (dayjs, c) => { ... }` (a plugin): the
+; definition whose body holds the module's code, named `default`
+(export_statement "default" @name value: [(arrow_function) (function_expression)]) @definition.function
+
 (assignment_expression
   left: (member_expression property: (property_identifier) @name)
   right: [(arrow_function) (function_expression)]) @definition.function
