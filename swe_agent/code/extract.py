@@ -9,6 +9,7 @@ docs in code/docs.py, from the captured nodes, so only those nodes are visited i
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -22,14 +23,15 @@ if TYPE_CHECKING:  # tree_sitter is imported when a file is parsed
 # A function directly inside one of these is a method.
 CONTAINERS = frozenset({"class", "interface", "impl", "enum"})
 VERSION = (
-    "4"  # bump when what is extracted changes: stores built with another version are parsed again
+    "5"  # bump when what is extracted changes: stores built with another version are parsed again
 )
 DECLARATIONS = {
     "field_declaration",
     "declaration",
 }  # C and C++ nodes of a function without its body
-# Kinds that hold other definitions; a constant or a type alias does not.
-SCOPES = CONTAINERS | {"module", "function", "method"}
+# Kinds that hold other definitions (a constant may: an object literal of functions); a type
+# alias does not.
+SCOPES = CONTAINERS | {"module", "function", "method", "constant"}
 # Nodes that hold a definition's body where the grammar names no `body` field.
 BODIES = frozenset({"function_body", "class_body", "enum_class_body", "do_block"})
 # Functions written as clauses in a row (and Haskell's type signature before them): the
@@ -38,6 +40,11 @@ CLAUSES = frozenset({"elixir", "haskell"})
 # Imports name dotted modules (`Shop.Pricing`, "lazy.core.config"), not files with an extension.
 DOTTED_IMPORTS = frozenset({"elixir", "lua"})
 MAX_SIGNATURE = 200
+# Rust items inside item-level macro calls (`cfg_net! { .. }`, the way tokio gates whole modules)
+ITEM_MACROS = frozenset({"rust"})
+ITEM_HOLDERS = frozenset({"source_file", "declaration_list"})
+MACRO_DEPTH = 3  # macro calls inside macro calls, this deep
+_BLANK = re.compile(rb"[^\n]")
 
 
 @dataclass(slots=True)
@@ -75,9 +82,11 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
 
     parser, query = _tools(language)
     root = parser.parse(source).root_node
-    found, raw_refs = _captures(
-        tree_sitter.QueryCursor(query).matches(root), language in DOTTED_IMPORTS
-    )
+    matches = tree_sitter.QueryCursor(query).matches(root)
+    if language in ITEM_MACROS:
+        for inner in _macro_items(parser, root, source):
+            matches += tree_sitter.QueryCursor(query).matches(inner)
+    found, raw_refs = _captures(matches, language in DOTTED_IMPORTS)
     definitions = _definitions(found, language, source)
     owner = _line_owner(definitions, root.end_point[0] + 2)
     references = sorted(
@@ -86,6 +95,55 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
     )
     errors = _count_errors(root) if root.has_error else 0
     return ParsedFile(language, definitions, references, errors)
+
+
+def _macro_items(parser: Parser, root: Node, source: bytes) -> list[Node]:
+    """Trees of the items written inside item-level macro calls (`cfg_net! { pub struct
+    UdpSocket {..} }`), which the grammar leaves as unparsed tokens: each is the file parsed
+    again with only those calls' insides kept, every other byte blanked (newlines stay), so
+    its nodes have the file's own lines and bytes. Calls inside those insides come next."""
+    trees: list[Node] = []
+    for _ in range(MACRO_DEPTH):
+        spans = [
+            (body.start_byte + 1, body.end_byte - 1)
+            for call in _item_macro_calls(root)
+            for body in call.children[-1:]
+            if body.type == "token_tree" and source[body.start_byte : body.start_byte + 1] == b"{"
+        ]
+        if not spans:
+            break
+        inner = _parse_kept(parser, source, spans)
+        if inner.has_error:  # a call whose insides are not items (a table, a DSL) stays as it was
+            spans = [s for s in spans if not _parse_kept(parser, source, [s]).has_error]
+            if not spans:
+                break
+            inner = _parse_kept(parser, source, spans)
+        trees.append(inner)
+        root = inner
+    return trees
+
+
+def _parse_kept(parser: Parser, source: bytes, spans: list[tuple[int, int]]) -> Node:
+    """The file parsed with only these spans' bytes kept."""
+    kept = bytearray(_BLANK.sub(b" ", source))
+    for start, end in spans:
+        kept[start:end] = source[start:end]
+    return parser.parse(bytes(kept)).root_node
+
+
+def _item_macro_calls(root: Node) -> list[Node]:
+    """Macro calls where an item may stand: in a file, a module, an impl or a trait body."""
+    calls, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if child.type == "macro_invocation":
+                calls.append(child)
+            elif child.type in ITEM_HOLDERS:
+                stack.append(child)
+            elif child.type in ("mod_item", "impl_item", "trait_item"):
+                stack.extend(c for c in child.children if c.type in ITEM_HOLDERS)
+    return calls
 
 
 def _text(node: Node) -> str:
@@ -114,7 +172,7 @@ def _captures(
                 ) and name_node.end_byte > name_node.start_byte:
                     receiver = caps.get("receiver")
                     scope = _text(receiver[0]).replace("::", ".") if receiver else None
-                    prefix, _, name = _text(name_node).rpartition(".")
+                    prefix, _, name = _name_text(name_node).rpartition(".")
                     if prefix.strip("."):
                         scope = f"{scope}.{prefix}" if scope else prefix
                     defs[key] = _Found(
@@ -129,6 +187,34 @@ def _captures(
     ordered = sorted(defs.values(), key=lambda d: (d.node.start_byte, -d.node.end_byte))
     heads = {d.name_byte for d in ordered}  # an Elixir `def add(x)` is not a call of add
     return ordered, [(name, line, kind) for name, line, kind, at in refs if at not in heads]
+
+
+_OPERATOR_SPACE = re.compile(r"\s+(?=\W)|(?<=\W)\s+")
+
+
+def _name_text(node: Node) -> str:
+    """A definition's name as written, a C++ qualified one dotted (`Column::iterator::next` ->
+    `Column.iterator.next`) and an operator's without spaces (`operator "" _json`)."""
+    text = _text(node)
+    if text.startswith("operator"):
+        return _OPERATOR_SPACE.sub("", text)
+    if "::" in text:
+        text = _last_word(text).replace("::", ".")
+    return text
+
+
+def _last_word(text: str) -> str:
+    """The last space-separated part outside template arguments: a macro before a return type
+    can make the parser read `simdjson_result<value> document::at` as one qualified name."""
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth = max(depth - 1, 0)
+        elif ch.isspace() and depth == 0:
+            start = i + 1
+    return text[start:]
 
 
 def _import_name(raw: str) -> str:

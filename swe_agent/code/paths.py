@@ -21,18 +21,27 @@ def is_source_path(path: str) -> bool:
     return "." in name and name.rsplit(".", 1)[-1].lower() in SOURCE_EXTENSIONS
 
 
-# test folders in any case (Tests/ in Swift and C#), test file names in each language's convention
+# test folders in any case (Tests/ in Swift and C#), and one named for its tests in CamelCase
+# (Catch2's SelfTest/, UnitTests/); test file names in each language's convention
 _TEST_DIR = re.compile(
-    r"(?:^|/)(?:tests?|__tests__|__mocks__|spec|specs|testing|testdata|fixtures?)/", re.I
+    r"(?:^|/)(?:(?i:tests?|__tests__|__mocks__|spec|specs|testing|testdata|fixtures?)"
+    r"|[A-Za-z]*[a-z]Tests?)/"
 )
 _TEST_NAME = re.compile(
-    r"(?:^test_.*|.*_test|.*_spec|.*\.test|.*\.spec|.*Tests?|conftest|tests?|test_?helpers?)"
-    r"\.[A-Za-z0-9]+$|.*(?:Spec|Suite)\.(?:scala|kt|swift|groovy)$"
+    r"(?:^test_.*|.*_test|.*_spec|.*\.tests?|.*\.spec|.*Tests?|conftest|tests?|test_?helpers?)"
+    r"\.[A-Za-z0-9]+$|.*(?:Spec|Suite)\.(?:scala|kt|swift|groovy)$|.*\.bats$"
 )
+# shell has no test_ file convention (bats tests are .bats files): a test framework's own
+# library (bats-core's lib/bats-core/test_functions.bash) is its code
+_NO_TEST_PREFIX = frozenset(["sh", "bash", "zsh"])
 
 
 def is_test_path(path: str) -> bool:
     """Test code, fixtures and test helpers, in the conventions of the common languages: the one
     rule that sleep-time analysis, the agent and code search share."""
     name = path.rsplit("/", 1)[-1]
-    return bool(_TEST_DIR.search(path) or _TEST_NAME.match(name))
+    if _TEST_DIR.search(path):
+        return True
+    if name.startswith("test_") and name.rsplit(".", 1)[-1].lower() in _NO_TEST_PREFIX:
+        return False
+    return bool(_TEST_NAME.match(name))

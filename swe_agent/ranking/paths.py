@@ -13,12 +13,17 @@ from swe_agent.code.paths import is_test_path
 
 DOC_EXTENSIONS = frozenset(["md", "mdx", "rst", "txt", "adoc", "textile", "rdoc"])
 
-_EXAMPLE_DIR = re.compile(r"(?:^|/)(?:_?examples?|samples?|demos?|docs?_src|benchmarks?|bench)/")
+_EXAMPLE_DIR = re.compile(
+    r"(?:^|/)(?:_?examples?|samples?|demos?|docs?_src|benchmarks?|bench|benches)/"
+)
 _DOC_DIR = re.compile(r"(?:^|/)(?:docs?|documentation)/")
 _VENDOR_DIR = re.compile(
     r"(?:^|/)(?:vendor|vendored|third_party|thirdparty|node_modules|_vendor|deps)/"
 )
 _GENERATED = re.compile(r"(?:\.min\.js|\.pb\.go|_pb2\.py|\.generated\.\w+|\.g\.dart|\.d\.ts)$")
+# one file made by concatenating a C or C++ library's sources (single_include/json.hpp,
+# singleheader/simdjson.h, catch_amalgamated.cpp): a copy of code that lives elsewhere
+_AMALGAMATED = re.compile(r"(?:^|/)(?:single_?includes?|single_?headers?)/|amalgamat", re.I)
 _COMPAT_DIR = re.compile(r"(?:^|/)(?:compat|_compat|legacy)/")
 REEXPORT_NAMES = frozenset({"__init__.py", "package-info.java"})
 
@@ -32,6 +37,11 @@ def is_code_path(path: str) -> bool:
     return extension(path) in CODE_EXTENSIONS
 
 
+def is_copy(path: str) -> bool:
+    """A vendored or amalgamated copy of code whose own source may be in the repository too."""
+    return bool(_VENDOR_DIR.search(path) or _AMALGAMATED.search(path))
+
+
 @lru_cache(maxsize=65536)
 def path_class(path: str) -> str:
     """One word for what the file is: test, doc, example, vendored, generated, compat, other
@@ -43,7 +53,7 @@ def path_class(path: str) -> str:
         return "doc"
     if _VENDOR_DIR.search(path):
         return "vendored"
-    if _GENERATED.search(path):
+    if _GENERATED.search(path) or _AMALGAMATED.search(path):
         return "generated"
     if ext not in CODE_EXTENSIONS:
         return "other"

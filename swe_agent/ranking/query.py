@@ -28,6 +28,10 @@ _WANTS_TESTS = re.compile(
 )
 _WANTS_DOCS = re.compile(r"\b(?:docs?|documentation|readme|changelog|guide|tutorial)\b", re.I)
 _WANTS_EXAMPLES = re.compile(r"\b(?:examples?|samples?|demos?)\b", re.I)
+# Past this length a text is an issue, which names docs, tests and examples in passing ("the
+# docs say..."; GitHub Readme Stats); what it asks for is in its first line, its title.
+ISSUE_LENGTH = 400
+TITLE = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,7 @@ class Query:
 
 
 def parse_query(text: str) -> Query:
+    title = text.strip().split("\n", 1)[0][:TITLE]
     text = " ".join(text.split())
     symbol = bool(_QUALIFIED.match(text))
     names: tuple[str, ...]
@@ -60,6 +65,7 @@ def parse_query(text: str) -> Query:
         for part in (split_identifier(word) or [word.lower()])
         if len(part) > 2 and part not in STOPWORDS
     )
+    asks = text if len(text) <= ISSUE_LENGTH else title
     return Query(
         text=text,
         symbol=symbol,
@@ -67,7 +73,7 @@ def parse_query(text: str) -> Query:
         qualifiers=qualifiers,
         words=words,
         terms=tuple(terms(text)[:400]),
-        wants_tests=bool(_WANTS_TESTS.search(text)),
-        wants_docs=bool(_WANTS_DOCS.search(text)),
-        wants_examples=bool(_WANTS_EXAMPLES.search(text)),
+        wants_tests=bool(_WANTS_TESTS.search(asks)),
+        wants_docs=bool(_WANTS_DOCS.search(asks)),
+        wants_examples=bool(_WANTS_EXAMPLES.search(asks)),
     )

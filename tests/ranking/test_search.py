@@ -57,6 +57,11 @@ def test_query_kinds() -> None:
     # a capital inside a sentence is a name; an acronym or the sentence's first word is not
     assert parse_query("How are HTTP records handed to the Logger").names == ("Logger",)
     assert parse_query("unit tests for the redirect logic").wants_tests
+    # an issue names docs, tests and examples in passing; what it asks for is in its title
+    body = "The docs say the example works, and the unit tests pass. " * 10
+    issue = parse_query("Printing a map loses its keys\n\n" + body)
+    assert not (issue.wants_docs or issue.wants_tests or issue.wants_examples)
+    assert parse_query("Documentation of reset() is misleading\n\n" + body).wants_docs
 
 
 @pytest.mark.parametrize(
@@ -75,6 +80,16 @@ def test_query_kinds() -> None:
         ("types/index.d.ts", "generated"),
         ("config/settings.yaml", "other"),
         ("src/Latest.java", "code"),
+        ("projects/SelfTest/UsageTests/Approx.tests.cpp", "test"),
+        ("tests/Contest/score.py", "test"),
+        ("src/Contest/score.java", "code"),
+        ("test/run.bats", "test"),
+        ("lib/bats-core/test_functions.bash", "code"),
+        ("src/test_vectors.c", "test"),
+        ("benches/throughput.rs", "example"),
+        ("single_include/nlohmann/json.hpp", "generated"),
+        ("extras/catch_amalgamated.cpp", "generated"),
+        ("singleheader/simdjson.h", "generated"),
     ],
 )
 def test_path_classes(path: str, kind: str) -> None:

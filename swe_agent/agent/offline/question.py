@@ -8,11 +8,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from swe_agent.agent.offline.frames import STACKS, Frame, frames_in
 from swe_agent.code.paths import SOURCE_EXTENSIONS
 from swe_agent.code.tokens import STOPWORDS
 from swe_agent.ranking import parse_query
 
-_FRAME = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>[\w<>]+)')
 _FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 _TICK = re.compile(r"`([^`\n]{1,120})`")
 _PATH = re.compile(
@@ -21,6 +21,12 @@ _PATH = re.compile(
     + r"))\b"
 )
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b")
+# a C++, Rust or PHP qualified name: `Capturer::~Capturer`, `fd::cli::Opts`, `Buf::get_int`
+_COLONS = re.compile(r"(?<![\w:])[A-Za-z_]\w*(?:::~?[A-Za-z_]\w*)+")
+# a web address names a page, not code: its host and path would read as dotted names and paths;
+# but a link to a file of a repository (github.com/o/r/blob/REF/stats/stats.go#L68) names it
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]`'\"]+|\bwww\.[\w.-]+(?:/[^\s<>()`'\"]*)?")
+_LINKED_FILE = re.compile(r"/(?:blob|tree|raw)/[^/\s]+/([^\s#?]+)")
 _CAMEL = re.compile(
     r"\b(?:[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+|[A-Z]{2,}[a-z]\w*|[a-z]+[A-Z]\w*)\b"
 )
@@ -46,16 +52,19 @@ _NOT_CODE = frozenset([
 _MODULE_PREFIXES = (
     "self.", "cls.", "np.", "pd.", "os.", "sys.", "re.", "json.", "typing.", "collections.",
 )
+# keywords and literals of the languages of issues: a word in backticks, never a definition
+_KEYWORDS = frozenset([
+    "true", "false", "null", "nil", "undefined", "else", "const", "static", "void", "struct",
+    "enum", "return", "this", "super", "async", "await", "impl", "func", "var", "let", "mut",
+    "pub", "unsafe", "nullptr", "auto", "typename", "template", "namespace", "new", "delete",
+])
+# the standard libraries of C++ and Rust: a name under them is not the repository's
+_STANDARD_ROOTS = frozenset(["std", "core", "alloc"])
+# top-level domains: `github.com` is a host, not a dotted name
+_DOMAINS = frozenset(["com", "org", "net", "io", "dev", "edu", "gov", "info"])
 # fmt: on
 _BUILTINS = set(dir(builtins))
 SHORT = 400  # characters: a question rather than an issue, which names many things in passing
-
-
-@dataclass(frozen=True, slots=True)
-class Frame:
-    path: str
-    line: int
-    func: str
 
 
 @dataclass(slots=True)
@@ -75,7 +84,7 @@ class Question:
 
 def parse_question(text: str) -> Question:
     q = Question(text)
-    q.frames = [Frame(m["path"], int(m["line"]), m["func"]) for m in _FRAME.finditer(text)]
+    q.frames = frames_in(text)
     best: dict[str, float] = {}
     seen: dict[str, int] = {}
 
@@ -86,21 +95,29 @@ def parse_question(text: str) -> Question:
             seen[name] = seen.get(name, 0) + 1
 
     for frame in q.frames:
-        if not frame.func.startswith("<"):
+        if frame.func and not frame.func.startswith("<"):
             add(frame.func, 1.0)
-    code = " ".join(_FENCE.findall(text))
-    prose = _FENCE.sub(" ", _FRAME.sub(" ", text))
+    unlinked = _URL.sub(_linked_path, text)
+    code = " ".join(_FENCE.findall(unlinked))
+    prose = _FENCE.sub(" ", _without_stacks(unlinked))
     for tick in _TICK.findall(prose):
+        colons = _COLONS.findall(tick)
+        if colons and all(_read_whole(c) for c in colons):
+            for name, share in _qualified(tick):
+                add(name, 3.0 * share)
+            continue
         for name in _DOTTED.findall(tick) or re.findall(r"[A-Za-z_]\w+", tick)[:3]:
             add(name, 3.0)
-    for pattern, weight in ((_DOTTED, 2.0), (_CAMEL, 1.5), (_SNAKE, 1.5), (_CALL, 1.5)):
-        for name in pattern.findall(prose):
-            add(name, weight)
-        for name in pattern.findall(code):
-            add(name, weight / 3)
+    for part, scale in ((prose, 1.0), (code, 1 / 3)):
+        for name, share in _qualified(part):
+            add(name, 2.0 * share * scale)
+        bare = _COLONS.sub(lambda m: " " if _read_whole(m[0]) else m[0], part)
+        for pattern, weight in ((_DOTTED, 2.0), (_CAMEL, 1.5), (_SNAKE, 1.5), (_CALL, 1.5)):
+            for name in pattern.findall(bare):
+                add(name, weight * scale)
     # how strongly a name is named: its strongest mention, a little more for each repeat
     scores = {name: w + 0.3 * math.log2(seen[name]) for name, w in best.items()}
-    q.paths = _paths(text, q.frames)
+    q.paths = _paths(unlinked, q.frames)
     for path in q.paths:  # a file's stem named as a path is not an identifier to look up
         scores.pop(path.rsplit("/", 1)[-1].rsplit(".", 1)[0], None)
     q.weights = scores
@@ -139,6 +156,40 @@ def folded(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
 
 
+def _qualified(text: str) -> list[tuple[str, float]]:
+    """The `::`-qualified names of text, dotted as the index qualifies them (`Capturer::~Capturer`
+    -> `Capturer.Capturer`), each with the share of its mention's weight it gets: the whole name
+    in full, and the type it is a member of (`Buf` in `Buf::get_int`) at half, since the issue
+    is about that type too. A name under a standard library (`std::vector`) is dropped."""
+    found: list[tuple[str, float]] = []
+    for qualified in _COLONS.findall(text):
+        parts = [p.lstrip("~") for p in qualified.split("::")]
+        if parts[0] in _STANDARD_ROOTS or not _typed(qualified):
+            continue
+        found.append((".".join(parts), 1.0))
+        if parts[-2][:1].isupper():
+            found.append((parts[-2], 0.5))
+    return found
+
+
+def _linked_path(url: re.Match[str]) -> str:
+    """What is left of a web address: the path of the repository file it links to, if any."""
+    linked = _LINKED_FILE.search(url[0])
+    return f" {linked[1]} " if linked else " "
+
+
+def _read_whole(qualified: str) -> bool:
+    """Whether a `::` name is read as one (a type's member, or the standard library's, which is
+    then dropped), not as the words and names of its parts (a path of modules)."""
+    return _typed(qualified) or qualified.split("::")[0] in _STANDARD_ROOTS
+
+
+def _typed(qualified: str) -> bool:
+    """A qualified name through a type (`Buf::get_int`, `fd::cli::Opts`), not a path of modules
+    (`grep_regex::literal`, a log target), whose parts are read as words and names are."""
+    return any(part.lstrip("~")[:1].isupper() for part in qualified.split("::"))
+
+
 def _clean(name: str) -> str:
     name = name.strip().strip(".:,;()[]{}'\"").removesuffix("()")
     for prefix in _MODULE_PREFIXES:
@@ -151,18 +202,26 @@ def _is_identifier(name: str) -> bool:
     last = name.rsplit(".", 1)[-1]
     if last in _EXTENSIONS and "." in name:
         return False
-    if name in _NOT_CODE or last in _BUILTINS or len(last) < 3:
+    if name in _NOT_CODE or last in _BUILTINS or last in _KEYWORDS or len(last) < 3:
+        return False
+    if "." in name and last.lower() in _DOMAINS:
         return False
     if re.fullmatch(r"[\w.]+", name) is None or name[0].isdigit():
         return False
     return not (name.count(".") >= 1 and all(p.islower() and len(p) <= 3 for p in name.split(".")))
 
 
+def _without_stacks(text: str) -> str:
+    for stack in STACKS:
+        text = stack.sub(" ", text)
+    return text
+
+
 def _paths(text: str, frames: list[Frame]) -> list[str]:
     found: list[str] = []
     for frame in reversed(frames):
         found.append(frame.path)
-    for match in _PATH.findall(_FRAME.sub(" ", text)):
+    for match in _PATH.findall(_without_stacks(text)):
         found.append(match)
     out = []
     for path in found:

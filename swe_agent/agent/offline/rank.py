@@ -14,9 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from swe_agent.code.paths import is_source_path, is_test_path
+from swe_agent.ranking.paths import is_copy
 
 TEST_FACTOR = 0.3
 OTHER_FACTOR = 0.3  # documentation, changelogs, configuration: rarely what a question is after
+COPY_FACTOR = 0.5  # a vendored or amalgamated copy: its source, if here, names the same things
 FILE_SHARE = 0.5  # how much of its file's score a location borrows
 BORROW_LIMIT = 2.0  # and at most this many times its own score
 SAME_KIND_DECAY = 0.25
@@ -145,7 +147,7 @@ def path_factor(path: str, about_tests: bool) -> float:
         return OTHER_FACTOR
     if is_test_path(path) and not about_tests:
         return TEST_FACTOR
-    return 1.0
+    return COPY_FACTOR if is_copy(path) else 1.0
 
 
 def _fold_files(locations: list[Location]) -> None:

@@ -4,7 +4,13 @@
 (function_definition
   declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
 
+(function_definition
+  declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name)))) @definition.function
+
 (declaration declarator: (function_declarator declarator: (identifier) @name)) @definition.function
+
+(declaration
+  declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
 
 (struct_specifier name: (type_identifier) @name body: (_)) @definition.class
 

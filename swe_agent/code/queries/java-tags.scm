@@ -5,6 +5,8 @@
 
 (enum_declaration name: (identifier) @name) @definition.enum
 
+(annotation_type_declaration name: (identifier) @name) @definition.interface
+
 (record_declaration name: (identifier) @name) @definition.class
 
 (method_declaration name: (identifier) @name) @definition.method

@@ -16,6 +16,18 @@
 (variable_declaration
   (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)]) @definition.function)
 
+; an object literal bound to a name at the top of a module: a table of functions or data
+; (`const locale = { ordinal: n => ... }`), whose functions are its members
+(program
+  [(lexical_declaration (variable_declarator name: (identifier) @name value: (object)) @definition.constant)
+   (variable_declaration (variable_declarator name: (identifier) @name value: (object)) @definition.constant)
+   (export_statement declaration: (lexical_declaration
+     (variable_declarator name: (identifier) @name value: (object)) @definition.constant))])
+
+; a module's anonymous default export, `export default (dayjs, c) => { ... }` (a plugin): the
+; definition whose body holds the module's code, named `default`
+(export_statement "default" @name value: [(arrow_function) (function_expression)]) @definition.function
+
 (assignment_expression
   left: (member_expression property: (property_identifier) @name)
   right: [(arrow_function) (function_expression)]) @definition.function
