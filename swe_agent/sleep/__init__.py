@@ -24,6 +24,7 @@ from swe_agent.sleep.overview import overview_note
 from swe_agent.sleep.plan import Item, plan
 from swe_agent.sleep.writer import NoteWriter, Progress
 from swe_agent.store import notes as notes_table
+from swe_agent.store import sleep_runs
 from swe_agent.store.db import Store
 from swe_agent.store.notes import Note, drop_stale, repository_overview
 from swe_agent.store.symbols import call_graph
@@ -85,7 +86,7 @@ def run_sleep(
     report = SleepReport(level, budget, "offline" if model is None else f"claude ({model.name})")
     if level <= 0:
         return report
-    files = notes_table.files_without_notes(store, level)
+    files = sleep_runs.files_without_notes(store, level)
     history = read_history(repo, commits, with_hunks=level >= 3) if files else History()
     items = plan(store, history, files)
     report.files_pending = len(items)
@@ -106,7 +107,7 @@ def run_sleep(
     writer.flush()
     report.notes_by_kind, report.tokens_spent = writer.written, writer.tokens
     with store.transaction():
-        notes_table.finish_run(store, run_id, sum(writer.written.values()), writer.tokens)
+        sleep_runs.finish_run(store, run_id, sum(writer.written.values()), writer.tokens)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -115,7 +116,7 @@ def _start_run(store: Store, repo: GitRepo, report: SleepReport, model: Model | 
     run_id = uuid.uuid4().hex
     with store.transaction():
         report.dropped_stale = drop_stale(store)
-        notes_table.start_run(
+        sleep_runs.start_run(
             store,
             run_id,
             repo.head(),
