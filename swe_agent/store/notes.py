@@ -35,7 +35,7 @@ _FIELDS = (
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    kind: str  # summary | question | tests | history | cochange | overview
+    kind: str  # summary | question | tests | docs | history | cochange | overview
     path: str  # '' for repository-wide notes
     symbol: str | None
     title: str
