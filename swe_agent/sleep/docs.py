@@ -15,6 +15,7 @@ from typing import Any
 
 from swe_agent.code.paths import is_source_path, is_test_path
 from swe_agent.sleep.offline import FileFacts, note
+from swe_agent.store import sleep_runs
 from swe_agent.store.db import Store
 from swe_agent.store.notes import Note
 
@@ -101,11 +102,7 @@ def _inner_capital(name: str) -> bool:
 def _rare_names(store: Store) -> set[str]:
     """Names of few definitions, all in the project's own code (not tests, examples, or vendored
     scripts, whose names a guide quotes in its examples)."""
-    rows = store.query(
-        "SELECT name, list(path) FROM definitions GROUP BY name "
-        "HAVING count(*) <= ? AND length(name) >= ?",
-        [MAX_DEFINITIONS_OF_NAME, MIN_NAME],
-    )
+    rows = sleep_runs.names_defined_at_most(store, MAX_DEFINITIONS_OF_NAME, MIN_NAME)
     return {name for name, paths in rows if all(_own_code(p) for p in paths)}
 
 
@@ -115,8 +112,7 @@ def _own_code(path: str) -> bool:
 
 
 def _doc_paths(store: Store) -> list[str]:
-    rows = store.query("SELECT path FROM files WHERE language IS NULL ORDER BY path")
-    return [p for (p,) in rows if _is_doc(p)]
+    return [p for p in sleep_runs.files_without_language(store) if _is_doc(p)]
 
 
 def _is_doc(path: str) -> bool:
