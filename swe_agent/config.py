@@ -74,7 +74,7 @@ class Settings:
         return self.sleep_budget_per_commit if per_commit else self.sleep_budget
 
 
-NOTE_KINDS = ("summary", "question", "tests", "history", "cochange", "overview")
+NOTE_KINDS = ("summary", "question", "tests", "docs", "history", "cochange", "overview")
 
 
 def note_kinds(text: str) -> frozenset[str] | None:

@@ -18,12 +18,13 @@ from typing import Any
 from swe_agent.code.paths import is_test_path
 from swe_agent.llm.base import Model
 from swe_agent.repo.gitrepo import GitRepo
-from swe_agent.sleep import offline, questions, testlinks
+from swe_agent.sleep import docs, offline, questions, testlinks
 from swe_agent.sleep.history import History, read_history
 from swe_agent.sleep.overview import overview_note
 from swe_agent.sleep.plan import Item, plan
 from swe_agent.sleep.writer import NoteWriter, Progress
 from swe_agent.store import notes as notes_table
+from swe_agent.store import sleep_runs
 from swe_agent.store.db import Store
 from swe_agent.store.notes import Note, drop_stale, repository_overview
 from swe_agent.store.symbols import call_graph
@@ -85,7 +86,7 @@ def run_sleep(
     report = SleepReport(level, budget, "offline" if model is None else f"claude ({model.name})")
     if level <= 0:
         return report
-    files = notes_table.files_without_notes(store, level)
+    files = sleep_runs.files_without_notes(store, level)
     history = read_history(repo, commits, with_hunks=level >= 3) if files else History()
     items = plan(store, history, files)
     report.files_pending = len(items)
@@ -106,7 +107,7 @@ def run_sleep(
     writer.flush()
     report.notes_by_kind, report.tokens_spent = writer.written, writer.tokens
     with store.transaction():
-        notes_table.finish_run(store, run_id, sum(writer.written.values()), writer.tokens)
+        sleep_runs.finish_run(store, run_id, sum(writer.written.values()), writer.tokens)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -115,7 +116,7 @@ def _start_run(store: Store, repo: GitRepo, report: SleepReport, model: Model | 
     run_id = uuid.uuid4().hex
     with store.transaction():
         report.dropped_stale = drop_stale(store)
-        notes_table.start_run(
+        sleep_runs.start_run(
             store,
             run_id,
             repo.head(),
@@ -137,7 +138,11 @@ def _analyse(
     should_yield: Callable[[], bool] | None,
 ) -> None:
     graph = call_graph(store)
-    links = testlinks.test_links(store) if report.level >= 2 else {}
+    links = (
+        Linked(testlinks.test_links(store), docs.doc_links(store, repo.root))
+        if report.level >= 2
+        else None
+    )
     writer_model = model
     failures = 0
     for item in items:
@@ -169,13 +174,22 @@ def _analyse(
         report.files_done += 1
 
 
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """What lies beside the code and names its definitions: tests that call them, documentation
+    passages that name them."""
+
+    tests: testlinks.Links
+    docs: docs.Passages
+
+
 def _offline_notes(
     facts: offline.FileFacts,
     item: Item,
     level: int,
     left: int,
     should_yield: Callable[[], bool] | None = None,
-    links: testlinks.Links | None = None,
+    links: Linked | None = None,
 ) -> list[Note] | None:
     """The file's notes, or None when `should_yield` said to give way before they were done
     (asked every 8 definitions, so that a request waits for a few definitions, not a file)."""
@@ -190,17 +204,20 @@ def _offline_notes(
             return None
         if d["priority"] < 0 or spent >= left:
             continue
+        documented = links and docs.docs_note(facts, d, links.docs, d["priority"])
         if rank >= PER_FILE:  # past the likeliest: only the questions a line of its code answers
             if level >= 2 and d["kind"] in offline.CALLABLE:
                 made = questions.questions(facts, d, d["priority"], evident_only=True)
+                made += [documented] if documented else []
                 notes.extend(made)
                 spent += sum(n.tokens for n in made)
             continue
         made = [offline.definition_summary(facts, d, d["priority"])]
         if level >= 2:
             made.extend(questions.questions(facts, d, d["priority"]))
-            if links and (tested := testlinks.tests_note(facts, d, links, d["priority"])):
+            if links and (tested := testlinks.tests_note(facts, d, links.tests, d["priority"])):
                 made.append(tested)
+            made += [documented] if documented else []
         if level >= 3 and (note := offline.history_note(facts, d, d["priority"])):
             made.append(note)
         notes.extend(made)

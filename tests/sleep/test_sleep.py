@@ -70,6 +70,27 @@ def test_offline_notes_of_every_kind_tied_to_the_code(indexed) -> None:
             )
 
 
+def test_documentation_that_names_a_definition_becomes_a_note_on_it(sample_repo: Path) -> None:
+    (sample_repo / "docs").mkdir()
+    (sample_repo / "docs" / "guide.md").write_text(
+        "# Guide\n\nA server that answers twice with one name keeps the newest value: "
+        "`merge_cookies` overwrites the older crumb in the jar.\n\n"
+        "- parse: this item says nothing of any definition at all here\n\n"
+        ">>> merge_cookies(jar, {'a': '1'})  # an example is code, not words about it\n"
+    )
+    commit_all(sample_repo, "A guide", day=9)
+    repo = GitRepo(sample_repo)
+    with open_store(sample_repo, create=True) as store:
+        index_repository(repo, store)
+        run_sleep(repo, store, budget=1_000_000, level=2)
+        documented = [n for n in notes_for(store) if n["kind"] == "docs"]
+        assert [n["symbol"] for n in documented] == ["merge_cookies"]
+        assert "docs/guide.md" in documented[0]["body"]
+        assert ">>>" not in documented[0]["body"]
+        hits = search_notes(store, "server answers twice, which crumb is kept?", 3)
+        assert hits[0]["symbol"] == "merge_cookies"  # only the guide's words lead here
+
+
 def test_deterministic_and_incremental(indexed, sample_repo: Path) -> None:
     repo, store = indexed
     run_sleep(repo, store, budget=1_000_000, level=2)
