@@ -112,12 +112,11 @@ def test_a_class_yields_to_its_members_unless_its_definition_is_what_is_asked() 
     assert first.symbol == "Ecto.Schema"  # for "Schema": the definition of that name
 
 
-def test_a_named_definition_leads_in_its_source_not_in_an_amalgamated_copy() -> None:
+def test_a_named_definition_leads_in_its_source_not_in_a_vendored_copy() -> None:
     why = "defines the symbol you named, `Capturer`"
     ranked = rank(
         [
-            # the copies' paths sort first: on equal evidence they would lead
-            Evidence("extras/catch_amalgamated.hpp", "Capturer", 9600, 9640, 2.5, "symbol", why),
+            # the copy's path sorts first: on equal evidence it would lead
             Evidence("deps/catch/catch.hpp", "Capturer", 50, 70, 2.5, "symbol", why),
             Evidence("src/catch_message.cpp", "Capturer", 90, 110, 2.5, "symbol", why),
         ]

@@ -87,9 +87,9 @@ def test_query_kinds() -> None:
         ("lib/bats-core/test_functions.bash", "code"),
         ("src/test_vectors.c", "test"),
         ("benches/throughput.rs", "example"),
-        ("single_include/nlohmann/json.hpp", "generated"),
-        ("extras/catch_amalgamated.cpp", "generated"),
-        ("singleheader/simdjson.h", "generated"),
+        ("single_include/nlohmann/json.hpp", "code"),
+        ("extras/catch_amalgamated.cpp", "code"),
+        ("singleheader/simdjson.h", "code"),
     ],
 )
 def test_path_classes(path: str, kind: str) -> None:

@@ -18,7 +18,7 @@ from swe_agent.ranking.paths import is_copy
 
 TEST_FACTOR = 0.3
 OTHER_FACTOR = 0.3  # documentation, changelogs, configuration: rarely what a question is after
-COPY_FACTOR = 0.5  # a vendored or amalgamated copy: its source, if here, names the same things
+COPY_FACTOR = 0.5  # a vendored copy: its source, if here, names the same things
 FILE_SHARE = 0.5  # how much of its file's score a location borrows
 BORROW_LIMIT = 2.0  # and at most this many times its own score
 SAME_KIND_DECAY = 0.25
