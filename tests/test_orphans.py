@@ -8,10 +8,12 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from swe_agent.index.parse import interrupted_as_such
 from swe_agent.store.db import open_store
 from tests.helpers import FIXTURES, commit_all, git
 from tests.procs import SWE_AGENT, alive, descendants, offline_env, swe, wait_for
@@ -134,3 +136,26 @@ def test_a_store_removed_during_index_or_sleep_is_not_reported_as_done(
     assert running.returncode == 1, err
     assert "was removed while this command ran" in err, err
     assert len(err.strip().splitlines()) == 1, err
+
+
+def _lock_lost_to_ctrl_c() -> Iterator[int]:
+    yield 1
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        # what the pool's condition raises when Ctrl-C landed while it took its lock back
+        raise RuntimeError("release unlocked lock")  # noqa: B904
+
+
+def _plain_failure() -> Iterator[int]:
+    yield 1
+    raise RuntimeError("a real failure")
+
+
+def test_a_ctrl_c_that_broke_the_pools_lock_is_still_a_ctrl_c() -> None:
+    got: list[int] = []
+    with pytest.raises(KeyboardInterrupt):
+        got.extend(interrupted_as_such(_lock_lost_to_ctrl_c()))
+    assert got == [1]
+    with pytest.raises(RuntimeError, match="a real failure"):
+        list(interrupted_as_such(_plain_failure()))

@@ -9,17 +9,20 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
+from typing import TypeVar
 
 from swe_agent.code.chunks import chunk_file
 from swe_agent.code.extract import parse_source
 from swe_agent.code.languages import language_for
 from swe_agent.code.tokens import term_counts, terms
 from swe_agent.store.keys import stable_id
+
+T = TypeVar("T")
 
 # Below this many files (a flask or a click) parsing stays in-process: the pool's forks and the
 # pickling of every file's rows back (~1 ms a file) cost about what a second core saves, and
@@ -161,13 +164,26 @@ def parse_all(
     ):
         release()
         pending: list[Parsed | tuple[str, str]] = []
-        for result in pool.imap(_analyse_many, jobs):
+        for result in interrupted_as_such(pool.imap(_analyse_many, jobs)):
             pending.extend(result)
             if len(pending) >= BATCH:
                 yield pending
                 pending = []
         if pending:
             yield pending
+
+
+def interrupted_as_such(results: Iterable[T]) -> Iterator[T]:
+    """The pool's results, with a Ctrl-C kept a Ctrl-C: one that lands while the waiting thread
+    takes back its condition's lock leaves the lock released, and leaving the `with` then raises
+    RuntimeError("release unlocked lock") over the KeyboardInterrupt (`index` printed a
+    traceback and exited 1)."""
+    try:
+        yield from results
+    except RuntimeError as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise KeyboardInterrupt from None
+        raise
 
 
 @contextmanager
