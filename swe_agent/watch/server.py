@@ -60,9 +60,10 @@ class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 def _lost(root: Path) -> str | None:
     """Why this daemon no longer serves root: the repository went away, or its .swe_agent/ did
     (`git clean -fdx`), leaving no socket to reach it by; None while all is well."""
+    pid = recorded_pid(root)  # read first: a repository moved between the two looks is gone
     if not (root / ".git").exists():
         return f"the repository {root} is gone"
-    if recorded_pid(root) != os.getpid():
+    if pid != os.getpid():
         return f"{state_dir(root)} was removed or taken over"
     return None
 
