@@ -103,6 +103,7 @@ def _macro_items(parser: Parser, root: Node, source: bytes) -> list[Node]:
     again with only those calls' insides kept, every other byte blanked (newlines stay), so
     its nodes have the file's own lines and bytes. Calls inside those insides come next."""
     trees: list[Node] = []
+    blank = _BLANK.sub(b" ", source)
     for _ in range(MACRO_DEPTH):
         spans = [
             (body.start_byte + 1, body.end_byte - 1)
@@ -112,20 +113,21 @@ def _macro_items(parser: Parser, root: Node, source: bytes) -> list[Node]:
         ]
         if not spans:
             break
-        inner = _parse_kept(parser, source, spans)
+        inner = _parse_kept(parser, source, blank, spans)
         if inner.has_error:  # a call whose insides are not items (a table, a DSL) stays as it was
-            spans = [s for s in spans if not _parse_kept(parser, source, [s]).has_error]
+            spans = [s for s in spans if not _parse_kept(parser, source, blank, [s]).has_error]
             if not spans:
                 break
-            inner = _parse_kept(parser, source, spans)
+            inner = _parse_kept(parser, source, blank, spans)
         trees.append(inner)
         root = inner
     return trees
 
 
-def _parse_kept(parser: Parser, source: bytes, spans: list[tuple[int, int]]) -> Node:
-    """The file parsed with only these spans' bytes kept."""
-    kept = bytearray(_BLANK.sub(b" ", source))
+def _parse_kept(parser: Parser, source: bytes, blank: bytes, spans: list[tuple[int, int]]) -> Node:
+    """The file parsed with only these spans' bytes kept (`blank`: the file, every byte but its
+    newlines a space)."""
+    kept = bytearray(blank)
     for start, end in spans:
         kept[start:end] = source[start:end]
     return parser.parse(bytes(kept)).root_node

@@ -38,11 +38,6 @@ def is_code_path(path: str) -> bool:
     return extension(path) in CODE_EXTENSIONS
 
 
-def is_copy(path: str) -> bool:
-    """A vendored copy of code whose own source may be in the repository too."""
-    return bool(_VENDOR_DIR.search(path))
-
-
 @lru_cache(maxsize=65536)
 def path_class(path: str) -> str:
     """One word for what the file is: test, doc, example, vendored, generated, compat, other

@@ -34,6 +34,11 @@ ISSUE_LENGTH = 400
 TITLE = 200
 
 
+def issue_title(text: str) -> str:
+    """An issue's first line, what it asks for."""
+    return (text.strip().splitlines() or [""])[0][:TITLE]
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
     text: str
@@ -48,7 +53,7 @@ class Query:
 
 
 def parse_query(text: str) -> Query:
-    title = text.strip().split("\n", 1)[0][:TITLE]
+    title = issue_title(text)
     text = " ".join(text.split())
     symbol = bool(_QUALIFIED.match(text))
     names: tuple[str, ...]

@@ -183,6 +183,11 @@ class Linked:
     docs: docs.Passages
 
 
+def _docs_notes(facts: offline.FileFacts, d: dict[str, Any], links: Linked | None) -> list[Note]:
+    documented = links and docs.docs_note(facts, d, links.docs, d["priority"])
+    return [documented] if documented else []
+
+
 def _offline_notes(
     facts: offline.FileFacts,
     item: Item,
@@ -204,11 +209,10 @@ def _offline_notes(
             return None
         if d["priority"] < 0 or spent >= left:
             continue
-        documented = links and docs.docs_note(facts, d, links.docs, d["priority"])
         if rank >= PER_FILE:  # past the likeliest: only the questions a line of its code answers
             if level >= 2 and d["kind"] in offline.CALLABLE:
                 made = questions.questions(facts, d, d["priority"], evident_only=True)
-                made += [documented] if documented else []
+                made += _docs_notes(facts, d, links)
                 notes.extend(made)
                 spent += sum(n.tokens for n in made)
             continue
@@ -217,7 +221,7 @@ def _offline_notes(
             made.extend(questions.questions(facts, d, d["priority"]))
             if links and (tested := testlinks.tests_note(facts, d, links.tests, d["priority"])):
                 made.append(tested)
-            made += [documented] if documented else []
+            made += _docs_notes(facts, d, links)
         if level >= 3 and (note := offline.history_note(facts, d, d["priority"])):
             made.append(note)
         notes.extend(made)

@@ -15,9 +15,10 @@ from typing import Any
 
 from swe_agent.code.paths import is_source_path, is_test_path
 from swe_agent.sleep.offline import FileFacts, note
-from swe_agent.store import sleep_runs
 from swe_agent.store.db import Store
+from swe_agent.store.files import files_without_language
 from swe_agent.store.notes import Note
+from swe_agent.store.symbols import names_defined_at_most
 
 DOC_SUFFIXES = (".md", ".rst", ".txt", ".markdown", ".adoc")
 DOC_STEMS = ("readme", "changes", "changelog", "history", "news")
@@ -62,12 +63,12 @@ def doc_links(store: Store, root: Path) -> Passages:
         text = _URL.sub(" ", data.decode("utf-8", errors="replace"))
         for passage in _PASSAGE_BREAK.split(text):
             named = _named(passage) & names
-            text = " ".join(_MARKUP.sub(" ", passage).split())[:PASSAGE_CHARS]
-            if not named or not _prose(text):
+            plain = " ".join(_MARKUP.sub(" ", passage).split())[:PASSAGE_CHARS]
+            if not named or not _prose(plain):
                 continue
             for name in named:
                 if len(links[name]) < PASSAGES_PER_NAME:
-                    links[name].append((path, text))
+                    links[name].append((path, plain))
     return links
 
 
@@ -102,7 +103,7 @@ def _inner_capital(name: str) -> bool:
 def _rare_names(store: Store) -> set[str]:
     """Names of few definitions, all in the project's own code (not tests, examples, or vendored
     scripts, whose names a guide quotes in its examples)."""
-    rows = sleep_runs.names_defined_at_most(store, MAX_DEFINITIONS_OF_NAME, MIN_NAME)
+    rows = names_defined_at_most(store, MAX_DEFINITIONS_OF_NAME, MIN_NAME)
     return {name for name, paths in rows if all(_own_code(p) for p in paths)}
 
 
@@ -112,7 +113,7 @@ def _own_code(path: str) -> bool:
 
 
 def _doc_paths(store: Store) -> list[str]:
-    return [p for p in sleep_runs.files_without_language(store) if _is_doc(p)]
+    return [p for p in files_without_language(store) if _is_doc(p)]
 
 
 def _is_doc(path: str) -> bool:

@@ -125,3 +125,10 @@ def add_skipped(store: Store, root: Path, skipped: list[tuple[str, str]]) -> Non
 def replace_skipped(store: Store, root: Path, skipped: list[tuple[str, str]]) -> None:
     store.con.execute("DELETE FROM skipped")
     add_skipped(store, root, skipped)
+
+
+def files_without_language(store: Store) -> list[str]:
+    """Indexed files that no parser reads (documentation, configuration), by path."""
+    return [
+        p for (p,) in store.query("SELECT path FROM files WHERE language IS NULL ORDER BY path")
+    ]

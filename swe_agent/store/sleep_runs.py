@@ -1,6 +1,5 @@
-"""The ledger of sleep runs (when each began, at which level, what it wrote: a note's run, the
-latest one started before it was made, dates it and gives its level), and the reads of the store
-that only sleep-time analysis needs."""
+"""The ledger of sleep runs: when each began, at which level, what it wrote (a note's run, the
+latest one started before it was made, dates it and gives its level)."""
 
 from __future__ import annotations
 
@@ -41,20 +40,3 @@ def finish_run(store: Store, run_id: str, notes_written: int, tokens_spent: int)
         "UPDATE sleep_runs SET finished_at = current_timestamp, notes_written = ?, tokens_spent = ? WHERE id = ?",
         [notes_written, tokens_spent, run_id],
     )
-
-
-def names_defined_at_most(store: Store, most: int, shortest: int) -> list[tuple[str, list[str]]]:
-    """(name, paths of its definitions) of each name at least `shortest` characters long that at
-    most `most` definitions share."""
-    return store.query(
-        "SELECT name, list(path) FROM definitions GROUP BY name "
-        "HAVING count(*) <= ? AND length(name) >= ?",
-        [most, shortest],
-    )
-
-
-def files_without_language(store: Store) -> list[str]:
-    """Indexed files that no parser reads (documentation, configuration), by path."""
-    return [
-        p for (p,) in store.query("SELECT path FROM files WHERE language IS NULL ORDER BY path")
-    ]

@@ -172,3 +172,13 @@ def definition_span(store: Store, path: str, qualname: str) -> tuple[int, int] |
         [path, qualname],
     )
     return (int(row[0]), int(row[1])) if row else None
+
+
+def names_defined_at_most(store: Store, most: int, shortest: int) -> list[tuple[str, list[str]]]:
+    """(name, paths of its definitions) of each name at least `shortest` characters long that at
+    most `most` definitions share."""
+    return store.query(
+        "SELECT name, list(path) FROM definitions GROUP BY name "
+        "HAVING count(*) <= ? AND length(name) >= ?",
+        [most, shortest],
+    )

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from swe_agent.agent.loop import Budget, Observation
 from swe_agent.agent.offline import evidence as ev
-from swe_agent.agent.offline.question import SHORT, Question, parse_question
+from swe_agent.agent.offline.question import Question, parse_question
 from swe_agent.agent.offline.rank import Location, rank
 from swe_agent.agent.records import (
     CallerHit,
@@ -33,6 +33,7 @@ from swe_agent.agent.records import (
 from swe_agent.llm.base import Reply, Usage
 from swe_agent.llm.tokens import count_tokens
 from swe_agent.ranking import parse_query
+from swe_agent.ranking.query import ISSUE_LENGTH, issue_title
 
 MAX_LOOKUPS = 5
 OPEN_PAGES = 2
@@ -132,7 +133,7 @@ class OfflinePolicy:
         # a question's names are lifted as `search` lifts them; an issue names many things in
         # passing, and the lookups below weigh the ones that matter
         search: dict[str, Any] = (
-            {"scope": "all"} if len(q.text) < SHORT else {"scope": "all", "names": False}
+            {"scope": "all"} if len(q.text) < ISSUE_LENGTH else {"scope": "all", "names": False}
         )
         acts.append(("search_code", {"query": _query(q), **search}))
         focus = _focus(q)
@@ -208,10 +209,9 @@ def _bare_symbol(q: Question) -> bool:
 
 def _focus(q: Question) -> str:
     """A short query for a long issue: its first line and the names it uses most."""
-    if len(q.text) < SHORT:
+    if len(q.text) < ISSUE_LENGTH:
         return ""
-    title = q.text.strip().splitlines()[0][:200]
-    return " ".join([title, *q.identifiers[:6]])
+    return " ".join([issue_title(q.text), *q.identifiers[:6]])
 
 
 def _only(records: Sequence[Record], kind: type[R]) -> list[R]:

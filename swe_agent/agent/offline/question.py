@@ -12,6 +12,7 @@ from swe_agent.agent.offline.frames import STACKS, Frame, frames_in
 from swe_agent.code.paths import SOURCE_EXTENSIONS
 from swe_agent.code.tokens import STOPWORDS
 from swe_agent.ranking import parse_query
+from swe_agent.ranking.query import ISSUE_LENGTH
 
 _FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 _TICK = re.compile(r"`([^`\n]{1,120})`")
@@ -64,7 +65,6 @@ _STANDARD_ROOTS = frozenset(["std", "core", "alloc"])
 _DOMAINS = frozenset(["com", "org", "net", "io", "dev", "edu", "gov", "info"])
 # fmt: on
 _BUILTINS = set(dir(builtins))
-SHORT = 400  # characters: a question rather than an issue, which names many things in passing
 
 
 @dataclass(slots=True)
@@ -124,7 +124,7 @@ def parse_question(text: str) -> Question:
     q.identifiers = sorted(scores, key=lambda n: (-scores[n], -len(n), n))
     q.about_tests = bool(_TEST_WORDS.search(prose))
     q.compounds = compounds(prose)
-    if len(text) < SHORT:
+    if len(text) < ISSUE_LENGTH:
         q.names = frozenset(folded(n) for n in parse_query(prose).names)
     q.preferences = [m.strip() for m in _PREFERENCE.findall(text)][:3]
     return q

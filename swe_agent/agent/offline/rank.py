@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from swe_agent.code.paths import is_source_path, is_test_path
-from swe_agent.ranking.paths import is_copy
+from swe_agent.ranking.paths import path_class
 
 TEST_FACTOR = 0.3
 OTHER_FACTOR = 0.3  # documentation, changelogs, configuration: rarely what a question is after
@@ -147,7 +147,7 @@ def path_factor(path: str, about_tests: bool) -> float:
         return OTHER_FACTOR
     if is_test_path(path) and not about_tests:
         return TEST_FACTOR
-    return COPY_FACTOR if is_copy(path) else 1.0
+    return COPY_FACTOR if path_class(path) == "vendored" else 1.0
 
 
 def _fold_files(locations: list[Location]) -> None:
