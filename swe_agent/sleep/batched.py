@@ -243,11 +243,11 @@ def submitted(sent: dict[str, Any]) -> str:
     """One line on a batch just submitted (the `batch` of sleep_in_batch's report)."""
     if sent["error"]:
         return (
-            f"batch of {sent['requests']} files not accepted yet ({sent['error']}); "
+            f"batch of {files(sent['requests'])} not accepted yet ({sent['error']}); "
             "it is sent again at the next poll, and the files have offline notes meanwhile"
         )
     return (
-        f"batch {sent['id']} submitted: {sent['requests']} files, about "
+        f"batch {sent['id']} submitted: {files(sent['requests'])}, about "
         f"{sent['estimated_tokens']:,} tokens at most, at half price"
     )
 
@@ -259,14 +259,20 @@ def describe(c: dict[str, Any]) -> str:
     if c["state"] == "lost":
         return f"batch {c['batch_id']} is unknown to the API: its files keep their offline notes"
     if c["state"] == "in_progress":
-        return f"batch {c['batch_id']} still in progress"
+        return (
+            f"batch {c['batch_id']} still in progress: its files keep their offline notes meanwhile"
+        )
     kept = ", ".join(f"{n} {kind}" for kind, n in sorted(c["kept_offline"].items()))
     line = (
-        f"batch {c['batch_id']} ended: model notes for {c['written']} files ({c['notes']} notes, "
+        f"batch {c['batch_id']} ended: model notes for {files(c['written'])} ({c['notes']} notes, "
         f"{c['tokens']:,} tokens, ${c['cost_usd']:.4f} at the batch price)"
     )
     if kept:
         line += f"; offline notes kept for {kept}"
     if c["stale"]:
-        line += f"; {c['stale']} files changed since they were sent, their results dropped"
+        line += f"; {files(c['stale'])} changed since sent, their results dropped"
     return line
+
+
+def files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"

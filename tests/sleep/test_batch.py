@@ -204,3 +204,43 @@ def test_the_budget_counts_each_request_at_its_estimate(indexed) -> None:
         "messages"
     ]
     assert request["content"][0]["cache_control"] == {"type": "ephemeral"}
+
+
+def test_sleep_batch_returns_at_once_and_the_next_sleep_collects(sample_repo: Path) -> None:
+    from tests.procs import offline_env, swe
+
+    with FakeAnthropic([answer] * 60, batch_polls=2) as api:
+        env = offline_env(ANTHROPIC_API_KEY=api.key, ANTHROPIC_BASE_URL=api.url)
+        done = swe("sleep", "--batch", "-C", str(sample_repo), env=env)
+        assert done.returncode == 0, done.stderr
+        [batch_id] = api.batches
+        assert f"batch {batch_id} submitted: " in done.stdout
+        assert "the daemon collects them, or the next `swe-agent sleep`" in done.stdout
+        assert api.messages == []
+        status = swe("status", "-C", str(sample_repo), env=env)
+        assert f"batch pending: {batch_id} (" in status.stdout
+        again = swe("sleep", "--json", "-C", str(sample_repo), env=env)  # polled: not ended yet
+        assert json.loads(again.stdout)["collected"][0]["state"] == "in_progress"
+        last = swe("sleep", "-C", str(sample_repo), env=env)
+        assert last.returncode == 0, last.stderr
+        assert f"batch {batch_id} ended: model notes for " in last.stdout
+        status = swe("status", "-C", str(sample_repo), env=env)
+    assert "batch pending" not in status.stdout
+    assert f"last batch: {batch_id} ended " in status.stdout
+    with open_store(sample_repo, read_only=True) as store:
+        assert model_notes(store)
+
+
+def test_sleep_batch_without_a_key_says_what_to_do(sample_repo: Path) -> None:
+    from tests.procs import swe
+
+    assert swe("sleep", "-C", str(sample_repo)).returncode == 0
+    with open_store(sample_repo, read_only=True) as store:
+        before = store.query("SELECT id FROM notes ORDER BY id")
+    done = swe("sleep", "--batch", "-C", str(sample_repo))
+    assert done.returncode == 1
+    assert done.stdout == ""
+    [line] = done.stderr.strip().splitlines()
+    assert "needs ANTHROPIC_API_KEY" in line and "leave out --batch" in line
+    with open_store(sample_repo, read_only=True) as store:
+        assert store.query("SELECT id FROM notes ORDER BY id") == before
