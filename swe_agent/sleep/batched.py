@@ -169,12 +169,8 @@ def _apply(
     if not made:
         out.kept_offline["unusable"] = out.kept_offline.get("unusable", 0) + 1
         return "unusable"
-    replaced = store.query(
-        "SELECT id FROM notes WHERE path = ? AND code_hash = ? AND NOT (kind IN "
-        "(SELECT unnest(?::VARCHAR[]))) AND symbol IN (SELECT unnest(?::VARCHAR[]))",
-        [request.path, request.code_hash, list(claude.KEPT), [q for q, _ in made]],
-    )
-    delete_notes(store, [r[0] for r in replaced])
+    symbols = [q for q, _ in made]
+    delete_notes(store, table.notes_replaced(store, request, symbols, claude.KEPT))
     write_notes(store, [n for _, notes in made for n in notes])
     out.written += 1
     out.notes += sum(len(notes) for _, notes in made)

@@ -94,6 +94,19 @@ def requests_of(store: Store, batch_id: str) -> dict[str, Sent]:
     }  # fmt: skip
 
 
+def notes_replaced(
+    store: Store, sent: Sent, symbols: list[str], kept: tuple[str, ...]
+) -> list[int]:
+    """The ids of the notes about these symbols of the file as it was sent, but those of the
+    kinds `kept`: what the model's notes replace."""
+    rows = store.query(
+        "SELECT id FROM notes WHERE path = ? AND code_hash = ? AND NOT (kind IN "
+        "(SELECT unnest(?::VARCHAR[]))) AND symbol IN (SELECT unnest(?::VARCHAR[]))",
+        [sent.path, sent.code_hash, list(kept), symbols],
+    )
+    return [r[0] for r in rows]
+
+
 def finish(
     store: Store,
     batch_id: str,
