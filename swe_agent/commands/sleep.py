@@ -137,9 +137,9 @@ def _collect(store: Store, settings: Settings) -> list[dict[str, Any]]:
     """Poll the store's open batches once (nothing without a key or without any)."""
     from swe_agent.llm.factory import open_batches
     from swe_agent.sleep.batched import collect
-    from swe_agent.store.batches import open_batches as open_in_store
+    from swe_agent.store.batches import unfinished
 
-    if not open_in_store(store):
+    if not unfinished(store):
         return []
     with open_batches(settings, os.environ) as api:
         if api is None:

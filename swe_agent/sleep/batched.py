@@ -98,7 +98,7 @@ def collect(api: ClaudeBatches, store: Store) -> list[Collected]:
     """Poll every open batch once: send the unsent, collect the ended. A batch whose poll fails
     is left for the next one (ModelError is raised only when every poll failed)."""
     done, failed = [], None
-    for row in table.open_batches(store):
+    for row in table.unfinished(store):
         try:
             if row["state"] == table.UNSENT:
                 sent = table.requests_of(store, row["id"])

@@ -58,7 +58,7 @@ def submitted(store: Store, local_id: str, batch_id: str) -> None:
         )
 
 
-def open_batches(store: Store) -> list[dict[str, Any]]:
+def unfinished(store: Store) -> list[dict[str, Any]]:
     """Batches not yet collected (unsent or in progress), oldest first."""
     return store.rows(
         "SELECT id, model, level, requests, state FROM batches WHERE state IN (?, ?) "

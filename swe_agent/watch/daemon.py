@@ -200,10 +200,10 @@ class Daemon:
         """Poll the open sleep-time batches (none without a key); log what each one became."""
         from swe_agent.llm.factory import open_batches
         from swe_agent.sleep.batched import collect, describe
-        from swe_agent.store.batches import open_batches as open_in_store
+        from swe_agent.store.batches import unfinished
 
         with self.lock:
-            if not open_in_store(self.store):
+            if not unfinished(self.store):
                 return []
             with open_batches(self.settings, self.environ) as api, self._doing("collecting"):
                 if api is None:

@@ -94,12 +94,11 @@ def test_background_sleep_with_a_model_stops_at_the_hourly_cap(sample_repo: Path
 
 def test_sleep_asked_of_the_daemon_stays_synchronous_unless_batch(sample_repo: Path) -> None:
     with FakeAnthropic([answer] * 60) as api, in_process(sample_repo, api) as daemon:
-        result = daemon.handle("sleep", {"budget": 3_000})
+        result = daemon.handle("sleep", {"budget": 3_000, "level": 2})
         assert api.messages and api.batches == {}
         assert "batch" not in result
         calls = len(api.messages)
-        daemon.store.con.execute("DELETE FROM notes")
-        result = daemon.handle("sleep", {"budget": 3_000, "batch": True})
+        result = daemon.handle("sleep", {"budget": 3_000, "level": 3, "batch": True})
         assert result["batch"]["id"] in api.batches
         assert len(api.messages) == calls
 
