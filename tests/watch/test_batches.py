@@ -109,7 +109,7 @@ def test_a_daemon_restarted_mid_batch_collects_it(sample_repo: Path) -> None:
                           SWE_AGENT_BATCH_POLL_SECONDS="0.1")  # fmt: skip
         log = sample_repo / ".swe_agent/daemon.log"
         with running(sample_repo, env):
-            wait_for(lambda: "submitted" in log.read_text(), timeout=60)
+            wait_for(lambda: log.exists() and "submitted" in log.read_text(), timeout=60)
             wait_for(lambda: any(r["method"] == "GET" for r in api.requests))
         [batch_id] = api.batches
         assert model_notes(sample_repo) == 0
