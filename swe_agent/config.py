@@ -64,6 +64,9 @@ class Settings:
     """Model tokens the daemon spends per new commit (offline it uses offline_sleep_budget)."""
     sleep_budget_per_hour: int = 400_000
     """Model tokens the daemon spends per hour at most (offline: no hourly cap)."""
+    batch_poll_seconds: float = 60.0
+    """How often the daemon asks the Message Batches API whether its sleep-time batches have
+    ended (each poll is one small request per open batch)."""
     log_max_bytes: int = 5_000_000
     """Size at which the daemon moves its log to daemon.log.1 and starts a new one."""
 
@@ -97,6 +100,7 @@ LIMITS: dict[str, tuple[float | None, float | None]] = {
     "max_retries": (0, 100), "max_retry_after": (0, 3600), "debounce_seconds": (0, 60),
     "max_delay_seconds": (0.01, 3600), "sleep_budget_per_commit": (0, None),
     "sleep_budget_per_hour": (0, None), "log_max_bytes": (100, None),
+    "batch_poll_seconds": (0.01, 86400),
 }  # fmt: skip
 _INT = re.compile(r"[+-]?\d[\d_]*")
 

@@ -70,6 +70,7 @@ def file_outline_in(store: Store, path: str) -> dict[str, Any]:
 
 
 def store_status_in(store: Store) -> dict[str, Any]:
+    from swe_agent.store import batches
     from swe_agent.store import files as files_table
     from swe_agent.store import notes as notes_table
 
@@ -80,6 +81,7 @@ def store_status_in(store: Store) -> dict[str, Any]:
         "counts": files_table.counts(store),
         "languages": files_table.languages(store),
         "notes": {"current": notes[0], "stale": notes[1]},
+        "batches": batches.summary(store),
     }
 
 

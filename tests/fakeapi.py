@@ -27,7 +27,9 @@ the script, so a fixture can start the server empty.
 
 Message Batches: `POST /v1/messages/batches` checks each request's params by the same rules
 (a refused one becomes an `errored` result) and takes a scripted response for each valid
-one; the batch ends after `batch_polls` retrievals; its results come back as JSONL.
+one (an error response becomes `errored`; `batch_result("expired")` or `"canceled"`, which
+only a batch may take, becomes that result); the batch ends after `batch_polls` retrievals
+(settable meanwhile); its results come back as JSONL.
 """
 
 from __future__ import annotations
@@ -118,6 +120,12 @@ def error(
     if code:
         detail["details"] = {"error_code": code}
     return {"status": status, "headers": sent, "body": {"type": "error", "error": detail}}
+
+
+def batch_result(kind: str) -> dict[str, Any]:
+    """A batch request's result that carries no message: 'expired' or 'canceled'."""
+    assert kind in ("expired", "canceled"), kind
+    return {"batch_result": kind}
 
 
 class FakeAnthropic:
@@ -220,7 +228,7 @@ class FakeAnthropic:
             )
         return error(404, f"{method} {path} is not a route of this API")
 
-    def _next(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _next(self, body: dict[str, Any], batch: bool = False) -> dict[str, Any]:
         if not self._script:
             empty = error(
                 500, "fake API script is empty: the test queued fewer responses than were asked"
@@ -228,6 +236,10 @@ class FakeAnthropic:
             return {**empty, "headers": {"x-should-retry": "false"}}
         entry = self._script.popleft()
         response = dict(entry(body) if callable(entry) else entry)
+        if "batch_result" in response and not batch:
+            return error(500, "fake API script: a batch_result was asked by POST /v1/messages")
+        if "batch_result" in response:
+            return response
         delay = response.pop("delay", 0.0)
         if "status" not in response:
             response = {"status": 200, "body": self._fill(response, body)}
@@ -262,8 +274,10 @@ class FakeAnthropic:
         for custom_id, request in zip(ids, requests, strict=True):
             params = request.get("params")
             answer = fakerules.refusal(params)
-            response = error(answer[0], answer[2]) if answer else self._next(params)
-            if response.get("status") == 200:
+            response = error(answer[0], answer[2]) if answer else self._next(params, batch=True)
+            if "batch_result" in response:
+                result = {"type": response["batch_result"]}
+            elif response.get("status") == 200:
                 result = {"type": "succeeded", "message": response["body"]}
             else:
                 result = {"type": "errored", "error": response["body"]}
@@ -291,7 +305,9 @@ class FakeAnthropic:
                 ended_at=datetime.now(UTC).isoformat(),
                 results_url=f"{self.url}/v1/messages/batches/{batch_id}/results",
                 request_counts={"processing": 0, "succeeded": kinds.count("succeeded"),
-                                "errored": kinds.count("errored"), "canceled": 0, "expired": 0},
+                                "errored": kinds.count("errored"),
+                                "canceled": kinds.count("canceled"),
+                                "expired": kinds.count("expired")},
             )  # fmt: skip
         return {"status": 200, "body": dict(batch)}
 

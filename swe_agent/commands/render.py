@@ -119,11 +119,35 @@ def status_text(s: dict[str, Any]) -> str:
     ]
     if s.get("notes"):
         lines.append(f"notes: {s['notes']['current']} current, {s['notes']['stale']} stale")
+    lines += batch_lines(s.get("batches") or {})
     lines.append(f"store: {s['store_path']} ({s['store_bytes'] / 1e6:.1f} MB)")
     lines.append(
         f"daemon: {'running, pid ' + str(s['daemon_pid']) if s['daemon_pid'] else 'not running'}"
     )
     return "\n".join(lines)
+
+
+def batch_lines(b: dict[str, Any]) -> list[str]:
+    """Sleep-time batches: each pending one, and the last one collected."""
+    lines = []
+    for p in b.get("pending") or ():
+        when = "not yet accepted, sent again at the next poll" if p["state"] == "unsent" else (
+            f"submitted {p['submitted_at']}, last polled {p['polled_at'] or 'never'}"
+        )  # fmt: skip
+        lines.append(f"batch pending: {p['id']} ({p['requests']} files, {p['model']}; {when})")
+    for e in (b.get("ended") or ())[:1]:
+        o = e["outcome"]
+        if e["state"] == "lost":
+            lines.append(f"last batch: {e['id']} unknown to the API; offline notes kept")
+            continue
+        kept = sum(o.get("kept_offline", {}).values()) + o.get("stale", 0)
+        lines.append(
+            f"last batch: {e['id']} ended {e['ended_at']}: model notes for {o.get('written', 0)} "
+            f"of {e['requests']} files"
+            + (f", offline notes kept for {kept}" if kept else "")
+            + f", ${o.get('cost_usd', 0):.4f}"
+        )
+    return lines
 
 
 WHY_CHARS = 100  # of a location's reason in the compact list; --json has it whole

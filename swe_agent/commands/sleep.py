@@ -24,6 +24,7 @@ from swe_agent.errors import SweAgentError
 if TYPE_CHECKING:
     from swe_agent.config import Settings
     from swe_agent.llm.base import Model
+    from swe_agent.llm.batches import ClaudeBatches
     from swe_agent.repo.gitrepo import GitRepo
     from swe_agent.store.db import Store
 
@@ -57,6 +58,15 @@ def sleep(
             show_default=False,
         ),
     ] = None,
+    batch: Annotated[
+        bool,
+        typer.Option(
+            "--batch",
+            help="Send the model's requests as one Message Batch (half price) and return at "
+            "once with its id; offline notes stand until the daemon or the next `sleep` "
+            "collects the batch. Needs ANTHROPIC_API_KEY.",
+        ),
+    ] = False,
     repo_dir: RepoOption = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
@@ -81,31 +91,73 @@ def sleep(
         raise SweAgentError("--model is empty", "give a model name, e.g. claude-haiku-5-5")
     if budget is not None and budget < 0:
         raise SweAgentError(f"--budget {budget} is negative", "give a number of tokens, 0 or more")
+    if batch and not os.environ.get("ANTHROPIC_API_KEY", "").strip():
+        raise SweAgentError(
+            "--batch sends the notes' requests to the Message Batches API, which needs "
+            "ANTHROPIC_API_KEY",
+            "set it, or leave out --batch to write offline notes",
+        )
     from swe_agent.watch import client
 
     answered, result = client.try_query(
         repo.root,
         "sleep",
-        {"budget": budget, "level": settings.sleep_level, "dry_run": dry_run, "model": model},
-    )
+        {"budget": budget, "level": settings.sleep_level, "dry_run": dry_run, "model": model,
+         "batch": batch},
+    )  # fmt: skip
     if not answered:
-        result = _sleep_here(repo, settings, dry_run)
+        result = _sleep_here(repo, settings, dry_run, batch)
     if as_json:
         emit_json(result)
         return
     typer.echo(_sleep_text(result, dry_run))
 
 
-def _sleep_here(repo: GitRepo, settings: Settings, dry_run: bool) -> dict[str, Any]:
-    from swe_agent.llm.factory import open_model
+def _sleep_here(repo: GitRepo, settings: Settings, dry_run: bool, batch: bool) -> dict[str, Any]:
+    """A sleep run in this process; with a key, the batches that have ended are collected
+    first, and with `batch` the model's requests go out as one Message Batch."""
+    from swe_agent.llm.factory import open_batches, open_model
     from swe_agent.store.calls import StoreRecorder
 
     with open_checked(repo.root) as store:
         run_index(repo, store, settings, quiet=not interactive())
-        with open_model("sleep", settings, os.environ, recorder=StoreRecorder(store)) as model:
-            report = _sleep_with(repo, store, settings, model, dry_run)
+        collected = [] if dry_run else _collect(store, settings)
+        if batch and not dry_run:
+            with open_batches(settings, os.environ) as api:
+                assert api is not None  # the key was checked
+                report = _sleep_in_batch(repo, store, settings, api)
+        else:
+            with open_model("sleep", settings, os.environ, recorder=StoreRecorder(store)) as model:
+                report = _sleep_with(repo, store, settings, model, dry_run)
         still_there(store)
-        return report
+        return {**report, "collected": collected}
+
+
+def _collect(store: Store, settings: Settings) -> list[dict[str, Any]]:
+    """Poll the store's open batches once (nothing without a key or without any)."""
+    from swe_agent.llm.factory import open_batches
+    from swe_agent.sleep.batched import collect
+    from swe_agent.store.batches import unfinished
+
+    if not unfinished(store):
+        return []
+    with open_batches(settings, os.environ) as api:
+        if api is None:
+            return []
+        try:
+            return [c.as_dict() for c in collect(api, store)]
+        except SweAgentError as exc:
+            typer.echo(f"warning: sleep-time batches not polled: {exc}", err=True)
+            return []
+
+
+def _sleep_in_batch(
+    repo: GitRepo, store: Store, settings: Settings, api: ClaudeBatches
+) -> dict[str, Any]:
+    from swe_agent.sleep.batched import sleep_in_batch
+
+    budget = settings.sleep_budget_for(api)
+    return sleep_in_batch(repo, store, api, budget=budget, level=settings.sleep_level)
 
 
 def _sleep_with(
@@ -162,6 +214,8 @@ def _sleep_text(r: dict[str, Any], dry_run: bool) -> str:
         spent = (
             f"no model tokens; notes {r['tokens_spent']:,} tokens long, of {r['budget']:,} allowed"
         )
+    elif r.get("batch") is not None:  # the bill comes with the results
+        spent = f"about {r['batch']['estimated_tokens']:,} of {r['budget']:,} model tokens sent"
     else:
         spent = f"model tokens spent {r['tokens_spent']:,} of {r['budget']:,}"
     lines = [
@@ -172,7 +226,25 @@ def _sleep_text(r: dict[str, Any], dry_run: bool) -> str:
         lines.append(f"dropped {r['dropped_stale']} stale notes")
     if r["yielded"]:
         lines.append("stopped early to serve a question; the next run goes on")
-    return "\n".join(lines)
+    return "\n".join(lines + _batch_lines(r))
+
+
+def _batch_lines(r: dict[str, Any]) -> list[str]:
+    from swe_agent.sleep.batched import describe, submitted
+
+    lines = [describe(c) for c in r.get("collected") or ()]
+    sent = r.get("batch")
+    if sent and (sent["id"] or sent["error"]):
+        lines.append(submitted(sent))
+        if sent["id"]:
+            lines.append(
+                "its notes are written when it ends (usually within the hour, at most 24 h): "
+                "the daemon collects them, or the next `swe-agent sleep`; "
+                "`swe-agent status` shows it pending"
+            )
+    elif sent is not None:
+        lines.append("no batch submitted: no file needed new notes")
+    return lines
 
 
 def notes(

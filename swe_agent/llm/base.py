@@ -92,6 +92,8 @@ class CallRecord:
     response: dict[str, Any] | None = None
     error: str | None = None
     session_id: str | None = None
+    batch_id: str | None = None  # a request of a Message Batch, at half price
+    cost_usd: float | None = None  # None for a model of no known price
 
 
 class CallRecorder(Protocol):

@@ -31,6 +31,7 @@ from swe_agent.errors import ModelError
 from swe_agent.llm.base import CallRecord, CallRecorder, Reply, Usage
 from swe_agent.llm.failures import CallFailed, Failure, cause, gave_up, one_line, status_failure
 from swe_agent.llm.messages import build_request, parse_reply
+from swe_agent.llm.prices import cost_usd
 from swe_agent.llm.retries import backoff
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,7 @@ class ClaudeModel:
                 response=self._scrub_json(response) if isinstance(response, dict) else None,
                 error=self._scrub(error) if error else None,
                 session_id=self.session_id,
+                cost_usd=cost_usd(self.name, usage),
             )
         )
 

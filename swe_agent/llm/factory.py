@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from swe_agent.config import Settings
 from swe_agent.llm.base import CallRecorder, Model
+
+if TYPE_CHECKING:
+    from swe_agent.llm.batches import ClaudeBatches
 
 PURPOSES = ("sleep", "foreground")
 
@@ -50,3 +54,27 @@ def open_model(
         yield model
     finally:
         model.close()
+
+
+@contextmanager
+def open_batches(
+    settings: Settings, environ: Mapping[str, str], *, name: str | None = None
+) -> Iterator[ClaudeBatches | None]:
+    """Message Batches of the sleep model (or `name`); None without a key. Closed when the
+    block ends."""
+    key = environ.get("ANTHROPIC_API_KEY", "").strip()
+    if not key:
+        yield None
+        return
+    from swe_agent.llm.batches import ClaudeBatches
+
+    batches = ClaudeBatches(
+        name or settings.sleep_model,
+        api_key=key,
+        base_url=environ.get("ANTHROPIC_BASE_URL") or None,
+        timeout=settings.request_timeout,
+    )
+    try:
+        yield batches
+    finally:
+        batches.close()

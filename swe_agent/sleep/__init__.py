@@ -13,7 +13,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from swe_agent.code.paths import is_test_path
 from swe_agent.llm.base import Model
@@ -28,6 +28,9 @@ from swe_agent.store import sleep_runs
 from swe_agent.store.db import Store
 from swe_agent.store.notes import Note, drop_stale, repository_overview
 from swe_agent.store.symbols import call_graph
+
+if TYPE_CHECKING:
+    from swe_agent.sleep.batched import Batch
 
 __all__ = ["SleepReport", "run_sleep", "LEVELS"]
 
@@ -80,8 +83,10 @@ def run_sleep(
     progress: Progress | None = None,
     should_yield: Callable[[], bool] | None = None,
     commits: int = COMMITS,
+    batch: Batch | None = None,
 ) -> SleepReport:
-    """Write notes about what changed, best priority first, until the budget is spent."""
+    """Write notes about what changed, best priority first, until the budget is spent. With a
+    `batch`, the model's requests are gathered in it (sleep/batched.py) instead of made."""
     started = time.perf_counter()
     report = SleepReport(level, budget, "offline" if model is None else f"claude ({model.name})")
     if level <= 0:
@@ -100,7 +105,7 @@ def run_sleep(
     try:
         if items or not repository_overview(store):
             writer.add("", [overview_note(repo.root, store, repo.head())])
-        _analyse(repo, store, items, history, writer, report, model, should_yield)
+        _analyse(repo, store, items, history, writer, report, model, should_yield, batch)
     except KeyboardInterrupt:
         writer.flush()
         raise
@@ -136,6 +141,7 @@ def _analyse(
     report: SleepReport,
     model: Model | None,
     should_yield: Callable[[], bool] | None,
+    batch: Batch | None = None,
 ) -> None:
     graph = call_graph(store)
     links = (
@@ -146,8 +152,9 @@ def _analyse(
     writer_model = model
     failures = 0
     for item in items:
-        if writer.spent >= report.budget or (should_yield and should_yield()):
-            report.yielded = writer.spent < report.budget
+        spent = writer.spent + (batch.tokens if batch else 0)
+        if spent >= report.budget or (should_yield and should_yield()):
+            report.yielded = spent < report.budget
             return
         facts = offline.file_facts(
             repo.root, item.path, item.code_hash, item.definitions, history, graph
@@ -160,7 +167,9 @@ def _analyse(
         if notes is None:  # gave way within the file: its notes are written whole, by a later run
             report.yielded = True
             return
-        if writer_model is not None:
+        if batch is not None:
+            batch.add(facts, item.definitions, notes)
+        elif writer_model is not None:
             from swe_agent.sleep.claude import improve
 
             left = report.budget - writer.spent - sum(n.tokens for n in notes)

@@ -22,7 +22,7 @@ from typing import Any
 
 from swe_agent.errors import ModelError
 from swe_agent.llm.base import Model
-from swe_agent.llm.messages import CACHE
+from swe_agent.llm.messages import CACHE, build_request
 from swe_agent.sleep.offline import FileFacts
 from swe_agent.store.notes import Note
 
@@ -44,6 +44,7 @@ MAX_CODE_LINES = 120  # of one definition, when the file is too long to send who
 MAX_FILE_CHARS = 60_000  # about 15,000 tokens; a longer file is sent as its definitions' code
 OUTPUT_PER_DEFINITION = 700  # max_tokens per definition asked about
 MAX_OUTPUT = 8_192  # a reply cut at max_tokens is asked again with up to this many
+KEPT = ("history",)  # offline kinds a definition keeps beside the model's notes
 _JSON = re.compile(r"\{.*\}", re.S)
 
 
@@ -59,10 +60,7 @@ def improve(
 ) -> tuple[list[Note], Outcome]:
     """Replace the offline summary and questions of the file's top definitions with the model's."""
     outcome = Outcome()
-    by_symbol: dict[str | None, list[Note]] = {}
-    for n in notes:
-        by_symbol.setdefault(n.symbol, []).append(n)
-    chosen = [d for d in definitions[:PER_FILE] if d["qualname"] in by_symbol]
+    chosen, by_symbol = choose(definitions, notes)
     if left <= 0 or not chosen:
         return notes, outcome
     try:
@@ -72,30 +70,62 @@ def improve(
         outcome.errors += 1
         return notes, outcome
     outcome.answered = True
-    written = _entries(text)
-    share, rest = divmod(tokens, len(chosen))
-    for k, d in enumerate(chosen):
-        cost = share + (rest if k == 0 else 0)
+    written = entries(text)
+    for d, cost in zip(chosen, shares(tokens, len(chosen)), strict=True):
         offline = by_symbol[d["qualname"]]
-        made = _notes(written.get(d["qualname"]), facts, d, model.name, cost)
+        made = model_notes(
+            written.get(d["qualname"]), facts.path, facts.code_hash, d, model.name, cost
+        )
         if made is None:
             outcome.fallbacks += 1
             first = dataclasses.replace(offline[0], tokens=offline[0].tokens + cost)
             by_symbol[d["qualname"]] = [first, *offline[1:]]
         else:
-            by_symbol[d["qualname"]] = made + [n for n in offline if n.kind == "history"]
+            by_symbol[d["qualname"]] = made + [n for n in offline if n.kind in KEPT]
     return [n for group in by_symbol.values() for n in group], outcome
+
+
+def choose(
+    definitions: list[dict[str, Any]], notes: list[Note]
+) -> tuple[list[dict[str, Any]], dict[str | None, list[Note]]]:
+    """The definitions sent to the model (the file's first PER_FILE with notes of their own),
+    and the file's notes by symbol."""
+    by_symbol: dict[str | None, list[Note]] = {}
+    for n in notes:
+        by_symbol.setdefault(n.symbol, []).append(n)
+    return [d for d in definitions[:PER_FILE] if d["qualname"] in by_symbol], by_symbol
+
+
+def shares(tokens: int, parts: int) -> list[int]:
+    """tokens split in `parts`, the remainder to the first."""
+    share, rest = divmod(tokens, parts)
+    return [share + (rest if k == 0 else 0) for k in range(parts)]
+
+
+def request(
+    model: str,
+    facts: FileFacts,
+    chosen: list[dict[str, Any]],
+    by_symbol: dict[Any, list[Note]],
+    max_tokens: int | None = None,
+) -> dict[str, Any]:
+    """The Messages request about a file: the file behind the cache breakpoint, then the
+    definitions with what the offline analysis found."""
+    content = [
+        {"type": "text", "text": _file_text(facts, chosen), "cache_control": CACHE},
+        {"type": "text", "text": _definitions_text(chosen, by_symbol)},
+    ]
+    messages = [{"role": "user", "content": content}]
+    return build_request(
+        model, [SYSTEM], messages, [], max_tokens or OUTPUT_PER_DEFINITION * len(chosen)
+    )
 
 
 def _ask(
     model: Model, facts: FileFacts, chosen: list[dict[str, Any]], by_symbol: dict[Any, list[Note]]
 ) -> tuple[str, int]:
     """The reply's text and the tokens of every call it took."""
-    content = [
-        {"type": "text", "text": _file_text(facts, chosen), "cache_control": CACHE},
-        {"type": "text", "text": _definitions_text(chosen, by_symbol)},
-    ]
-    messages = [{"role": "user", "content": content}]
+    messages = request(model.name, facts, chosen, by_symbol)["messages"]
     max_tokens, spent = OUTPUT_PER_DEFINITION * len(chosen), 0
     while True:
         reply = model.complete([SYSTEM], messages, [], max_tokens=max_tokens)
@@ -127,7 +157,7 @@ def _definitions_text(chosen: list[dict[str, Any]], by_symbol: dict[Any, list[No
     return "\n".join(parts)
 
 
-def _entries(text: str) -> dict[str, dict[str, Any]]:
+def entries(text: str) -> dict[str, dict[str, Any]]:
     """The reply's entries by symbol; those without a summary are left out."""
     match = _JSON.search(text)
     try:
@@ -145,13 +175,19 @@ def _entries(text: str) -> dict[str, dict[str, Any]]:
     }
 
 
-def _notes(
-    entry: dict[str, Any] | None, facts: FileFacts, d: dict[str, Any], model: str, tokens: int
+def model_notes(
+    entry: dict[str, Any] | None,
+    path: str,
+    code_hash: str,
+    d: dict[str, Any],
+    model: str,
+    tokens: int,
 ) -> list[Note] | None:
+    """The model's notes of definition d from its entry in the reply; None without one."""
     if entry is None:
         return None
     where = {"start_line": d["start_line"], "end_line": d["end_line"]}
-    evidence = [{"path": facts.path, "symbol": d["qualname"], **where}]
+    evidence = [{"path": path, "symbol": d["qualname"], **where}]
     asked = [
         q
         for q in entry.get("questions") or []
@@ -161,9 +197,8 @@ def _notes(
 
     def make(kind: str, title: str, body: str, cost: int) -> Note:
         return Note(
-            kind, facts.path, d["qualname"], title, body, evidence, facts.code_hash, model, cost,
-            d["priority"],
-        )  # fmt: skip
+            kind, path, d["qualname"], title, body, evidence, code_hash, model, cost, d["priority"]
+        )
 
     summary = entry["summary"].strip()
     out = [make("summary", f"{d['qualname']}: {summary[:160]}", summary[:1200], share + rest)]

@@ -23,6 +23,8 @@ COLUMNS = (
     "response_json",
     "error",
     "session_id",
+    "batch_id",
+    "cost_usd",
 )
 TOTALS = (
     "input_tokens",
@@ -58,6 +60,8 @@ class StoreRecorder:
                     json.dumps(call.response) if call.response is not None else None,
                     call.error,
                     call.session_id,
+                    call.batch_id,
+                    call.cost_usd,
                 )
             ],
         )

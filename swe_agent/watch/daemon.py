@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from swe_agent.agent.request import AskRequest
     from swe_agent.index import IndexReport
     from swe_agent.llm.base import Model
+    from swe_agent.llm.batches import ClaudeBatches
 
 log = logging.getLogger("swe_agent.daemon")
 HOUR = 3600.0
@@ -58,6 +59,7 @@ class Daemon:
         self.started = time.time()
         self.activity = "starting"
         self.head: str | None = None  # the last commit the index was brought to
+        self.next_poll = 0.0  # when open sleep-time batches are next asked about (monotonic)
 
     def state(self) -> dict[str, Any]:
         """What `daemon status` shows; answered without waiting for the work in hand."""
@@ -97,6 +99,7 @@ class Daemon:
                     args.get("level", self.settings.sleep_level),
                     args.get("dry_run", False),
                     model=args.get("model"),
+                    batch=bool(args.get("batch")),
                 )
             if op == "index":
                 return self._index(rebuild=bool(args.get("rebuild"))).as_dict()
@@ -163,7 +166,11 @@ class Daemon:
 
     def tick(self) -> None:
         """Flush due events: index what changed; sleep when HEAD or a branch moved, or when
-        sleep-time work that yielded to a request can go on."""
+        sleep-time work that yielded to a request can go on; every batch_poll_seconds, collect
+        the sleep-time batches that have ended."""
+        if time.monotonic() >= self.next_poll:
+            self.next_poll = time.monotonic() + self.settings.batch_poll_seconds
+            self._collect()
         with self.events_lock:
             if not self.debouncer.due():
                 if self.resume and self.waiting == 0 and self.debouncer.first is None:
@@ -189,6 +196,30 @@ class Daemon:
             log.info("caught up: %d files changed while the daemon was down", len(report.touched))
         self._background_sleep()
 
+    def _collect(self) -> list[dict[str, Any]]:
+        """Poll the open sleep-time batches (none without a key); log what each one became."""
+        from swe_agent.llm.factory import open_batches
+        from swe_agent.sleep.batched import collect, describe
+        from swe_agent.store.batches import unfinished
+
+        with self.lock:
+            if not unfinished(self.store):
+                return []
+            with open_batches(self.settings, self.environ) as api, self._doing("collecting"):
+                if api is None:
+                    return []
+                try:
+                    collected = collect(api, self.store)
+                except SweAgentError as exc:
+                    log.warning("sleep-time batches: %s; trying again in %g s", exc,
+                                self.settings.batch_poll_seconds)  # fmt: skip
+                    return []
+        done = [c.as_dict() for c in collected]
+        for c in done:
+            if c["state"] != "in_progress":
+                log.info("sleep-time %s", describe(c))
+        return done
+
     def _index(self, rebuild: bool = False) -> IndexReport:
         """Index what changed, then load the reads' search index again if the code changed (or
         was never loaded): the first search after a commit does not pay for it."""
@@ -210,9 +241,10 @@ class Daemon:
         if self.settings.sleep_level <= 0:
             return
         with self.lock:
-            result = self._sleep(None, self.settings.sleep_level, False, yielding=True)
+            result = self._sleep(None, self.settings.sleep_level, False, yielding=True, batch=True)
+        sent = result.get("batch")
         if result.get("mode", "offline") != "offline":  # the hourly cap is on model tokens
-            self.spent.append((now, result["tokens_spent"]))
+            self.spent.append((now, sent["estimated_tokens"] if sent else result["tokens_spent"]))
         self.resume = result["yielded"]
         log.info(
             "sleep-time: %d notes, %d tokens%s",
@@ -220,6 +252,10 @@ class Daemon:
             result["tokens_spent"],
             " (yielded to a request)" if result["yielded"] else "",
         )
+        if sent and (sent["id"] or sent["error"]):
+            from swe_agent.sleep.batched import submitted
+
+            log.info("sleep-time %s", submitted(sent))
 
     def _sleep(
         self,
@@ -228,36 +264,64 @@ class Daemon:
         dry_run: bool,
         yielding: bool = False,
         model: str | None = None,
+        batch: bool = False,
     ) -> dict[str, Any]:
         """A sleep run: with `budget` None, the run's own budget (per commit when it is the
         daemon's background sleep, within the hour's model tokens left); `model` names one
-        other than settings.sleep_model."""
-        from swe_agent.llm.factory import open_model
+        other than settings.sleep_model; with `batch` and a key, the model's requests go out as
+        one Message Batch, collected by a later tick."""
+        from swe_agent.llm.factory import open_batches, open_model
         from swe_agent.store.calls import StoreRecorder
 
+        if batch and not dry_run:
+            with open_batches(self.settings, self.environ, name=model) as api:
+                if api is not None:
+                    return self._sleep_in_batch(api, budget, level, yielding)
         with open_model(
             "sleep", self.settings, self.environ, recorder=StoreRecorder(self.store), name=model
         ) as thinker:
             return self._sleep_with(thinker, budget, level, dry_run, yielding)
+
+    def _budget(self, model: object | None, budget: int | None, yielding: bool) -> int:
+        """The run's budget: `budget`, or the settings' (per commit for background sleep,
+        within the hour's model tokens left)."""
+        if budget is not None:
+            return budget
+        budget = self.settings.sleep_budget_for(model, per_commit=yielding)
+        if model is not None and yielding:  # background sleep: the hour's model tokens left
+            budget = min(
+                budget, self.settings.sleep_budget_per_hour - sum(n for _, n in self.spent)
+            )
+        return budget
+
+    def _sleep_in_batch(
+        self, api: ClaudeBatches, budget: int | None, level: int, yielding: bool
+    ) -> dict[str, Any]:
+        from swe_agent.sleep.batched import sleep_in_batch
+
+        budget = self._budget(api, budget, yielding)
+        if budget <= 0:
+            return {"notes_written": 0, "tokens_spent": 0, "yielded": False,
+                    "mode": f"claude batch ({api.name})", "batch": None}  # fmt: skip
+        with self._doing("sleep-time analysis"):
+            return sleep_in_batch(
+                self.repo, self.store, api, budget=budget, level=level,
+                should_yield=self._should_yield if yielding else None,
+            )  # fmt: skip
 
     def _sleep_with(
         self, model: Model | None, budget: int | None, level: int, dry_run: bool, yielding: bool
     ) -> dict[str, Any]:
         from swe_agent.sleep import run_sleep
 
-        if budget is None:
-            budget = self.settings.sleep_budget_for(model, per_commit=yielding)
-            if model is not None and yielding:  # background sleep: the hour's model tokens left
-                budget = min(
-                    budget, self.settings.sleep_budget_per_hour - sum(n for _, n in self.spent)
-                )
-                if budget <= 0:
-                    return {
-                        "notes_written": 0,
-                        "tokens_spent": 0,
-                        "yielded": False,
-                        "mode": f"claude ({model.name})",
-                    }
+        asked, budget = budget, self._budget(model, budget, yielding)
+        if asked is None and model is not None and yielding and budget <= 0:
+            return {
+                "notes_written": 0,
+                "tokens_spent": 0,
+                "yielded": False,
+                "mode": f"claude ({model.name})",
+            }
         with self._doing("sleep-time analysis"):
             report = run_sleep(
                 self.repo,

@@ -10,7 +10,7 @@ from typing import Any
 import anthropic
 import pytest
 
-from tests.fakeapi import MODEL, FakeAnthropic, error, text_message, tool_message
+from tests.fakeapi import MODEL, FakeAnthropic, batch_result, error, text_message, tool_message
 
 TOOL = {"name": "search_code", "description": "Search.", "input_schema": {"type": "object"}}
 USE = {"type": "tool_use", "id": "toolu_1", "name": "search_code", "input": {"query": "q"}}
@@ -223,3 +223,17 @@ def test_the_fake_knows_the_models_the_sdk_names_and_ours() -> None:
     literal = get_args(anthropic.types.Model)[0]
     assert set(get_args(literal)) == set(MODELS)
     assert {Settings().sleep_model, Settings().foreground_model} <= set(MODELS)
+
+
+def test_batch_results_that_carry_no_message(api: FakeAnthropic) -> None:
+    api.add(batch_result("expired"), batch_result("canceled"), text_message("done"))
+    sdk = client(api)
+    requests = [{"custom_id": c, "params": VALID} for c in ("a", "b", "c")]
+    batch = sdk.messages.batches.create(requests=requests)
+    ended = sdk.messages.batches.retrieve(batch.id)
+    assert ended.request_counts.expired == ended.request_counts.canceled == 1
+    kinds = {r.custom_id: r.result.type for r in sdk.messages.batches.results(batch.id)}
+    assert kinds == {"a": "expired", "b": "canceled", "c": "succeeded"}
+    api.add(batch_result("expired"))
+    with pytest.raises(anthropic.InternalServerError, match="batch_result"):
+        sdk.messages.create(**VALID)

@@ -180,29 +180,3 @@ def test_a_repository_moved_from_under_the_daemon_stops_it_with_a_log_line(
         if not gone():
             os.killpg(pid, signal.SIGKILL)
     assert "is gone: stopping" in (moved / ".swe_agent/daemon.log").read_text()
-
-
-def test_background_sleep_with_a_model_stops_at_the_hourly_cap(sample_repo: Path) -> None:
-    from swe_agent.config import Settings
-    from swe_agent.repo.gitrepo import GitRepo
-    from swe_agent.watch.daemon import Daemon
-    from tests.fakeapi import FakeAnthropic, text_message
-
-    reply = text_message('{"summary": "Sends a request.", "questions": []}')
-    with FakeAnthropic([reply] * 40) as api:
-        environ = {"ANTHROPIC_API_KEY": api.key, "ANTHROPIC_BASE_URL": api.url}
-        settings = Settings(sleep_budget_per_commit=3_000, sleep_budget_per_hour=4_000)
-        daemon = Daemon(GitRepo(sample_repo), settings, environ)
-        try:
-            daemon.handle("index", {})
-            daemon._background_sleep()  # as after a commit: within the commit's budget
-            assert daemon.spent[0][1] >= 3_000
-            assert api.messages
-            daemon._background_sleep()  # what is left of the hour
-            assert sum(n for _, n in daemon.spent) >= 4_000
-            calls = len(api.messages)
-            daemon._background_sleep()  # nothing is left: no call at all
-            assert daemon.spent[-1][1] == 0
-            assert len(api.messages) == calls
-        finally:
-            daemon.close()
