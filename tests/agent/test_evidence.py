@@ -174,3 +174,19 @@ def test_a_method_declared_in_its_class_gives_way_to_its_definition_under_using(
     # a bare `add` elsewhere is another function: it proves nothing about Capturer::add
     kept = prefer_definitions([declared, hit("src/util.c", "add", "function")])
     assert [d.path for d in kept] == ["include/capture.h", "src/util.c"]
+
+
+def test_a_typescript_declaration_file_gives_way_to_the_javascript_it_types() -> None:
+    q = parse_question("Duration.humanize() ignores the locale")
+    defs = [  # the typings sort first, and name the method under their namespace
+        DefinitionHit("types/duration.d.ts", 4, 4, "plugin.Duration.humanize", "method", True, ""),
+        DefinitionHit("src/duration/index.js", 20, 31, "Duration.humanize", "method", True, ""),
+        DefinitionHit("types/duration.d.ts", 9, 9, "plugin.DurationUnitType", "type", False, ""),
+    ]
+    findings = ev.Findings()
+    ev.from_lookup("Duration.humanize", defs, [], [], q, findings)
+    assert [loc.path for loc in rank(findings.evidence)] == [
+        "src/duration/index.js",
+        "types/duration.d.ts",  # a type of its own, written nowhere else
+    ]
+    assert rank(findings.evidence)[1].symbol == "plugin.DurationUnitType"
