@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from swe_agent.code.declarations import DECLARATION
 from swe_agent.code.docs import doc_of
 from swe_agent.code.languages import GRAMMARS, get_language, query_source
 from swe_agent.code.parsed import Definition, ParsedFile, Reference
@@ -23,12 +24,13 @@ if TYPE_CHECKING:  # tree_sitter is imported when a file is parsed
 # A function directly inside one of these is a method.
 CONTAINERS = frozenset({"class", "interface", "impl", "enum"})
 VERSION = (
-    "5"  # bump when what is extracted changes: stores built with another version are parsed again
+    "6"  # bump when what is extracted changes: stores built with another version are parsed again
 )
 DECLARATIONS = {
     "field_declaration",
     "declaration",
 }  # C and C++ nodes of a function without its body
+PROTOTYPES = frozenset({"c", "cpp"})  # the languages that write DECLARATIONS
 # Kinds that hold other definitions (a constant may: an object literal of functions); a type
 # alias does not.
 SCOPES = CONTAINERS | {"module", "function", "method", "constant"}
@@ -259,7 +261,7 @@ def _definitions(found: list[_Found], language: str, source: bytes) -> list[Defi
                 parent=parent,
             )
         )
-        bodiless.append(f.node.type in DECLARATIONS)
+        bodiless.append(language in PROTOTYPES and f.node.type in DECLARATIONS)
     return _without_declarations_of_defined(out, bodiless)
 
 
@@ -267,16 +269,18 @@ def _without_declarations_of_defined(
     definitions: list[Definition], bodiless: list[bool]
 ) -> list[Definition]:
     """A declaration (`void push(int);` in a class, a C prototype) whose definition is in the
-    same file gives way to it, handing on its comment when the definition has none."""
+    same file gives way to it, handing on its comment when the definition has none; one whose
+    definition is not here stays, of kind DECLARATION, so that a definition in another file
+    can take its place when both are found (code/declarations.py)."""
     defined = {d.qualname: d for d, b in zip(definitions, bodiless, strict=True) if not b}
     docs = {d.qualname: d.doc for d, b in zip(definitions, bodiless, strict=True) if b and d.doc}
     out = []
     for d, b in zip(definitions, bodiless, strict=True):
-        if b and d.qualname in defined:
+        if b:
+            if d.qualname not in defined:
+                out.append(replace(d, kind=DECLARATION))
             continue
-        out.append(
-            replace(d, doc=docs[d.qualname]) if not b and not d.doc and d.qualname in docs else d
-        )
+        out.append(replace(d, doc=docs[d.qualname]) if not d.doc and d.qualname in docs else d)
     return out
 
 

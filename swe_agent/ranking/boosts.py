@@ -11,6 +11,7 @@ import posixpath
 from collections import defaultdict
 from functools import lru_cache
 
+from swe_agent.code.declarations import prefer_definitions
 from swe_agent.code.tokens import split_identifier, stem
 from swe_agent.ranking.candidates import Candidate, Defined
 from swe_agent.ranking.query import Query
@@ -29,6 +30,7 @@ KIND_FACTOR = {
     "function": 0.9,
     "method": 0.85,
     "macro": 0.85,
+    "declaration": 0.85,  # a prototype with no definition indexed (prefer_definitions)
 }
 OTHER_KIND = 0.6  # constants, variables, fields: named like the symbol, rarely what is meant
 PATH_MATCH = 1.0  # all the query's words in a file's name and folder: as strong as the best hit
@@ -66,6 +68,7 @@ def boost_definitions(
     """Chunks that define a queried name rise by DEFINITION (x KIND_FACTOR, + STEM_MATCH when
     the file is named after it); a qualifier in the query (Rails::Engine) must match the
     qualified name or the path. Definitions BM25 missed join the pool."""
+    defined = prefer_definitions(defined)
     if not defined:
         return
     weight = DEFINITION if q.symbol else EMBEDDED_DEFINITION

@@ -39,6 +39,10 @@ class Defined:
     references: int  # uses of the name from other files: how central the definition is
     lines: int = 1  # the definition's size: of a partial class's parts, the main one is largest
 
+    @property
+    def path(self) -> str:
+        return self.chunk.path
+
 
 class Source(Protocol):
     """Where candidates come from: the store itself, or a MemoryIndex loaded from it."""

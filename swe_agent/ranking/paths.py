@@ -17,10 +17,17 @@ _EXAMPLE_DIR = re.compile(
     r"(?:^|/)(?:_?examples?|samples?|demos?|docs?_src|benchmarks?|bench|benches)/"
 )
 _DOC_DIR = re.compile(r"(?:^|/)(?:docs?|documentation)/")
+# A project's own copy of another's code: a vendor folder, code under a top-level contrib/ (kept
+# beside the project but maintained outside its tree: zstd's linux-kernel copy of lib/), or a
+# web library bundled under its release's name or minified (jquery-3.5.1.js, d3.min.js).
 _VENDOR_DIR = re.compile(
     r"(?:^|/)(?:vendor|vendored|third_party|thirdparty|node_modules|_vendor|deps)/"
 )
-_GENERATED = re.compile(r"(?:\.min\.js|\.pb\.go|_pb2\.py|\.generated\.\w+|\.g\.dart|\.d\.ts)$")
+_CONTRIB_DIR = re.compile(r"^contrib/")
+_VENDORED_ASSET = re.compile(
+    r"(?:[-.]v?\d+(?:\.\d+)+(?:[-.][a-z]\w*)?(?:\.min)?|\.min)\.(?:[cm]?js|css)$"
+)
+_GENERATED = re.compile(r"(?:\.pb\.go|_pb2\.py|\.generated\.\w+|\.g\.dart|\.d\.ts)$")
 # A C or C++ library's sources concatenated into one file (single_include/json.hpp,
 # singleheader/simdjson.h) are code, not a generated copy: projects that commit one regenerate it
 # in the same change as its sources, so a fix is in both (Multi-SWE dev, C and C++ issues, with
@@ -47,12 +54,14 @@ def path_class(path: str) -> str:
     ext = extension(path)
     if ext in DOC_EXTENSIONS or (_DOC_DIR.search(path) and ext not in CODE_EXTENSIONS):
         return "doc"
-    if _VENDOR_DIR.search(path):
+    if _VENDOR_DIR.search(path) or _VENDORED_ASSET.search(path):
         return "vendored"
     if _GENERATED.search(path):
         return "generated"
     if ext not in CODE_EXTENSIONS:
         return "other"
+    if _CONTRIB_DIR.match(path):
+        return "vendored"
     if _EXAMPLE_DIR.search(path):
         return "example"
     if _COMPAT_DIR.search(path):

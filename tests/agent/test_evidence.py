@@ -4,6 +4,7 @@ from swe_agent.agent.offline import evidence as ev
 from swe_agent.agent.offline.question import parse_question
 from swe_agent.agent.offline.rank import rank
 from swe_agent.agent.records import CallerHit, CodeHit, DefinitionHit, NoteHit, Place
+from swe_agent.code.declarations import prefer_definitions
 
 CALLERS = [
     CallerHit("urls/resolvers.py", 830, "URLResolver._reverse_with_prefix", 1),
@@ -146,3 +147,46 @@ def test_a_file_whose_folder_and_name_the_question_says_rises() -> None:
         "src/Cache/Manager.php",
     ]
     assert order("where the store keeps data")[0] == "src/Cache/Manager.php"
+
+
+def test_a_named_function_is_its_definition_not_its_prototype() -> None:
+    q = parse_question("widget_resize returns 0 for a NULL widget")
+    findings = ev.Findings()
+    defs = [  # the header sorts first, and both are exact
+        DefinitionHit("include/widgets.h", 11, 11, "widget_resize", "declaration", True, "int"),
+        DefinitionHit("src/toolkit.c", 3, 10, "widget_resize", "function", True, "int"),
+    ]
+    ev.from_lookup("widget_resize", defs, [], [], q, findings)
+    assert [loc.path for loc in rank(findings.evidence)] == ["src/toolkit.c"]
+    findings = ev.Findings()  # declared only: the prototype is what there is
+    ev.from_lookup("widget_resize", defs[:1], [], [], q, findings)
+    assert [loc.path for loc in rank(findings.evidence)] == ["include/widgets.h"]
+
+
+def test_a_method_declared_in_its_class_gives_way_to_its_definition_under_using() -> None:
+    def hit(path: str, qualname: str, kind: str) -> DefinitionHit:
+        return DefinitionHit(path, 1, 2, qualname, kind, True, "")
+
+    declared = hit("include/capture.h", "Catch.Capturer.add", "declaration")
+    # `using namespace Catch; void Capturer::add()`: the same method, fewer namespaces
+    kept = prefer_definitions([declared, hit("src/capture.cpp", "Capturer.add", "method")])
+    assert [d.path for d in kept] == ["src/capture.cpp"]
+    # a bare `add` elsewhere is another function: it proves nothing about Capturer::add
+    kept = prefer_definitions([declared, hit("src/util.c", "add", "function")])
+    assert [d.path for d in kept] == ["include/capture.h", "src/util.c"]
+
+
+def test_a_typescript_declaration_file_gives_way_to_the_javascript_it_types() -> None:
+    q = parse_question("Duration.humanize() ignores the locale")
+    defs = [  # the typings sort first, and name the method under their namespace
+        DefinitionHit("types/duration.d.ts", 4, 4, "plugin.Duration.humanize", "method", True, ""),
+        DefinitionHit("src/duration/index.js", 20, 31, "Duration.humanize", "method", True, ""),
+        DefinitionHit("types/duration.d.ts", 9, 9, "plugin.DurationUnitType", "type", False, ""),
+    ]
+    findings = ev.Findings()
+    ev.from_lookup("Duration.humanize", defs, [], [], q, findings)
+    assert [loc.path for loc in rank(findings.evidence)] == [
+        "src/duration/index.js",
+        "types/duration.d.ts",  # a type of its own, written nowhere else
+    ]
+    assert rank(findings.evidence)[1].symbol == "plugin.DurationUnitType"

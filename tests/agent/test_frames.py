@@ -34,6 +34,23 @@ runtime.goexit()
 \t/usr/local/go/src/runtime/asm_amd64.s:1571 +0x1
 """
 
+SANITIZER = """\
+==1==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000031
+    #0 0x4f2a10 in ZSTD_decodeLiterals /src/zstd/lib/decompress/zstd_decompress_block.c:92:5
+    #1 0x4f3b22 in ZSTD_decompressBlock_internal(void*, unsigned long) /src/zstd/lib/decompress/zstd_decompress_block.c:1401:9
+    #2 0x4a1c3d in __asan_memcpy /src/llvm-project/compiler-rt/lib/asan/asan_interceptors.cpp:22:3
+    #3 0x4b0e11 in simdjson::dom::parser::parse<std::string>(char const*) /src/simdjson/include/simdjson/dom/parser-inl.h:120:3
+    #4 0x7f0a1 in __libc_start_main /build/glibc-2.31/csu/libc-start.c:308:16
+"""
+
+GDB = """\
+Program received signal SIGSEGV, Segmentation fault.
+#0  0x0000555555583a1b in jv_free (j=...) at src/jv.c:123
+#1  0x0000555555590c02 in main (argc=1, argv=0x7ffe) at src/main.c:310
+"""
+
+ASSERTION = "jq: src/jv_parse.c:210: token: Assertion `p->stackpos > 0' failed.\n"
+
 RUST = """\
 thread 'main' panicked at 'index out of bounds', src/buf/buf_impl.rs:30:9
 note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
@@ -75,3 +92,17 @@ def test_a_rust_panic_names_its_place_but_no_function() -> None:
     q = parse_question(RUST)
     assert q.paths == ["src/buf/buf_impl.rs"]
     assert "" not in q.identifiers
+
+
+def test_c_and_cpp_backtraces_and_a_failed_assert_name_their_functions() -> None:
+    assert frames_in(SANITIZER) == [  # deepest last; libc and the sanitizer's own are left out
+        Frame("/src/simdjson/include/simdjson/dom/parser-inl.h", 120, "parse"),
+        Frame("/src/zstd/lib/decompress/zstd_decompress_block.c", 1401, "ZSTD_decompressBlock_internal"),
+        Frame("/src/zstd/lib/decompress/zstd_decompress_block.c", 92, "ZSTD_decodeLiterals"),
+    ]  # fmt: skip
+    assert frames_in(GDB) == [Frame("src/main.c", 310, "main"), Frame("src/jv.c", 123, "jv_free")]
+    assert frames_in(ASSERTION) == [Frame("src/jv_parse.c", 210, "token")]
+    q = parse_question("Crash on a truncated frame\n\n" + SANITIZER)
+    assert q.paths[0] == "src/zstd/lib/decompress/zstd_decompress_block.c"
+    assert "ZSTD_decodeLiterals" in q.identifiers
+    assert "__asan_memcpy" not in q.identifiers

@@ -26,7 +26,7 @@ def test_cpp_members_behind_declarators_operators_and_nested_receivers() -> None
         ("TextFlow.Column.const_iterator.operator++", "method", "::operator++()"),
         ("TextFlow.Table.operator[]", "method", "Column& operator[]"),
         ("TextFlow.Table.first", "method", "Column* first()"),
-        ("TextFlow.Table.operator==", "method", "bool operator=="),
+        ("TextFlow.Table.operator==", "declaration", "bool operator=="),
         ("TextFlow.operator+", "function", "Columns operator+"),
         ("TextFlow.StringMaker", "class", "struct StringMaker<std::vector<T>>"),
         ("TextFlow.StringMaker.convert", "method", "static std::string convert"),

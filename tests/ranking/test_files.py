@@ -103,3 +103,14 @@ def test_a_long_report_is_not_weighed_by_whole_files(tmp_path, held) -> None:
         index = MemoryIndex(store) if held == "memory" else None
         paths = [h.path for h in search(store, report, 6, index=index)]
         assert paths.index("app/notes.py") < paths.index("app/writer.py")
+
+
+def test_a_prototype_gives_way_to_its_definition_in_another_file(tmp_path, held) -> None:
+    # widgets.h declares widget_resize and says its name three times; toolkit.c holds the code.
+    # widget_count is declared only (the platform defines it): its prototype is the answer
+    with fixture_store("prototype", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "widget_resize", 5, index=index)
+        assert (hits[0].path, hits[0].symbol) == ("src/toolkit.c", "widget_resize")
+        hits = search(store, "widget_count", 5, index=index)
+        assert (hits[0].path, hits[0].symbol) == ("include/widgets.h", "widget_count")

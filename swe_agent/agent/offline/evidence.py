@@ -19,6 +19,7 @@ from swe_agent.agent.records import (
     ReferenceHit,
     Subject,
 )
+from swe_agent.code.declarations import prefer_definitions
 from swe_agent.code.paths import is_test_path
 
 # an exception class: named so, or deriving from something named so (Python, JS/TS, Java, Ruby, C++)
@@ -123,6 +124,7 @@ def from_lookup(
 ) -> None:
     """Definitions of a name the question uses (exact ones strongly, shared among them), the
     traceback frames among them, and weakly the code that calls or refers to it."""
+    defs = prefer_definitions(defs)
     exact = [d for d in defs if d.exact]
     similar = [d for d in defs if not d.exact]
     base = 2.0 + 0.4 * min(q.weights.get(name, 1.0), 5.0)

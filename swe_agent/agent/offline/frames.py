@@ -1,8 +1,9 @@
 """Stack frames in an issue's text, as the runtimes of the languages we index print them: a
-Python traceback, a JVM stack trace, a JavaScript stack, a Go panic, a Rust panic's location.
+Python traceback, a JVM stack trace, a JavaScript stack, a Go panic, a Rust panic's location,
+a C or C++ backtrace (a sanitizer's, gdb's) and a failed C assert().
 Each comes out as (path, line, function), outermost first and deepest last, the order Python
 prints; the others print the deepest first. Frames of the runtime itself (java.*, node's
-internals, Go's runtime) are left out: they are never the repository's code. Pure functions."""
+internals, Go's runtime, libc) are left out: they are never the repository's code. Pure functions."""
 
 from __future__ import annotations
 
@@ -37,10 +38,28 @@ _GO = re.compile(
 _RUST = re.compile(
     r"panicked at (?:'[^'\n]*', |\"[^\"\n]*\", )?(?P<path>[^\s'\"]+?\.rs):(?P<line>\d+):\d+"
 )
+_NATIVE_FILE = r"[^\s:()]+?\.(?:c|cc|cpp|cxx|h|hh|hpp|hxx|inl|ipp|tcc)"
+# AddressSanitizer, UBSan, libFuzzer, a backtrace: #3 0x4f2a10 in ZSTD_decodeLiterals
+# /src/zstd/lib/decompress/zstd_decompress_block.c:92:5
+_SANITIZER = re.compile(
+    rf"#\d+ 0x[0-9a-fA-F]+ in (?P<func>[^\n]+?) (?P<path>{_NATIVE_FILE}):(?P<line>\d+)"
+)
+# gdb: #1  0x0000555555583a1b in jv_free (j=...) at src/jv.c:123
+_GDB = re.compile(
+    rf"#\d+\s+(?:0x[0-9a-fA-F]+ in )?(?P<func>[\w:~]+) \([^\n]*?\) at "
+    rf"(?P<path>{_NATIVE_FILE}):(?P<line>\d+)"
+)
+# a failed C assert(): prog: src/jv.c:123: jv_free: Assertion `x' failed.
+_ASSERT = re.compile(
+    rf"(?P<path>{_NATIVE_FILE}):(?P<line>\d+): (?P<func>[^\n]*?): Assertion [`'][^\n]*' failed"
+)
 _JVM_RUNTIME = ("java.", "javax.", "jdk.", "sun.", "kotlin.", "scala.", "org.junit.", "junit.")
 _JS_RUNTIME = ("node:", "internal/", "node_modules/")
 _GO_RUNTIME = ("runtime", "testing", "reflect")
-STACKS = (PYTHON, _JVM, _JS, _GO, _RUST)  # what to blank from the prose once read
+# the C and C++ runtimes and the sanitizers' own code: libc, libstdc++, compiler-rt
+_NATIVE_RUNTIME = ("compiler-rt/", "glibc", "/sysdeps/", "libstdc++", "/usr/include/c++/")
+# what to blank from the prose once read; an assert()'s message keeps the name it gives
+STACKS = (PYTHON, _JVM, _JS, _GO, _RUST, _SANITIZER, _GDB)
 
 
 def frames_in(text: str) -> list[Frame]:
@@ -50,6 +69,9 @@ def frames_in(text: str) -> list[Frame]:
     found += _deepest_last([_js(m) for m in _JS.finditer(text)])
     found += _deepest_last([_go(m) for m in _GO.finditer(text)])
     found += [Frame(m["path"], int(m["line"]), "") for m in _RUST.finditer(text)]
+    for native in (_SANITIZER, _GDB):
+        found += _deepest_last([_native(m) for m in native.finditer(text)])
+    found += [f for f in map(_native, _ASSERT.finditer(text)) if f is not None]
     return [f for f in found if "/rustc/" not in f.path and ".cargo/registry" not in f.path]
 
 
@@ -84,3 +106,18 @@ def _go(m: re.Match[str]) -> Frame | None:
     if m["qual"].split("/")[0] in _GO_RUNTIME or "/src/runtime/" in m["path"]:
         return None
     return Frame(m["path"], int(m["line"]), m["func"])
+
+
+_TEMPLATE_ARGS = re.compile(r"<[^<>]*>")
+
+
+def _native(m: re.Match[str]) -> Frame | None:
+    """A C or C++ frame, its function as the index names it: `int f(const char *)` -> f,
+    `Catch::Capturer::~Capturer()` -> ~Capturer, `parser::parse<json>(...)` -> parse."""
+    path, func = m["path"], m["func"].split("(", 1)[0]
+    while _TEMPLATE_ARGS.search(func):
+        func = _TEMPLATE_ARGS.sub("", func)
+    func = (func.split() or [""])[-1].rsplit("::", 1)[-1]
+    if func.startswith("__") or any(part in path for part in _NATIVE_RUNTIME):
+        return None
+    return Frame(path, int(m["line"]), func)
