@@ -103,3 +103,12 @@ def test_a_long_report_is_not_weighed_by_whole_files(tmp_path, held) -> None:
         index = MemoryIndex(store) if held == "memory" else None
         paths = [h.path for h in search(store, report, 6, index=index)]
         assert paths.index("app/notes.py") < paths.index("app/writer.py")
+
+
+def test_a_question_prefers_the_file_nearer_the_top_of_the_tree(tmp_path, held) -> None:
+    # the posix backend's pool.py says "idle" and "connection" more often; net/pool.py, two
+    # folders up, is the module that returns connections to the pool
+    with fixture_store("shallow", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "how is an idle connection returned to the pool", 5, index=index)
+        assert [h.path for h in hits[:2]] == ["net/pool.py", "net/backends/posix/pool.py"]
