@@ -2,7 +2,8 @@
 
 candidates (BM25 pool + definitions of the names asked for)
 -> boost_definitions -> boost_path_matches
--> boost_central_files (questions) -> boost_matching_files -> boost_hub_files (short ones)
+-> boost_central_files (questions) -> boost_matching_files -> boost_hub_files
+-> prefer_shallow_files (short ones)
 -> boost_coherent_files
 -> penalise (tests, docs, examples, vendored ...) -> select (one file does not fill the page)
 """
@@ -47,6 +48,7 @@ def search(
         if files.is_question(len(set(q.terms))):
             files.boost_matching_files(pool, source.file_bm25(list(q.terms)))
             files.boost_hub_files(pool, source.links(in_pool), top)
+            files.prefer_shallow_files(pool)
     boosts.boost_coherent_files(
         pool, top, boosts.COHERENCE if q.symbol else boosts.QUESTION_COHERENCE
     )

@@ -114,3 +114,12 @@ def test_a_prototype_gives_way_to_its_definition_in_another_file(tmp_path, held)
         assert (hits[0].path, hits[0].symbol) == ("src/toolkit.c", "widget_resize")
         hits = search(store, "widget_count", 5, index=index)
         assert (hits[0].path, hits[0].symbol) == ("include/widgets.h", "widget_count")
+
+
+def test_a_question_prefers_the_file_nearer_the_top_of_the_tree(tmp_path, held) -> None:
+    # the posix backend's pool.py says "idle" and "connection" more often; net/pool.py, two
+    # folders up, is the module that returns connections to the pool
+    with fixture_store("shallow", tmp_path) as store:
+        index = MemoryIndex(store) if held == "memory" else None
+        hits = search(store, "how is an idle connection returned to the pool", 5, index=index)
+        assert [h.path for h in hits[:2]] == ["net/pool.py", "net/backends/posix/pool.py"]
