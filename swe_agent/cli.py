@@ -72,7 +72,7 @@ def main() -> None:
         typer.echo("interrupted", err=True)
         raise SystemExit(130) from None
     except Exception as exc:
-        if str(exc) == "Query interrupted":  # DuckDB's word for a Ctrl-C that met a query
+        if interrupted(exc):
             typer.echo("interrupted", err=True)
             raise SystemExit(130) from None
         line = _store_failure(exc)
@@ -80,6 +80,13 @@ def main() -> None:
             raise
         typer.echo(f"error: {line}", err=True)
         raise SystemExit(1) from None
+
+
+def interrupted(exc: Exception) -> bool:
+    """Whether exc is a Ctrl-C in another form: DuckDB's 'Query interrupted' when it met a
+    query, or the error of a C extension whose call into Python it met (tree-sitter compiling a
+    tag query's regular expression raises QueryError from the KeyboardInterrupt)."""
+    return str(exc) == "Query interrupted" or isinstance(exc.__cause__, KeyboardInterrupt)
 
 
 def _refuse_undecodable(args: list[str]) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from swe_agent.cli import app
+from swe_agent.cli import app, interrupted
 
 runner = CliRunner()
 SWE_AGENT = Path(sys.executable).parent / "swe-agent"
@@ -137,6 +137,25 @@ def test_index_imports_only_what_it_uses(sample_repo: Path) -> None:
     assert done.returncode == 0, done.stderr[-500:]
     assert "indexed" in done.stdout
     assert done.stderr.splitlines()[-1] == "loaded:", done.stderr
+
+
+def test_a_ctrl_c_that_a_c_extension_turned_into_its_error_is_a_ctrl_c() -> None:
+    """tree-sitter compiling a tag query's regular expression when Ctrl-C landed raised
+    QueryError from the KeyboardInterrupt, and `index` printed a traceback and exited 1."""
+    import tree_sitter
+
+    def compiled_when_interrupted() -> Exception:
+        try:
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as ctrl_c:
+                raise tree_sitter.QueryError("regular expression error") from ctrl_c
+        except tree_sitter.QueryError as exc:
+            return exc
+
+    assert interrupted(compiled_when_interrupted())
+    assert interrupted(RuntimeError("Query interrupted"))
+    assert not interrupted(tree_sitter.QueryError("Invalid predicate"))
 
 
 def test_every_command_has_help_text() -> None:

@@ -1,11 +1,13 @@
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from swe_agent.errors import EmptyRepository, NotARepository
-from swe_agent.index import index_repository
+from swe_agent.index import COLUMNS, index_repository
+from swe_agent.index.parse import SPLIT_MIN
 from swe_agent.queries import file_outline_in, lookup_symbol_in, search_code_in
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
@@ -166,3 +168,44 @@ def test_a_store_built_with_other_queries_or_tokenizer_is_parsed_again(sample_re
     assert sorted(again.changed) == sorted(first.added)
     assert again.unchanged == 0
     assert index(sample_repo).changed == []
+
+
+def _rows(root: Path) -> dict[str, list[tuple]]:
+    """Every row an index writes, in the order written (not indexed_at, a time)."""
+    with open_store(root, read_only=True) as store:
+        return {
+            table: store.query(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")
+            for table, columns in {**COLUMNS, "skipped": ("path", "reason", "size")}.items()
+        }
+
+
+def test_files_parsed_beside_by_a_second_process_make_the_same_store(sample_repo: Path) -> None:
+    """From SPLIT_MIN files a forked process parses from the last file on and hands its rows
+    over as files: the store holds the same rows in the same order as when one process parses,
+    with the files no parser reads cleanly last (the fork's share), among them a docstring
+    that reads \\N, which a file of rows would take for NULL (that share is then parsed here)."""
+    for k in range(SPLIT_MIN // 15):
+        for rel in git(sample_repo, "ls-files").split():
+            (sample_repo / f"copy{k}" / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(sample_repo / rel, sample_repo / f"copy{k}" / rel)
+    odd = sample_repo / "zz"
+    odd.mkdir()
+    (odd / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
+    (odd / "latin1.py").write_bytes("name = 'caf\xe9'\n\ndef caf():\n    pass\n".encode("latin-1"))
+    (odd / "broken.py").write_text("def ok():\n    return 1\n\ndef broken(:\n    pass\n")
+    (odd / "quoted.py").write_bytes(
+        b'def say(a, b=","):\n    """Say "hi",\r\n\tthen go."""\n\n\ndef raw():\n    r"""\\N"""\n'
+    )
+    commit_all(sample_repo, "many files")
+    alone = index(sample_repo, workers=1).as_dict()
+    rows = _rows(sample_repo)
+    shutil.rmtree(sample_repo / ".swe_agent")
+    batches: list[tuple[int, int]] = []
+    beside = index(
+        sample_repo, workers=2, progress=lambda done, total: batches.append((done, total))
+    ).as_dict()
+    assert len(batches) == 2 and batches[-1][0] == batches[-1][1] > SPLIT_MIN  # two processes
+    assert {**beside, "seconds": 0} == {**alone, "seconds": 0}
+    assert _rows(sample_repo) == rows
+    assert ("raw", "\\N") in [(r[2], r[8]) for r in rows["definitions"]]
+    assert not list((sample_repo / ".swe_agent").glob(".parsed-*"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from swe_agent.index.parse import interrupted_as_such
+from swe_agent.index.parse import POOL_THRESHOLD, interrupted_as_such
 from swe_agent.store.db import open_store
 from tests.helpers import FIXTURES, commit_all, git
 from tests.procs import SWE_AGENT, alive, descendants, offline_env, swe, wait_for
@@ -68,6 +68,106 @@ def test_a_killed_index_leaves_no_process_behind(big_repo: Path, signum: int) ->
         for pid in left | descendants(index.pid):
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def split_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Fewer files than go to a pool, so that this process and one forked beside it parse them,
+    each file long enough that they take a second or more: a test that sees the fork late
+    still catches them parsing."""
+    root = tmp_path_factory.mktemp("split") / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    source = (FIXTURES / "sample/minihttp/sessions.py").read_text() * 4
+    for i in range(POOL_THRESHOLD - 10):
+        folder = root / f"pkg{i % 30}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"mod{i}.py").write_text(source.replace("class Session", f"class Session{i}"))
+    commit_all(root, "many modules")
+    return root
+
+
+def forked(pid: int, repo: Path) -> bool:
+    """Whether `index` (process pid) parses in a fork of itself beside it (a git it starts is a
+    fork of it too for a moment, before it becomes git)."""
+    if not (repo / f".swe_agent/.parsed-{pid}").exists():  # made before the fork
+        return False
+    with open(f"/proc/{pid}/cmdline", "rb") as fh:
+        own = fh.read()
+    for child in descendants(pid):
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as fh:
+                if fh.read() == own:
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_index_leaves_no_fork_behind_and_the_next_one_clears_its_files(
+    split_repo: Path, signum: int
+) -> None:
+    index = fresh_index(split_repo)
+    left: set[int] = set()
+    try:
+        wait_for(lambda: forked(index.pid, split_repo), timeout=60, step=0.01)
+        left = descendants(index.pid)
+        index.send_signal(signum)
+        index.wait(timeout=30)
+        wait_for(lambda: not any(alive(p) for p in left), timeout=10)
+    finally:
+        for pid in left | descendants(index.pid):
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    (spilled,) = (split_repo / ".swe_agent").glob(".parsed-*")  # the folder of the fork's rows
+    assert not (spilled / "report").exists()  # the fork stopped when its parent was gone
+    again = swe("index", "-C", str(split_repo), "--json", timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert not list((split_repo / ".swe_agent").glob(".parsed-*"))
+
+
+@pytest.mark.parametrize("after", [0.0, 0.3])
+def test_ctrl_c_while_two_processes_parse_exits_130_and_leaves_nothing(
+    split_repo: Path, after: float
+) -> None:
+    index = fresh_index(split_repo)
+    wait_for(lambda: forked(index.pid, split_repo), timeout=60, step=0.01)
+    time.sleep(after)
+    os.killpg(index.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the fork gets it too
+    try:
+        _, err = index.communicate(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(index.pid, signal.SIGKILL)
+    assert index.returncode == 130, err
+    assert "Traceback" not in err, err
+    wait_for(lambda: not processes_in_group(index.pid), timeout=10)
+    assert not list((split_repo / ".swe_agent").glob(".parsed-*"))
+    with open_store(split_repo, read_only=True) as store:
+        files = {p for (p,) in store.query("SELECT path FROM files")}
+        chunked = {
+            p for (p,) in store.query("SELECT DISTINCT path FROM chunks WHERE space = 'code'")
+        }
+        orphans = store.one(
+            "SELECT count(*) FROM postings WHERE chunk_id NOT IN (SELECT id FROM chunks)"
+        )[0]
+    assert files == chunked
+    assert orphans == 0
+
+
+def processes_in_group(group: int) -> set[int]:
+    """Live processes of a process group."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and alive(int(entry)):
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[2]) == group:
+                        found.add(int(entry))
+            except OSError:
+                continue
+    return found
 
 
 def fresh_index(repo: Path) -> subprocess.Popen:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -19,7 +19,7 @@ from swe_agent.code.chunks import VERSION as CHUNK_VERSION
 from swe_agent.code.extract import VERSION as EXTRACT_VERSION
 from swe_agent.code.languages import queries_digest
 from swe_agent.code.tokens import VERSION as TOKENIZER_VERSION
-from swe_agent.index.parse import Parsed, content_hash, parse_all
+from swe_agent.index.parse import Batch, Spilled, content_hash, gather, parse_all
 from swe_agent.repo.gitrepo import GitRepo, RepoFile
 from swe_agent.store import files as files_table
 from swe_agent.store import notes as notes_table
@@ -30,6 +30,13 @@ from swe_agent.store.search import CHUNK_COLUMNS, POSTING_COLUMNS
 from swe_agent.store.symbols import DEF_COLUMNS, REF_COLUMNS
 
 Progress = Callable[[int, int], None]
+COLUMNS = {  # the columns of each table of parse.TABLES, in the order of its rows
+    "files": files_table.FILE_COLUMNS,
+    "definitions": DEF_COLUMNS,
+    "refs": REF_COLUMNS,
+    "chunks": CHUNK_COLUMNS,
+    "postings": POSTING_COLUMNS,
+}
 
 
 class Indexer(Protocol):
@@ -167,16 +174,18 @@ def _index(
     todo = added + changed
     first = True
     done = 0
-    for batch in parse_all(str(repo.root), todo, report.head, workers):
-        with store.transaction():
-            if first:
-                report.stale_notes = _forget(store, changed, removed)
-                files_table.replace_skipped(store, repo.root, skipped)
-                first = False
-            _write(store, repo.root, batch, report)
-        done += len(batch)
-        if progress:
-            progress(done, len(todo))
+    batches = parse_all(str(repo.root), todo, report.head, workers, store.path.parent)
+    with closing(batches):  # an error here ends the parsers at once
+        for batch in batches:
+            with store.transaction():
+                if first:
+                    report.stale_notes = _forget(store, changed, removed)
+                    files_table.replace_skipped(store, repo.root, skipped)
+                    first = False
+                _write(store, repo.root, batch, report)
+            done += len(batch)
+            if progress:
+                progress(done, len(todo))
     if first:
         with store.transaction():
             report.stale_notes = _forget(store, changed, removed)
@@ -227,27 +236,18 @@ def _forget(store: Store, changed: list[str], removed: list[str]) -> int:
     return stale
 
 
-def _write(
-    store: Store, root: Path, batch: list[Parsed | tuple[str, str]], report: IndexReport
-) -> None:
-    file_rows, defs, refs, chunks, postings, skipped = [], [], [], [], [], []
-    for item in batch:
-        if isinstance(item, tuple):
-            skipped.append(item)
-            continue
-        file_rows.append(item.file_row)
-        defs.extend(item.definitions)
-        refs.extend(item.references)
-        chunks.extend(item.chunks)
-        postings.extend(item.postings)
-        if item.invalid_utf8:
-            report.invalid_utf8.append(item.path)
-        if item.file_row[-1]:
-            report.parse_errors.append(item.path)
-    report.skipped.extend(skipped)
-    files_table.add_skipped(store, root, skipped)
-    store.insert("files", files_table.FILE_COLUMNS, file_rows)
-    store.insert("definitions", DEF_COLUMNS, defs)
-    store.insert("refs", REF_COLUMNS, refs)
-    store.insert("chunks", CHUNK_COLUMNS, chunks)
-    store.insert_plain("postings", POSTING_COLUMNS, postings)
+def _write(store: Store, root: Path, batch: Batch, report: IndexReport) -> None:
+    rows = batch.rows if isinstance(batch, Spilled) else gather(batch)
+    report.skipped.extend(rows.skipped)
+    report.invalid_utf8.extend(rows.invalid_utf8)
+    report.parse_errors.extend(rows.parse_errors)
+    files_table.add_skipped(store, root, rows.skipped)
+    if isinstance(batch, Spilled):
+        for table, path in batch.tables():
+            store.insert_written(table, COLUMNS[table], path)
+        return
+    for table, columns in COLUMNS.items():
+        if table == "postings":  # many plain rows
+            store.insert_plain(table, columns, rows.postings)
+        else:
+            store.insert(table, columns, getattr(rows, table))

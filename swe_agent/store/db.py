@@ -152,31 +152,30 @@ class Store:
         and never NULL (postings: a term, a chunk id, a count). Many rows are written as a TSV
         file beside the database for DuckDB's CSV reader: the CPU of the NumPy scan of `insert`
         without importing NumPy (~0.1 s, a third of a small repository's first index)."""
-        if len(rows) < BULK_ROWS:
+        text = _plain_text(rows, len(columns)) if len(rows) >= BULK_ROWS else None
+        if text is None:  # few rows, or a value that TSV cannot carry as it is
             self.insert(table, columns, rows)
-            return
-        line = "\t".join(["%s"] * len(columns))  # str() of each value, formatted in C
-        text = "\n".join(map(line.__mod__, map(tuple, rows)))
-        tabs = len(rows) * (len(columns) - 1)
-        if text.count("\t") != tabs or text.count("\n") != len(rows) - 1 or "\r" in text:
-            self.insert(table, columns, rows)  # a value that TSV cannot carry as it is
             return
         import os
         import tempfile
 
-        fd, name = tempfile.mkstemp(prefix=f".{table}-", suffix=".tsv", dir=self.path.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{table}-", suffix=PLAIN, dir=self.path.parent)
         try:
             with open(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
-            read = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(columns)))
-            self.con.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM read_csv(?, "
-                f"delim='\t', header=false, quote='', escape='', auto_detect=false, "
-                f"columns={{{read}}})",
-                [name],
-            )
+            self.insert_written(table, columns, Path(name))
         finally:
             os.remove(name)
+
+    def insert_written(self, table: str, columns: Sequence[str], path: Path) -> None:
+        """Insert the rows that write_rows wrote to path, in their order."""
+        read = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(columns)))
+        options = _PLAIN_READ if path.suffix == PLAIN else _QUOTED_READ
+        self.con.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM read_csv(?, "
+            f"header=false, auto_detect=false, {options}, columns={{{read}}})",
+            [str(path)],
+        )
 
     def meta(self, key: str) -> str | None:
         row = self.one("SELECT value FROM meta WHERE key = ?", [key])
@@ -187,6 +186,49 @@ class Store:
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
             [key, value],
         )
+
+
+PLAIN, QUOTED = ".tsv", ".csv"  # how write_rows wrote a file, in its name for insert_written
+NULL = "\\N"  # a NULL in a quoted file; a text value equal to it is refused
+_PLAIN_READ = "delim='\t', quote='', escape=''"
+_QUOTED_READ = f"delim=',', quote='\"', escape='\"', new_line='\\r\\n', nullstr='{NULL}', allow_quoted_nulls=false"
+
+
+def write_rows(folder: Path, name: str, rows: Sequence[Sequence[Any]], *, plain: bool) -> Path:
+    """Write rows to a file of folder that Store.insert_written reads back as the same rows,
+    with no DuckDB in this process (a parser process hands its rows over so, unpickled). Plain
+    rows (no NULL, no tab or line break in a value) are TSV made in C; other rows are CSV with
+    quotes, NULL written as NULL. Raises ValueError on a value that the file cannot carry."""
+    if plain:
+        text = _plain_text(rows, len(rows[0]) if rows else 0)
+        if text is None:
+            raise ValueError(f"a value of {name} cannot be written as plain TSV")
+        path = folder / f"{name}{PLAIN}"
+        path.write_text(text, encoding="utf-8")
+        return path
+    import csv
+
+    path = folder / f"{name}{QUOTED}"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\r\n")  # a \r or \n in a value is quoted
+        for row in rows:
+            if NULL in row:
+                raise ValueError(f"a value of {name} is {NULL!r}, which means NULL in a file")
+            out.writerow([NULL if value is None else value for value in row])
+    return path
+
+
+def _plain_text(rows: Sequence[Sequence[Any]], width: int) -> str | None:
+    """Rows as TSV, str() of each value formatted in C; None when a value is NULL or holds a
+    tab or a line break."""
+    line = "\t".join(["%s"] * width)
+    text = "\n".join(map(line.__mod__, map(tuple, rows)))
+    tabs = len(rows) * (width - 1)
+    if text.count("\t") != tabs or text.count("\n") != len(rows) - 1 or "\r" in text:
+        return None
+    if "None" in text and any(value is None for row in rows for value in row):
+        return None
+    return text
 
 
 def open_store(

@@ -1,9 +1,12 @@
 """Store.insert writes a few rows as bound lists and many as a NumPy scan, Store.insert_plain
-many plain rows through a TSV file: all read back as written."""
+many plain rows through a TSV file, write_rows and Store.insert_written rows handed over as a
+file: all read back as written."""
 
 from pathlib import Path
 
-from swe_agent.store.db import BULK_ROWS, open_store
+import pytest
+
+from swe_agent.store.db import BULK_ROWS, NULL, open_store, write_rows
 from swe_agent.store.search import POSTING_COLUMNS
 from swe_agent.store.symbols import DEF_COLUMNS
 
@@ -45,3 +48,44 @@ def test_many_plain_rows_read_back_as_written_and_leave_no_file(tmp_path: Path) 
             assert back == rows
             store.con.execute("DELETE FROM postings")
         assert not list(store.path.parent.glob("*.tsv"))
+
+
+def test_a_none_among_many_plain_rows_stays_null(tmp_path: Path) -> None:
+    """str(None) would be the text 'None' in a TSV file: such rows go the way of insert."""
+    rows = [("term", i, None if i == BULK_ROWS - 1 else 1) for i in range(BULK_ROWS)]
+    with open_store(tmp_path, create=True) as store:
+        store.con.execute("CREATE TABLE loose (term VARCHAR, chunk_id BIGINT, tf INTEGER)")
+        store.insert_plain("loose", POSTING_COLUMNS, rows)
+        assert store.query("SELECT term, chunk_id, tf FROM loose ORDER BY rowid") == rows
+
+
+TRICKY = ["", "\r", "\n", "a\r\nb", 'say "hi"', "a,b", "\t", "\\", "\\N\\N", "x\\N", "é\ufffd", " "]
+
+
+def test_rows_written_to_a_file_read_back_as_written(tmp_path: Path) -> None:
+    """Text with what CSV must quote (line breaks, quotes, commas; line breaks in the first rows,
+    which mislead the CSV reader's guess of the line ending), empty text beside NULL."""
+    defs = [
+        (i, f"p{i}.py", TRICKY[i % len(TRICKY)], TRICKY[i * 7 % len(TRICKY)], "function", i, i,
+         None if i % 5 == 0 else TRICKY[i * 3 % len(TRICKY)] * (1 + i % 40), None, "")
+        for i in range(60_000)
+    ]  # fmt: skip
+    defs[:50] = [(i, "p.py", "a\nb", "c\rd", "e\r\nf", i, i, "\n", "\r", "\n\n") for i in range(50)]
+    plain = [(f"term{i % 1013}", (-1) ** i * (2**63 - 1 - i), i % 7 + 1) for i in range(9)]
+    with open_store(tmp_path, create=True) as store:
+        for table, columns, rows, is_plain in (
+            ("definitions", DEF_COLUMNS, defs, False),
+            ("postings", POSTING_COLUMNS, plain, True),
+        ):
+            store.insert_written(table, columns, write_rows(tmp_path, table, rows, plain=is_plain))
+            back = store.query(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")
+            assert back == rows
+
+
+def test_a_value_a_file_cannot_carry_is_refused(tmp_path: Path) -> None:
+    row = (1, "p.py", "n", "n", "function", 1, 1, None, NULL, None)
+    with pytest.raises(ValueError, match="means NULL"):
+        write_rows(tmp_path, "definitions", [row], plain=False)
+    for odd in ("tab\tterm", "line\nterm", None):
+        with pytest.raises(ValueError, match="plain TSV"):
+            write_rows(tmp_path, "postings", [("term", 1, 1), (odd, 2, 1)], plain=True)
