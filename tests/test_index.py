@@ -209,3 +209,38 @@ def test_files_parsed_beside_by_a_second_process_make_the_same_store(sample_repo
     assert _rows(sample_repo) == rows
     assert ("raw", "\\N") in [(r[2], r[8]) for r in rows["definitions"]]
     assert not list((sample_repo / ".swe_agent").glob(".parsed-*"))
+
+
+def test_a_reader_sees_changed_files_old_or_new_while_two_processes_index_them(
+    sample_repo: Path,
+) -> None:
+    """An update of SPLIT_MIN or more files comes in two batches (this process's, then the
+    fork's); another connection reading between them must not find the fork's share deleted
+    and not yet written again."""
+    copies = [f"copy{k}" for k in range(SPLIT_MIN // 15 + 1)]
+    for copy in copies:
+        for rel in git(sample_repo, "ls-files").split():
+            (sample_repo / copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(sample_repo / rel, sample_repo / copy / rel)
+    commit_all(sample_repo, "many files")
+    with open_store(sample_repo, create=True) as store:
+        index_repository(GitRepo(sample_repo), store, workers=2)
+        before = _definitions_of_copies(store)
+        for path in sample_repo.glob("copy*/**/*"):
+            if path.is_file():
+                path.write_text(path.read_text() + "\n# touched\n")
+        seen: list[int] = []
+        reader = store.cursor()
+        report = index_repository(
+            GitRepo(sample_repo),
+            store,
+            workers=2,
+            progress=lambda done, total: seen.append(_definitions_of_copies(reader)),
+        )
+        assert len(report.changed) > SPLIT_MIN and len(seen) == 2  # two processes
+        assert seen == [before, before]  # the update is not committed while it is written
+        assert _definitions_of_copies(store) == before
+
+
+def _definitions_of_copies(store) -> int:
+    return store.one("SELECT count(*) FROM definitions WHERE path LIKE 'copy%'")[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -19,7 +19,14 @@ from swe_agent.code.chunks import VERSION as CHUNK_VERSION
 from swe_agent.code.extract import VERSION as EXTRACT_VERSION
 from swe_agent.code.languages import queries_digest
 from swe_agent.code.tokens import VERSION as TOKENIZER_VERSION
-from swe_agent.index.parse import Batch, Spilled, content_hash, gather, parse_all
+from swe_agent.index.parse import (
+    POOL_THRESHOLD,
+    Batch,
+    Spilled,
+    content_hash,
+    gather,
+    parse_all,
+)
 from swe_agent.repo.gitrepo import GitRepo, RepoFile
 from swe_agent.store import files as files_table
 from swe_agent.store import notes as notes_table
@@ -175,9 +182,13 @@ def _index(
     first = True
     done = 0
     batches = parse_all(str(repo.root), todo, report.head, workers, store.path.parent)
-    with closing(batches):  # an error here ends the parsers at once
+    # Below the pool's size the files come in at most two batches (this process's and the
+    # fork's): one transaction holds both, so that a reader sees the old files or the new,
+    # never changed files deleted and not yet written again. A pool's batches commit one by one.
+    whole = len(todo) < POOL_THRESHOLD
+    with closing(batches), store.transaction() if whole else nullcontext():
         for batch in batches:
-            with store.transaction():
+            with nullcontext() if whole else store.transaction():
                 if first:
                     report.stale_notes = _forget(store, changed, removed)
                     files_table.replace_skipped(store, repo.root, skipped)
