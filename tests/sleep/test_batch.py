@@ -17,7 +17,6 @@ from swe_agent.llm.base import Usage
 from swe_agent.llm.batches import ClaudeBatches
 from swe_agent.llm.factory import open_batches
 from swe_agent.llm.prices import cost_usd
-from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.sleep.batched import collect, describe, sleep_in_batch
 from swe_agent.store import batches as table
 from swe_agent.store.db import Store, open_store
@@ -30,14 +29,6 @@ MODEL = Settings().sleep_model
 
 def answer(body: dict[str, Any]) -> dict[str, Any]:
     return text_message(notes_json(body["messages"]))
-
-
-@pytest.fixture
-def indexed(sample_repo: Path) -> Iterator[tuple[GitRepo, Store]]:
-    repo = GitRepo(sample_repo)
-    with open_store(sample_repo, create=True) as store:
-        index_repository(repo, store)
-        yield repo, store
 
 
 def environ(api: FakeAnthropic, key: str | None = None) -> dict[str, str]:

@@ -5,33 +5,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from swe_agent.config import Settings
 from swe_agent.index import index_repository
 from swe_agent.llm import ScriptedModel, Usage, text_reply
 from swe_agent.llm.factory import open_model
-from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.sleep import run_sleep
 from swe_agent.store.calls import StoreRecorder, usage_totals
-from swe_agent.store.db import Store, open_store
 from tests.fakeapi import FakeAnthropic, text_message
 from tests.helpers import commit_all
 
 ASKED = re.compile(r"^- (\S+) \(", re.M)
 BIG = "minihttp/codecs.py"
-
-
-@pytest.fixture
-def indexed(sample_repo: Path) -> Iterator[tuple[GitRepo, Store]]:
-    repo = GitRepo(sample_repo)
-    with open_store(sample_repo, create=True) as store:
-        index_repository(repo, store)
-        yield repo, store
 
 
 def asked(messages: list[dict[str, Any]]) -> tuple[str, list[str]]:

@@ -18,14 +18,6 @@ from tests.helpers import commit_all, git
 runner = CliRunner(env={"ANTHROPIC_API_KEY": ""})
 
 
-@pytest.fixture
-def indexed(sample_repo: Path):
-    repo = GitRepo(sample_repo)
-    with open_store(sample_repo, create=True) as store:
-        index_repository(repo, store)
-        yield repo, store
-
-
 def test_offline_notes_of_every_kind_tied_to_the_code(indexed) -> None:
     repo, store = indexed
     report = run_sleep(repo, store, budget=1_000_000, level=3)
