@@ -134,7 +134,16 @@ def test_ctrl_c_while_two_processes_parse_exits_130_and_leaves_nothing(
     index = fresh_index(split_repo)
     wait_for(lambda: forked(index.pid, split_repo), timeout=60, step=0.01)
     time.sleep(after)
-    os.killpg(index.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the fork gets it too
+    ctrl_c(index)  # as a terminal's Ctrl-C: the fork gets it too
+    wait_for(lambda: not processes_in_group(index.pid), timeout=10)
+    assert not list((split_repo / ".swe_agent").glob(".parsed-*"))
+    consistent_files(split_repo)
+
+
+def ctrl_c(index: subprocess.Popen) -> None:
+    """SIGINT to the index's whole process group, as a terminal's Ctrl-C; it must exit 130
+    with no traceback (a hung one is killed, with its parsers)."""
+    os.killpg(index.pid, signal.SIGINT)
     try:
         _, err = index.communicate(timeout=30)
     finally:
@@ -142,9 +151,12 @@ def test_ctrl_c_while_two_processes_parse_exits_130_and_leaves_nothing(
             os.killpg(index.pid, signal.SIGKILL)
     assert index.returncode == 130, err
     assert "Traceback" not in err, err
-    wait_for(lambda: not processes_in_group(index.pid), timeout=10)
-    assert not list((split_repo / ".swe_agent").glob(".parsed-*"))
-    with open_store(split_repo, read_only=True) as store:
+
+
+def consistent_files(repo: Path) -> set[str]:
+    """The files of the store, each with its chunks and no posting without its chunk: whole
+    batches only."""
+    with open_store(repo, read_only=True) as store:
         files = {p for (p,) in store.query("SELECT path FROM files")}
         chunked = {
             p for (p,) in store.query("SELECT DISTINCT path FROM chunks WHERE space = 'code'")
@@ -154,6 +166,7 @@ def test_ctrl_c_while_two_processes_parse_exits_130_and_leaves_nothing(
         )[0]
     assert files == chunked
     assert orphans == 0
+    return files
 
 
 def processes_in_group(group: int) -> set[int]:
@@ -191,24 +204,8 @@ def test_ctrl_c_during_index_exits_130_and_leaves_a_consistent_store(
     index = fresh_index(big_repo)
     wait_for(lambda: len(descendants(index.pid)) >= 2, timeout=60, step=0.02)
     time.sleep(after)
-    os.killpg(index.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole foreground group
-    try:
-        _, err = index.communicate(timeout=30)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(index.pid, signal.SIGKILL)  # a hung one, and its parsers
-    assert index.returncode == 130, err
-    assert "Traceback" not in err, err
-    with open_store(big_repo, read_only=True) as store:
-        files = {p for (p,) in store.query("SELECT path FROM files")}
-        chunked = {
-            p for (p,) in store.query("SELECT DISTINCT path FROM chunks WHERE space = 'code'")
-        }
-        orphans = store.one(
-            "SELECT count(*) FROM postings WHERE chunk_id NOT IN (SELECT id FROM chunks)"
-        )[0]
-    assert files == chunked
-    assert orphans == 0  # whole batches only
+    ctrl_c(index)
+    files = consistent_files(big_repo)
     again = swe("index", "-C", str(big_repo), "--json", timeout=300)
     assert again.returncode == 0
     assert len(json.loads(again.stdout)["added"]) + len(files) >= 1500
