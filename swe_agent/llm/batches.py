@@ -15,7 +15,7 @@ from typing import Any
 
 from swe_agent.errors import ModelError
 from swe_agent.llm.base import Reply
-from swe_agent.llm.claude import DEFAULT_BASE_URL
+from swe_agent.llm.claude import SdkClient
 from swe_agent.llm.failures import cause, one_line, refused
 from swe_agent.llm.messages import parse_reply
 
@@ -42,22 +42,12 @@ class BatchResult:
     raw: dict[str, Any] | None = None  # the result as the API sent it, for the call log
 
 
-class ClaudeBatches:
+class ClaudeBatches(SdkClient):
     """Message Batches of `model` (the name sleep-time notes are written with)."""
 
     def __init__(self, model: str, *, api_key: str, base_url: str | None, timeout: float) -> None:
-        import anthropic
-
+        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout)
         self.name = model
-        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        self._key = api_key
-        self._sdk = anthropic
-        self._client = anthropic.Anthropic(
-            api_key=api_key, base_url=self.base_url, timeout=timeout, max_retries=0
-        )
-
-    def close(self) -> None:
-        self._client.close()
 
     def submit(self, requests: list[tuple[str, dict[str, Any]]]) -> BatchState:
         """Send (custom_id, Messages params) pairs as one batch."""
@@ -111,6 +101,3 @@ class ClaudeBatches:
     def _state(batch: Any) -> BatchState:
         counts = batch.request_counts.to_dict(mode="json")
         return BatchState(batch.id, batch.processing_status == "ended", counts)
-
-    def _scrub(self, text: str) -> str:
-        return text.replace(self._key, "[key]") if self._key else text

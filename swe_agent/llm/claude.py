@@ -39,7 +39,28 @@ log = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 
 
-class ClaudeModel:
+class SdkClient:
+    """The anthropic SDK's client of one key and endpoint. It never retries by itself (its
+    users decide what a failure costs), and `_scrub` keeps the key out of what is logged."""
+
+    def __init__(self, *, api_key: str, base_url: str | None, timeout: float) -> None:
+        import anthropic
+
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self._key = api_key
+        self._sdk = anthropic
+        self._client = anthropic.Anthropic(
+            api_key=api_key, base_url=self.base_url, timeout=timeout, max_retries=0
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._key, "[key]") if self._key else text
+
+
+class ClaudeModel(SdkClient):
     """A `Model` that calls the Messages API and records every call through `recorder`."""
 
     def __init__(
@@ -56,25 +77,15 @@ class ClaudeModel:
         recorder: CallRecorder | None = None,
         session_id: str | None = None,
     ) -> None:
-        import anthropic
-
+        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout)
         self.name = name
         self.purpose = purpose
-        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self.timeout = timeout
         self.deadline = deadline
         self.max_retries = max_retries
         self.max_retry_after = max_retry_after
         self.recorder = recorder
         self.session_id = session_id
-        self._key = api_key
-        self._sdk = anthropic
-        self._client = anthropic.Anthropic(
-            api_key=api_key, base_url=self.base_url, timeout=timeout, max_retries=0
-        )
-
-    def close(self) -> None:
-        self._client.close()
 
     def complete(
         self,
@@ -160,9 +171,6 @@ class ClaudeModel:
                 cost_usd=cost_usd(self.name, usage),
             )
         )
-
-    def _scrub(self, text: str) -> str:
-        return text.replace(self._key, "[key]") if self._key else text
 
     def _scrub_json(self, data: dict[str, Any]) -> dict[str, Any]:
         """The data without the key, should an endpoint echo it or a user paste it."""
