@@ -1,7 +1,8 @@
 """A C or C++ declaration (a prototype in a header, a method declared in its class), or a
-definition in a TypeScript declaration file (types/index.d.ts), names code that lives elsewhere. Where the definition is found too, the definition is the code; the
-declaration is the answer only where no definition is indexed (a header-only interface, a
-function of an external library). Pure."""
+definition in a TypeScript declaration file (types/index.d.ts), names code that lives
+elsewhere. Where the definition is found too, the definition is the code; the declaration is
+the answer only where no definition is indexed (a header-only interface, a function of an
+external library). Pure."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,7 +81,7 @@ class Collected:
     batch_id: str
     state: str = "in_progress"  # in_progress | sent | ended | lost
     written: int = 0  # files whose model notes replaced the offline ones
-    kept_offline: dict[str, int] = field(default_factory=dict)  # errored/canceled/expired/unusable
+    kept_offline: Counter[str] = field(default_factory=Counter)  # errored/canceled/expired/unusable
     stale: int = 0  # files changed since they were sent: results dropped
     notes: int = 0
     tokens: int = 0
@@ -89,7 +90,7 @@ class Collected:
     def as_dict(self) -> dict[str, Any]:
         return {
             "batch_id": self.batch_id, "state": self.state, "written": self.written,
-            "kept_offline": self.kept_offline, "stale": self.stale, "notes": self.notes,
+            "kept_offline": dict(self.kept_offline), "stale": self.stale, "notes": self.notes,
             "tokens": self.tokens, "cost_usd": round(self.cost_usd, 8),
         }  # fmt: skip
 
@@ -136,7 +137,7 @@ def _poll(api: ClaudeBatches, store: Store, batch_id: str, model: str) -> Collec
             _log(recorder, request, result, model, batch_id, out)
         for custom_id in sent.keys() - kinds.keys():  # no line for it: as if expired
             kinds[custom_id] = "expired"
-            out.kept_offline["expired"] = out.kept_offline.get("expired", 0) + 1
+            out.kept_offline["expired"] += 1
         table.finish(store, batch_id, kinds, out.as_dict())
     return out
 
@@ -155,7 +156,7 @@ def _apply(
         out.stale += 1
         return "stale"
     if kind != "succeeded" or result.reply is None:
-        out.kept_offline[kind] = out.kept_offline.get(kind, 0) + 1
+        out.kept_offline[kind] += 1
         return kind
     written = claude.entries(result.reply.text)
     costs = claude.shares(result.reply.usage.total, len(request.definitions))
@@ -167,7 +168,7 @@ def _apply(
         ))
     ]  # fmt: skip
     if not made:
-        out.kept_offline["unusable"] = out.kept_offline.get("unusable", 0) + 1
+        out.kept_offline["unusable"] += 1
         return "unusable"
     symbols = [q for q, _ in made]
     delete_notes(store, table.notes_replaced(store, request, symbols, claude.KEPT))
