@@ -17,15 +17,18 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
+from anthropic.types import Model
 from anthropic.types.message_create_params import MessageCreateParamsBase
 from anthropic.types.tool_param import ToolParam
 
-# model id -> (max output tokens, context window, minimum cacheable prefix in tokens), for the
-# ids the installed SDK names. Minimums: 1024 for Sonnet/Opus-class models, 2048 for Haiku-class.
+# model id -> (max output tokens, context window, minimum cacheable prefix in tokens).
+# Minimums: 1024 for Sonnet/Opus-class models, 2048 for Haiku-class. KNOWN gives the limits of
+# the models whose limits are known here; every other id the installed SDK names gets LARGE's,
+# so a release of the SDK that adds or retires a model changes what the fake accepts with it.
 LARGE, MID, SMALL = (128_000, 1_000_000, 1024), (64_000, 200_000, 1024), (64_000, 200_000, 2048)
-MODELS: dict[str, tuple[int, int, int]] = {
+KNOWN: dict[str, tuple[int, int, int]] = {
     "claude-fable-5-2": LARGE, "claude-mythos-5-2": LARGE, "claude-sonnet-5-5": LARGE,
     "claude-haiku-5-5": (128_000, 1_000_000, 2048), "claude-fable-5-1": LARGE,
     "claude-opus-5-5": LARGE, "claude-mythos-5-1": LARGE, "claude-sonnet-5": LARGE,
@@ -35,6 +38,7 @@ MODELS: dict[str, tuple[int, int, int]] = {
     "claude-haiku-4-5": SMALL, "claude-haiku-4-5-20251001": SMALL, "claude-opus-4-5": MID,
     "claude-opus-4-5-20251101": MID, "claude-sonnet-4-5": MID, "claude-sonnet-4-5-20250929": MID,
 }  # fmt: skip
+MODELS = {m: KNOWN.get(m, LARGE) for m in get_args(get_args(Model)[0])}
 HEADER_PARAMS = {"user_profile_id", "workspace_id"}  # sent as headers, not in the body
 FIELDS = set(MessageCreateParamsBase.__annotations__) - HEADER_PARAMS | {"stream"}
 TOOL_FIELDS = set(ToolParam.__annotations__)

@@ -218,11 +218,14 @@ def test_the_fake_knows_the_models_the_sdk_names_and_ours() -> None:
     from typing import get_args
 
     from swe_agent.config import Settings
-    from tests.fakerules import MODELS
+    from tests.fakerules import KNOWN, MODELS, refusal
 
     literal = get_args(anthropic.types.Model)[0]
-    assert set(get_args(literal)) == set(MODELS)
-    assert {Settings().sleep_model, Settings().foreground_model} <= set(MODELS)
+    assert set(MODELS) == set(get_args(literal))
+    ours = {Settings().sleep_model, Settings().foreground_model}
+    assert ours <= set(MODELS) & set(KNOWN)  # our defaults: names the SDK knows, limits we know
+    body = {**VALID, "model": "claude-nonesuch-1"}
+    assert refusal(body) == (404, "not_found_error", "model: claude-nonesuch-1")
 
 
 def test_batch_results_that_carry_no_message(api: FakeAnthropic) -> None:
