@@ -226,7 +226,9 @@ class Toolbox:
                 names=_arg(args, "names", bool) is not False,
             )
         if name == "search_notes":
-            kinds = _arg(args, "kinds", list)
+            # no kinds, or an empty list, is every kind; what the settings leave of the kinds
+            # asked for may be none, and then no note is found
+            kinds = _arg(args, "kinds", list) or None
             if self.note_kinds is not None:
                 kinds = sorted(self.note_kinds.intersection(kinds or self.note_kinds))
             return recall.search_notes(src, _arg(args, "query", str, True), kinds)

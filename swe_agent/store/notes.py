@@ -160,7 +160,10 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
 def search_notes(
     store: Store, query: str, k: int = 8, kinds: list[str] | None = None
 ) -> list[dict[str, Any]]:
-    """Current notes best first, by BM25 over their titles, bodies, symbols and paths."""
+    """Current notes best first, by BM25 over their titles, bodies, symbols and paths; kinds:
+    only these, and none when it is empty (every kind asked for was left out)."""
+    if kinds is not None and not kinds:
+        return []
     hits = bm25(store, terms(query), space="note", limit=k * 4 if kinds else k * 2)
     if not hits:
         return []

@@ -153,3 +153,27 @@ def test_core_memory_tools_and_bad_input(store: Store, indexed_repo: Path) -> No
     ).is_error
     assert "no tool named" in tools.run("rm_rf", {}).body
     assert "must be int" in tools.run("open_page", {"path": "minihttp/auth.py", "line": "x"}).body
+
+
+def test_search_notes_for_kinds_all_left_out_finds_none(store: Store, indexed_repo: Path) -> None:
+    from swe_agent.store.notes import Note, write_notes
+
+    code_hash = store.one("SELECT hash FROM files WHERE path = 'minihttp/cookies.py'")[0]
+    place = {"path": "minihttp/cookies.py", "symbol": "merge_cookies", "start_line": 12,
+             "end_line": 17}  # fmt: skip
+    kept = Note("question", "minihttp/cookies.py", "merge_cookies", "Where are expired cookies kept?",
+                "merge_cookies stores every cookie.", [place], code_hash, "offline", tokens=20)  # fmt: skip
+    with store.transaction():
+        write_notes(store, [kept])
+    query = {"query": "expired cookies kept"}
+    every = toolbox(store, indexed_repo)
+    assert [r.kind for r in every.run("search_notes", {**query, "kinds": []}).records] == [
+        "question"
+    ]
+    guard = PathGuard(indexed_repo, [r[0] for r in store.query("SELECT path FROM files")])
+    sources = Sources(store, guard, GitRepo(indexed_repo), "s1")
+    summaries = Toolbox(
+        sources, default_core(None, "", "where?"), note_kinds=frozenset({"summary"})
+    )
+    assert summaries.run("search_notes", {**query, "kinds": ["question"]}).records == []
+    assert summaries.run("search_notes", query).records == []
