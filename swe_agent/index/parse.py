@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import NoReturn, TypeAlias, TypeVar
 
 from swe_agent.code.chunks import chunk_file
-from swe_agent.code.extract import parse_source
+from swe_agent.code.extract import parse_source, prepare
 from swe_agent.code.languages import language_for
 from swe_agent.code.tokens import term_counts, terms
 from swe_agent.store.db import write_rows
@@ -265,6 +265,7 @@ def _parse_beside(root: str, paths: list[str], commit: str | None, folder: Path)
     for left in folder.parent.glob(".parsed-*"):  # by a killed index: this one holds the store
         shutil.rmtree(left, ignore_errors=True)
     folder.mkdir()
+    prepare(map(language_for, paths))  # built once, here, rather than in both processes
     tokens = _tokens(len(paths))
     pid = None
     try:
