@@ -185,9 +185,10 @@ def _index(
     # Below the pool's size the files come in at most two batches (this process's and the
     # fork's): one transaction holds both and the index's metadata, so that a reader sees the
     # old files or the new, never changed files deleted and not yet written again (and the
-    # store pays one commit). A pool's batches commit one by one, the metadata after them.
+    # store pays one commit, which writes a first index straight into the file rather than
+    # into the log first). A pool's batches commit one by one, the metadata after them.
     whole = len(todo) < POOL_THRESHOLD
-    with closing(batches), store.transaction() if whole else nullcontext():
+    with closing(batches), store.transaction(checkpoint=True) if whole else nullcontext():
         for batch in batches:
             with nullcontext() if whole else store.transaction():
                 if first:
