@@ -5,10 +5,13 @@ files, which leave Ctrl-C to their parent and end when the parent does.
 A repository of a few hundred files (a flask) is parsed by this process and one forked beside
 it, which take its files one by one from either end (a token each in a pipe, so that neither
 waits for the other when other work holds a core), the fork's rows handed over as files that
-DuckDB reads itself: no pickling, and this process writes its own rows meanwhile. It costs ~10%
-more CPU (flask: 0.64 s -> 0.71 s, 0.46 s of it here) and pays only where a second core is
-free: at load 10 on 2 cores its wall time was the same or 5% longer. More files go to a pool,
-whose rows come back pickled while this process writes."""
+DuckDB reads itself: no pickling, and this process writes its own rows as it goes, so that the
+fork parses more of the files while it writes. It costs ~10% more CPU on an idle machine
+(flask: 0.64 s -> 0.71 s) and pays where a second core is free. Splitting only when the load
+average leaves a core free was tried and did not pay: at load 11 on 2 cores, flask parsed in
+one process took longer (paired wall median +0.23 s over 9 alternating runs, 3.3 s -> 4.1 s)
+for no less CPU, since two runnable processes get two shares of a busy machine. More files go
+to a pool, whose rows come back pickled while this process writes."""
 
 from __future__ import annotations
 
