@@ -6,10 +6,18 @@ indexer keeps the store identical.
     .venv/bin/python bench/first_index.py GITDIR [GITDIR ...] --workdir DIR [--runs 5] [--json]
 
 GITDIR is a local git repository (a bare snapshot such as /work/.mirror/pallets+flask/repo).
-Also timed: the same index in this process (no start-up, as `bench search` times it),
-`swe-agent --version`, the floor of any command (Python start and the CLI's imports), and the
-first commands after an index: `search` and an offline `ask` (which must not get slower).
+Also timed: the same index in this process (no start-up, as `bench search` times it; its CPU
+also split into this process's and the parser process's), `swe-agent --version`, the floor of
+any command (Python start and the CLI's imports), and the first commands after an index:
+`search` and an offline `ask` (which must not get slower).
 Goal (issue #9): a flask-sized repository in 0.4 s or less.
+
+    ... --against TREE
+
+compares with another version of swe-agent (TREE: its source, e.g. `git archive OLD | tar -x -C
+TREE`) on a busy machine, where only runs under the same load compare: the in-process index of
+each version in turn, each in a new process that indexes once to warm up and then is timed;
+medians of both and of the paired differences (this tree minus TREE).
 """
 
 from __future__ import annotations
@@ -56,8 +64,14 @@ def timed(command: list[str]) -> tuple[float, float]:
 
 
 def in_process(root: Path) -> tuple[float, float]:
-    """(wall, CPU) seconds of opening a new store and indexing in this process, as
-    `swe-agent bench search` times its first index: no process start, imports already paid."""
+    wall, cpu, _ = in_process_split(root)
+    return wall, cpu
+
+
+def in_process_split(root: Path) -> tuple[float, float, float]:
+    """(wall, CPU, CPU of this process alone) seconds of opening a new store, indexing and
+    closing it in this process, as `swe-agent bench search` times its first index: no process
+    start, imports already paid."""
     from swe_agent.index import index_repository
     from swe_agent.repo.gitrepo import GitRepo
 
@@ -66,10 +80,51 @@ def in_process(root: Path) -> tuple[float, float]:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open_store(root, create=True) as store:
         index_repository(GitRepo(root), store)
+    wall, own = time.perf_counter() - started, time.process_time() - cpu
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = time.process_time() - cpu + (after.ru_utime - children.ru_utime)
-    cpu += after.ru_stime - children.ru_stime
-    return time.perf_counter() - started, cpu
+    cpu = own + (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
+    return wall, cpu, own
+
+
+AB_CHILD = """
+import json, os, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from first_index import in_process_split
+in_process_split(Path(sys.argv[1]))  # warm, as the in-process runs after the first are
+load = os.getloadavg()[0]
+print(json.dumps([*in_process_split(Path(sys.argv[1])), load]))
+"""
+
+
+def against(root: Path, tree: Path, runs: int) -> dict[str, Any]:
+    """This tree's in-process index against TREE's, alternating, each in a new process."""
+    import sysconfig
+
+    trees = {"this": Path(__file__).resolve().parent.parent, "against": tree.resolve()}
+    found: dict[str, list[list[float]]] = {"this": [], "against": []}
+    for i in range(runs):
+        for name in ("this", "against") if i % 2 == 0 else ("against", "this"):
+            path = f"{trees[name]}{os.pathsep}{sysconfig.get_paths()['purelib']}"
+            done = subprocess.run(  # -S and a neutral cwd: TREE's swe_agent, not the installed one
+                [sys.executable, "-S", "-c", AB_CHILD, str(root), str(Path(__file__).parent)],
+                env={**os.environ, "PYTHONPATH": path}, cwd=root.parent,
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            found[name].append(json.loads(done.stdout))
+    out: dict[str, Any] = {}
+    for name, rows in found.items():
+        out[name] = {
+            key: round(statistics.median(r[k] for r in rows), 3)
+            for k, key in enumerate(("wall", "cpu", "self_cpu", "load"))
+        }
+    for k, key in enumerate(("wall", "cpu", "self_cpu")):
+        diffs = sorted(a[k] - b[k] for a, b in zip(found["this"], found["against"], strict=True))
+        out[f"{key}_diff"] = {
+            "median": round(statistics.median(diffs), 3), "min": round(diffs[0], 3),
+            "max": round(diffs[-1], 3), "negative": sum(d < 0 for d in diffs), "runs": runs,
+        }  # fmt: skip
+    return out
 
 
 def digest(root: Path) -> str:
@@ -102,7 +157,7 @@ def summary(samples: list[tuple[float, float]]) -> dict[str, float]:
     }
 
 
-def run(gitdirs: list[Path], workdir: Path, runs: int) -> dict[str, Any]:
+def run(gitdirs: list[Path], workdir: Path, runs: int, tree: Path | None) -> dict[str, Any]:
     cli = [sys.executable, "-m", "swe_agent"]
     result: dict[str, Any] = {"cpus": os.cpu_count(), "runs": runs, "repos": {}}
     result["version"] = summary([timed([*cli, "--version"]) for _ in range(runs)])
@@ -114,7 +169,10 @@ def run(gitdirs: list[Path], workdir: Path, runs: int) -> dict[str, Any]:
             loads.append(round(os.getloadavg()[0], 2))
             samples.append(timed([*cli, "index", "-C", str(root)]))
             digests.add(digest(root))
-        inproc = [in_process(root) for _ in range(runs)]
+        inproc, inloads = [], []
+        for _ in range(runs):
+            inloads.append(round(os.getloadavg()[0], 2))
+            inproc.append(in_process_split(root))
         digests.add(digest(root))
         after = {
             name: summary([timed([*cli, *args, "-C", str(root)]) for _ in range(runs)])
@@ -126,8 +184,15 @@ def run(gitdirs: list[Path], workdir: Path, runs: int) -> dict[str, Any]:
             "files": files, "chunks": chunks, **summary(samples),
             "samples": [(round(w, 3), round(c, 3)) for w, c in samples],
             "load_before": loads, "store_digest": sorted(digests),
-            "in_process": summary(inproc), "after": after,
+            "in_process": {
+                **summary([(w, c) for w, c, _ in inproc]),
+                "self_cpu_median": round(statistics.median(o for _, _, o in inproc), 3),
+                "load_before": inloads,
+            },
+            "after": after,
         }  # fmt: skip
+        if tree is not None:
+            result["repos"][name]["against"] = against(root, tree, runs)
     return result
 
 
@@ -136,9 +201,12 @@ def main() -> None:
     parser.add_argument("gitdirs", nargs="+", type=Path)
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--against", type=Path, metavar="TREE", help="another version's source")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = run(args.gitdirs, args.workdir, args.runs)
+    if args.against and not (args.against / "swe_agent" / "index").is_dir():
+        parser.error(f"--against {args.against}: no swe_agent/index/ there (a source tree)")
+    result = run(args.gitdirs, args.workdir, args.runs, args.against)
     if args.json:
         print(json.dumps(result, indent=2))
         return
@@ -151,11 +219,23 @@ def main() -> None:
             f"(min {r['cpu_min']}); load before {r['load_before']}; store {r['store_digest']}"
         )
         i = r["in_process"]
-        print(f"  in process: wall median {i['wall_median']} s, cpu median {i['cpu_median']} s")
+        print(
+            f"  in process: wall median {i['wall_median']} s (min {i['wall_min']}), cpu median "
+            f"{i['cpu_median']} s, {i['self_cpu_median']} s of it here; load {i['load_before']}"
+        )
         for command, a in r["after"].items():
             print(
                 f"  then {command}: wall median {a['wall_median']} s, cpu median {a['cpu_median']} s"
             )
+        if "against" in r:
+            ab = r["against"]
+            print(f"  in process, alternating: this {ab['this']}, against {ab['against']}")
+            for key in ("wall", "cpu", "self_cpu"):
+                d = ab[f"{key}_diff"]
+                print(
+                    f"    {key} this - against: median {d['median']:+} s (min {d['min']:+}, max "
+                    f"{d['max']:+}; {d['negative']} of {d['runs']} runs faster)"
+                )
 
 
 if __name__ == "__main__":

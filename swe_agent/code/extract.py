@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -74,6 +75,14 @@ def _tools(language: str) -> tuple[Parser, Query]:
 
     lang = get_language(language)
     return tree_sitter.Parser(lang), tree_sitter.Query(lang, query_source(language))
+
+
+def prepare(languages: Iterable[str | None]) -> None:
+    """Build the parsers and compiled queries of these languages now: a process forked after
+    this inherits them and parses its first file of each at once (python: ~0.02 s each)."""
+    for language in set(languages):
+        if language in GRAMMARS:
+            _tools(language)
 
 
 def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:

@@ -183,10 +183,12 @@ def _index(
     done = 0
     batches = parse_all(str(repo.root), todo, report.head, workers, store.path.parent)
     # Below the pool's size the files come in at most two batches (this process's and the
-    # fork's): one transaction holds both, so that a reader sees the old files or the new,
-    # never changed files deleted and not yet written again. A pool's batches commit one by one.
+    # fork's): one transaction holds both and the index's metadata, so that a reader sees the
+    # old files or the new, never changed files deleted and not yet written again (and the
+    # store pays one commit, which writes a first index straight into the file rather than
+    # into the log first). A pool's batches commit one by one, the metadata after them.
     whole = len(todo) < POOL_THRESHOLD
-    with closing(batches), store.transaction() if whole else nullcontext():
+    with closing(batches), store.transaction(checkpoint=True) if whole else nullcontext():
         for batch in batches:
             with nullcontext() if whole else store.transaction():
                 if first:
@@ -197,15 +199,14 @@ def _index(
             done += len(batch)
             if progress:
                 progress(done, len(todo))
-    if first:
-        with store.transaction():
-            report.stale_notes = _forget(store, changed, removed)
-            files_table.replace_skipped(store, repo.root, skipped)
-    with store.transaction():
-        report.stale_notes += _stale_where_code_differs(store)
-        store.set_meta("indexed_head", report.head or "")
-        store.set_meta("tokenizer", index_version())
-        store.set_meta("indexed_at", str(time.time()))
+        with nullcontext() if whole else store.transaction():
+            if first:
+                report.stale_notes = _forget(store, changed, removed)
+                files_table.replace_skipped(store, repo.root, skipped)
+            report.stale_notes += _stale_where_code_differs(store)
+            store.set_meta("indexed_head", report.head or "")
+            store.set_meta("tokenizer", index_version())
+            store.set_meta("indexed_at", str(time.time()))
     report.seconds = time.perf_counter() - started
     return report
 

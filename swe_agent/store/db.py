@@ -23,6 +23,12 @@ from swe_agent.store import migrations
 # From this many rows an insert goes through NumPy, which saves ~1.7 us of CPU a row (postings:
 # 2.5 us bound as lists, 0.8 us scanned); below it, importing NumPy (~0.1 s) costs more than that
 BULK_ROWS = 50_000
+# From this many plain rows insert_plain writes a TSV file for DuckDB's CSV reader: its fixed cost
+# (a file, a statement; ~3 ms) is what binding ~700 rows as lists costs (2.5-5.5 us a row)
+PLAIN_ROWS = 1_000
+# A commit that asks for it checkpoints from this size of write-ahead log on (DuckDB's default
+# is 16 MB); below it, a small update, the log is cheaper than rewriting the changed row groups
+CHECKPOINT_BYTES = "1MB"
 REOPEN_WAIT = 60.0  # seconds a released store waits for the database when it is used again
 STORE_DIR = ".swe_agent"
 DB_NAME = "index.duckdb"
@@ -93,14 +99,24 @@ class Store:
         return Store(self.con.cursor(), self.path, self.read_only)
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, *, checkpoint: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A transaction; with `checkpoint`, a commit of more than CHECKPOINT_BYTES writes its
+        rows into the database file at once instead of into the write-ahead log, which the
+        close would then copy into the file (a first index: the same rows written once)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
-        self.con.execute("COMMIT")
+        if not checkpoint:
+            self.con.execute("COMMIT")
+            return
+        self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_BYTES}'")
+        try:
+            self.con.execute("COMMIT")
+        finally:
+            self.con.execute("RESET checkpoint_threshold")
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         return self.con.execute(sql, params).fetchall()
@@ -149,10 +165,11 @@ class Store:
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
         """Bulk insert of rows whose values are integers, or text without tabs or line breaks,
-        and never NULL (postings: a term, a chunk id, a count). Many rows are written as a TSV
-        file beside the database for DuckDB's CSV reader: the CPU of the NumPy scan of `insert`
-        without importing NumPy (~0.1 s, a third of a small repository's first index)."""
-        text = _plain_text(rows, len(columns)) if len(rows) >= BULK_ROWS else None
+        and never NULL (postings: a term, a chunk id, a count). From PLAIN_ROWS rows they are
+        written as a TSV file beside the database for DuckDB's CSV reader: ~1 us a row, a third
+        of bound lists, and no NumPy to import (~0.1 s, a third of a small repository's first
+        index)."""
+        text = _plain_text(rows, len(columns)) if len(rows) >= PLAIN_ROWS else None
         if text is None:  # few rows, or a value that TSV cannot carry as it is
             self.insert(table, columns, rows)
             return

@@ -320,6 +320,18 @@ def test_importing_loads_no_grammar():
     assert done.stdout.strip() == "[]"
 
 
+def test_prepare_loads_the_grammars_named_and_no_other():
+    """What the indexer calls before forking a parser process: the languages of its files are
+    loaded once, here; no language and an unknown one load nothing."""
+    code = (
+        "import sys; from swe_agent.code.extract import prepare;"
+        "prepare(['python', None, 'cobol', 'python']);"
+        "print(sorted(m for m in sys.modules if m.startswith('tree_sitter_') and '.' not in m))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['tree_sitter_python']"
+
+
 def test_a_declaration_gives_way_to_its_definition_in_the_same_file() -> None:
     ring = (SAMPLE / "cpp/ring.cpp").read_bytes()
     pushes = [

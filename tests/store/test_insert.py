@@ -4,9 +4,10 @@ file: all read back as written."""
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from swe_agent.store.db import BULK_ROWS, NULL, open_store, write_rows
+from swe_agent.store.db import BULK_ROWS, NULL, PLAIN_ROWS, open_store, write_rows
 from swe_agent.store.search import POSTING_COLUMNS
 from swe_agent.store.symbols import DEF_COLUMNS
 
@@ -38,7 +39,7 @@ def test_few_and_many_rows_read_back_as_written(tmp_path: Path) -> None:
 def test_many_plain_rows_read_back_as_written_and_leave_no_file(tmp_path: Path) -> None:
     """Postings with the largest ids, and a batch that TSV cannot carry (a tab in a term, a
     carriage return), which goes the way of insert instead."""
-    plain = [(f"term{i % 1013}", (-1) ** i * (2**63 - 1 - i), i % 7 + 1) for i in range(BULK_ROWS)]
+    plain = [(f"term{i % 1013}", (-1) ** i * (2**63 - 1 - i), i % 7 + 1) for i in range(PLAIN_ROWS)]
     odd = [*plain[:-2], ("tab\tterm", 5, 1), ("cr\rterm", 6, 2)]
     with open_store(tmp_path, create=True) as store:
         for rows in (plain[:9], plain, odd):
@@ -52,7 +53,7 @@ def test_many_plain_rows_read_back_as_written_and_leave_no_file(tmp_path: Path) 
 
 def test_a_none_among_many_plain_rows_stays_null(tmp_path: Path) -> None:
     """str(None) would be the text 'None' in a TSV file: such rows go the way of insert."""
-    rows = [("term", i, None if i == BULK_ROWS - 1 else 1) for i in range(BULK_ROWS)]
+    rows = [("term", i, None if i == PLAIN_ROWS - 1 else 1) for i in range(PLAIN_ROWS)]
     with open_store(tmp_path, create=True) as store:
         store.con.execute("CREATE TABLE loose (term VARCHAR, chunk_id BIGINT, tf INTEGER)")
         store.insert_plain("loose", POSTING_COLUMNS, rows)
@@ -89,3 +90,33 @@ def test_a_value_a_file_cannot_carry_is_refused(tmp_path: Path) -> None:
     for odd in ("tab\tterm", "line\nterm", None):
         with pytest.raises(ValueError, match="plain TSV"):
             write_rows(tmp_path, "postings", [("term", 1, 1), (odd, 2, 1)], plain=True)
+
+
+def wal_bytes(store_file: Path) -> int:
+    wal = Path(f"{store_file}.wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def test_a_large_commit_that_checkpoints_leaves_its_rows_in_the_file_not_the_log(
+    tmp_path: Path,
+) -> None:
+    """A first index commits with checkpoint=True: its rows go into the database file at the
+    commit, not into the write-ahead log first (which the close would copy into the file); a
+    plain commit goes to the log, and so does a small one that asks; all read back the same,
+    and the connection keeps DuckDB's own threshold for later commits."""
+    rows = definitions(20_000)  # a few MB of log
+    default = duckdb.connect().execute("SELECT current_setting('checkpoint_threshold')").fetchone()
+    for checkpoint in (False, True):
+        root = tmp_path / str(checkpoint)
+        with open_store(root, create=True) as store:
+            with store.transaction(checkpoint=checkpoint):
+                store.insert("definitions", DEF_COLUMNS, rows)
+            assert (wal_bytes(store.path) > 1_000_000) is not checkpoint
+            assert store.one("SELECT current_setting('checkpoint_threshold')") == default
+            if checkpoint:
+                with store.transaction(checkpoint=True):
+                    store.set_meta("indexed_head", "abc")
+                assert 0 < wal_bytes(store.path) < 100_000
+        with open_store(root, read_only=True) as store:
+            back = store.query(f"SELECT {', '.join(DEF_COLUMNS)} FROM definitions ORDER BY rowid")
+            assert back == rows

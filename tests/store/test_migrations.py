@@ -189,3 +189,17 @@ def test_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
         store.con.execute("INSERT INTO _migrations (id, name) VALUES (9999, 'future')")
     with pytest.raises(StoreError, match="newer"):
         open_store(tmp_path, read_only=True)
+
+
+def test_pending_migrations_apply_all_or_none(tmp_path: Path) -> None:
+    """A migration that fails takes back those applied before it in the same run: the store
+    stays at the version it had, and the error is the failing migration's."""
+    con = duckdb.connect(str(tmp_path / "store.duckdb"))
+    assert migrations.migrate(con, upto=1) == [1]
+    con.execute("CREATE TABLE agent_sessions (x INTEGER)")  # in the way of migration 4
+    with pytest.raises(duckdb.CatalogException, match="agent_sessions"):
+        migrations.migrate(con)
+    assert migrations.applied(con) == [1]
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert "model_calls" not in tables and "notes" not in tables  # migrations 2 and 3
+    con.close()
