@@ -213,8 +213,11 @@ _OPERATOR_SPACE = re.compile(r"\s+(?=\W)|(?<=\W)\s+")
 
 def _name_text(node: Node) -> str:
     """A definition's name as written, a C++ qualified one dotted (`Column::iterator::next` ->
-    `Column.iterator.next`) and an operator's without spaces (`operator "" _json`)."""
+    `Column.iterator.next`) and an operator's without spaces (`operator "" _json`), but for
+    the one between words of a conversion operator (`operator bool`)."""
     text = _text(node)
+    if node.type == "operator_cast":  # `operator bool() const`: the name ends at its `(`
+        text = text.partition("(")[0].strip()
     if text.startswith("operator"):
         return _OPERATOR_SPACE.sub("", text)
     if "::" in text:
