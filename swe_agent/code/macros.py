@@ -25,15 +25,19 @@ from __future__ import annotations
 
 import re
 
+# One significant token after the white space and comments before it; a preprocessor line is
+# one token. The lines of white space and comments are taken whole and never given back (an
+# atomic group), so a directive starts at its line's start; every position matches something
+# (at worst the end), so no input makes the scan slow.
 _TOKEN = re.compile(
-    rb"(?P<pre>(?<![^\n])[ \t]*\#(?:\\\r?\n|/\*.*?\*/|[^\n])*)"
-    rb"|(?P<skip>//[^\n]*|/\*.*?(?:\*/|\Z)|[ \t\r\f\v]+|\n|\\\r?\n)"
-    rb"|(?P<str>(?:u8|[uUL])?R\"(?P<delim>[^ ()\\\t\n]{0,16})\(.*?\)(?P=delim)\""
+    rb"(?>(?:[ \t\r\f\v]*(?:\n|//[^\n]*|/\*.*?(?:\*/|\Z)|\\\r?\n))*)"
+    rb"(?:(?P<pre>^[ \t]*\#(?:\\\r?\n|/\*.*?\*/|[^\n])*)|[ \t\r\f\v]*(?:"
+    rb"(?P<str>(?:u8|[uUL])?R\"(?P<delim>[^ ()\\\t\n]{0,16})\(.*?\)(?P=delim)\""
     rb"|(?:u8|[uUL])?\"(?:\\.|[^\"\\\n])*\"|(?:u8|[uUL])?'(?:\\.|[^'\\\n])*')"
     rb"|(?P<num>\.?[0-9](?:[eEpP][+-]|['\w.])*)"
     rb"|(?P<id>[A-Za-z_$][\w$]*)"
-    rb"|(?P<op>::|->|<<=?|<=>?|>=|==|!=|&&|\|\||\+\+|--|\[\[|.)",
-    re.DOTALL,
+    rb"|(?P<op>::|->|<<=?|<=>?|>=|==|!=|&&|\|\||\+\+|--|\[\[|\S)|(?P<end>\Z)))",
+    re.DOTALL | re.MULTILINE,
 )
 _BLANK = re.compile(rb"[^\r\n]")
 
@@ -88,12 +92,13 @@ class _Tokens:
     def __init__(self, source: bytes) -> None:
         self.items: list[tuple[str, bytes, int, int]] = []
         for m in _TOKEN.finditer(source):
-            kind = m.lastgroup if m.lastgroup != "delim" else "str"
-            if kind == "skip":
-                continue
-            if m.group("str") is not None:
+            kind = m.lastgroup or "op"
+            if kind == "end":
+                break
+            if kind == "delim":
                 kind = "str"
-            self.items.append((kind or "op", m.group(), m.start(), m.end()))
+            start, end = m.span(kind)
+            self.items.append((kind, source[start:end], start, end))
 
     def __len__(self) -> int:
         return len(self.items)
