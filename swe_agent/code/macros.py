@@ -15,7 +15,9 @@ function loses its definition, or its class its span. The rule needs no list of 
   between declarations (`NLOHMANN_JSON_NAMESPACE_END` before `#endif` or the file's end);
 - `class NAME1 NAME2 {` (or `: base`) has one name: NAME1 is a macro (`class FMT_API error`);
 - a name and a colon alone where a declaration starts is a macro that stands for an access
-  specifier (`JSON_PRIVATE_UNLESS_TESTED:`), or a label, which holds no definition.
+  specifier (`JSON_PRIVATE_UNLESS_TESTED:`), or a label, which holds no definition;
+- in a function's body, `NAME {` and `NAME(...) {` open a block through a macro (`JSON_TRY`);
+- a conditional (`#if`) inside a declaration keeps its first branch (`_inner_ifs`).
 
 Blanking writes spaces over those bytes (newlines stay), so every line and byte offset of
 the parsed tree is the file's own. Pure.
