@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from swe_agent.code.declarations import DECLARATION
 from swe_agent.code.docs import doc_of
 from swe_agent.code.languages import GRAMMARS, get_language, query_source
+from swe_agent.code.macros import blank_macros
 from swe_agent.code.parsed import Definition, ParsedFile, Reference
 
 if TYPE_CHECKING:  # tree_sitter is imported when a file is parsed
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # tree_sitter is imported when a file is parsed
 # A function directly inside one of these is a method.
 CONTAINERS = frozenset({"class", "interface", "impl", "enum"})
 VERSION = (
-    "6"  # bump when what is extracted changes: stores built with another version are parsed again
+    "7"  # bump when what is extracted changes: stores built with another version are parsed again
 )
 DECLARATIONS = {
     "field_declaration",
@@ -93,6 +94,9 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
 
     parser, query = _tools(language)
     root = parser.parse(source).root_node
+    errors = _count_errors(root) if root.has_error else 0
+    if errors and language in PROTOTYPES:
+        root, errors = _without_macros(parser, source, root, errors)
     matches = tree_sitter.QueryCursor(query).matches(root)
     if language in ITEM_MACROS:
         for inner in _macro_items(parser, root, source):
@@ -104,8 +108,19 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
         {Reference(name, line, kind, owner[line]) for name, line, kind in raw_refs},
         key=lambda r: (r.line, r.name, r.kind),
     )
-    errors = _count_errors(root) if root.has_error else 0
     return ParsedFile(language, definitions, references, errors)
+
+
+def _without_macros(parser: Parser, source: bytes, root: Node, errors: int) -> tuple[Node, int]:
+    """A C or C++ file that tree-sitter could not read whole, parsed again with its
+    declaration-wrapping macros blanked (code/macros.py); the parse with fewer errors wins,
+    so a file that parses cleanly, or one the blanking does not help, is read as it was."""
+    blanked = blank_macros(source)
+    if blanked == source:
+        return root, errors
+    other = parser.parse(blanked).root_node
+    fewer = _count_errors(other) if other.has_error else 0
+    return (other, fewer) if fewer < errors else (root, errors)
 
 
 def _macro_items(parser: Parser, root: Node, source: bytes) -> list[Node]:
@@ -207,8 +222,11 @@ _OPERATOR_SPACE = re.compile(r"\s+(?=\W)|(?<=\W)\s+")
 
 def _name_text(node: Node) -> str:
     """A definition's name as written, a C++ qualified one dotted (`Column::iterator::next` ->
-    `Column.iterator.next`) and an operator's without spaces (`operator "" _json`)."""
+    `Column.iterator.next`) and an operator's without spaces (`operator "" _json`), but for
+    the one between words of a conversion operator (`operator bool`)."""
     text = _text(node)
+    if node.type == "operator_cast":  # `operator bool() const`: the name ends at its `(`
+        text = text.partition("(")[0].strip()
     if text.startswith("operator"):
         return _OPERATOR_SPACE.sub("", text)
     if "::" in text:

@@ -349,3 +349,17 @@ def test_a_declaration_gives_way_to_its_definition_in_the_same_file() -> None:
     # a declaration with no definition here stays, as a declaration (code/declarations.py)
     assert (found["only_declared"].start_line, found["only_declared"].kind) == (8, "declaration")
     assert found["add"].kind == "function"
+
+
+def test_cpp_conversion_operators_are_definitions() -> None:
+    source = (
+        b"struct A {\n  operator bool() const { return true; }\n  explicit operator long() const;\n};\n"
+        b"result<dom::element>::operator uint64_t() const noexcept(false) {\n  return 1;\n}\n"
+    )
+    found = {
+        d.qualname: (d.kind, d.start_line, d.end_line)
+        for d in parse_source("x.cpp", source, "cpp").definitions
+    }
+    assert found["A.operator bool"] == ("method", 2, 2)
+    assert found["A.operator long"] == ("declaration", 3, 3)
+    assert found["result<dom.element>.operator uint64_t"] == ("method", 5, 7)

@@ -17,6 +17,12 @@
     (reference_declarator (function_declarator declarator: [(field_identifier) (operator_name)] @name))
   ]) @definition.method
 
+; a conversion operator, `operator bool() const`, in its class or out of it (`X<T>::operator T()`)
+(function_definition declarator: (operator_cast) @name) @definition.function
+(function_definition
+  declarator: (qualified_identifier scope: (_) @receiver name: (operator_cast) @name)) @definition.function
+([(field_declaration declarator: (operator_cast) @name) (declaration declarator: (operator_cast) @name)]) @definition.method
+
 (class_specifier name: (type_identifier) @name body: (_)) @definition.class
 
 ; a specialization, `template <> struct formatter<std::tm, Char> {...}`, is named by its template
