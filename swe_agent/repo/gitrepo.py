@@ -7,6 +7,8 @@ import fnmatch
 import os
 import stat
 import subprocess
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -51,22 +53,6 @@ SECRET_PATTERNS = (
 )
 STORE_DIR = ".swe_agent"
 LOG_FORMAT = "--format=%x01%h %ad %an: %s"
-# git's own diff drivers name the enclosing definition in each hunk header
-_ATTRIBUTES = "\n".join(
-    f"*.{ext} diff={driver}"
-    for ext, driver in (
-        ("py", "python"),
-        ("go", "golang"),
-        ("rs", "rust"),
-        ("java", "java"),
-        ("rb", "ruby"),
-        ("c", "cpp"),
-        ("h", "cpp"),
-        ("cc", "cpp"),
-        ("cpp", "cpp"),
-        ("hpp", "cpp"),
-    )
-)
 
 
 def is_secret(path: str) -> bool:
@@ -242,20 +228,34 @@ class GitRepo:
             entries.append(LogEntry(head, files))
         return entries
 
-    def log_patches(self, commits: int, *, with_hunks: bool) -> str | None:
-        """`git log HEAD` (never --all) without merges: per commit "\\x01<parents>\\x02<subject>",
-        then its zero-context patch (with_hunks) or the names of the files it changed. Hunk
-        headers name the enclosing definition through git's diff drivers. None when git fails."""
-        attributes = self.root / STORE_DIR / "gitattributes"
-        attributes.parent.mkdir(exist_ok=True)
-        attributes.write_text(_ATTRIBUTES + "\n")
-        args = ["git", "-c", f"core.attributesFile={attributes}", "log", "HEAD", f"-n{commits}",
-                "--no-merges", "--no-renames", "--format=\x01%P\x02%s"]  # fmt: skip
-        args += (
-            ["-p", "--unified=0", "--no-color", "--no-ext-diff"] if with_hunks else ["--name-only"]
-        )
+    def log_files(self, commits: int) -> str | None:
+        """`git log HEAD` (never --all) without merges: per commit "\\x01<parents>", then the
+        names of the files it changed. None when git fails."""
+        args = ["git", "log", "HEAD", f"-n{commits}", "--no-merges", "--no-renames",
+                "--format=\x01%P", "--name-only"]  # fmt: skip
         done = subprocess.run(args, cwd=self.root, capture_output=True, text=True, errors="replace")
         return done.stdout if done.returncode == 0 else None
+
+    @contextmanager
+    def log_hunks(self, commits: int, paths: Sequence[str] = ()) -> Iterator[Iterator[str]]:
+        """The lines of `git log HEAD -p -U0` (never --all), without merges, following renames,
+        of at most `commits` commits touching `paths` (pathspecs; all files when empty): per
+        commit a line "\\x01<parents>\\x02<message>\\x03" (the message may span lines), then
+        its patch. Read as git writes it, so a reader may stop early; git is stopped then."""
+        args = ["git", "log", "HEAD", f"-n{commits}", "--no-merges", "-M", "-p", "--unified=0",
+                "--no-color", "--no-ext-diff", "--format=\x01%P\x02%B\x03", "--", *paths]  # fmt: skip
+        proc = subprocess.Popen(
+            args, cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True, errors="replace",
+        )  # fmt: skip
+        assert proc.stdout is not None
+        try:
+            yield iter(proc.stdout)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.stdout.close()
+            proc.wait()
 
     def apply(self, patch: str, *, check: bool = False) -> tuple[bool, str]:
         """`git apply` (with check, `--check` only) of a patch to the work tree: (ok, stderr)."""

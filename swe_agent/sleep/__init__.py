@@ -36,7 +36,9 @@ __all__ = ["SleepReport", "run_sleep", "LEVELS"]
 
 LEVELS = range(0, 4)
 PER_FILE = 40  # definitions per file that get notes of their own, best priority first
-COMMITS = 300  # commits of HEAD read for history, churn and co-change
+COMMITS = 1000  # commits of HEAD (touching code) read for history, churn and co-change
+FILES_COMMITS = 300  # below level 3 only which files they touched, for churn and recency
+HISTORY_SECONDS = 30.0  # and no more time than this reading them, however large the repository
 
 
 @dataclass(slots=True)
@@ -92,7 +94,12 @@ def run_sleep(
     if level <= 0:
         return report
     files = sleep_runs.files_without_notes(store, level)
-    history = read_history(repo, commits, with_hunks=level >= 3) if files else History()
+    history = History()
+    if files and level >= 3:
+        paths = (p for p, _ in files)
+        history = read_history(repo, commits, seconds=HISTORY_SECONDS, paths=paths)
+    elif files:  # which files change often and lately, for the order of work
+        history = read_history(repo, min(commits, FILES_COMMITS), with_hunks=False)
     items = plan(store, history, files)
     report.files_pending = len(items)
     if dry_run:

@@ -21,6 +21,7 @@ from swe_agent.sleep.history import History
 from swe_agent.store.notes import Note
 
 CALLABLE = {"function", "method"}
+HISTORY_MESSAGES = 6  # commit messages in a history note, newest first
 Graph = tuple[dict[str, list[str]], dict[tuple[str, str], list[str]]]
 
 
@@ -32,7 +33,7 @@ class FileFacts:
     definitions: list[dict[str, Any]]  # sorted by start line
     callers: dict[str, list[str]] = field(default_factory=dict)  # qualname -> caller qualnames
     callees: dict[str, list[str]] = field(default_factory=dict)  # qualname -> called names
-    subjects: dict[str, list[str]] = field(default_factory=dict)  # name -> commit subjects
+    commits: dict[str, list[str]] = field(default_factory=dict)  # qualname -> its commits' messages
     partners: list[tuple[str, int]] = field(default_factory=list)  # files changing with this one
     _own: dict[tuple[int, int, str], list[tuple[int, str]]] = field(default_factory=dict)
     _start_lines: list[int] = field(default_factory=list)
@@ -92,7 +93,10 @@ def file_facts(
             for d in definitions
         },
         callees={d["qualname"]: callees.get((path, d["qualname"]), []) for d in definitions},
-        subjects={d["name"]: history.subjects.get((path, d["name"]), []) for d in definitions},
+        commits={
+            name: [history.messages[i] for i in found]
+            for name, found in history.definition_commits(path, definitions).items()
+        },
         partners=history.cochange.get(path, Counter()).most_common(5),
     )
 
@@ -204,14 +208,16 @@ def definition_summary(facts: FileFacts, d: dict[str, Any], priority: float) -> 
 
 
 def history_note(facts: FileFacts, d: dict[str, Any], priority: float) -> Note | None:
-    subjects = list(dict.fromkeys(facts.subjects.get(d["name"], [])))
-    if not subjects:
+    """The messages of the commits that changed the definition's own lines, newest first: the
+    words of the bugs fixed and the features added there, which its code may never say."""
+    messages = list(dict.fromkeys(facts.commits.get(d["qualname"], [])))
+    if not messages:
         return None
-    body = f"Commits that touched {d['qualname']} ({facts.path}): " + "; ".join(
-        s[:120] for s in subjects[:6]
+    body = f"Commits that changed {d['qualname']} ({facts.path}): " + "; ".join(
+        messages[:HISTORY_MESSAGES]
     )
     return note(
-        facts, d, "history", f"History of {d['qualname']}: {subjects[0][:120]}", body, priority
+        facts, d, "history", f"History of {d['qualname']}: {messages[0][:120]}", body, priority
     )
 
 

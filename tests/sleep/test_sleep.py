@@ -287,6 +287,8 @@ def test_the_first_commit_says_nothing_of_one_definition(tmp_path: Path) -> None
     (root / "b.py").write_text("def beta():\n    return 20\n")
     commit_all(root, "Scale alpha and beta", day=2)
     history = read_history(GitRepo(root))
-    assert history.subjects[("a.py", "alpha")] == ["Scale alpha and beta"]  # not "import"
+    alpha = [{"qualname": "alpha", "start_line": 1, "end_line": 2}]
+    found = history.definition_commits("a.py", alpha)
+    assert [history.messages[i] for i in found["alpha"]] == ["Scale alpha and beta"]  # not "import"
     assert history.churn["a.py"] == 2
     assert history.cochange["a.py"] == {"b.py": 1}
