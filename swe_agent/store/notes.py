@@ -164,7 +164,7 @@ def search_notes(
     only these, and none when it is empty (every kind asked for was left out)."""
     if kinds is not None and not kinds:
         return []
-    hits = bm25(store, terms(query), space="note", limit=k * 4 if kinds else k * 2)
+    hits = bm25(store, terms(query), space="note", limit=k * 2, kinds=kinds)
     if not hits:
         return []
     scores = {h.chunk_id: h.score for h in hits}

@@ -64,13 +64,20 @@ def bm25(
     limit: int = 10,
     paths: list[str] | None = None,
     short: float = 0.0,
+    kinds: list[str] | None = None,
 ) -> list[Hit]:
     """The best chunks of a space for the query terms, best first. A chunk shorter than
-    `short` x the average length is scored as if it had that length."""
+    `short` x the average length is scored as if it had that length. `kinds` (space 'note'):
+    only notes of these kinds are ranked, with the words' weights of every note."""
     if not query_terms:
         return []
     qtf = Counter(query_terms)
     path_filter = "AND c.path IN (SELECT unnest($paths::VARCHAR[]))" if paths else ""
+    kind_filter = (
+        "WHERE h.chunk_id IN (SELECT id FROM notes WHERE kind IN (SELECT unnest($kinds::VARCHAR[])))"
+        if kinds
+        else ""
+    )
     rows = store.query(
         f"""
         WITH q AS (SELECT unnest($terms::VARCHAR[]) AS term, unnest($weights::DOUBLE[]) AS qtf),
@@ -85,7 +92,7 @@ def bm25(
             SELECT h.chunk_id,
                    sum(q.qtf * ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
                        * h.tf * ({K1} + 1) / (h.tf + {K1} * (1 - {B} + {B} * greatest(h.length, $short * s.avgdl) / s.avgdl))) AS score
-            FROM hits h JOIN df USING (term) JOIN q USING (term) CROSS JOIN stats s
+            FROM hits h JOIN df USING (term) JOIN q USING (term) CROSS JOIN stats s {kind_filter}
             GROUP BY h.chunk_id ORDER BY score DESC, h.chunk_id LIMIT $limit
         )
         SELECT c.id, c.path, c.start_line, c.end_line, c.symbol, s.score
@@ -98,6 +105,7 @@ def bm25(
             "limit": limit,
             "short": short,
             **({"paths": paths} if paths else {}),
+            **({"kinds": kinds} if kinds else {}),
         },
     )
     return [Hit(int(r[0]), r[1], int(r[2]), int(r[3]), r[4], float(r[5])) for r in rows]

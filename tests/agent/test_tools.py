@@ -177,3 +177,26 @@ def test_search_notes_for_kinds_all_left_out_finds_none(store: Store, indexed_re
     )
     assert summaries.run("search_notes", {**query, "kinds": ["question"]}).records == []
     assert summaries.run("search_notes", query).records == []
+
+
+def test_search_notes_for_a_rare_kind_finds_it_below_many_better_notes_of_others(
+    store: Store, indexed_repo: Path
+) -> None:
+    from swe_agent.store.notes import Note, search_notes, write_notes
+
+    code_hash = store.one("SELECT hash FROM files WHERE path = 'minihttp/cookies.py'")[0]
+    place = {"path": "minihttp/cookies.py", "symbol": "merge_cookies", "start_line": 12,
+             "end_line": 17}  # fmt: skip
+    questions = [
+        Note("question", "minihttp/cookies.py", "merge_cookies", f"Expired cookies {i}?",
+             "expired cookies expired cookies", [place], code_hash, "offline", tokens=8)
+        for i in range(40)
+    ]  # fmt: skip
+    history = Note("history", "minihttp/cookies.py", "merge_cookies", "History of merge_cookies",
+                   "Fix expired cookies kept after a redirect, and other changes to the jar",
+                   [place], code_hash, "offline", tokens=12)  # fmt: skip
+    with store.transaction():
+        write_notes(store, [*questions, history])
+    assert "history" not in {r["kind"] for r in search_notes(store, "expired cookies", k=32)}
+    found = search_notes(store, "expired cookies", kinds=["history"])
+    assert [r["title"] for r in found] == ["History of merge_cookies"]
