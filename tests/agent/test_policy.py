@@ -176,6 +176,33 @@ def test_a_page_a_note_already_described_is_not_opened_again(store: Store, repo:
     assert "Takes jar" in notes_page and "FIXME" not in notes_page  # the second note: its title
 
 
+def test_a_sure_answer_reads_no_more_code_and_an_unsure_one_does(
+    store: Store, repo: GitRepo
+) -> None:
+    from swe_agent.agent.offline.policy import STOP_AT
+    from swe_agent.sleep import run_sleep
+
+    def tools(answer: dict) -> str:
+        return ",".join(r["tools"] for r in sessions.ledger(store, answer["session"]))
+
+    question = "Where is the Authorization header dropped when a redirect goes to another host?"
+    before = offline(store, repo, question, use_notes=False)
+    assert before["confidence"] < STOP_AT
+    assert "open_page" in tools(before)
+    assert 'headers.pop("Authorization", None)' in before["answer"]  # the page it read
+    run_sleep(repo, store, budget=10**9, level=2)
+    sure = offline(store, repo, question)  # the notes agree with the code's best match
+    assert sure["confidence"] >= STOP_AT
+    assert "open_page" not in tools(sure)
+    assert f"Confidence {sure['confidence']:.2f}: answered from this evidence" in sure["answer"]
+    first = ("path", "symbol", "start_line", "end_line")
+    assert [sure["locations"][0][k] for k in first] == [before["locations"][0][k] for k in first]
+    assert sure["usage"]["test_time_input_tokens"] < before["usage"]["test_time_input_tokens"]
+    vague = offline(store, repo, "What happens on errors?")
+    assert vague["confidence"] < STOP_AT
+    assert "open_page" in tools(vague)
+
+
 def test_a_question_that_is_only_a_name_is_answered_without_notes(
     store: Store, repo: GitRepo
 ) -> None:
