@@ -170,6 +170,7 @@ def _finish(store: Store, run: _Run, request: AskRequest, final: dict[str, Any])
             sleep_time_tokens_available=notes.sleep_tokens_spent(store),
         ),
         session=run.session_id,
+        confidence=_confidence(final.get("confidence")),
         ledger=[
             LedgerStep(
                 s.step,
@@ -206,6 +207,13 @@ def checked_locations(raw: Any, guard: PathGuard) -> list[Location]:
         end = max(start, _int(loc.get("end_line")) or start)
         out.append(Location(path, loc.get("symbol") or None, start, end, str(loc.get("why") or "")))
     return out
+
+
+def _confidence(value: Any) -> float | None:
+    """The answer's confidence when it gave one that reads as a number in [0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return min(1.0, max(0.0, float(value)))
 
 
 def _int(value: Any) -> int:

@@ -130,6 +130,8 @@ class Answer:
     session: str
     ledger: list[LedgerStep] = field(default_factory=list)
     totals: Totals | None = None
+    # how likely the first location is right, in [0, 1]; None where the model gave none
+    confidence: float | None = None
 
     def to_json(self, *, ledger: bool = True) -> dict[str, Any]:
         """The answer as `ask --json` prints it (the explanation under "answer"), with the
@@ -140,6 +142,7 @@ class Answer:
             "answer": self.explanation,
             "locations": [asdict(loc) for loc in self.locations],
             "patch": self.patch,
+            "confidence": self.confidence,
             "usage": asdict(self.usage),
             "session": self.session,
         }
@@ -161,4 +164,5 @@ class Answer:
             session=data["session"],
             ledger=[LedgerStep(**step) for step in data.get("ledger") or []],
             totals=Totals(**totals) if totals else None,
+            confidence=data.get("confidence"),
         )

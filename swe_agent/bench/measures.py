@@ -20,6 +20,7 @@ Row = dict[str, Any]
 QUERIES = (1, 2, 5, 10)
 WEIGHTS = (1, 10)  # the paper weights test-time tokens 10x; unweighted too
 METRICS = tuple(f"file@{k}" for k in FILE_KS) + tuple(f"function@{k}" for k in FUNCTION_KS)
+CONFIDENCE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8)  # the lower edge of each bin; the last ends at 1
 
 
 def _rounded(value: float | None, places: int = 3) -> float | None:
@@ -215,6 +216,34 @@ def naive_comparison(rows: Sequence[Row]) -> list[dict[str, Any]]:
     return out
 
 
+def calibration(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Per level, the answers by bins of their confidence: how many, their mean confidence, the
+    file@1 and function@5 they reached and the tokens they read. A calibrated confidence reads
+    close to the bin's file@1. Answers without a confidence (a model gave none) are left out."""
+    out = []
+    for level in sorted({r["level"] for r in rows}):
+        sure = [r for r in rows if r["level"] == level and r.get("main")
+                and r.get("confidence") is not None]  # fmt: skip
+        for i, low in enumerate(CONFIDENCE_BINS):
+            high = CONFIDENCE_BINS[i + 1] if i + 1 < len(CONFIDENCE_BINS) else 1.0
+            last = i + 1 == len(CONFIDENCE_BINS)
+            part = [
+                r
+                for r in sure
+                if low <= r["confidence"] < high or (last and r["confidence"] == 1.0)
+            ]
+            if not part:
+                continue
+            out.append({
+                "level": level, "bin": f"{low:.1f}-{high:.1f}", "tasks": len(part),
+                "confidence": _rounded(mean(r["confidence"] for r in part)),
+                "file@1": _rounded(accuracy([r.get("file@1") for r in part])),
+                "function@5": _rounded(accuracy([r.get("function@5") for r in part])),
+                "test_time_tokens": round(mean(r["test_time_tokens"] for r in part)),
+            })  # fmt: skip
+    return out
+
+
 def all_measures(rows: Sequence[Row], repos: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Every measure; the table and the paired comparison show each set of note kinds read,
     the others only the first."""
@@ -226,4 +255,5 @@ def all_measures(rows: Sequence[Row], repos: Sequence[dict[str, Any]]) -> dict[s
         "predictability": predictability(rows),
         "naive": naive_comparison(rows),
         "paired": localize_pairs(every),
+        "calibration": calibration(rows),
     }

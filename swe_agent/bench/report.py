@@ -55,6 +55,10 @@ def paired_text(
     return table(rows, columns)
 
 
+CALIBRATION_COLUMNS = (
+    ("level", "level"), ("bin", "confidence"), ("tasks", "tasks"), ("confidence", "mean"),
+    ("file@1", "file@1"), ("function@5", "func@5"), ("test_time_tokens", "test tokens"),
+)  # fmt: skip
 PARETO_COLUMNS = (
     ("level", "level"), ("context_budget", "budget"), ("max_steps", "steps"),
     ("test_time_tokens", "test tokens"), ("file@1", "file@1"), ("file@5", "file@5"), ("function@5", "func@5"),
@@ -78,6 +82,9 @@ def report_text(summary: dict[str, Any], repos: Sequence[dict[str, Any]], mode: 
     if summary.get("paired"):
         parts += ["", "paired, each level against level 0 on the same tasks (bootstrap 95% CI)",
                   paired_text(summary["paired"])]  # fmt: skip
+    if summary.get("calibration"):
+        parts += ["", "calibration: answers by their confidence, and what they reached",
+                  table(summary["calibration"], CALIBRATION_COLUMNS)]  # fmt: skip
     parts += ["", "cost per query, n questions on one repository (sleep tokens once + w x test tokens)",
               amortization_text(summary["amortization"])]  # fmt: skip
     for p in summary["predictability"]:

@@ -244,6 +244,7 @@ def ask(
         "test_time_tokens": usage.test_time_input_tokens,
         "test_time_output_tokens": usage.test_time_output_tokens,
         "tool_calls": usage.tool_calls, "notes_used": usage.notes_used,
+        "confidence": result.confidence,
         "seconds": round(time.perf_counter() - started, 3),
         "cpu_seconds": round(cpu_seconds() - cpu, 3),
         "locations": [{"path": loc.path, "symbol": loc.symbol, "start_line": loc.start_line,

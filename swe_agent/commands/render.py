@@ -153,6 +153,10 @@ def batch_lines(b: dict[str, Any]) -> list[str]:
 WHY_CHARS = 100  # of a location's reason in the compact list; --json has it whole
 
 
+def _confidence(value: float | None) -> str:
+    return "" if value is None else f" · confidence {value:.2f}"
+
+
 def answer_text(result: dict[str, Any]) -> str:
     """The ranked locations first, one line each, then the explanation."""
     lines = []
@@ -182,7 +186,7 @@ def answer_text(result: dict[str, Any]) -> str:
     lines += [
         "",
         f"[{mode} · session {result['session']} · {usage['tool_calls']} tool calls · {size} · "
-        f"{usage['notes_used']} notes used]",
+        f"{usage['notes_used']} notes used{_confidence(result.get('confidence'))}]",
     ]
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from swe_agent.cli import app
 
 SWE_AGENT = Path(sys.executable).parent / "swe-agent"
-KEYS = {"question", "mode", "answer", "locations", "patch", "usage", "session"}
+KEYS = {"question", "mode", "answer", "locations", "patch", "confidence", "usage", "session"}
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +34,7 @@ def test_ask_as_the_first_command_builds_the_index_and_answers(sample_repo: Path
     result = json.loads(done.stdout)
     assert set(result) == KEYS
     assert result["mode"] == "offline"
+    assert 0.0 < result["confidence"] <= 1.0
     assert result["locations"][0]["symbol"] == "Session.rebuild_auth"
     assert set(result["locations"][0]) == {"path", "symbol", "start_line", "end_line", "why"}
     assert "no index yet" in done.stderr

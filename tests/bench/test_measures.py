@@ -1,4 +1,10 @@
-from swe_agent.bench.measures import all_measures, amortization, predictability, spearman
+from swe_agent.bench.measures import (
+    all_measures,
+    amortization,
+    calibration,
+    predictability,
+    spearman,
+)
 
 
 def row(
@@ -71,3 +77,26 @@ def test_spearman_with_ties_and_too_few_points() -> None:
     assert spearman([1, 1, 2], [5, 5, 6]) == 1.0
     assert spearman([1, 2], [1, 2]) is None
     assert spearman([1, 2, 3], [7, 7, 7]) is None
+
+
+def test_calibration_bins_answers_by_their_confidence() -> None:
+    rows = [
+        {**row("a", 0, 1000, 1, True), "confidence": 0.95},
+        {**row("b", 0, 3000, 2, True), "confidence": 0.85},
+        {**row("c", 0, 2000, None, False), "confidence": 0.1},
+        {**row("d", 0, 500, 1, True), "confidence": 1.0},  # the last bin holds 1.0
+        {**row("e", 0, 500, 1, True), "confidence": None},  # a model gave none: left out
+        {**row("a", 2, 400, 1, True, budget=4000, main=False), "confidence": 0.9},  # not main
+    ]
+    table = calibration(rows)
+    assert [(t["level"], t["bin"], t["tasks"]) for t in table] == [
+        (0, "0.0-0.2", 1),
+        (0, "0.8-1.0", 3),
+    ]
+    high = table[1]
+    assert high["file@1"] == 0.667
+    assert high["function@5"] == 1.0
+    assert high["test_time_tokens"] == 1500
+    assert high["confidence"] == round((0.95 + 0.85 + 1.0) / 3, 3)
+    assert all_measures(rows, REPOS)["calibration"] == table
+    assert calibration([{**r, "confidence": None} for r in rows]) == []

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from swe_agent.agent.loop import Budget, Observation
+from swe_agent.agent.offline import confidence as conf
 from swe_agent.agent.offline import evidence as ev
 from swe_agent.agent.offline.question import Question, parse_question
 from swe_agent.agent.offline.rank import Location, rank
@@ -38,6 +39,13 @@ from swe_agent.ranking.query import ISSUE_LENGTH, issue_title
 MAX_LOOKUPS = 5
 OPEN_PAGES = 2
 PREVIEW_LINES = 30
+# How sure an answer must be (confidence.py) to read no more code. Pages are opened for the
+# person who reads the answer, never for its ranking: an answer whose first file was right in
+# at least 85 % of the dev sets' answers of its bin quotes none. Lookups can change the ranking:
+# they are skipped from the lowest bin up from which the dev answers reached func@5 >= 0.9 (33
+# answers: func@5 0.91, file@1 1.0; the bin below reached func@5 0.83). Files the question
+# names, a traceback's among them, are always outlined: that is the question's own evidence.
+SURE_ENOUGH = {"open_page": 0.85, "lookup_symbol": 0.97}
 R = TypeVar("R")
 START = Budget(step=0, max_steps=12, used=0, budget=16_000)  # assumed before any result came
 
@@ -117,9 +125,15 @@ class OfflinePolicy:
         last_chance = now.step + 1 >= now.max_steps or now.used >= 0.8 * now.budget
         if "answer" in tools and (last_chance or not self.question.strip()):
             return "answer", self._answer(q, ranked, findings)
+        sure: float | None = None
         for name, args in self._plan(q, tools, now.max_steps) + self._opens(ranked, findings):
-            if name in tools and (name, _key(args)) not in done:
-                return name, args
+            if name not in tools or (name, _key(args)) in done:
+                continue
+            if name in SURE_ENOUGH:
+                sure = conf.confidence(findings.evidence, ranked) if sure is None else sure
+                if sure >= SURE_ENOUGH[name]:
+                    break
+            return name, args
         return "answer", self._answer(q, ranked, findings)
 
     def _plan(
@@ -186,11 +200,20 @@ class OfflinePolicy:
             lines.append(f"Best match: {where}{name}, because: {'; '.join(best.why)}.")
         for note in findings.notes[:2]:
             lines.append(f"Note: {note[:300]}")
+        sure = conf.confidence(findings.evidence, ranked)
+        if sure >= SURE_ENOUGH["open_page"] and not findings.snippets:
+            lines.append(
+                f"Confidence {sure:.2f}: answered from this evidence without opening code pages."
+            )
         for snippet in findings.snippets[:OPEN_PAGES]:
             lines.append(
                 f"\n{snippet.path}:{snippet.start_line}-{snippet.end_line}\n{snippet.text}"
             )
-        return {"explanation": "\n".join(lines), "locations": [loc.as_dict() for loc in ranked]}
+        return {
+            "explanation": "\n".join(lines),
+            "locations": [loc.as_dict() for loc in ranked],
+            "confidence": sure,
+        }
 
 
 def _query(q: Question) -> str:
