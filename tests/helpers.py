@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE = FIXTURES / "sample"
@@ -40,6 +41,18 @@ GIT_ENV = {
     "GIT_COMMITTER_EMAIL": "author@example.com",
     "GIT_CONFIG_NOSYSTEM": "1",
 }
+
+
+def note_on_merge_cookies(store: Any, kind: str, title: str, body: str, tokens: int = 20) -> Any:
+    """An offline note on the sample repository's merge_cookies, tied to its code as `store`
+    indexed it."""
+    from swe_agent.store.notes import Note
+
+    code_hash = store.one("SELECT hash FROM files WHERE path = 'minihttp/cookies.py'")[0]
+    place = {"path": "minihttp/cookies.py", "symbol": "merge_cookies", "start_line": 12,
+             "end_line": 17}  # fmt: skip
+    return Note(kind, "minihttp/cookies.py", "merge_cookies", title, body, [place], code_hash,
+                "offline", tokens=tokens)  # fmt: skip
 
 
 def git(repo: Path, *args: str, date: str | None = None) -> str:

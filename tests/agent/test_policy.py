@@ -7,6 +7,7 @@ from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import sessions
 from swe_agent.store.db import Store
 from tests.agent.asking import ask
+from tests.helpers import note_on_merge_cookies
 
 TRACEBACK = """\
 Following many redirects crashes:
@@ -214,14 +215,10 @@ def test_a_sure_answer_reads_no_more_code_and_an_unsure_one_does(
 def test_a_question_that_is_only_a_name_is_answered_without_notes(
     store: Store, repo: GitRepo
 ) -> None:
-    from swe_agent.store.notes import Note, write_notes
+    from swe_agent.store.notes import write_notes
 
-    code_hash = store.one("SELECT hash FROM files WHERE path = 'minihttp/cookies.py'")[0]
-    place = {"path": "minihttp/cookies.py", "symbol": "merge_cookies", "start_line": 12,
-             "end_line": 17}  # fmt: skip
-    noted = Note("question", "minihttp/cookies.py", "merge_cookies", "Where is rebuild_auth used?",
-                 "Session.rebuild_auth is called on redirects.", [place], code_hash, "offline",
-                 tokens=30)  # fmt: skip
+    noted = note_on_merge_cookies(store, "question", "Where is rebuild_auth used?",
+                                  "Session.rebuild_auth is called on redirects.", tokens=30)  # fmt: skip
     with store.transaction():
         write_notes(store, [noted])
     answers = {}

@@ -9,6 +9,7 @@ from swe_agent.agent.retrieval import Sources
 from swe_agent.agent.tools import TOOLS, Toolbox, paginate
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import Store
+from tests.helpers import note_on_merge_cookies
 
 
 def toolbox(store: Store, root: Path, page_tokens: int = 1500) -> Toolbox:
@@ -156,13 +157,11 @@ def test_core_memory_tools_and_bad_input(store: Store, indexed_repo: Path) -> No
 
 
 def test_search_notes_for_kinds_all_left_out_finds_none(store: Store, indexed_repo: Path) -> None:
-    from swe_agent.store.notes import Note, write_notes
+    from swe_agent.store.notes import write_notes
 
-    code_hash = store.one("SELECT hash FROM files WHERE path = 'minihttp/cookies.py'")[0]
-    place = {"path": "minihttp/cookies.py", "symbol": "merge_cookies", "start_line": 12,
-             "end_line": 17}  # fmt: skip
-    kept = Note("question", "minihttp/cookies.py", "merge_cookies", "Where are expired cookies kept?",
-                "merge_cookies stores every cookie.", [place], code_hash, "offline", tokens=20)  # fmt: skip
+    kept = note_on_merge_cookies(
+        store, "question", "Where are expired cookies kept?", "merge_cookies stores every cookie."
+    )
     with store.transaction():
         write_notes(store, [kept])
     query = {"query": "expired cookies kept"}
@@ -182,19 +181,16 @@ def test_search_notes_for_kinds_all_left_out_finds_none(store: Store, indexed_re
 def test_search_notes_for_a_rare_kind_finds_it_below_many_better_notes_of_others(
     store: Store, indexed_repo: Path
 ) -> None:
-    from swe_agent.store.notes import Note, search_notes, write_notes
+    from swe_agent.store.notes import search_notes, write_notes
 
-    code_hash = store.one("SELECT hash FROM files WHERE path = 'minihttp/cookies.py'")[0]
-    place = {"path": "minihttp/cookies.py", "symbol": "merge_cookies", "start_line": 12,
-             "end_line": 17}  # fmt: skip
     questions = [
-        Note("question", "minihttp/cookies.py", "merge_cookies", f"Expired cookies {i}?",
-             "expired cookies expired cookies", [place], code_hash, "offline", tokens=8)
+        note_on_merge_cookies(store, "question", f"Expired cookies {i}?", "expired cookies " * 2)
         for i in range(40)
-    ]  # fmt: skip
-    history = Note("history", "minihttp/cookies.py", "merge_cookies", "History of merge_cookies",
-                   "Fix expired cookies kept after a redirect, and other changes to the jar",
-                   [place], code_hash, "offline", tokens=12)  # fmt: skip
+    ]
+    history = note_on_merge_cookies(
+        store, "history", "History of merge_cookies",
+        "Fix expired cookies kept after a redirect, and other changes to the jar",
+    )  # fmt: skip
     with store.transaction():
         write_notes(store, [*questions, history])
     assert "history" not in {r["kind"] for r in search_notes(store, "expired cookies", k=32)}
