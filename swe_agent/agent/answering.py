@@ -170,7 +170,7 @@ def _finish(store: Store, run: _Run, request: AskRequest, final: dict[str, Any])
             sleep_time_tokens_available=notes.sleep_tokens_spent(store),
         ),
         session=run.session_id,
-        confidence=_confidence(final.get("confidence")),
+        confidence=checked_confidence(final.get("confidence")),
         ledger=[
             LedgerStep(
                 s.step,
@@ -209,7 +209,7 @@ def checked_locations(raw: Any, guard: PathGuard) -> list[Location]:
     return out
 
 
-def _confidence(value: Any) -> float | None:
+def checked_confidence(value: Any) -> float | None:
     """The answer's confidence when it gave one that reads as a number in [0, 1]."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None

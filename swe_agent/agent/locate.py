@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from swe_agent.agent.answering import PAGE_SHARE, checked_locations
+from swe_agent.agent.answering import PAGE_SHARE, checked_confidence, checked_locations
 from swe_agent.agent.context import MainContext
 from swe_agent.agent.loop import Agent, Limits
 from swe_agent.agent.memory import default_core
@@ -50,4 +50,5 @@ def locate_in(
         "locations": [asdict(loc) for loc in checked_locations(final.get("locations"), guard)],
         "tool_calls": agent.tool_calls,
         "notes_used": len(toolbox.notes_seen),
+        "confidence": checked_confidence(final.get("confidence")),
     }

@@ -8,19 +8,27 @@ level), `naive` (the naive reader) and `anticipation` (levels above 0).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from statistics import mean, median
 from typing import Any
 
 from swe_agent.bench.paired import localize_pairs
 from swe_agent.bench.score import FILE_KS, FUNCTION_KS, accuracy
+from swe_agent.code.languages import language_for
 
 Row = dict[str, Any]
 QUERIES = (1, 2, 5, 10)
 WEIGHTS = (1, 10)  # the paper weights test-time tokens 10x; unweighted too
 METRICS = tuple(f"file@{k}" for k in FILE_KS) + tuple(f"function@{k}" for k in FUNCTION_KS)
 CONFIDENCE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8)  # the lower edge of each bin; the last ends at 1
+ECE_BINS = 10  # equal-width bins of the expected calibration error
+# Languages by family: a confidence fitted mostly on Python is checked on each
+FAMILIES = {
+    "python": "python", "javascript": "js/ts", "typescript": "js/ts", "tsx": "js/ts",
+    "c": "c/c++", "cpp": "c/c++", "java": "jvm", "kotlin": "jvm", "scala": "jvm",
+    "rust": "rust", "go": "go",
+}  # fmt: skip
 
 
 def _rounded(value: float | None, places: int = 3) -> float | None:
@@ -244,6 +252,51 @@ def calibration(rows: Sequence[Row]) -> list[dict[str, Any]]:
     return out
 
 
+def language_family(gold_files: Sequence[str]) -> str:
+    """The family of the language most of a task's gold files are written in ("other" when
+    none is one we parse: a jq builtin, a shell completion)."""
+    found = Counter(FAMILIES.get(language_for(p) or "", "other") for p in gold_files)
+    found.pop("other", None)
+    return found.most_common(1)[0][0] if found else "other"
+
+
+def expected_calibration_error(pairs: Sequence[tuple[float, bool]]) -> float | None:
+    """The answers' |confidence - hit rate| over ECE_BINS equal-width bins of confidence,
+    weighted by the bins' shares of answers; None without answers."""
+    if not pairs:
+        return None
+    bins: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+    for sure, hit in pairs:
+        bins[min(int(sure * ECE_BINS), ECE_BINS - 1)].append((sure, hit))
+    return sum(
+        len(part) / len(pairs) * abs(mean(s for s, _ in part) - mean(float(h) for _, h in part))
+        for part in bins.values()
+    )
+
+
+def calibration_by_language(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Per level and language family of the task (its gold files'): how many answers, their
+    mean confidence against the share whose first file was right (over: the first minus the
+    second), and the expected calibration error. All the levels' answers together last."""
+    out = []
+    sure = [r for r in rows if r.get("main") and r.get("confidence") is not None]
+    for level in sorted({r["level"] for r in sure}):
+        mine = [r for r in sure if r["level"] == level]
+        for family in sorted({r.get("language") or "other" for r in mine}) + ["all"]:
+            part = [r for r in mine if family == "all" or (r.get("language") or "other") == family]
+            confidence = mean(r["confidence"] for r in part)
+            hits = accuracy([r.get("file@1") for r in part]) or 0.0
+            ece = expected_calibration_error(
+                [(r["confidence"], bool(r.get("file@1"))) for r in part]
+            )
+            out.append({
+                "level": level, "language": family, "tasks": len(part),
+                "confidence": _rounded(confidence), "file@1": _rounded(hits),
+                "over": _rounded(confidence - hits), "ece": _rounded(ece),
+            })  # fmt: skip
+    return out
+
+
 def all_measures(rows: Sequence[Row], repos: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Every measure; the table and the paired comparison show each set of note kinds read,
     the others only the first."""
@@ -256,4 +309,5 @@ def all_measures(rows: Sequence[Row], repos: Sequence[dict[str, Any]]) -> dict[s
         "naive": naive_comparison(rows),
         "paired": localize_pairs(every),
         "calibration": calibration(rows),
+        "calibration_by_language": calibration_by_language(rows),
     }

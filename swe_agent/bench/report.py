@@ -59,6 +59,10 @@ CALIBRATION_COLUMNS = (
     ("level", "level"), ("bin", "confidence"), ("tasks", "tasks"), ("confidence", "mean"),
     ("file@1", "file@1"), ("function@5", "func@5"), ("test_time_tokens", "test tokens"),
 )  # fmt: skip
+LANGUAGE_COLUMNS = (
+    ("level", "level"), ("language", "language"), ("tasks", "tasks"), ("confidence", "confidence"),
+    ("file@1", "file@1"), ("over", "over"), ("ece", "ECE"),
+)  # fmt: skip
 PARETO_COLUMNS = (
     ("level", "level"), ("context_budget", "budget"), ("max_steps", "steps"),
     ("test_time_tokens", "test tokens"), ("file@1", "file@1"), ("file@5", "file@5"), ("function@5", "func@5"),
@@ -85,6 +89,10 @@ def report_text(summary: dict[str, Any], repos: Sequence[dict[str, Any]], mode: 
     if summary.get("calibration"):
         parts += ["", "calibration: answers by their confidence, and what they reached",
                   table(summary["calibration"], CALIBRATION_COLUMNS)]  # fmt: skip
+    if summary.get("calibration_by_language"):
+        parts += ["", "calibration by language of the gold files (over: mean confidence - file@1; "
+                  "ECE: expected calibration error, 10 bins)",
+                  table(summary["calibration_by_language"], LANGUAGE_COLUMNS)]  # fmt: skip
     parts += ["", "cost per query, n questions on one repository (sleep tokens once + w x test tokens)",
               amortization_text(summary["amortization"])]  # fmt: skip
     for p in summary["predictability"]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from swe_agent.bench import bare_index, lookups
+from swe_agent.bench.measures import language_family
 from swe_agent.bench.projects import prepare
 from swe_agent.bench.score import score_answer
 from swe_agent.bench.tasks import Source, Task
@@ -177,6 +178,7 @@ def run_source(
                 for budget, task in ((b, t) for b in config.budgets for t in tasks):
                     row = ask(store, repo, task, level, budget, reading, environ, config.offline)
                     row.update(main=budget == config.budgets[0], variant=variant,
+                               language=language_family(task.gold_files),
                                note_kinds=reading.note_kinds if level > 0 else "",
                                sleep_tokens=sleep["tokens"], sleep_seconds=sleep["seconds"],
                                sleep_cpu_seconds=sleep["cpu_seconds"],

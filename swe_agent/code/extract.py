@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # tree_sitter is imported when a file is parsed
 # A function directly inside one of these is a method.
 CONTAINERS = frozenset({"class", "interface", "impl", "enum"})
 VERSION = (
-    "7"  # bump when what is extracted changes: stores built with another version are parsed again
+    "8"  # bump when what is extracted changes: stores built with another version are parsed again
 )
 DECLARATIONS = {
     "field_declaration",

@@ -32,6 +32,7 @@ from typing import NoReturn, TypeAlias, TypeVar
 from swe_agent.code.chunks import chunk_file
 from swe_agent.code.extract import parse_source, prepare
 from swe_agent.code.languages import language_for
+from swe_agent.code.paths import is_generated_text
 from swe_agent.code.tokens import term_counts, terms
 from swe_agent.store.db import write_rows
 from swe_agent.store.keys import stable_id
@@ -155,6 +156,7 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
             stat.st_mtime_ns,
             len(lines),
             commit,
+            is_generated_text(text),
             parsed.error_count,
         ),
         invalid_utf8=invalid,

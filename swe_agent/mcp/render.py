@@ -22,11 +22,17 @@ def page_text(data: dict[str, Any]) -> str:
     return "\n".join([*lines, footer])
 
 
+def confidence_words(value: float | None) -> str:
+    """The answer's confidence as the CLI's footer says it; nothing when none was given."""
+    return "" if value is None else f" · confidence {value:.2f}"
+
+
 def located_text(data: dict[str, Any]) -> str:
     places = data["locations"]
     lines = [
         f"locate ({data['mode']}): {len(places)} locations, best first "
-        f"({data['tool_calls']} tool calls, {data['notes_used']} notes read)"
+        f"({data['tool_calls']} tool calls, {data['notes_used']} notes read"
+        f"{confidence_words(data.get('confidence'))})"
     ]
     for rank, loc in enumerate(places, 1):
         symbol = loc.get("symbol") or "-"

@@ -66,6 +66,11 @@ class Answer(BaseModel):
     locations: list[Located]
     tool_calls: int
     notes_used: int
+    confidence: float | None = Field(
+        default=None,
+        description="How often answers this sure had the right first file on the development "
+        "sets, in [0, 1]; null when the answer gave none.",
+    )
 
 
 class Status(BaseModel):

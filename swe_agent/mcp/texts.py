@@ -68,7 +68,9 @@ TOOLS = {
         "Where in the code is the answer? Give a question or an issue's text (tracebacks "
         "welcome); a deterministic policy searches the notes, the code and the symbols for "
         "you and returns ranked locations (path, symbol, lines) each with the evidence that "
-        "put it there. Start here with a new question, then read the top locations."
+        "put it there, and a confidence: how often the first file of answers this sure was right "
+        "(0.9: read the first location; below 0.5: read several, or search further). Start "
+        "here with a new question, then read the top locations."
     ),
     "status": (
         "The state of the memory: whether the index is fresh (indexed HEAD against the work "

@@ -52,5 +52,5 @@ def search(
     boosts.boost_coherent_files(
         pool, top, boosts.COHERENCE if q.symbol else boosts.QUESTION_COHERENCE
     )
-    selection.penalise(pool, q)
+    selection.penalise(pool, q, source.generated_files())
     return selection.select(pool, k)

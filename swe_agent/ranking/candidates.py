@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from swe_agent.store.db import Store
+from swe_agent.store.files import generated_paths
 from swe_agent.store.search import Hit, bm25, definitions_named, file_bm25, file_links, file_uses
 
 POOL = 150  # BM25 candidates re-ranked; the rest never reach the first page
@@ -59,6 +60,8 @@ class Source(Protocol):
 
     def links(self, paths: list[str]) -> dict[str, frozenset[str]]: ...
 
+    def generated_files(self) -> frozenset[str]: ...
+
 
 class StoreSource:
     """Candidates read from DuckDB on each query: for one-shot commands."""
@@ -84,6 +87,9 @@ class StoreSource:
         for user, used in file_links(self.store, paths, OWNERS):
             found.setdefault(user, set()).add(used)
         return {p: frozenset(u) for p, u in found.items()}
+
+    def generated_files(self) -> frozenset[str]:
+        return generated_paths(self.store)
 
     def definitions_of(self, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]:
         """Definitions named as one of names (in any case, for a bare symbol query)."""

@@ -18,6 +18,7 @@ import numpy as np
 from swe_agent.ranking.candidates import FILE_B, OWNERS, Candidate, Defined
 from swe_agent.store import search
 from swe_agent.store.db import Store
+from swe_agent.store.files import generated_paths
 from swe_agent.store.search import K1, B, Hit
 
 
@@ -50,6 +51,7 @@ class MemoryIndex:
         self.file_avgdl = max(float(self.file_lengths.mean()) if rows else 1.0, 1.0)
         self._load_postings(store)
         self._load_definitions(store)
+        self.generated = generated_paths(store)
 
     def _load_postings(self, store: Store) -> None:
         vocabulary = search.code_vocabulary(store)
@@ -74,6 +76,9 @@ class MemoryIndex:
         for user, used in search.file_links(store, None, OWNERS):
             found[user].add(used)
         self.file_links = {p: frozenset(u) for p, u in found.items()}
+
+    def generated_files(self) -> frozenset[str]:
+        return self.generated
 
     def links(self, paths: list[str]) -> dict[str, frozenset[str]]:
         return {p: self.file_links[p] for p in paths if p in self.file_links}

@@ -27,9 +27,10 @@ HEADERS = frozenset(["h", "hh", "hpp", "hxx"])
 SOURCES = frozenset(["c", "cc", "cpp", "cxx"])
 
 
-def penalise(pool: dict[int, Candidate], q: Query) -> None:
-    """Scale each candidate by what its path is (path_factor), an __init__.py's import
-    block by REEXPORT, and a header beside its source by DECLARATION."""
+def penalise(pool: dict[int, Candidate], q: Query, generated: frozenset[str] = frozenset()) -> None:
+    """Scale each candidate by what its path is (path_factor; a file of `generated`, whose first
+    lines say a tool wrote it, counts as generated unless the query names it), an __init__.py's
+    import block by REEXPORT, and a header beside its source by DECLARATION."""
     sources = {
         base
         for base, ext in map(_split_extension, {c.path for c in pool.values()})
@@ -40,6 +41,8 @@ def penalise(pool: dict[int, Candidate], q: Query) -> None:
         if ext in HEADERS and base in sources:
             c.score *= DECLARATION
         c.score *= path_factor(c.path, q)
+        if c.path in generated and path_class(c.path) == "code" and not names_file(c.path, q):
+            c.score *= CLASS_FACTOR["generated"]
         if c.symbol is None and c.path.rsplit("/", 1)[-1] in REEXPORT_NAMES:
             c.score *= REEXPORT  # a definition in an __init__.py is code like any other
 
@@ -58,6 +61,11 @@ def path_factor(path: str, q: Query) -> float:
     )
     factor = 1.0 if asked else CLASS_FACTOR.get(kind, 1.0)
     return factor
+
+
+def names_file(path: str, q: Query) -> bool:
+    """The query says the file's name with its extension (parser.c) or its path."""
+    return path.rsplit("/", 1)[-1].lower() in q.text.lower()
 
 
 def select(pool: dict[int, Candidate], k: int) -> list[Candidate]:

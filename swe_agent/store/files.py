@@ -17,7 +17,8 @@ FILE_COLUMNS = (
     "mtime_ns",
     "lines",
     "commit_sha",
-    "parse_errors",
+    "generated",
+    "parse_errors",  # last: the indexer reads a file's row's errors there
 )
 
 
@@ -37,6 +38,11 @@ class FileInfo:
 def file_info(store: Store, path: str) -> FileInfo | None:
     row = store.one("SELECT language, lines FROM files WHERE path = ?", [path])
     return FileInfo(row[0], int(row[1])) if row else None
+
+
+def generated_paths(store: Store) -> frozenset[str]:
+    """The files whose first lines say a tool wrote them (code/paths.is_generated_text)."""
+    return frozenset(p for (p,) in store.query("SELECT path FROM files WHERE generated"))
 
 
 def indexed_paths(store: Store) -> list[str]:

@@ -2,6 +2,9 @@ from swe_agent.bench.measures import (
     all_measures,
     amortization,
     calibration,
+    calibration_by_language,
+    expected_calibration_error,
+    language_family,
     predictability,
     spearman,
 )
@@ -100,3 +103,28 @@ def test_calibration_bins_answers_by_their_confidence() -> None:
     assert high["confidence"] == round((0.95 + 0.85 + 1.0) / 3, 3)
     assert all_measures(rows, REPOS)["calibration"] == table
     assert calibration([{**r, "confidence": None} for r in rows]) == []
+
+
+def test_calibration_by_language_says_where_the_confidence_overstates() -> None:
+    rows = [
+        {**row("p1", 0, 900, 1, True), "confidence": 0.9, "language": "python"},
+        {**row("p2", 0, 900, 2, True), "confidence": 0.1, "language": "python"},
+        {**row("j1", 0, 900, 1, True), "confidence": 0.9, "language": "js/ts"},
+        {**row("j2", 0, 900, 2, False), "confidence": 0.9, "language": "js/ts"},
+        {**row("x", 0, 900, 1, True), "confidence": None, "language": "go"},  # none given
+    ]
+    table = {t["language"]: t for t in calibration_by_language(rows)}
+    assert list(table) == ["js/ts", "python", "all"]
+    assert table["python"]["over"] == 0.0  # 0.9 right and 0.1 wrong: calibrated
+    assert table["python"]["ece"] == round((0.1 + 0.1) / 2, 3)
+    assert (table["js/ts"]["confidence"], table["js/ts"]["file@1"]) == (0.9, 0.5)
+    assert table["js/ts"]["over"] == 0.4 == table["js/ts"]["ece"]
+    assert table["all"]["tasks"] == 4
+    assert expected_calibration_error([]) is None
+
+
+def test_a_task_is_of_the_language_most_of_its_gold_files_are_written_in() -> None:
+    assert language_family(["src/app.rs", "src/args.rs", "complete/_rg"]) == "rust"
+    assert language_family(["lib/zstd.h", "lib/compress/zstd_compress.c"]) == "c/c++"
+    assert language_family(["lib/router/index.js"]) == "js/ts"
+    assert language_family(["src/builtin.jq"]) == "other"

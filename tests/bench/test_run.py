@@ -64,6 +64,7 @@ def test_the_pipeline_on_a_local_repository(
         assert (r["anticipation"] is None) == (r["level"] == 0)
         assert r["naive"]["tokens"] > 0
         assert 0.0 <= r["confidence"] <= 1.0  # the offline answer says how sure it is
+        assert r["language"] == "python"  # of its gold files
     assert all(r["notes_used"] == 0 for r in rows if r["level"] == 0)
     assert not (sample_repo / ".swe_agent").exists()  # the bench works on its own copy
     again = run_bench(tasks[:1], config, Settings(), {})
@@ -83,6 +84,7 @@ def test_the_pipeline_on_a_local_repository(
     assert "paired, each level against level 0" in text
     assert "95% CI" in text
     assert "calibration: answers by their confidence" in text
+    assert "calibration by language of the gold files" in text
     assert sum(c["tasks"] for c in summary["calibration"] if c["level"] == 0) == 2
 
 

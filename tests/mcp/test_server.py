@@ -4,12 +4,16 @@ own client over stdio."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from swe_agent.cli import app
 from swe_agent.index import index_repository
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.sleep import run_sleep
@@ -136,6 +140,26 @@ def test_locate_ranks_locations_with_their_evidence(mcp: Session) -> None:
         .text.splitlines()[1]
         .startswith("1. minihttp/sessions.py:63-70 Session.rebuild_auth")
     )
+
+
+def test_locate_says_how_sure_it_is_as_ask_does(
+    mcp: Session, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "Where is the Authorization header dropped on a cross-host redirect?"
+    result = mcp.call("locate", question=question)
+    sure = result.structured_content["confidence"]
+    assert 0.0 < sure <= 1.0
+    header = result.content[0].text.splitlines()[0]
+    assert header.endswith(f" notes read · confidence {sure:.2f})"), header
+
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    copy = tmp_path / "sample"  # ask writes a session: not into the store the server reads
+    shutil.copytree(repo, copy)
+    asked = CliRunner().invoke(app, ["ask", question, "-C", str(copy), "--json"])
+    assert asked.exit_code == 0, asked.output
+    assert json.loads(asked.stdout)["confidence"] == sure
+    footer = CliRunner().invoke(app, ["ask", question, "-C", str(copy)]).stdout.splitlines()[-1]
+    assert footer.endswith(f" · confidence {sure:.2f}]"), footer
 
 
 def test_status_and_the_overview_resource(mcp: Session, repo: Path) -> None:

@@ -11,6 +11,7 @@ from swe_agent.ranking import search
 from swe_agent.ranking.memory import MemoryIndex
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import Store, open_store
+from swe_agent.store.files import generated_paths
 from tests.helpers import FIXTURES, commit_all, git
 
 
@@ -123,3 +124,22 @@ def test_a_question_prefers_the_file_nearer_the_top_of_the_tree(tmp_path, held) 
         index = MemoryIndex(store) if held == "memory" else None
         hits = search(store, "how is an idle connection returned to the pool", 5, index=index)
         assert [h.path for h in hits[:2]] == ["net/pool.py", "net/backends/posix/pool.py"]
+
+
+def test_a_generated_file_ranks_below_code_unless_the_query_names_it(tmp_path, held) -> None:
+    # parser.c says it is Bison's output and holds the query's words more often than compile.c
+    question = "how is a filter expression read"
+    with fixture_store("generated", tmp_path) as store:
+        assert generated_paths(store) == {"src/parser.c"}
+        index = MemoryIndex(store) if held == "memory" else None
+        assert search(store, question, 5, index=index)[0].path == "src/compile.c"
+        named = search(store, f"{question} in parser.c", 5, index=index)
+        assert named[0].path == "src/parser.c"
+    banner = tmp_path / "generated" / "src" / "parser.c"  # without its banner it is code
+    banner.write_text("\n".join(banner.read_text().splitlines()[3:]))
+    commit_all(banner.parent.parent, "hand-written now")
+    with open_store(banner.parent.parent) as store:
+        index_repository(GitRepo(banner.parent.parent), store, max_bytes=1_000_000, workers=1)
+        assert generated_paths(store) == frozenset()
+        index = MemoryIndex(store) if held == "memory" else None
+        assert search(store, question, 5, index=index)[0].path == "src/parser.c"

@@ -35,7 +35,8 @@ SCHEMA = {
                     ("start_line", INT), ("end_line", INT), ("signature", VC), ("doc", VC),
                     ("parent", VC)],
     "files": [("path", VC), ("language", VC), ("hash", VC), ("size", BIG), ("mtime_ns", BIG),
-              ("lines", INT), ("commit_sha", VC), ("parse_errors", INT), ("indexed_at", TS)],
+              ("lines", INT), ("commit_sha", VC), ("parse_errors", INT), ("indexed_at", TS),
+              ("generated", "BOOLEAN")],
     "meta": [("key", VC), ("value", VC)],
     "model_calls": [("id", VC), ("purpose", VC), ("model", VC), ("input_tokens", INT),
                     ("output_tokens", INT), ("cache_creation_input_tokens", INT),
@@ -94,6 +95,7 @@ def test_schema_built_from_an_empty_file(tmp_path: Path) -> None:
         "commit_sha",
         "parse_errors",
         "indexed_at",
+        "generated",
     ]
 
 
