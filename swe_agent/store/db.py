@@ -253,12 +253,13 @@ def open_store(
 ) -> Store:
     """Open the store of the repository at root, creating and migrating it when asked."""
     path = store_path(root)
-    if not path.exists():
+    new = not path.exists()
+    if new:
         if not create:
             raise NoIndex("no index yet", "run `swe-agent index` in the repository first")
         path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(path, read_only=read_only and not create, wait=wait)
-    return _checked(Store(con, path, read_only and not create))
+    return _checked(Store(con, path, read_only and not create), new=new)
 
 
 def open_snapshot(root: Path, *, wait: float = 10.0) -> Store:
@@ -296,12 +297,13 @@ def signature(root: Path) -> tuple[int, ...] | None:
     return found
 
 
-def _checked(store: Store) -> Store:
-    """The store, once its schema is known to be ours (and brought up to date when writable)."""
+def _checked(store: Store, *, new: bool = False) -> Store:
+    """The store, once its schema is known to be ours (and brought up to date when writable);
+    `new`: its file did not exist before it was opened."""
     con, path = store.con, store.path
     try:
         if not store.read_only:
-            migrations.migrate(con)
+            migrations.migrate(con, new=new)
         else:
             migrations.check(con)
     except migrations.ForeignStore as exc:
