@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from swe_agent.errors import EmptyRepository, NotARepository
+from swe_agent.errors import EmptyRepository, NoIndex, NotARepository
 from swe_agent.index import COLUMNS, index_repository
 from swe_agent.index.parse import FLUSH_ROWS, SPLIT_MIN
 from swe_agent.queries import file_outline_in, lookup_symbol_in, search_code_in
@@ -229,6 +229,7 @@ def test_this_process_writes_its_files_as_it_parses_them_while_the_fork_parses(
     index(repo, workers=1)
     rows = _rows(repo)
     shutil.rmtree(repo / ".swe_agent")
+    open_store(repo, create=True).con.close()  # made now, not while this process parses
     batches: list[int] = []
     index(repo, workers=2, progress=lambda done, total: batches.append(done))
     assert len(batches) > 2 and batches[-1] == files
@@ -269,3 +270,33 @@ def test_a_reader_sees_changed_files_old_or_new_while_two_processes_index_them(
 
 def _definitions_of_copies(store) -> int:
     return store.one("SELECT count(*) FROM definitions WHERE path LIKE 'copy%'")[0]
+
+
+def test_a_new_store_is_made_once_parsing_is_under_way_and_holds_the_same_rows(
+    sample_repo: Path,
+) -> None:
+    """open_store makes a new store's file when it is first used, which a first index does
+    after its first files are parsed: until then there is no file, and what the index writes
+    into it is what it writes into a store made and migrated beforehand."""
+    made = open_store(sample_repo, create=True)
+    made.con.close()
+    with open_store(sample_repo, create=True) as store:
+        made_report = index_repository(GitRepo(sample_repo), store, workers=2).as_dict()
+    rows = _rows(sample_repo)
+    shutil.rmtree(sample_repo / ".swe_agent")
+    with open_store(sample_repo, create=True) as store:
+        assert store.unmade and not (sample_repo / ".swe_agent" / "index.duckdb").exists()
+        assert not store.vanished()
+        report = index_repository(GitRepo(sample_repo), store, workers=2).as_dict()
+        assert not store.unmade and not store.vanished()
+    assert {**report, "seconds": 0} == {**made_report, "seconds": 0}
+    assert _rows(sample_repo) == rows
+    with open_store(sample_repo, read_only=True) as store:  # migrated: checked as ours
+        assert store.meta("tokenizer")
+
+
+def test_a_new_store_closed_unused_leaves_no_database(tmp_path: Path) -> None:
+    open_store(tmp_path, create=True).close()
+    assert not (tmp_path / ".swe_agent" / "index.duckdb").exists()
+    with pytest.raises(NoIndex):
+        open_store(tmp_path, read_only=True)

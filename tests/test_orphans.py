@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from swe_agent.index.parse import POOL_THRESHOLD, interrupted_as_such
-from swe_agent.store.db import open_store
+from swe_agent.store.db import open_store, store_path
 from tests.helpers import FIXTURES, commit_all, git
 from tests.procs import SWE_AGENT, alive, descendants, offline_env, swe, wait_for
 
@@ -155,7 +155,9 @@ def ctrl_c(index: subprocess.Popen) -> None:
 
 def consistent_files(repo: Path) -> set[str]:
     """The files of the store, each with its chunks and no posting without its chunk: whole
-    batches only."""
+    batches only; none when the index stopped before it made its new store."""
+    if not store_path(repo).exists():
+        return set()
     with open_store(repo, read_only=True) as store:
         files = {p for (p,) in store.query("SELECT path FROM files")}
         chunked = {

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Protocol
 
@@ -102,8 +103,11 @@ def plan(
 ) -> tuple[list[str], list[str], list[str], int, list[tuple[str, str]]]:
     """(added, changed, removed, unchanged count, skipped) comparing work tree and store."""
     candidates, skipped = repo.candidate_files(max_bytes)
-    known = files_table.known_files(store)
-    binary = files_table.known_binaries(store)
+    if store.unmade:  # a new store knows no file: nothing to ask it (and it is made later)
+        known, binary = {}, {}
+    else:
+        known = files_table.known_files(store)
+        binary = files_table.known_binaries(store)
     if known and store.meta("tokenizer") != index_version():
         known = {p: files_table.FileState("", -1, None) for p in known}  # every file parses again
     added, changed, unchanged = [], [], 0
@@ -187,26 +191,30 @@ def _index(
     # old files or the new, never changed files deleted and not yet written again (and the
     # store pays one commit, which writes a first index straight into the file rather than
     # into the log first). A pool's batches commit one by one, the metadata after them.
+    # The transaction begins once the first batch is parsed: a new store is made then, while
+    # the parser process beside this one goes on.
     whole = len(todo) < POOL_THRESHOLD
-    with closing(batches), store.transaction(checkpoint=True) if whole else nullcontext():
-        for batch in batches:
+    with closing(batches):
+        ahead = list(islice(batches, 1))
+        with store.transaction(checkpoint=True) if whole else nullcontext():
+            for batch in chain(ahead, batches):
+                with nullcontext() if whole else store.transaction():
+                    if first:
+                        report.stale_notes = _forget(store, changed, removed)
+                        files_table.replace_skipped(store, repo.root, skipped)
+                        first = False
+                    _write(store, repo.root, batch, report)
+                done += len(batch)
+                if progress:
+                    progress(done, len(todo))
             with nullcontext() if whole else store.transaction():
                 if first:
                     report.stale_notes = _forget(store, changed, removed)
                     files_table.replace_skipped(store, repo.root, skipped)
-                    first = False
-                _write(store, repo.root, batch, report)
-            done += len(batch)
-            if progress:
-                progress(done, len(todo))
-        with nullcontext() if whole else store.transaction():
-            if first:
-                report.stale_notes = _forget(store, changed, removed)
-                files_table.replace_skipped(store, repo.root, skipped)
-            report.stale_notes += _stale_where_code_differs(store)
-            store.set_meta("indexed_head", report.head or "")
-            store.set_meta("tokenizer", index_version())
-            store.set_meta("indexed_at", str(time.time()))
+                report.stale_notes += _stale_where_code_differs(store)
+                store.set_meta("indexed_head", report.head or "")
+                store.set_meta("tokenizer", index_version())
+                store.set_meta("indexed_at", str(time.time()))
     report.seconds = time.perf_counter() - started
     return report
 

@@ -130,8 +130,9 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
     """Read, parse, chunk and tokenise one file. Runs in worker processes; pure but for the read."""
     full = os.path.join(root, path)
     try:
-        data = Path(full).read_bytes()
-        stat = os.stat(full)
+        with open(full, "rb") as fh:
+            data = fh.read()
+            stat = os.fstat(fh.fileno())
     except OSError as exc:
         return (path, f"unreadable ({exc.strerror or exc})")
     if b"\0" in data[:8192]:
@@ -180,8 +181,7 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
     path_terms = terms(path.replace("/", " ").replace(".", " "))
     for ordinal, chunk in enumerate(chunk_file(lines, parsed.definitions)):
         chunk_id = stable_id(path, digest, ordinal)
-        counts = term_counts([chunk.text])
-        counts.update(path_terms)
+        counts = term_counts([chunk.text], path_terms)
         out.chunks.append(
             (
                 chunk_id,

@@ -46,21 +46,34 @@ def store_path(root: Path) -> Path:
 
 
 class Store:
-    """An open DuckDB connection to one repository's store."""
+    """An open DuckDB connection to one repository's store, or one to be made (`unmade`: a new
+    store's file is made and migrated when the store is first used)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
-        self._con: duckdb.DuckDBPyConnection | None = con
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection | None, path: Path, read_only: bool, wait: float = 0.0
+    ) -> None:
+        self._con = con
         self.path = path
         self.read_only = read_only
+        self.unmade = con is None
+        self._wait = wait
         self._closed = False
+        self.inode: int | None = None
+        if con is not None:
+            self._note_inode()
+
+    def _note_inode(self) -> None:
         try:
-            self.inode: int | None = path.stat().st_ino
+            self.inode = self.path.stat().st_ino
         except OSError:  # removed as it was opened: vanished() says so
             self.inode = None
 
     def vanished(self) -> bool:
         """Whether the file was removed or replaced since it was opened (`rm -rf .swe_agent`
-        meanwhile): what was written since went into a file nobody will open again."""
+        meanwhile): what was written since went into a file nobody will open again. A store
+        never made wrote nothing."""
+        if self.unmade:
+            return False
         try:
             return self.path.stat().st_ino != self.inode
         except OSError:
@@ -77,7 +90,22 @@ class Store:
         if self._con is None:
             if self._closed:
                 raise StoreError(f"the store {self.path} is closed", "open it again")
+            if self.unmade:
+                return self._make()
             self._con = _connect(self.path, read_only=self.read_only, wait=REOPEN_WAIT)
+        return self._con
+
+    def _make(self) -> duckdb.DuckDBPyConnection:
+        """Make and migrate the file of a new store (or, if another process made it since,
+        open and check it as it is)."""
+        self._con = _connect(self.path, read_only=False, wait=self._wait)
+        self.unmade = False
+        self._note_inode()
+        try:
+            _checked(self, new=True)
+        except BaseException:
+            self._con, self._closed = None, True  # _checked closed the connection
+            raise
         return self._con
 
     def close(self) -> None:
@@ -251,12 +279,15 @@ def _plain_text(rows: Sequence[Sequence[Any]], width: int) -> str | None:
 def open_store(
     root: Path, *, create: bool = False, read_only: bool = False, wait: float = 10.0
 ) -> Store:
-    """Open the store of the repository at root, creating and migrating it when asked."""
+    """Open the store of the repository at root, creating and migrating it when asked. A store
+    created here is made when first used: a first index starts its parser process before it
+    makes the file and its tables, which then cost its wall time less (flask: ~0.05 s)."""
     path = store_path(root)
     if not path.exists():
         if not create:
             raise NoIndex("no index yet", "run `swe-agent index` in the repository first")
         path.parent.mkdir(parents=True, exist_ok=True)
+        return Store(None, path, False, wait)
     con = _connect(path, read_only=read_only and not create, wait=wait)
     return _checked(Store(con, path, read_only and not create))
 
@@ -296,12 +327,13 @@ def signature(root: Path) -> tuple[int, ...] | None:
     return found
 
 
-def _checked(store: Store) -> Store:
-    """The store, once its schema is known to be ours (and brought up to date when writable)."""
+def _checked(store: Store, *, new: bool = False) -> Store:
+    """The store, once its schema is known to be ours (and brought up to date when writable);
+    `new`: its file did not exist before it was opened."""
     con, path = store.con, store.path
     try:
         if not store.read_only:
-            migrations.migrate(con)
+            migrations.migrate(con, new=new)
         else:
             migrations.check(con)
     except migrations.ForeignStore as exc:

@@ -205,3 +205,24 @@ def test_pending_migrations_apply_all_or_none(tmp_path: Path) -> None:
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert "model_calls" not in tables and "notes" not in tables  # migrations 2 and 3
     con.close()
+
+
+def test_a_store_another_process_made_meanwhile_is_read_as_it_is(tmp_path: Path) -> None:
+    """open_store saw no file, so it migrates as for a new one, but another process made and
+    migrated the store before this one got it: its ledger is read, nothing is applied again,
+    and its rows stay."""
+    with open_store(tmp_path, create=True) as store:
+        store.set_meta("indexed_head", "abc123")
+    con = duckdb.connect(str(store_path(tmp_path)))
+    assert migrations.migrate(con, new=True) == []
+    assert con.execute("SELECT value FROM meta").fetchall() == [("abc123",)]
+    assert schema(con) == SCHEMA
+    con.close()
+
+
+def test_a_new_file_migrates_to_the_schema_of_a_checked_one(tmp_path: Path) -> None:
+    new, checked = duckdb.connect(str(tmp_path / "new.duckdb")), duckdb.connect()
+    assert migrations.migrate(new, new=True) == migrations.migrate(checked)
+    assert schema(new) == schema(checked) == SCHEMA
+    new.close()
+    checked.close()
