@@ -101,27 +101,66 @@ def boost_path_matches(pool: dict[int, Candidate], q: Query, top: float) -> None
     words matched (prefixes of at least 4 letters count: dependency ~ dependencies)."""
     if not q.words:
         return
-    cache: dict[str, tuple[float, bool]] = {}
+    words = _WordMatcher(q.words)
+    boost: dict[str, tuple[float, float]] = {}  # per file: the pool holds several chunks of most
     for c in pool.values():
-        if c.path not in cache:
-            cache[c.path] = (_path_share(c.path, q.words), named_in(c.path, q.words))
-        share, named = cache[c.path]
-        if share >= PATH_MIN_SHARE:
-            c.score += top * PATH_MATCH * share
-        if named:
-            c.score += top * NAMED_FILE
+        found = boost.get(c.path)
+        if found is None:
+            found = boost[c.path] = words.path_boost(c.path, top)
+        c.score += found[0]  # two additions, as two steps: the same sum to the last bit
+        c.score += found[1]
+
+
+class _WordMatcher:
+    """The query's words matched against the words of file and folder names, each name word
+    once per query (many files share a folder, and the pool holds few files)."""
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self.words = words
+        self._near: dict[str, frozenset[str]] = {}
+        self._agree: dict[str, bool] = {}
+
+    def path_boost(self, path: str, top: float) -> tuple[float, float]:
+        """What boost_path_matches adds to a chunk of path: for the words in its path, and
+        for a name made of the query's words."""
+        share = self.share(path)
+        return (
+            top * PATH_MATCH * share if share >= PATH_MIN_SHARE else 0.0,
+            top * NAMED_FILE if self.named(path) else 0.0,
+        )
+
+    def share(self, path: str) -> float:
+        """The share of the query's words that a word of the file's or its folder's name
+        equals or is near."""
+        parts = _path_parts(path)
+        if not parts:
+            return 0.0
+        found: set[str] = set()
+        for p in parts:
+            near = self._near.get(p)
+            if near is None:
+                near = self._near[p] = frozenset(w for w in self.words if w == p or _near(p, w))
+            found.update(near)
+        return len(found) / len(self.words)
+
+    def named(self, path: str) -> bool:
+        """Every word of the file's name is among the query's words: the query names the file."""
+        parts = _name_parts(path)
+        if not parts:
+            return False
+        for p in parts:
+            agree = self._agree.get(p)
+            if agree is None:
+                agree = self._agree[p] = _matches(p, self.words)
+            if not agree:
+                return False
+        return True
 
 
 @lru_cache(maxsize=65536)
 def _name_parts(path: str) -> frozenset[str]:
     base = posixpath.basename(path).rsplit(".", 1)[0]
     return _parts(base.replace(".", "_").replace("+", "_").replace("-", "_"))
-
-
-def named_in(path: str, words: frozenset[str]) -> bool:
-    """Every word of the file's name is among the query's words: the query names the file."""
-    parts = _name_parts(path)
-    return bool(parts) and all(_matches(p, words) for p in parts)
 
 
 def _prefix(short: str, long: str) -> bool:
@@ -142,17 +181,6 @@ def _agree(part: str, w: str) -> bool:
 
 def _matches(part: str, words: frozenset[str]) -> bool:
     return part in words or any(_agree(part, w) for w in words)
-
-
-def _path_share(path: str, words: frozenset[str]) -> float:
-    parts = _path_parts(path)
-    if not parts:
-        return 0.0
-    hits = 0
-    for w in words:
-        if w in parts or any(_near(p, w) for p in parts):
-            hits += 1
-    return hits / len(words)
 
 
 @lru_cache(maxsize=65536)
@@ -190,5 +218,9 @@ def boost_central_files(pool: dict[int, Candidate], uses: dict[str, int]) -> Non
     most = max(uses.values(), default=0)
     if not most:
         return
+    factor: dict[str, float] = {}
     for c in pool.values():
-        c.score *= 1 + CENTRAL * math.log1p(uses.get(c.path, 0)) / math.log1p(most)
+        f = factor.get(c.path)
+        if f is None:
+            f = factor[c.path] = 1 + CENTRAL * math.log1p(uses.get(c.path, 0)) / math.log1p(most)
+        c.score *= f

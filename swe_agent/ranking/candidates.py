@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from swe_agent.store.db import Store
-from swe_agent.store.search import Hit, bm25, definitions_named, file_bm25, file_links, file_uses
+from swe_agent.store.search import bm25, definitions_named, file_bm25, file_links, file_uses
 
 POOL = 150  # BM25 candidates re-ranked; the rest never reach the first page
 OWNERS = 3  # a name defined in more files than this is too common to say which one is used
@@ -49,7 +49,9 @@ class Source(Protocol):
 
     def bm25(
         self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
-    ) -> list[Hit]: ...
+    ) -> list[Candidate]:
+        """BM25's best chunks for the terms, best first, as candidates (score = bm25)."""
+        ...
 
     def file_uses(self, paths: list[str]) -> dict[str, int]: ...
 
@@ -68,8 +70,12 @@ class StoreSource:
 
     def bm25(
         self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
-    ) -> list[Hit]:
-        return bm25(self.store, terms, space="code", limit=limit, paths=paths, short=short)
+    ) -> list[Candidate]:
+        hits = bm25(self.store, terms, space="code", limit=limit, paths=paths, short=short)
+        return [
+            Candidate(h.chunk_id, h.path, h.start_line, h.end_line, h.symbol, h.score, h.score)
+            for h in hits
+        ]
 
     def file_uses(self, paths: list[str]) -> dict[str, int]:
         return file_uses(self.store, paths, OWNERS)
@@ -108,9 +114,4 @@ class StoreSource:
 
 def pool_from(source: Source, terms: list[str], paths: list[str] | None) -> dict[int, Candidate]:
     """BM25's best POOL chunks, the ones the ranking steps re-order."""
-    return {
-        h.chunk_id: Candidate(
-            h.chunk_id, h.path, h.start_line, h.end_line, h.symbol, h.score, h.score
-        )
-        for h in source.bm25(terms, POOL, paths, SHORT)
-    }
+    return {c.chunk_id: c for c in source.bm25(terms, POOL, paths, SHORT)}

@@ -34,8 +34,12 @@ def boost_matching_files(pool: dict[int, Candidate], scores: dict[str, float]) -
     most = max(scores.values(), default=0.0)
     if not most:
         return
+    factor: dict[str, float] = {}
     for c in pool.values():
-        c.score *= 1 + FILE_MATCH * scores.get(c.path, 0.0) / most
+        f = factor.get(c.path)
+        if f is None:
+            f = factor[c.path] = 1 + FILE_MATCH * scores.get(c.path, 0.0) / most
+        c.score *= f
 
 
 def boost_hub_files(
@@ -69,10 +73,11 @@ def _best_chunks(pool: dict[int, Candidate]) -> dict[str, Candidate]:
 def prefer_shallow_files(pool: dict[int, Candidate]) -> None:
     """Every chunk decays by SHALLOW per folder of depth beyond the shallowest code file in the
     pool; depth is relative, so a repository's own layout (src/, packages/x/) costs nothing."""
-    depth = {c.path: c.path.count("/") for c in pool.values()}
+    depth = {path: path.count("/") for path in {c.path for c in pool.values()}}
     code = [d for path, d in depth.items() if path_class(path) == "code"]
     if not code:
         return
     least = min(code)
+    factor = {path: SHALLOW ** max(0, d - least) for path, d in depth.items()}
     for c in pool.values():
-        c.score *= SHALLOW ** max(0, depth[c.path] - least)
+        c.score *= factor[c.path]

@@ -18,7 +18,7 @@ import numpy as np
 from swe_agent.ranking.candidates import FILE_B, OWNERS, Candidate, Defined
 from swe_agent.store import search
 from swe_agent.store.db import Store
-from swe_agent.store.search import K1, B, Hit
+from swe_agent.store.search import K1, B
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +44,13 @@ class MemoryIndex:
         self.lengths = np.array([r[5] for r in rows], dtype=np.float64)
         self.avgdl = max(float(self.lengths.mean()) if rows else 1.0, 1.0)
         self.files = sorted(set(self.paths))
-        number = {p: i for i, p in enumerate(self.files)}
-        self.file_of = np.array([number[p] for p in self.paths], dtype=np.int64)
+        self.file_number = {p: i for i, p in enumerate(self.files)}
+        self.file_of = np.array([self.file_number[p] for p in self.paths], dtype=np.int64)
         self.file_lengths = np.bincount(self.file_of, self.lengths, len(self.files))
         self.file_avgdl = max(float(self.file_lengths.mean()) if rows else 1.0, 1.0)
+        self.file_norm = K1 * (1 - FILE_B + FILE_B * self.file_lengths / self.file_avgdl)
+        self.place = _places(self.paths, self.starts)
+        self._norms: dict[float, np.ndarray] = {}
         self._load_postings(store)
         self._load_definitions(store)
 
@@ -82,7 +85,7 @@ class MemoryIndex:
         """store.search.file_bm25's formula over the held postings."""
         n = len(self.files)
         scores = np.zeros(n, dtype=np.float64)
-        norm = K1 * (1 - FILE_B + FILE_B * self.file_lengths / self.file_avgdl)
+        norm = self.file_norm
         for term in dict.fromkeys(terms):
             if term not in self.terms:
                 continue
@@ -92,14 +95,17 @@ class MemoryIndex:
             df = int(np.count_nonzero(tf))
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             scores += idf * tf * (K1 + 1) / (tf + norm)
-        return {self.files[i]: float(scores[i]) for i in np.flatnonzero(scores > 0).tolist()}
+        found = np.flatnonzero(scores > 0)
+        return dict(
+            zip([self.files[i] for i in found.tolist()], scores[found].tolist(), strict=True)
+        )
 
     def file_uses(self, paths: list[str]) -> dict[str, int]:
         return {p: self.used_files[p] for p in paths if p in self.used_files}
 
     def bm25(
         self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
-    ) -> list[Hit]:
+    ) -> list[Candidate]:
         """The best chunks for the terms, best first: store.search.bm25's formula and order."""
         weights: dict[int, int] = defaultdict(int)
         for term in terms:
@@ -108,42 +114,56 @@ class MemoryIndex:
         if not weights:
             return []
         n = len(self.ids)
-        lengths = np.maximum(self.lengths, short * self.avgdl)
+        norms = self._norm(short)
         scores = np.zeros(n, dtype=np.float64)
         for index, qtf in weights.items():
             start, end = self.offsets[index], self.offsets[index + 1]
             rows, tf = self.rows[start:end], self.tfs[start:end]
             idf = math.log(1 + (n - (end - start) + 0.5) / ((end - start) + 0.5))
-            norm = K1 * (1 - B + B * lengths[rows] / self.avgdl)
-            scores[rows] += qtf * idf * tf * (K1 + 1) / (tf + norm)
+            scores[rows] += qtf * idf * tf * (K1 + 1) / (tf + norms[rows])
         if paths is not None:
-            allowed = set(paths)
-            mask = np.fromiter((p in allowed for p in self.paths), dtype=bool, count=n)
-            scores[~mask] = 0.0
+            scores[~self._within(paths)] = 0.0
         hit = np.flatnonzero(scores > 0)
         if len(hit) > limit:
             hit = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
-        order = sorted(hit.tolist(), key=lambda r: (-scores[r], self.paths[r], self.starts[r]))
-        return [self._hit(r, float(scores[r])) for r in order]
+        # best first, then by path and line: np.lexsort sorts by its last key first, stably
+        hit = hit[np.lexsort((self.place[hit], -scores[hit]))]
+        return [
+            Candidate(
+                self.ids[r], self.paths[r], self.starts[r], self.ends[r], self.symbols[r], s, s
+            )
+            for r, s in zip(hit.tolist(), scores[hit].tolist(), strict=True)
+        ]
 
-    def _hit(self, row: int, score: float) -> Hit:
-        return Hit(
-            self.ids[row],
-            self.paths[row],
-            self.starts[row],
-            self.ends[row],
-            self.symbols[row],
-            score,
-        )
+    def _norm(self, short: float) -> np.ndarray:
+        """Each chunk's BM25 length normalisation, a chunk shorter than `short` x the average
+        counted as that long: the same for every query, so computed once per `short`."""
+        norm = self._norms.get(short)
+        if norm is None:
+            lengths = np.maximum(self.lengths, short * self.avgdl)
+            norm = self._norms[short] = K1 * (1 - B + B * lengths / self.avgdl)
+        return norm
+
+    def _within(self, paths: list[str]) -> np.ndarray:
+        """Which chunk rows belong to one of paths."""
+        keep = np.zeros(len(self.files) + 1, dtype=bool)  # a last, empty file: no row is in it
+        keep[[self.file_number.get(p, len(self.files)) for p in paths]] = True
+        keep[len(self.files)] = False
+        return keep[self.file_of]
 
     def definitions_of(self, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]:
         out: list[Defined] = []
         for wanted in dict.fromkeys(names):
             for d in self.definitions.get(wanted.lower(), []):
                 if fold_case or d.name == wanted:
-                    hit = self._hit(d.row, 0.0)
+                    r = d.row
                     chunk = Candidate(
-                        hit.chunk_id, hit.path, hit.start_line, hit.end_line, hit.symbol, 0.0
+                        self.ids[r],
+                        self.paths[r],
+                        self.starts[r],
+                        self.ends[r],
+                        self.symbols[r],
+                        0.0,
                     )
                     out.append(
                         Defined(
@@ -152,6 +172,18 @@ class MemoryIndex:
                     )
         out.sort(key=lambda d: (d.chunk.path, d.chunk.start_line))
         return out[:200]
+
+
+def _places(paths: list[str], starts: list[int]) -> np.ndarray:
+    """Each row's rank in (path, start line) order; rows of one path and line share a rank."""
+    order = sorted(range(len(paths)), key=lambda r: (paths[r], starts[r]))
+    place = np.zeros(len(paths), dtype=np.int64)
+    rank, last = -1, None
+    for r in order:
+        if (paths[r], starts[r]) != last:
+            rank, last = rank + 1, (paths[r], starts[r])
+        place[r] = rank
+    return place
 
 
 def generation(store: Store) -> str:

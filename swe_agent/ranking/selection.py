@@ -30,18 +30,26 @@ SOURCES = frozenset(["c", "cc", "cpp", "cxx"])
 def penalise(pool: dict[int, Candidate], q: Query) -> None:
     """Scale each candidate by what its path is (path_factor), an __init__.py's import
     block by REEXPORT, and a header beside its source by DECLARATION."""
-    sources = {
-        base
-        for base, ext in map(_split_extension, {c.path for c in pool.values()})
-        if ext in SOURCES
-    }
+    paths = {c.path for c in pool.values()}
+    sources = {base for base, ext in map(_split_extension, paths) if ext in SOURCES}
+    per_path = {path: _path_penalties(path, q, sources) for path in paths}
     for c in pool.values():
-        base, ext = _split_extension(c.path)
-        if ext in HEADERS and base in sources:
+        header, factor, reexports = per_path[c.path]
+        if header:
             c.score *= DECLARATION
-        c.score *= path_factor(c.path, q)
-        if c.symbol is None and c.path.rsplit("/", 1)[-1] in REEXPORT_NAMES:
+        c.score *= factor
+        if reexports and c.symbol is None:
             c.score *= REEXPORT  # a definition in an __init__.py is code like any other
+
+
+def _path_penalties(path: str, q: Query, sources: set[str]) -> tuple[bool, float, bool]:
+    """(a header beside its source, path_factor, a file of re-exports) of one path."""
+    base, ext = _split_extension(path)
+    return (
+        ext in HEADERS and base in sources,
+        path_factor(path, q),
+        path.rsplit("/", 1)[-1] in REEXPORT_NAMES,
+    )
 
 
 def _split_extension(path: str) -> tuple[str, str]:
