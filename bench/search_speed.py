@@ -14,6 +14,11 @@ repository their p50 and p90 over the queries.
     ... --against TREE   this tree against another version's source (TREE, e.g. main's), each
                          timed in a new process, alternating, --runs times; medians of both and
                          of the paired differences (this tree minus TREE) per repository
+    ... --against TREE --interleave
+                         both versions in this one process (TREE's swe_agent imported beside
+                         this one's), query by query in alternating order: load changes on a
+                         busy machine then hit both alike; per repository the p50 of each and
+                         the median of the per-query paired differences
 
 CPU time is the figure to trust on a busy machine; wall time is reported beside it. The index is
 built by this tree and read by both versions, so they must share the store's schema.
@@ -205,6 +210,91 @@ def steps(repos: list[dict[str, Any]], repeats: int) -> dict[str, Any]:
     return {name: round(1000 * t / calls, 4) for name, t in ordered}
 
 
+def import_version(tree: Path) -> tuple[Any, Any]:
+    """TREE's ranking.search and MemoryIndex, imported beside this tree's: its swe_agent
+    modules are loaded from TREE and then put aside, this tree's left in place. Nothing on
+    the search path imports lazily, so each version's functions call only their own."""
+    import importlib
+
+    def ours() -> dict[str, Any]:
+        return {k: m for k, m in sys.modules.items() if k.split(".")[0] == "swe_agent"}
+
+    importlib.import_module("swe_agent.ranking.memory")  # this tree's, before it is set aside
+    saved = ours()
+    for name in saved:
+        del sys.modules[name]
+    sys.path.insert(0, str(tree.resolve()))
+    try:
+        search = importlib.import_module("swe_agent.ranking").search
+        memory = importlib.import_module("swe_agent.ranking.memory")
+        if not str(memory.__file__).startswith(str(tree.resolve())):
+            raise SystemExit(f"--against {tree}: imported {memory.__file__} instead")
+    finally:
+        sys.path.remove(str(tree.resolve()))
+        for name in ours():
+            del sys.modules[name]
+        sys.modules.update(saved)
+    return search, memory.MemoryIndex
+
+
+def interleaved(repos: list[dict[str, Any]], tree: Path, repeats: int) -> dict[str, Any]:
+    """Both versions' search, query by query in alternating order, in this process."""
+    from swe_agent.ranking import search as this_search
+    from swe_agent.ranking.memory import MemoryIndex
+    from swe_agent.store.db import open_store
+
+    other_search, OtherIndex = import_version(tree)
+    out: dict[str, Any] = {"repeats": repeats, "repos": {}}
+    for repo in repos:
+        with open_store(Path(repo["root"]), read_only=True) as store:
+            sides = {
+                "this": (this_search, MemoryIndex(store)),
+                "against": (other_search, OtherIndex(store)),
+            }
+            cpu: dict[str, list[list[float]]] = {s: [[] for _ in repo["queries"]] for s in sides}
+            for i in range(repeats + 1):
+                for j, text in enumerate(repo["queries"]):
+                    order = ("this", "against") if (i + j) % 2 == 0 else ("against", "this")
+                    for side in order:
+                        search, held = sides[side]
+                        c = time.process_time()
+                        search(store, text, TOP_K, index=held)
+                        if i:  # the first pass is untimed: it fills caches
+                            cpu[side][j].append((time.process_time() - c) * 1000)
+        medians = {side: [statistics.median(t) for t in per] for side, per in cpu.items()}
+        diffs = sorted(a - b for a, b in zip(medians["this"], medians["against"], strict=True))
+        out["repos"][repo["name"]] = {
+            "cpu_p50_this": round(_quantile(medians["this"], 0.5), 3),
+            "cpu_p50_against": round(_quantile(medians["against"], 0.5), 3),
+            "cpu_p90_this": round(_quantile(medians["this"], 0.9), 3),
+            "cpu_p90_against": round(_quantile(medians["against"], 0.9), 3),
+            "query_diff_median": round(statistics.median(diffs), 3),
+            "queries_faster": sum(d < 0 for d in diffs), "queries": len(diffs),
+        }  # fmt: skip
+    rows = out["repos"].values()
+    for side in ("this", "against"):
+        out[f"median_cpu_p50_{side}"] = round(
+            statistics.median(r[f"cpu_p50_{side}"] for r in rows), 3
+        )
+    out["load_average"] = round(os.getloadavg()[0], 2)
+    return out
+
+
+def _print_interleaved(result: dict[str, Any]) -> None:
+    print(f"interleaved query by query in one process, {result['repeats']} repeats a query (CPU)")
+    for name, r in result["repos"].items():
+        print(
+            f"{name}: p50 this {r['cpu_p50_this']} ms, against {r['cpu_p50_against']} ms; "
+            f"p90 this {r['cpu_p90_this']} ms, against {r['cpu_p90_against']} ms; per query "
+            f"this - against median {r['query_diff_median']:+} ms, "
+            f"{r['queries_faster']} of {r['queries']} queries faster"
+        )
+    print(
+        f"median over repositories of p50: this {result['median_cpu_p50_this']} ms, against "
+        f"{result['median_cpu_p50_against']} ms; load average {result['load_average']}"
+    )
+
+
 AB_CHILD = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
@@ -292,6 +382,7 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, metavar="FILE")
     parser.add_argument("--profile", type=int, nargs="?", const=30, metavar="N")
     parser.add_argument("--steps", action="store_true")
+    parser.add_argument("--interleave", action="store_true", help="with --against: one process")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.against and not (args.against / "swe_agent" / "ranking").is_dir():
@@ -310,6 +401,10 @@ def main() -> None:
     if args.steps:
         for name, ms in steps(repos, args.repeats).items():
             print(f"{name:32} {ms:8.4f} ms a query")
+        return
+    if args.against and args.interleave:
+        result = interleaved(repos, args.against, args.repeats)
+        print(json.dumps(result, indent=2)) if args.json else _print_interleaved(result)
         return
     if args.against:
         result = against(repos, args.against, args.runs, args.repeats)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from swe_agent.ranking.candidates import FILE_B, OWNERS, Candidate, Defined
+from swe_agent.ranking.candidates import FILE_B, OWNERS, Candidate, Defined, Pool
 from swe_agent.store import search
 from swe_agent.store.db import Store
 from swe_agent.store.search import K1, B
@@ -50,7 +50,12 @@ class MemoryIndex:
         self.file_avgdl = max(float(self.file_lengths.mean()) if rows else 1.0, 1.0)
         self.file_norm = K1 * (1 - FILE_B + FILE_B * self.file_lengths / self.file_avgdl)
         self.place = _places(self.paths, self.starts)
-        self._norms: dict[float, np.ndarray] = {}
+        self.id_array = np.array(self.ids, dtype=np.int64)
+        self.path_array = np.array(self.paths, dtype=object)
+        self.start_array = np.array(self.starts, dtype=np.int64)
+        self.end_array = np.array(self.ends, dtype=np.int64)
+        self.symbol_array = np.array(self.symbols, dtype=object)
+        self._denominator: dict[float, np.ndarray] = {}
         self._load_postings(store)
         self._load_definitions(store)
 
@@ -64,6 +69,7 @@ class MemoryIndex:
         columns = search.code_postings(store)
         self.rows = np.asarray(columns["row"], dtype=np.int32)
         self.tfs = np.asarray(columns["tf"], dtype=np.float64)
+        self.posting_files = self.file_of[self.rows]
 
     def _load_definitions(self, store: Store) -> None:
         self.definitions: dict[str, list[_Definition]] = defaultdict(list)
@@ -81,8 +87,9 @@ class MemoryIndex:
     def links(self, paths: list[str]) -> dict[str, frozenset[str]]:
         return {p: self.file_links[p] for p in paths if p in self.file_links}
 
-    def file_bm25(self, terms: list[str]) -> dict[str, float]:
-        """store.search.file_bm25's formula over the held postings."""
+    def file_bm25(self, terms: list[str], paths: list[str]) -> tuple[dict[str, float], float]:
+        """store.search.file_bm25's formula over the held postings: the scores of paths
+        (those holding a term), and the best score of any file."""
         n = len(self.files)
         scores = np.zeros(n, dtype=np.float64)
         norm = self.file_norm
@@ -91,36 +98,41 @@ class MemoryIndex:
                 continue
             index = self.terms[term]
             start, end = self.offsets[index], self.offsets[index + 1]
-            tf = np.bincount(self.file_of[self.rows[start:end]], self.tfs[start:end], n)
+            tf = np.bincount(self.posting_files[start:end], self.tfs[start:end], n)
             df = int(np.count_nonzero(tf))
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             scores += idf * tf * (K1 + 1) / (tf + norm)
-        found = np.flatnonzero(scores > 0)
-        return dict(
-            zip([self.files[i] for i in found.tolist()], scores[found].tolist(), strict=True)
-        )
+        found = {}
+        for path in paths:
+            i = self.file_number.get(path)
+            if i is not None and scores[i] > 0:
+                found[path] = float(scores[i])
+        return found, float(scores.max()) if n else 0.0
 
     def file_uses(self, paths: list[str]) -> dict[str, int]:
         return {p: self.used_files[p] for p in paths if p in self.used_files}
 
     def bm25(
         self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
-    ) -> list[Candidate]:
+    ) -> Pool:
         """The best chunks for the terms, best first: store.search.bm25's formula and order."""
         weights: dict[int, int] = defaultdict(int)
         for term in terms:
             if term in self.terms:
                 weights[self.terms[term]] += 1
         if not weights:
-            return []
+            return Pool([], [], [], [], [], [])
         n = len(self.ids)
-        norms = self._norm(short)
+        denominators = self._denominators(short)
         scores = np.zeros(n, dtype=np.float64)
         for index, qtf in weights.items():
             start, end = self.offsets[index], self.offsets[index + 1]
-            rows, tf = self.rows[start:end], self.tfs[start:end]
+            rows = self.rows[start:end]
             idf = math.log(1 + (n - (end - start) + 0.5) / ((end - start) + 0.5))
-            scores[rows] += qtf * idf * tf * (K1 + 1) / (tf + norms[rows])
+            part = (qtf * idf) * self.tfs[start:end]  # the formula's operations, in its order
+            part *= K1 + 1
+            part /= denominators[start:end]
+            scores[rows] += part
         if paths is not None:
             scores[~self._within(paths)] = 0.0
         hit = np.flatnonzero(scores > 0)
@@ -128,21 +140,22 @@ class MemoryIndex:
             hit = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
         # best first, then by path and line: np.lexsort sorts by its last key first, stably
         hit = hit[np.lexsort((self.place[hit], -scores[hit]))]
-        return [
-            Candidate(
-                self.ids[r], self.paths[r], self.starts[r], self.ends[r], self.symbols[r], s, s
-            )
-            for r, s in zip(hit.tolist(), scores[hit].tolist(), strict=True)
-        ]
+        return Pool(
+            self.id_array[hit].tolist(), self.path_array[hit].tolist(),
+            self.start_array[hit].tolist(), self.end_array[hit].tolist(),
+            self.symbol_array[hit].tolist(), scores[hit].tolist(),
+        )  # fmt: skip
 
-    def _norm(self, short: float) -> np.ndarray:
-        """Each chunk's BM25 length normalisation, a chunk shorter than `short` x the average
-        counted as that long: the same for every query, so computed once per `short`."""
-        norm = self._norms.get(short)
-        if norm is None:
+    def _denominators(self, short: float) -> np.ndarray:
+        """Each posting's BM25 denominator, tf + the length normalisation of its chunk (a
+        chunk shorter than `short` x the average counted as that long): the same for every
+        query, so computed once per `short`."""
+        found = self._denominator.get(short)
+        if found is None:
             lengths = np.maximum(self.lengths, short * self.avgdl)
-            norm = self._norms[short] = K1 * (1 - B + B * lengths / self.avgdl)
-        return norm
+            norm = K1 * (1 - B + B * lengths / self.avgdl)
+            found = self._denominator[short] = self.tfs + norm[self.rows]
+        return found
 
     def _within(self, paths: list[str]) -> np.ndarray:
         """Which chunk rows belong to one of paths."""

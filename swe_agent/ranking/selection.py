@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import heapq
+from functools import lru_cache
 
-from swe_agent.ranking.candidates import Candidate
+import numpy as np
+
+from swe_agent.ranking.candidates import Candidate, Pool
 from swe_agent.ranking.paths import REEXPORT_NAMES, path_class
 from swe_agent.ranking.query import Query
 
@@ -27,29 +30,33 @@ HEADERS = frozenset(["h", "hh", "hpp", "hxx"])
 SOURCES = frozenset(["c", "cc", "cpp", "cxx"])
 
 
-def penalise(pool: dict[int, Candidate], q: Query) -> None:
+def penalise(pool: Pool, q: Query) -> None:
     """Scale each candidate by what its path is (path_factor), an __init__.py's import
     block by REEXPORT, and a header beside its source by DECLARATION."""
-    paths = {c.path for c in pool.values()}
-    sources = {base for base, ext in map(_split_extension, paths) if ext in SOURCES}
-    per_path = {path: _path_penalties(path, q, sources) for path in paths}
-    for c in pool.values():
-        header, factor, reexports = per_path[c.path]
-        if header:
-            c.score *= DECLARATION
-        c.score *= factor
-        if reexports and c.symbol is None:
-            c.score *= REEXPORT  # a definition in an __init__.py is code like any other
+    if not len(pool):
+        return
+    sources = {base for base, ext, _ in map(_path_traits, pool.files) if ext in SOURCES}
+    header, factor, reexports = zip(
+        *(_path_penalties(path, q, sources) for path in pool.files), strict=True
+    )
+    if any(header):
+        pool.score[np.array(header, dtype=bool)[pool.file_of]] *= DECLARATION
+    pool.score *= pool.per_file(list(factor))
+    if any(reexports):  # a definition in an __init__.py is code like any other: not scaled
+        rows = np.flatnonzero(np.array(reexports, dtype=bool)[pool.file_of]).tolist()
+        pool.score[[r for r in rows if pool.symbols[r] is None]] *= REEXPORT
 
 
 def _path_penalties(path: str, q: Query, sources: set[str]) -> tuple[bool, float, bool]:
     """(a header beside its source, path_factor, a file of re-exports) of one path."""
-    base, ext = _split_extension(path)
-    return (
-        ext in HEADERS and base in sources,
-        path_factor(path, q),
-        path.rsplit("/", 1)[-1] in REEXPORT_NAMES,
-    )
+    base, ext, reexports = _path_traits(path)
+    return ext in HEADERS and base in sources, path_factor(path, q), reexports
+
+
+@lru_cache(maxsize=65536)
+def _path_traits(path: str) -> tuple[str, str, bool]:
+    """The path without its extension, the extension, and whether it is a file of re-exports."""
+    return *_split_extension(path), path.rsplit("/", 1)[-1] in REEXPORT_NAMES
 
 
 def _split_extension(path: str) -> tuple[str, str]:
@@ -68,27 +75,30 @@ def path_factor(path: str, q: Query) -> float:
     return factor
 
 
-def select(pool: dict[int, Candidate], k: int) -> list[Candidate]:
+def select(pool: Pool, k: int) -> list[Candidate]:
     """The best k, each further chunk of one file decayed by SAME_FILE_DECAY so that the page
     covers several files; ties broken by path and line, so the order never depends on k."""
-    ranked = sorted(pool.values(), key=lambda c: (-c.score, c.path, c.start_line))
+    if not len(pool):
+        return []
+    place = {path: i for i, path in enumerate(sorted(pool.files))}
+    by_path = pool.per_file([place[path] for path in pool.files])
+    # best first, then by path and line: np.lexsort sorts by its last key first, stably
+    ranked = np.lexsort((np.array(pool.starts), by_path, -pool.score)).tolist()
+    scores = pool.score.tolist()
     seen: dict[str, int] = {}
-    chosen: list[tuple[float, Candidate]] = []
+    chosen: list[tuple[float, int]] = []
     kth: list[float] = []  # min-heap of the k best decayed scores so far
-    for c in ranked:
-        if len(kth) >= k and c.score <= kth[0]:
+    for row in ranked:
+        if len(kth) >= k and scores[row] <= kth[0]:
             break  # decay only lowers scores: nothing further can enter the page
-        n = seen.get(c.path, 0)
-        seen[c.path] = n + 1
-        score = c.score * SAME_FILE_DECAY**n
-        chosen.append((score, c))
+        path = pool.paths[row]
+        n = seen.get(path, 0)
+        seen[path] = n + 1
+        score = scores[row] * SAME_FILE_DECAY**n
+        chosen.append((score, row))
         if len(kth) < k:
             heapq.heappush(kth, score)
         elif score > kth[0]:
             heapq.heapreplace(kth, score)
-    chosen.sort(key=lambda t: (-t[0], t[1].path, t[1].start_line))
-    out = []
-    for score, c in chosen[:k]:
-        c.score = score
-        out.append(c)
-    return out
+    chosen.sort(key=lambda t: (-t[0], pool.paths[t[1]], pool.starts[t[1]]))
+    return [pool.candidate(row, score) for score, row in chosen[:k]]
