@@ -74,7 +74,7 @@ class Pool:
         )
         self.score = np.array(scores, dtype=np.float64)  # what the ranking steps raise and lower
         self.bm25 = self.score.copy()
-        self._row = {chunk_id: row for row, chunk_id in enumerate(ids)}
+        self._row: dict[int, int] | None = None  # chunk id -> row, made by the first add
         self._files: tuple[list[str], np.ndarray] | None = None
 
     def __len__(self) -> int:
@@ -82,6 +82,8 @@ class Pool:
 
     def add(self, c: Candidate) -> int:
         """The row of c's chunk, a new one (score c.score) when it is not in the pool yet."""
+        if self._row is None:
+            self._row = {chunk_id: row for row, chunk_id in enumerate(self.ids)}
         row = self._row.get(c.chunk_id)
         if row is None:
             row = self._row[c.chunk_id] = len(self.ids)
