@@ -49,10 +49,10 @@ class MemoryIndex:
         self.file_lengths = np.bincount(self.file_of, self.lengths, len(self.files))
         self.file_avgdl = max(float(self.file_lengths.mean()) if rows else 1.0, 1.0)
         self.file_norm = K1 * (1 - FILE_B + FILE_B * self.file_lengths / self.file_avgdl)
-        self.place = _places(self.paths, self.starts)
         self.id_array = np.array(self.ids, dtype=np.int64)
         self.path_array = np.array(self.paths, dtype=object)
         self.start_array = np.array(self.starts, dtype=np.int64)
+        self.place = _places(self.file_of, self.start_array)
         self.end_array = np.array(self.ends, dtype=np.int64)
         self.symbol_array = np.array(self.symbols, dtype=object)
         self._denominator: dict[float, np.ndarray] = {}
@@ -69,7 +69,7 @@ class MemoryIndex:
         columns = search.code_postings(store)
         self.rows = np.asarray(columns["row"], dtype=np.int32)
         self.tfs = np.asarray(columns["tf"], dtype=np.float64)
-        self.posting_files = self.file_of[self.rows]
+        self.posting_files = self.file_of[self.rows].astype(np.int32)
 
     def _load_definitions(self, store: Store) -> None:
         self.definitions: dict[str, list[_Definition]] = defaultdict(list)
@@ -187,15 +187,15 @@ class MemoryIndex:
         return out[:200]
 
 
-def _places(paths: list[str], starts: list[int]) -> np.ndarray:
-    """Each row's rank in (path, start line) order; rows of one path and line share a rank."""
-    order = sorted(range(len(paths)), key=lambda r: (paths[r], starts[r]))
-    place = np.zeros(len(paths), dtype=np.int64)
-    rank, last = -1, None
-    for r in order:
-        if (paths[r], starts[r]) != last:
-            rank, last = rank + 1, (paths[r], starts[r])
-        place[r] = rank
+def _places(file_of: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Each row's rank in (path, start line) order (file numbers follow the paths' order);
+    rows of one path and line share a rank."""
+    order = np.lexsort((starts, file_of))
+    f, s = file_of[order], starts[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (f[1:] != f[:-1]) | (s[1:] != s[:-1])
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.cumsum(new) - 1
     return place
 
 

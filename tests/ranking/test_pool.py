@@ -3,12 +3,13 @@ must give what the plain per-chunk rule gives."""
 
 import itertools
 
+import numpy as np
 import pytest
 
 from swe_agent.index import index_repository
 from swe_agent.ranking import boosts
 from swe_agent.ranking.candidates import Candidate, Pool, StoreSource
-from swe_agent.ranking.memory import MemoryIndex
+from swe_agent.ranking.memory import MemoryIndex, _places
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
 from tests.helpers import make_sample_repo
@@ -96,3 +97,11 @@ def test_bm25_of_a_few_files_ranks_only_their_chunks(sample_store) -> None:
     # the same chunks, in an order that may differ
     assert sorted(mine.ids) == sorted(store.bm25(["auth", "redirect"], 40, paths, 0.5).ids)
     assert list(mine.score) == sorted(mine.score, reverse=True)
+
+
+def test_rows_are_placed_in_path_then_line_order_and_equal_places_share_a_rank() -> None:
+    paths = ["b.py", "a.py", "b.py", "a.py", "a.py"]  # file numbers follow the sorted paths
+    starts = np.array([1, 9, 1, 2, 9])
+    files = sorted(set(paths))
+    file_of = np.array([files.index(p) for p in paths])
+    assert _places(file_of, starts).tolist() == [2, 1, 2, 0, 1]
