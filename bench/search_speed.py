@@ -318,7 +318,7 @@ def against(repos: list[dict[str, Any]], tree: Path, runs: int, repeats: int) ->
                 env={**os.environ, "PYTHONPATH": path}, cwd=Path(repos[0]["root"]).parent,
                 capture_output=True, text=True, check=True,
             )  # fmt: skip
-            found[name].append(json.loads(done.stdout))
+            found[name].append(_last_json(done.stdout))
     out: dict[str, Any] = {"runs": runs, "repeats": repeats, "repos": {}}
     for repo in repos:
         name = repo["name"]
@@ -342,6 +342,15 @@ def against(repos: list[dict[str, Any]], tree: Path, runs: int, repeats: int) ->
         }
     out["load"] = [r["load_average"] for side in found.values() for r in side]
     return out
+
+
+def _last_json(stdout: str) -> dict[str, Any]:
+    """The child's result, the last line of its output (anything printed before it is not)."""
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise SystemExit(f"no result from a timed process; it printed: {stdout[-500:]!r}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
 
 
 def _print_measure(result: dict[str, Any]) -> None:
