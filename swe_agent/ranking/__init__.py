@@ -33,7 +33,7 @@ def search(
     q = parse_query(query)
     source = index or candidates.StoreSource(store)
     pool = candidates.pool_from(source, list(q.terms), paths)
-    top = max((c.score for c in pool.values()), default=1.0) or 1.0
+    top = (float(pool.score.max()) if len(pool) else 1.0) or 1.0
     names = q.names if named else ()
     defined = source.definitions_of(names, fold_case=q.symbol)
     if paths is not None:
@@ -43,10 +43,10 @@ def search(
     if not q.symbol or q.text.islower():
         boosts.boost_path_matches(pool, q, top)
     if not q.symbol:
-        in_pool = sorted({c.path for c in pool.values()})
+        in_pool = sorted(pool.files)
         boosts.boost_central_files(pool, source.file_uses(in_pool))
         if files.is_question(len(set(q.terms))):
-            files.boost_matching_files(pool, source.file_bm25(list(q.terms)))
+            files.boost_matching_files(pool, *source.file_bm25(list(q.terms), in_pool))
             files.boost_hub_files(pool, source.links(in_pool), top)
             files.prefer_shallow_files(pool)
     boosts.boost_coherent_files(

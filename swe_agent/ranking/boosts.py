@@ -11,9 +11,11 @@ import posixpath
 from collections import defaultdict
 from functools import lru_cache
 
+import numpy as np
+
 from swe_agent.code.declarations import prefer_definitions
 from swe_agent.code.tokens import split_identifier, stem
-from swe_agent.ranking.candidates import Candidate, Defined
+from swe_agent.ranking.candidates import Defined, Pool
 from swe_agent.ranking.query import Query
 
 DEFINITION = 3.0  # a definition of the symbol asked for leads: three times the best text match
@@ -39,6 +41,7 @@ NAMED_PREFIX = 4  # a name word and a query word agree when one begins the other
 # at least half the longer one (util ~ utility, loader ~ load; auth is not authorization)
 COMMON_STEM = 5  # ... or when both begin with the same 5 letters or more, at least COMMON_SHARE
 COMMON_SHARE = 0.6  # of the shorter word (connection ~ connector; transform is not transaction)
+HEAD = min(4, NAMED_PREFIX, COMMON_STEM)  # first letters that words near each other share
 PATH_MIN_SHARE = 0.1  # below this share of the query's words, a path match is chance
 COHERENCE = 0.2  # a file with several matching chunks: its best chunk rises by up to this
 QUESTION_COHERENCE = 0.4  # for a question, which is more often about a file than one line
@@ -62,9 +65,7 @@ def _named_after(path: str, name: str) -> bool:
     return s == n or s.rstrip("s") == n or s == n.rstrip("s")
 
 
-def boost_definitions(
-    pool: dict[int, Candidate], defined: list[Defined], q: Query, top: float
-) -> None:
+def boost_definitions(pool: Pool, defined: list[Defined], q: Query, top: float) -> None:
     """Chunks that define a queried name rise by DEFINITION (x KIND_FACTOR, + STEM_MATCH when
     the file is named after it); a qualifier in the query (Rails::Engine) must match the
     qualified name or the path. Definitions BM25 missed join the pool."""
@@ -84,10 +85,8 @@ def boost_definitions(
         central = 0.9 + 0.1 * math.log1p(d.references) / math.log1p(most)
         size = 0.9 + 0.1 * math.log1p(d.lines) / math.log1p(largest)
         boost = top * weight * factor * exact * central * size
-        chunk = pool.get(d.chunk.chunk_id)
-        if chunk is None:
-            chunk = pool[d.chunk.chunk_id] = d.chunk
-        chunk.score += boost
+        row = pool.add(d.chunk)  # first: a new row makes a new score array
+        pool.score[row] += boost
 
 
 def _qualified(d: Defined, qualifiers: tuple[str, ...]) -> bool:
@@ -96,32 +95,75 @@ def _qualified(d: Defined, qualifiers: tuple[str, ...]) -> bool:
     return all(q.lower() in owner or q.lower() in path for q in qualifiers)
 
 
-def boost_path_matches(pool: dict[int, Candidate], q: Query, top: float) -> None:
+def boost_path_matches(pool: Pool, q: Query, top: float) -> None:
     """Chunks of files whose name or folder carries the query's words rise with the share of
     words matched (prefixes of at least 4 letters count: dependency ~ dependencies)."""
     if not q.words:
         return
-    cache: dict[str, tuple[float, bool]] = {}
-    for c in pool.values():
-        if c.path not in cache:
-            cache[c.path] = (_path_share(c.path, q.words), named_in(c.path, q.words))
-        share, named = cache[c.path]
-        if share >= PATH_MIN_SHARE:
-            c.score += top * PATH_MATCH * share
-        if named:
-            c.score += top * NAMED_FILE
+    words = _WordMatcher(q.words)
+    found = [words.path_boost(path, top) for path in pool.files]
+    pool.score += pool.per_file([share for share, _ in found])
+    pool.score += pool.per_file([named for _, named in found])
+
+
+class _WordMatcher:
+    """The query's words matched against the words of file and folder names, each name word
+    once per query (many files share a folder, and the pool holds few files)."""
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self.words = words
+        self._near: dict[str, frozenset[str]] = {}
+        self._agree: dict[str, bool] = {}
+        # words that are equal, near or agree begin alike (_near, _agree): a name word is
+        # compared only with the query words that have its first HEAD letters
+        self._by_head: dict[str, list[str]] = defaultdict(list)
+        for w in words:
+            self._by_head[w[:HEAD]].append(w)
+
+    def path_boost(self, path: str, top: float) -> tuple[float, float]:
+        """What boost_path_matches adds to a chunk of path: for the words in its path, and
+        for a name made of the query's words."""
+        share = self.share(path)
+        return (
+            top * PATH_MATCH * share if share >= PATH_MIN_SHARE else 0.0,
+            top * NAMED_FILE if self.named(path) else 0.0,
+        )
+
+    def share(self, path: str) -> float:
+        """The share of the query's words that a word of the file's or its folder's name
+        equals or is near."""
+        parts = _path_parts(path)
+        if not parts:
+            return 0.0
+        found: set[str] = set()
+        for p in parts:
+            near = self._near.get(p)
+            if near is None:
+                near = self._near[p] = frozenset(
+                    w for w in self._by_head.get(p[:HEAD], ()) if w == p or _near(p, w)
+                )
+            found.update(near)
+        return len(found) / len(self.words)
+
+    def named(self, path: str) -> bool:
+        """Every word of the file's name is among the query's words: the query names the file."""
+        parts = _name_parts(path)
+        if not parts:
+            return False
+        for p in parts:
+            agree = self._agree.get(p)
+            if agree is None:
+                alike = self._by_head.get(p[:HEAD], ())
+                agree = self._agree[p] = p in self.words or any(_agree(p, w) for w in alike)
+            if not agree:
+                return False
+        return True
 
 
 @lru_cache(maxsize=65536)
 def _name_parts(path: str) -> frozenset[str]:
     base = posixpath.basename(path).rsplit(".", 1)[0]
     return _parts(base.replace(".", "_").replace("+", "_").replace("-", "_"))
-
-
-def named_in(path: str, words: frozenset[str]) -> bool:
-    """Every word of the file's name is among the query's words: the query names the file."""
-    parts = _name_parts(path)
-    return bool(parts) and all(_matches(p, words) for p in parts)
 
 
 def _prefix(short: str, long: str) -> bool:
@@ -140,21 +182,6 @@ def _agree(part: str, w: str) -> bool:
     return (_prefix(part, w) if len(part) <= len(w) else _prefix(w, part)) or _common(part, w)
 
 
-def _matches(part: str, words: frozenset[str]) -> bool:
-    return part in words or any(_agree(part, w) for w in words)
-
-
-def _path_share(path: str, words: frozenset[str]) -> float:
-    parts = _path_parts(path)
-    if not parts:
-        return 0.0
-    hits = 0
-    for w in words:
-        if w in parts or any(_near(p, w) for p in parts):
-            hits += 1
-    return hits / len(words)
-
-
 @lru_cache(maxsize=65536)
 def _near(p: str, w: str) -> bool:
     return (len(p) >= 4 and len(w) >= 4 and (p.startswith(w) or w.startswith(p))) or _common(p, w)
@@ -167,28 +194,24 @@ def _path_parts(path: str) -> frozenset[str]:
     return _parts(base.rsplit(".", 1)[0].replace(".", "_")) | _parts(posixpath.basename(folder))
 
 
-def boost_coherent_files(pool: dict[int, Candidate], top: float, weight: float) -> None:
+def boost_coherent_files(pool: Pool, top: float, weight: float) -> None:
     """The best chunk of each file rises by weight x top, scaled by the file's share of the
     summed scores: a file with several matching chunks is likelier the subject."""
-    total: dict[str, float] = defaultdict(float)
-    best: dict[str, Candidate] = {}
-    for c in pool.values():
-        total[c.path] += c.score
-        if c.path not in best or c.score > best[c.path].score:
-            best[c.path] = c
-    if not total:
+    if not len(pool):
         return
-    most = max(total.values()) or 1.0
-    for path, c in best.items():
-        c.score += top * weight * total[path] / most
+    total = np.bincount(pool.file_of, pool.score, len(pool.files))  # summed in row order
+    best = pool.best_rows()
+    most = float(total.max()) or 1.0
+    pool.score[best] += top * weight * total / most
 
 
-def boost_central_files(pool: dict[int, Candidate], uses: dict[str, int]) -> None:
+def boost_central_files(pool: Pool, uses: dict[str, int]) -> None:
     """A question about how something works is most often answered by a file the rest of
     the code leans on: chunks of files whose definitions other files use rise by up to
     CENTRAL (log of the number of such files, relative to the most used file in the pool)."""
     most = max(uses.values(), default=0)
     if not most:
         return
-    for c in pool.values():
-        c.score *= 1 + CENTRAL * math.log1p(uses.get(c.path, 0)) / math.log1p(most)
+    pool.score *= pool.per_file(
+        [1 + CENTRAL * math.log1p(uses.get(path, 0)) / math.log1p(most) for path in pool.files]
+    )

@@ -1,13 +1,21 @@
-"""Where ranking starts: BM25's best chunks, and the chunks that define the query's names."""
+"""Where ranking starts: BM25's best chunks, and the chunks that define the query's names.
+
+The chunks being ranked are a Pool of columns: a numpy array of scores and a row per chunk, so
+a ranking step that weighs files computes its factor once per file and scales every chunk in
+one array operation; only the chunks of the final page become Candidate objects. Every step
+does the float operations the same chunk-by-chunk code would do, in the same order.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from swe_agent.store.db import Store
 from swe_agent.store.files import generated_paths
-from swe_agent.store.search import Hit, bm25, definitions_named, file_bm25, file_links, file_uses
+from swe_agent.store.search import bm25, definitions_named, file_bm25, file_links, file_uses
 
 POOL = 150  # BM25 candidates re-ranked; the rest never reach the first page
 OWNERS = 3  # a name defined in more files than this is too common to say which one is used
@@ -45,18 +53,102 @@ class Defined:
         return self.chunk.path
 
 
+class Pool:
+    """The candidates being ranked, in the order they joined (BM25's best first, then the
+    definitions it missed): one row each, and each row's file among `files`."""
+
+    def __init__(
+        self,
+        ids: list[int],
+        paths: list[str],
+        starts: list[int],
+        ends: list[int],
+        symbols: list[str | None],
+        scores: list[float],
+    ) -> None:
+        self.ids, self.paths, self.starts, self.ends, self.symbols = (
+            ids,
+            paths,
+            starts,
+            ends,
+            symbols,
+        )
+        self.score = np.array(scores, dtype=np.float64)  # what the ranking steps raise and lower
+        self.bm25 = self.score.copy()
+        self._row: dict[int, int] | None = None  # chunk id -> row, made by the first add
+        self._files: tuple[list[str], np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, c: Candidate) -> int:
+        """The row of c's chunk, a new one (score c.score) when it is not in the pool yet."""
+        if self._row is None:
+            self._row = {chunk_id: row for row, chunk_id in enumerate(self.ids)}
+        row = self._row.get(c.chunk_id)
+        if row is None:
+            row = self._row[c.chunk_id] = len(self.ids)
+            self.ids.append(c.chunk_id)
+            self.paths.append(c.path)
+            self.starts.append(c.start_line)
+            self.ends.append(c.end_line)
+            self.symbols.append(c.symbol)
+            self.score = np.append(self.score, c.score)
+            self.bm25 = np.append(self.bm25, c.bm25)
+            self._files = None
+        return row
+
+    @property
+    def files(self) -> list[str]:
+        """The pool's files, in the order their first chunk joined."""
+        return self._by_file()[0]
+
+    @property
+    def file_of(self) -> np.ndarray:
+        """Each row's file, as an index into files."""
+        return self._by_file()[1]
+
+    def _by_file(self) -> tuple[list[str], np.ndarray]:
+        if self._files is None:
+            number: dict[str, int] = {}
+            of = [number.setdefault(p, len(number)) for p in self.paths]
+            self._files = list(number), np.array(of, dtype=np.int64)
+        return self._files
+
+    def per_file(self, values: list[float]) -> np.ndarray:
+        """values, one per file, spread to each row of the file."""
+        return np.array(values, dtype=np.float64)[self.file_of]
+
+    def best_rows(self) -> np.ndarray:
+        """Per file, the row of its best chunk (the first to join, of equal ones)."""
+        order = np.argsort(-self.score, kind="stable")
+        _, first = np.unique(self.file_of[order], return_index=True)
+        return order[first]
+
+    def candidate(self, row: int, score: float) -> Candidate:
+        return Candidate(
+            self.ids[row], self.paths[row], self.starts[row], self.ends[row],
+            self.symbols[row], score, float(self.bm25[row]),
+        )  # fmt: skip
+
+
 class Source(Protocol):
     """Where candidates come from: the store itself, or a MemoryIndex loaded from it."""
 
     def bm25(
         self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
-    ) -> list[Hit]: ...
+    ) -> Pool:
+        """BM25's best chunks for the terms, best first."""
+        ...
 
     def file_uses(self, paths: list[str]) -> dict[str, int]: ...
 
     def definitions_of(self, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]: ...
 
-    def file_bm25(self, terms: list[str]) -> dict[str, float]: ...
+    def file_bm25(self, terms: list[str], paths: list[str]) -> tuple[dict[str, float], float]:
+        """Each of paths' BM25 as one document (FILE_B), those holding none of the terms left
+        out, and the best such score of any file."""
+        ...
 
     def links(self, paths: list[str]) -> dict[str, frozenset[str]]: ...
 
@@ -71,15 +163,19 @@ class StoreSource:
 
     def bm25(
         self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
-    ) -> list[Hit]:
-        return bm25(self.store, terms, space="code", limit=limit, paths=paths, short=short)
+    ) -> Pool:
+        hits = bm25(self.store, terms, space="code", limit=limit, paths=paths, short=short)
+        return Pool(
+            [h.chunk_id for h in hits], [h.path for h in hits], [h.start_line for h in hits],
+            [h.end_line for h in hits], [h.symbol for h in hits], [h.score for h in hits],
+        )  # fmt: skip
 
     def file_uses(self, paths: list[str]) -> dict[str, int]:
         return file_uses(self.store, paths, OWNERS)
 
-    def file_bm25(self, terms: list[str]) -> dict[str, float]:
-        """Each file's BM25 as one document (FILE_B), files holding none of the terms left out."""
-        return file_bm25(self.store, terms, FILE_B)
+    def file_bm25(self, terms: list[str], paths: list[str]) -> tuple[dict[str, float], float]:
+        scores = file_bm25(self.store, terms, FILE_B)
+        return {p: scores[p] for p in paths if p in scores}, max(scores.values(), default=0.0)
 
     def links(self, paths: list[str]) -> dict[str, frozenset[str]]:
         """The files each of paths uses (names defined in at most OWNERS files)."""
@@ -112,11 +208,6 @@ class StoreSource:
         return found[:200]
 
 
-def pool_from(source: Source, terms: list[str], paths: list[str] | None) -> dict[int, Candidate]:
+def pool_from(source: Source, terms: list[str], paths: list[str] | None) -> Pool:
     """BM25's best POOL chunks, the ones the ranking steps re-order."""
-    return {
-        h.chunk_id: Candidate(
-            h.chunk_id, h.path, h.start_line, h.end_line, h.symbol, h.score, h.score
-        )
-        for h in source.bm25(terms, POOL, paths, SHORT)
-    }
+    return source.bm25(terms, POOL, paths, SHORT)

@@ -6,7 +6,7 @@ Weights are fractions of the best BM25 score of the query, as in boosts.py.
 
 from __future__ import annotations
 
-from swe_agent.ranking.candidates import Candidate
+from swe_agent.ranking.candidates import Pool
 from swe_agent.ranking.paths import path_class
 
 FILE_MATCH = 0.2  # a chunk's score grows by up to this share with its file's whole-file BM25:
@@ -29,25 +29,26 @@ def is_question(terms: int) -> bool:
     return terms <= QUESTION_TERMS
 
 
-def boost_matching_files(pool: dict[int, Candidate], scores: dict[str, float]) -> None:
-    """Every chunk rises with its file's whole-file BM25 relative to the best file's."""
-    most = max(scores.values(), default=0.0)
+def boost_matching_files(pool: Pool, scores: dict[str, float], most: float) -> None:
+    """Every chunk rises with its file's whole-file BM25 (scores) relative to the best file's
+    (most)."""
     if not most:
         return
-    for c in pool.values():
-        c.score *= 1 + FILE_MATCH * scores.get(c.path, 0.0) / most
+    pool.score *= pool.per_file(
+        [1 + FILE_MATCH * scores.get(path, 0.0) / most for path in pool.files]
+    )
 
 
-def boost_hub_files(
-    pool: dict[int, Candidate], links: dict[str, frozenset[str]], top: float
-) -> None:
+def boost_hub_files(pool: Pool, links: dict[str, frozenset[str]], top: float) -> None:
     """The best chunk of each file rises by HUB x top, scaled by the file's hub score: the
     summed best scores (relative to top) of the other pool files it uses, damped by how many
     files it uses in all, relative to the pool's best hub."""
-    best = _best_chunks(pool)
-    weight = {path: c.score / top for path, c in best.items()}
-    hub = {
-        path: sum(weight[u] for u in used if u in weight) / max(1, len(used)) ** HUB_DAMPING
+    best_rows = pool.best_rows()
+    best = dict(zip(pool.files, best_rows.tolist(), strict=True))
+    weight = dict(zip(pool.files, (pool.score[best_rows] / top).tolist(), strict=True))
+    pooled = weight.__contains__
+    hub = {  # summed in used's order, as a generator would: map and filter only run it in C
+        path: sum(map(weight.__getitem__, filter(pooled, used))) / max(1, len(used)) ** HUB_DAMPING
         for path, used in links.items()
         if path in best
     }
@@ -55,24 +56,15 @@ def boost_hub_files(
     if not most:
         return
     for path, score in hub.items():
-        best[path].score += top * HUB * score / most
+        pool.score[best[path]] += top * HUB * score / most
 
 
-def _best_chunks(pool: dict[int, Candidate]) -> dict[str, Candidate]:
-    best: dict[str, Candidate] = {}
-    for c in pool.values():
-        if c.path not in best or c.score > best[c.path].score:
-            best[c.path] = c
-    return best
-
-
-def prefer_shallow_files(pool: dict[int, Candidate]) -> None:
+def prefer_shallow_files(pool: Pool) -> None:
     """Every chunk decays by SHALLOW per folder of depth beyond the shallowest code file in the
     pool; depth is relative, so a repository's own layout (src/, packages/x/) costs nothing."""
-    depth = {c.path: c.path.count("/") for c in pool.values()}
-    code = [d for path, d in depth.items() if path_class(path) == "code"]
+    depth = [path.count("/") for path in pool.files]
+    code = [d for path, d in zip(pool.files, depth, strict=True) if path_class(path) == "code"]
     if not code:
         return
     least = min(code)
-    for c in pool.values():
-        c.score *= SHALLOW ** max(0, depth[c.path] - least)
+    pool.score *= pool.per_file([SHALLOW ** max(0, d - least) for d in depth])

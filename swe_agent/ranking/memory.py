@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from swe_agent.ranking.candidates import FILE_B, OWNERS, Candidate, Defined
+from swe_agent.ranking.candidates import FILE_B, OWNERS, Candidate, Defined, Pool
 from swe_agent.store import search
 from swe_agent.store.db import Store
 from swe_agent.store.files import generated_paths
-from swe_agent.store.search import K1, B, Hit
+from swe_agent.store.search import K1, B
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +45,18 @@ class MemoryIndex:
         self.lengths = np.array([r[5] for r in rows], dtype=np.float64)
         self.avgdl = max(float(self.lengths.mean()) if rows else 1.0, 1.0)
         self.files = sorted(set(self.paths))
-        number = {p: i for i, p in enumerate(self.files)}
-        self.file_of = np.array([number[p] for p in self.paths], dtype=np.int64)
+        self.file_number = {p: i for i, p in enumerate(self.files)}
+        self.file_of = np.array([self.file_number[p] for p in self.paths], dtype=np.int64)
         self.file_lengths = np.bincount(self.file_of, self.lengths, len(self.files))
         self.file_avgdl = max(float(self.file_lengths.mean()) if rows else 1.0, 1.0)
+        self.file_norm = K1 * (1 - FILE_B + FILE_B * self.file_lengths / self.file_avgdl)
+        self.id_array = np.array(self.ids, dtype=np.int64)
+        self.path_array = np.array(self.paths, dtype=object)
+        self.start_array = np.array(self.starts, dtype=np.int64)
+        self.place = _places(self.file_of, self.start_array)
+        self.end_array = np.array(self.ends, dtype=np.int64)
+        self.symbol_array = np.array(self.symbols, dtype=object)
+        self._denominator: dict[float, np.ndarray] = {}
         self._load_postings(store)
         self._load_definitions(store)
         self.generated = generated_paths(store)
@@ -63,6 +71,7 @@ class MemoryIndex:
         columns = search.code_postings(store)
         self.rows = np.asarray(columns["row"], dtype=np.int32)
         self.tfs = np.asarray(columns["tf"], dtype=np.float64)
+        self.posting_files = self.file_of[self.rows].astype(np.int32)
 
     def _load_definitions(self, store: Store) -> None:
         self.definitions: dict[str, list[_Definition]] = defaultdict(list)
@@ -83,72 +92,96 @@ class MemoryIndex:
     def links(self, paths: list[str]) -> dict[str, frozenset[str]]:
         return {p: self.file_links[p] for p in paths if p in self.file_links}
 
-    def file_bm25(self, terms: list[str]) -> dict[str, float]:
-        """store.search.file_bm25's formula over the held postings."""
+    def file_bm25(self, terms: list[str], paths: list[str]) -> tuple[dict[str, float], float]:
+        """store.search.file_bm25's formula over the held postings: the scores of paths
+        (those holding a term), and the best score of any file."""
         n = len(self.files)
         scores = np.zeros(n, dtype=np.float64)
-        norm = K1 * (1 - FILE_B + FILE_B * self.file_lengths / self.file_avgdl)
+        norm = self.file_norm
         for term in dict.fromkeys(terms):
             if term not in self.terms:
                 continue
             index = self.terms[term]
             start, end = self.offsets[index], self.offsets[index + 1]
-            tf = np.bincount(self.file_of[self.rows[start:end]], self.tfs[start:end], n)
+            tf = np.bincount(self.posting_files[start:end], self.tfs[start:end], n)
             df = int(np.count_nonzero(tf))
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             scores += idf * tf * (K1 + 1) / (tf + norm)
-        return {self.files[i]: float(scores[i]) for i in np.flatnonzero(scores > 0).tolist()}
+        found = {}
+        for path in paths:
+            i = self.file_number.get(path)
+            if i is not None and scores[i] > 0:
+                found[path] = float(scores[i])
+        return found, float(scores.max()) if n else 0.0
 
     def file_uses(self, paths: list[str]) -> dict[str, int]:
         return {p: self.used_files[p] for p in paths if p in self.used_files}
 
     def bm25(
         self, terms: list[str], limit: int, paths: list[str] | None = None, short: float = 0.0
-    ) -> list[Hit]:
+    ) -> Pool:
         """The best chunks for the terms, best first: store.search.bm25's formula and order."""
         weights: dict[int, int] = defaultdict(int)
         for term in terms:
             if term in self.terms:
                 weights[self.terms[term]] += 1
         if not weights:
-            return []
+            return Pool([], [], [], [], [], [])
         n = len(self.ids)
-        lengths = np.maximum(self.lengths, short * self.avgdl)
+        denominators = self._denominators(short)
         scores = np.zeros(n, dtype=np.float64)
         for index, qtf in weights.items():
             start, end = self.offsets[index], self.offsets[index + 1]
-            rows, tf = self.rows[start:end], self.tfs[start:end]
+            rows = self.rows[start:end]
             idf = math.log(1 + (n - (end - start) + 0.5) / ((end - start) + 0.5))
-            norm = K1 * (1 - B + B * lengths[rows] / self.avgdl)
-            scores[rows] += qtf * idf * tf * (K1 + 1) / (tf + norm)
+            part = (qtf * idf) * self.tfs[start:end]  # the formula's operations, in its order
+            part *= K1 + 1
+            part /= denominators[start:end]
+            scores[rows] += part
         if paths is not None:
-            allowed = set(paths)
-            mask = np.fromiter((p in allowed for p in self.paths), dtype=bool, count=n)
-            scores[~mask] = 0.0
+            scores[~self._within(paths)] = 0.0
         hit = np.flatnonzero(scores > 0)
         if len(hit) > limit:
             hit = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
-        order = sorted(hit.tolist(), key=lambda r: (-scores[r], self.paths[r], self.starts[r]))
-        return [self._hit(r, float(scores[r])) for r in order]
+        # best first, then by path and line: np.lexsort sorts by its last key first, stably
+        hit = hit[np.lexsort((self.place[hit], -scores[hit]))]
+        return Pool(
+            self.id_array[hit].tolist(), self.path_array[hit].tolist(),
+            self.start_array[hit].tolist(), self.end_array[hit].tolist(),
+            self.symbol_array[hit].tolist(), scores[hit].tolist(),
+        )  # fmt: skip
 
-    def _hit(self, row: int, score: float) -> Hit:
-        return Hit(
-            self.ids[row],
-            self.paths[row],
-            self.starts[row],
-            self.ends[row],
-            self.symbols[row],
-            score,
-        )
+    def _denominators(self, short: float) -> np.ndarray:
+        """Each posting's BM25 denominator, tf + the length normalisation of its chunk (a
+        chunk shorter than `short` x the average counted as that long): the same for every
+        query, so computed once per `short`."""
+        found = self._denominator.get(short)
+        if found is None:
+            lengths = np.maximum(self.lengths, short * self.avgdl)
+            norm = K1 * (1 - B + B * lengths / self.avgdl)
+            found = self._denominator[short] = self.tfs + norm[self.rows]
+        return found
+
+    def _within(self, paths: list[str]) -> np.ndarray:
+        """Which chunk rows belong to one of paths."""
+        keep = np.zeros(len(self.files) + 1, dtype=bool)  # a last, empty file: no row is in it
+        keep[[self.file_number.get(p, len(self.files)) for p in paths]] = True
+        keep[len(self.files)] = False
+        return keep[self.file_of]
 
     def definitions_of(self, names: tuple[str, ...], *, fold_case: bool) -> list[Defined]:
         out: list[Defined] = []
         for wanted in dict.fromkeys(names):
             for d in self.definitions.get(wanted.lower(), []):
                 if fold_case or d.name == wanted:
-                    hit = self._hit(d.row, 0.0)
+                    r = d.row
                     chunk = Candidate(
-                        hit.chunk_id, hit.path, hit.start_line, hit.end_line, hit.symbol, 0.0
+                        self.ids[r],
+                        self.paths[r],
+                        self.starts[r],
+                        self.ends[r],
+                        self.symbols[r],
+                        0.0,
                     )
                     out.append(
                         Defined(
@@ -157,6 +190,18 @@ class MemoryIndex:
                     )
         out.sort(key=lambda d: (d.chunk.path, d.chunk.start_line))
         return out[:200]
+
+
+def _places(file_of: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Each row's rank in (path, start line) order (file numbers follow the paths' order);
+    rows of one path and line share a rank."""
+    order = np.lexsort((starts, file_of))
+    f, s = file_of[order], starts[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (f[1:] != f[:-1]) | (s[1:] != s[:-1])
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.cumsum(new) - 1
+    return place
 
 
 def generation(store: Store) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from swe_agent.code.tokens import STOPWORDS, split_identifier, stem, terms
 
@@ -52,6 +53,16 @@ class Query:
     wants_examples: bool
 
 
+@lru_cache(maxsize=65536)  # pure, and questions repeat their words
+def _content_words(word: str) -> tuple[str, ...]:
+    """The stemmed parts of a word that say what it is about, for matching file names."""
+    return tuple(
+        stem(part)
+        for part in (split_identifier(word) or [word.lower()])
+        if len(part) > 2 and part not in STOPWORDS
+    )
+
+
 def parse_query(text: str) -> Query:
     title = issue_title(text)
     text = " ".join(text.split())
@@ -64,12 +75,7 @@ def parse_query(text: str) -> Query:
         found = dict.fromkeys(_SEPARATORS.split(m)[-1] for m in _EMBEDDED.findall(text))
         found.update(dict.fromkeys(w for w in _WORD.findall(text)[1:] if _CAPITALISED.match(w)))
         names, qualifiers = tuple(n for n in found if len(n) > 2), ()
-    words = frozenset(
-        stem(part)
-        for word in _WORD.findall(text)
-        for part in (split_identifier(word) or [word.lower()])
-        if len(part) > 2 and part not in STOPWORDS
-    )
+    words = frozenset(w for word in _WORD.findall(text) for w in _content_words(word))
     asks = text if len(text) <= ISSUE_LENGTH else title
     return Query(
         text=text,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import heapq
+from functools import lru_cache
 
-from swe_agent.ranking.candidates import Candidate
+import numpy as np
+
+from swe_agent.ranking.candidates import Candidate, Pool
 from swe_agent.ranking.paths import REEXPORT_NAMES, path_class
 from swe_agent.ranking.query import Query
 
@@ -27,24 +30,40 @@ HEADERS = frozenset(["h", "hh", "hpp", "hxx"])
 SOURCES = frozenset(["c", "cc", "cpp", "cxx"])
 
 
-def penalise(pool: dict[int, Candidate], q: Query, generated: frozenset[str] = frozenset()) -> None:
+def penalise(pool: Pool, q: Query, generated: frozenset[str] = frozenset()) -> None:
     """Scale each candidate by what its path is (path_factor; a file of `generated`, whose first
     lines say a tool wrote it, counts as generated unless the query names it), an __init__.py's
     import block by REEXPORT, and a header beside its source by DECLARATION."""
-    sources = {
-        base
-        for base, ext in map(_split_extension, {c.path for c in pool.values()})
-        if ext in SOURCES
-    }
-    for c in pool.values():
-        base, ext = _split_extension(c.path)
-        if ext in HEADERS and base in sources:
-            c.score *= DECLARATION
-        c.score *= path_factor(c.path, q)
-        if c.path in generated and path_class(c.path) == "code" and not names_file(c.path, q):
-            c.score *= CLASS_FACTOR["generated"]
-        if c.symbol is None and c.path.rsplit("/", 1)[-1] in REEXPORT_NAMES:
-            c.score *= REEXPORT  # a definition in an __init__.py is code like any other
+    if not len(pool):
+        return
+    sources = {base for base, ext, _ in map(_path_traits, pool.files) if ext in SOURCES}
+    header, factor, reexports = zip(
+        *(_path_penalties(path, q, sources, generated) for path in pool.files), strict=True
+    )
+    if any(header):
+        pool.score[np.array(header, dtype=bool)[pool.file_of]] *= DECLARATION
+    pool.score *= pool.per_file(list(factor))
+    if any(reexports):  # a definition in an __init__.py is code like any other: not scaled
+        rows = np.flatnonzero(np.array(reexports, dtype=bool)[pool.file_of]).tolist()
+        pool.score[[r for r in rows if pool.symbols[r] is None]] *= REEXPORT
+
+
+def _path_penalties(
+    path: str, q: Query, sources: set[str], generated: frozenset[str]
+) -> tuple[bool, float, bool]:
+    """(a header beside its source, path_factor with the generated-file factor, a file of
+    re-exports) of one path."""
+    base, ext, reexports = _path_traits(path)
+    factor = path_factor(path, q)
+    if path in generated and path_class(path) == "code" and not names_file(path, q):
+        factor *= CLASS_FACTOR["generated"]
+    return ext in HEADERS and base in sources, factor, reexports
+
+
+@lru_cache(maxsize=65536)
+def _path_traits(path: str) -> tuple[str, str, bool]:
+    """The path without its extension, the extension, and whether it is a file of re-exports."""
+    return *_split_extension(path), path.rsplit("/", 1)[-1] in REEXPORT_NAMES
 
 
 def _split_extension(path: str) -> tuple[str, str]:
@@ -68,27 +87,30 @@ def names_file(path: str, q: Query) -> bool:
     return path.rsplit("/", 1)[-1].lower() in q.text.lower()
 
 
-def select(pool: dict[int, Candidate], k: int) -> list[Candidate]:
+def select(pool: Pool, k: int) -> list[Candidate]:
     """The best k, each further chunk of one file decayed by SAME_FILE_DECAY so that the page
     covers several files; ties broken by path and line, so the order never depends on k."""
-    ranked = sorted(pool.values(), key=lambda c: (-c.score, c.path, c.start_line))
+    if not len(pool):
+        return []
+    place = {path: i for i, path in enumerate(sorted(pool.files))}
+    by_path = pool.per_file([place[path] for path in pool.files])
+    # best first, then by path and line: np.lexsort sorts by its last key first, stably
+    ranked = np.lexsort((np.array(pool.starts), by_path, -pool.score)).tolist()
+    scores = pool.score.tolist()
     seen: dict[str, int] = {}
-    chosen: list[tuple[float, Candidate]] = []
+    chosen: list[tuple[float, int]] = []
     kth: list[float] = []  # min-heap of the k best decayed scores so far
-    for c in ranked:
-        if len(kth) >= k and c.score <= kth[0]:
+    for row in ranked:
+        if len(kth) >= k and scores[row] <= kth[0]:
             break  # decay only lowers scores: nothing further can enter the page
-        n = seen.get(c.path, 0)
-        seen[c.path] = n + 1
-        score = c.score * SAME_FILE_DECAY**n
-        chosen.append((score, c))
+        path = pool.paths[row]
+        n = seen.get(path, 0)
+        seen[path] = n + 1
+        score = scores[row] * SAME_FILE_DECAY**n
+        chosen.append((score, row))
         if len(kth) < k:
             heapq.heappush(kth, score)
         elif score > kth[0]:
             heapq.heapreplace(kth, score)
-    chosen.sort(key=lambda t: (-t[0], t[1].path, t[1].start_line))
-    out = []
-    for score, c in chosen[:k]:
-        c.score = score
-        out.append(c)
-    return out
+    chosen.sort(key=lambda t: (-t[0], pool.paths[t[1]], pool.starts[t[1]]))
+    return [pool.candidate(row, score) for score, row in chosen[:k]]
