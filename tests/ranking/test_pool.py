@@ -6,13 +6,9 @@ import itertools
 import numpy as np
 import pytest
 
-from swe_agent.index import index_repository
 from swe_agent.ranking import boosts
 from swe_agent.ranking.candidates import Candidate, Pool, StoreSource
 from swe_agent.ranking.memory import MemoryIndex, _places
-from swe_agent.repo.gitrepo import GitRepo
-from swe_agent.store.db import open_store
-from tests.helpers import make_sample_repo
 
 
 def pool_of(rows: list[tuple[str, float]]) -> Pool:
@@ -58,15 +54,6 @@ def test_path_words_are_matched_as_the_pairwise_rules_say(size: int) -> None:
                 p in words or any(boosts._agree(p, w) for w in words) for p in name
             )
             assert matcher.named(path) == named, (words, path)
-
-
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory: pytest.TempPathFactory):
-    root = make_sample_repo(tmp_path_factory.mktemp("pool") / "sample")
-    with open_store(root, create=True) as store:
-        index_repository(GitRepo(root), store, max_bytes=1_000_000, workers=1)
-    with open_store(root, read_only=True) as store:
-        yield store
 
 
 @pytest.mark.parametrize(

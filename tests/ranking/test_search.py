@@ -9,15 +9,6 @@ from swe_agent.store.db import open_store
 from tests.helpers import make_sample_repo
 
 
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory: pytest.TempPathFactory):
-    root = make_sample_repo(tmp_path_factory.mktemp("rank") / "sample")
-    with open_store(root, create=True) as store:
-        index_repository(GitRepo(root), store, max_bytes=1_000_000, workers=1)
-    with open_store(root, read_only=True) as store:
-        yield store
-
-
 def test_a_symbol_query_puts_its_definition_first(sample_store) -> None:
     hits = search(sample_store, "Session", 5)
     assert (hits[0].path, hits[0].symbol) == ("minihttp/sessions.py", "Session")
