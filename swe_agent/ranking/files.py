@@ -6,6 +6,8 @@ Weights are fractions of the best BM25 score of the query, as in boosts.py.
 
 from __future__ import annotations
 
+import math
+
 from swe_agent.ranking.candidates import Pool
 from swe_agent.ranking.paths import path_class
 
@@ -47,8 +49,9 @@ def boost_hub_files(pool: Pool, links: dict[str, frozenset[str]], top: float) ->
     best = dict(zip(pool.files, best_rows.tolist(), strict=True))
     weight = dict(zip(pool.files, (pool.score[best_rows] / top).tolist(), strict=True))
     pooled = weight.__contains__
-    hub = {  # summed in used's order, as a generator would: map and filter only run it in C
-        path: sum(map(weight.__getitem__, filter(pooled, used))) / max(1, len(used)) ** HUB_DAMPING
+    hub = {  # fsum: exact, so the same whatever order the set iterates in (it varies by process)
+        path: math.fsum(map(weight.__getitem__, filter(pooled, used)))
+        / max(1, len(used)) ** HUB_DAMPING
         for path, used in links.items()
         if path in best
     }

@@ -6,7 +6,7 @@ import itertools
 import numpy as np
 import pytest
 
-from swe_agent.ranking import boosts
+from swe_agent.ranking import boosts, files
 from swe_agent.ranking.candidates import Candidate, Pool, StoreSource
 from swe_agent.ranking.memory import MemoryIndex, _places
 
@@ -92,3 +92,15 @@ def test_rows_are_placed_in_path_then_line_order_and_equal_places_share_a_rank()
     files = sorted(set(paths))
     file_of = np.array([files.index(p) for p in paths])
     assert _places(file_of, starts).tolist() == [2, 1, 2, 0, 1]
+
+
+def test_a_hub_score_does_not_depend_on_the_order_its_files_come_in() -> None:
+    # a set of file names iterates in an order that varies between processes (hash seeds);
+    # 0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1 in floats, so a plain sum made scores differ
+    rows = [("a.py", 0.1), ("b.py", 0.2), ("c.py", 0.3), ("d.py", 0.7), ("hub.py", 0.0)]
+    scores = []
+    for used in (("a.py", "b.py", "c.py"), ("c.py", "b.py", "a.py")):
+        pool = pool_of(rows)
+        files.boost_hub_files(pool, {"hub.py": used, "d.py": ("d.py",)}, top=1.0)  # type: ignore[dict-item]
+        scores.append(pool.score.tolist())
+    assert scores[0] == scores[1] and scores[0][4] > 0.0
