@@ -67,24 +67,32 @@ def bm25(
     kinds: list[str] | None = None,
 ) -> list[Hit]:
     """The best chunks of a space for the query terms, best first. A chunk shorter than
-    `short` x the average length is scored as if it had that length. `kinds` (space 'note'):
-    only notes of these kinds are ranked, with the words' weights of every note."""
+    `short` x the average length is scored as if it had that length. `paths`: only chunks of
+    these files are ranked, `kinds` (space 'note'): only notes of these kinds; either way with the
+    words' weights of the whole space."""
     if not query_terms:
         return []
     qtf = Counter(query_terms)
-    path_filter = "AND c.path IN (SELECT unnest($paths::VARCHAR[]))" if paths else ""
-    kind_filter = (
-        "WHERE h.chunk_id IN (SELECT id FROM notes WHERE kind IN (SELECT unnest($kinds::VARCHAR[])))"
-        if kinds
-        else ""
-    )
+    # a term's documents are counted over the whole space, the paths and kinds only choose which
+    # chunks are ranked: the same weights as the held index (ranking/memory.py) gives them
+    chosen = [
+        *(["h.path IN (SELECT unnest($paths::VARCHAR[]))"] if paths else []),
+        *(
+            [
+                "h.chunk_id IN (SELECT id FROM notes WHERE kind IN (SELECT unnest($kinds::VARCHAR[])))"
+            ]
+            if kinds
+            else []
+        ),
+    ]
+    chosen_filter = f"WHERE {' AND '.join(chosen)}" if chosen else ""
     rows = store.query(
         f"""
         WITH q AS (SELECT unnest($terms::VARCHAR[]) AS term, unnest($weights::DOUBLE[]) AS qtf),
         hits AS (
-            SELECT p.term, p.chunk_id, p.tf, c.length
+            SELECT p.term, p.chunk_id, p.tf, c.length, c.path
             FROM postings p JOIN q ON p.term = q.term JOIN chunks c ON c.id = p.chunk_id
-            WHERE c.space = $space {path_filter}
+            WHERE c.space = $space
         ),
         df AS (SELECT term, count(*) AS df FROM hits GROUP BY term),
         stats AS (SELECT count(*) AS n, greatest(avg(length), 1) AS avgdl FROM chunks WHERE space = $space),
@@ -92,7 +100,7 @@ def bm25(
             SELECT h.chunk_id,
                    sum(q.qtf * ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
                        * h.tf * ({K1} + 1) / (h.tf + {K1} * (1 - {B} + {B} * greatest(h.length, $short * s.avgdl) / s.avgdl))) AS score
-            FROM hits h JOIN df USING (term) JOIN q USING (term) CROSS JOIN stats s {kind_filter}
+            FROM hits h JOIN df USING (term) JOIN q USING (term) CROSS JOIN stats s {chosen_filter}
             GROUP BY h.chunk_id ORDER BY score DESC, h.chunk_id LIMIT $limit
         )
         SELECT c.id, c.path, c.start_line, c.end_line, c.symbol, s.score
