@@ -75,16 +75,13 @@ def bm25(
     qtf = Counter(query_terms)
     # a term's documents are counted over the whole space, the paths and kinds only choose which
     # chunks are ranked: the same weights as the held index (ranking/memory.py) gives them
-    chosen = [
-        *(["h.path IN (SELECT unnest($paths::VARCHAR[]))"] if paths else []),
-        *(
-            [
-                "h.chunk_id IN (SELECT id FROM notes WHERE kind IN (SELECT unnest($kinds::VARCHAR[])))"
-            ]
-            if kinds
-            else []
-        ),
-    ]
+    chosen = []
+    if paths:
+        chosen.append("h.path IN (SELECT unnest($paths::VARCHAR[]))")
+    if kinds:
+        chosen.append(
+            "h.chunk_id IN (SELECT id FROM notes WHERE kind IN (SELECT unnest($kinds::VARCHAR[])))"
+        )
     chosen_filter = f"WHERE {' AND '.join(chosen)}" if chosen else ""
     rows = store.query(
         f"""
