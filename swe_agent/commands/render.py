@@ -7,6 +7,8 @@ import re
 import textwrap
 from typing import Any
 
+from swe_agent.mcp.render import confidence_words  # one wording for the CLI and MCP
+
 _CODE_LINE = re.compile(r"^\s*\d+\|")  # a line of a page of code: never rewrapped
 _LOCATION = re.compile(r"(?<![\w/.])([\w./-]+\.\w+:\d+(?:-\d+)?)")  # path:start-end
 BOLD, CYAN, RESET = "\x1b[1m", "\x1b[36m", "\x1b[0m"
@@ -153,10 +155,6 @@ def batch_lines(b: dict[str, Any]) -> list[str]:
 WHY_CHARS = 100  # of a location's reason in the compact list; --json has it whole
 
 
-def _confidence(value: float | None) -> str:
-    return "" if value is None else f" · confidence {value:.2f}"
-
-
 def answer_text(result: dict[str, Any]) -> str:
     """The ranked locations first, one line each, then the explanation."""
     lines = []
@@ -186,7 +184,7 @@ def answer_text(result: dict[str, Any]) -> str:
     lines += [
         "",
         f"[{mode} · session {result['session']} · {usage['tool_calls']} tool calls · {size} · "
-        f"{usage['notes_used']} notes used{_confidence(result.get('confidence'))}]",
+        f"{usage['notes_used']} notes used{confidence_words(result.get('confidence'))}]",
     ]
     return "\n".join(lines)
 

@@ -23,7 +23,8 @@ def page_text(data: dict[str, Any]) -> str:
 
 
 def confidence_words(value: float | None) -> str:
-    """The answer's confidence as the CLI's footer says it; nothing when none was given."""
+    """An answer's confidence as the CLI's footer and MCP's first line say it; nothing when
+    none was given."""
     return "" if value is None else f" · confidence {value:.2f}"
 
 

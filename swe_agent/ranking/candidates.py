@@ -66,13 +66,11 @@ class Pool:
         symbols: list[str | None],
         scores: list[float],
     ) -> None:
-        self.ids, self.paths, self.starts, self.ends, self.symbols = (
-            ids,
-            paths,
-            starts,
-            ends,
-            symbols,
-        )
+        self.ids = ids
+        self.paths = paths
+        self.starts = starts
+        self.ends = ends
+        self.symbols = symbols
         self.score = np.array(scores, dtype=np.float64)  # what the ranking steps raise and lower
         self.bm25 = self.score.copy()
         self._row: dict[int, int] | None = None  # chunk id -> row, made by the first add
