@@ -7,7 +7,7 @@ import pytest
 
 from swe_agent.errors import EmptyRepository, NoIndex, NotARepository
 from swe_agent.index import COLUMNS, index_repository
-from swe_agent.index.parse import FLUSH_ROWS, SPLIT_MIN
+from swe_agent.index.parse import FLUSH_TERMS, SPLIT_MIN
 from swe_agent.queries import file_outline_in, lookup_symbol_in, search_code_in
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
@@ -214,14 +214,14 @@ def test_files_parsed_beside_by_a_second_process_make_the_same_store(sample_repo
 def test_this_process_writes_its_files_as_it_parses_them_while_the_fork_parses(
     tmp_path: Path,
 ) -> None:
-    """Beside a fork, this process hands back its files whenever their postings reach
-    FLUSH_ROWS, so that they are written while the fork still parses: more batches than two,
+    """Beside a fork, this process hands back its files whenever their terms reach
+    FLUSH_TERMS, so that they are written while the fork still parses: more batches than two,
     and the same rows in the same order as one process makes."""
     repo = tmp_path / "many"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     files = SPLIT_MIN + 6
-    lines = 5 * FLUSH_ROWS // (13 * files)  # 13 postings a line: five times FLUSH_ROWS in all
+    lines = 5 * FLUSH_TERMS // (24 * files)  # 24 terms or more a line: five times FLUSH_TERMS
     for f in range(files):
         body = "".join(" ".join(f"word{i}x{k}" for k in range(12)) + "\n" for i in range(lines))
         (repo / f"notes{f:03d}.txt").write_text(body + f"file {f}\n")
@@ -234,7 +234,7 @@ def test_this_process_writes_its_files_as_it_parses_them_while_the_fork_parses(
     index(repo, workers=2, progress=lambda done, total: batches.append(done))
     assert len(batches) > 2 and batches[-1] == files
     assert _rows(repo) == rows
-    assert len(rows["postings"]) > 4 * FLUSH_ROWS
+    assert sum(r[-1] for r in rows["chunks"]) > 4 * FLUSH_TERMS
 
 
 def test_a_reader_sees_changed_files_old_or_new_while_two_processes_index_them(

@@ -23,9 +23,6 @@ from swe_agent.store import migrations
 # From this many rows an insert goes through NumPy, which saves ~1.7 us of CPU a row (postings:
 # 2.5 us bound as lists, 0.8 us scanned); below it, importing NumPy (~0.1 s) costs more than that
 BULK_ROWS = 50_000
-# From this many plain rows insert_plain writes a TSV file for DuckDB's CSV reader: its fixed cost
-# (a file, a statement; ~3 ms) is what binding ~700 rows as lists costs (2.5-5.5 us a row)
-PLAIN_ROWS = 1_000
 # A commit that asks for it checkpoints from this size of write-ahead log on (DuckDB's default
 # is 16 MB); below it, a small update, the log is cheaper than rewriting the changed row groups
 CHECKPOINT_BYTES = "1MB"
@@ -189,33 +186,10 @@ class Store:
             raise
         self.con.unregister(view)
 
-    def insert_plain(
-        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
-        """Bulk insert of rows whose values are integers, or text without tabs or line breaks,
-        and never NULL (postings: a term, a chunk id, a count). From PLAIN_ROWS rows they are
-        written as a TSV file beside the database for DuckDB's CSV reader: ~1 us a row, a third
-        of bound lists, and no NumPy to import (~0.1 s, a third of a small repository's first
-        index)."""
-        text = _plain_text(rows, len(columns)) if len(rows) >= PLAIN_ROWS else None
-        if text is None:  # few rows, or a value that TSV cannot carry as it is
-            self.insert(table, columns, rows)
-            return
-        import os
-        import tempfile
-
-        fd, name = tempfile.mkstemp(prefix=f".{table}-", suffix=PLAIN, dir=self.path.parent)
-        try:
-            with open(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            self.insert_written(table, columns, Path(name))
-        finally:
-            os.remove(name)
-
     def insert_written(self, table: str, columns: Sequence[str], path: Path) -> None:
         """Insert the rows that write_rows wrote to path, in their order."""
         read = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(columns)))
-        options = _PLAIN_READ if path.suffix == PLAIN else _QUOTED_READ
+        options = PLAIN_READ if path.suffix == PLAIN else _QUOTED_READ
         self.con.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM read_csv(?, "
             f"header=false, auto_detect=false, {options}, columns={{{read}}})",
@@ -235,7 +209,7 @@ class Store:
 
 PLAIN, QUOTED = ".tsv", ".csv"  # how write_rows wrote a file, in its name for insert_written
 NULL = "\\N"  # a NULL in a quoted file; a text value equal to it is refused
-_PLAIN_READ = "delim='\t', quote='', escape=''"
+PLAIN_READ = "delim='\t', quote='', escape=''"
 _QUOTED_READ = f"delim=',', quote='\"', escape='\"', new_line='\\r\\n', nullstr='{NULL}', allow_quoted_nulls=false"
 
 
