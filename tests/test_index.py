@@ -300,3 +300,21 @@ def test_a_new_store_closed_unused_leaves_no_database(tmp_path: Path) -> None:
     assert not (tmp_path / ".swe_agent" / "index.duckdb").exists()
     with pytest.raises(NoIndex):
         open_store(tmp_path, read_only=True)
+
+
+def test_a_name_is_secret_looking_as_fnmatch_reads_each_pattern() -> None:
+    """The patterns matched as one expression: a name matches where one pattern matches it
+    whole, in any case, and nowhere else."""
+    import fnmatch
+
+    from swe_agent.repo.gitrepo import SECRET_PATTERNS, is_secret
+
+    names = [".env", ".env.local", "prod.env", "server.pem", "id_rsa.pub", "Credentials",
+             "gcp-credentials.json", "aws_credentials.yml", "secrets.yaml", "x.secret", ".npmrc",
+             "app.py", "envy", "a.key.txt", "A.KEY", "conf/.Env", "a.pem\n", "secrets.json.bak",
+             "credentials.py", "id_ed25519", "keys/site.crt"]  # fmt: skip
+    for name in names:
+        base = name.rsplit("/", 1)[-1].lower()
+        expected = any(fnmatch.fnmatchcase(base, p) for p in SECRET_PATTERNS)
+        assert is_secret(name) is expected, name
+    assert is_secret("conf/.Env") and not is_secret("a.pem\n") and not is_secret("envy")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Iterator, Sequence
@@ -55,9 +56,14 @@ STORE_DIR = ".swe_agent"
 LOG_FORMAT = "--format=%x01%h %ad %an: %s"
 
 
+# The patterns as one expression: fnmatchcase of each in turn cost ~60 us a file (flask: 15 ms
+# before its first index can start)
+_SECRET = re.compile("|".join(fnmatch.translate(pattern) for pattern in SECRET_PATTERNS))
+
+
 def is_secret(path: str) -> bool:
     name = PurePosixPath(path).name.lower()
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_PATTERNS)
+    return _SECRET.match(name) is not None
 
 
 def git_refused(root: Path, exc: git.GitCommandError) -> NotARepository:
