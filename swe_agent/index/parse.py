@@ -33,7 +33,7 @@ from swe_agent.code.extract import parse_source, prepare
 from swe_agent.code.languages import language_for
 from swe_agent.code.paths import is_generated_text
 from swe_agent.code.tokens import terms_text
-from swe_agent.store.db import write_rows
+from swe_agent.store.db import rows_text, write_texts
 from swe_agent.store.keys import stable_id
 
 T = TypeVar("T")
@@ -51,6 +51,7 @@ SPLIT_MIN = 64
 # nothing left to do
 FLUSH_TERMS = 40_000
 TABLES = ("files", "definitions", "refs", "chunks", "terms")  # the rows of a parse, by table
+REPORTED = ("skipped", "invalid_utf8", "parse_errors")  # and what the index reports of them
 PARENT_CHECK = 0.5  # seconds between a parser process's looks at whether its parent lives
 
 
@@ -330,34 +331,42 @@ def _parse_from_the_end(
     tokens: int, root: str, paths: list[str], commit: str | None, folder: Path
 ) -> NoReturn:
     """The forked process: parse files from the last on while tokens last, write their rows to
-    folder in the order of paths, and exit 0; any failure exits 1. It leaves Ctrl-C to its
-    parent, stops when its parent is gone, and never returns into its parent's code (which
-    holds the store's connection)."""
+    folder in the order of paths, and exit 0; any failure exits 1. Each file's rows are made
+    into text as it is parsed, so that once the tokens are gone (and this process's parent waits
+    for it) only the writing is left. It leaves Ctrl-C to its parent, stops when its parent is
+    gone, and never returns into its parent's code (which holds the store's connection)."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # one held while it forked goes too
         parent = os.getppid()
-        done: list[Parsed | tuple[str, str]] = []
+        texts: dict[str, list[str]] = {table: [] for table in TABLES}
+        reports: list[Rows] = []
         while os.getppid() == parent and os.read(tokens, 1):
-            done.append(analyse_file(root, paths[len(paths) - 1 - len(done)], commit))
-        if os.getppid() == parent:
-            rows = gather(done[::-1])
+            place = len(paths) - 1 - len(reports)
+            rows = gather([analyse_file(root, paths[place], commit)])
             for table in TABLES:
-                if getattr(rows, table):
-                    write_rows(folder, table, _handed_over(rows, table), plain=table == "terms")
-            report = (rows.skipped, rows.invalid_utf8, rows.parse_errors)
+                text = rows_text(table, _handed_over(rows, table, place), plain=table == "terms")
+                texts[table].append(text)
+            reports.append(rows)
+        if os.getppid() == parent:
+            for table, parts in texts.items():
+                if any(parts):
+                    write_texts(folder, table, reversed(parts), plain=table == "terms")
+            reports.reverse()
+            report = [[x for r in reports for x in getattr(r, key)] for key in REPORTED]
             (folder / "report").write_bytes(marshal.dumps(report))
             code = 0
     finally:
         os._exit(code)
 
 
-def _handed_over(rows: Rows, table: str) -> list[tuple]:
-    """The rows of table as the fork writes them: a chunk's terms with its place and its id."""
+def _handed_over(rows: Rows, table: str, place: int) -> list[tuple]:
+    """The rows of table of the file at `place` in paths as the fork writes them: a chunk's
+    terms with its id and its place among all chunks (the file's place, then its own)."""
     if table != "terms":
         return getattr(rows, table)
     pairs = zip(rows.chunks, rows.terms, strict=True)
-    return [(o, chunk[0], text) for o, (chunk, text) in enumerate(pairs)]
+    return [(place << 32 | o, chunk[0], text) for o, (chunk, text) in enumerate(pairs)]
 
 
 def _spilled(folder: Path, count: int) -> Spilled:

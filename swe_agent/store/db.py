@@ -10,7 +10,7 @@ model call that may take minutes) and opens it again when next used.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -218,22 +218,36 @@ def write_rows(folder: Path, name: str, rows: Sequence[Sequence[Any]], *, plain:
     with no DuckDB in this process (a parser process hands its rows over so, unpickled). Plain
     rows (no NULL, no tab or line break in a value) are TSV made in C; other rows are CSV with
     quotes, NULL written as NULL. Raises ValueError on a value that the file cannot carry."""
+    return write_texts(folder, name, [rows_text(name, rows, plain=plain)], plain=plain)
+
+
+def rows_text(name: str, rows: Sequence[Sequence[Any]], *, plain: bool) -> str:
+    """Rows of table `name` as write_rows writes them: texts of several batches of rows, one
+    after another, make the file of all of them (write_texts)."""
+    if not rows:
+        return ""
     if plain:
-        text = _plain_text(rows, len(rows[0]) if rows else 0)
+        text = _plain_text(rows, len(rows[0]))
         if text is None:
             raise ValueError(f"a value of {name} cannot be written as plain TSV")
-        path = folder / f"{name}{PLAIN}"
-        path.write_text(text, encoding="utf-8")
-        return path
+        return text + "\n"
     import csv
+    import io
 
-    path = folder / f"{name}{QUOTED}"
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\r\n")  # a \r or \n in a value is quoted
+    for row in rows:
+        if NULL in row:
+            raise ValueError(f"a value of {name} is {NULL!r}, which means NULL in a file")
+        out.writerow([NULL if value is None else value for value in row])
+    return buffer.getvalue()
+
+
+def write_texts(folder: Path, name: str, texts: Iterable[str], *, plain: bool) -> Path:
+    """The file of table `name` in folder that holds texts of rows_text, in their order."""
+    path = folder / f"{name}{PLAIN if plain else QUOTED}"
     with path.open("w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh, lineterminator="\r\n")  # a \r or \n in a value is quoted
-        for row in rows:
-            if NULL in row:
-                raise ValueError(f"a value of {name} is {NULL!r}, which means NULL in a file")
-            out.writerow([NULL if value is None else value for value in row])
+        fh.writelines(texts)
     return path
 
 
