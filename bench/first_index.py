@@ -17,7 +17,8 @@ Goal (issue #9): a flask-sized repository in 0.4 s or less.
 compares with another version of swe-agent (TREE: its source, e.g. `git archive OLD | tar -x -C
 TREE`) on a busy machine, where only runs under the same load compare: the in-process index of
 each version in turn, each in a new process that indexes once to warm up and then is timed;
-medians of both and of the paired differences (this tree minus TREE).
+medians of both and of the paired differences (this tree minus TREE); and, alternating the
+same way, a first `swe-agent index` from the shell (cli_wall, cli_cpu).
 """
 
 from __future__ import annotations
@@ -52,11 +53,11 @@ AFTER = {  # the first commands a user runs on a fresh index; words any Python c
 }
 
 
-def timed(command: list[str]) -> tuple[float, float]:
+def timed(command: list[str], **how: Any) -> tuple[float, float]:
     """(wall, CPU) seconds of command, its children included."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, **how)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -97,8 +98,12 @@ print(json.dumps([*in_process_split(Path(sys.argv[1])), load]))
 """
 
 
+AB_KEYS = ("wall", "cpu", "self_cpu", "load", "cli_wall", "cli_cpu")  # of each run, in order
+
+
 def against(root: Path, tree: Path, runs: int) -> dict[str, Any]:
-    """This tree's in-process index against TREE's, alternating, each in a new process."""
+    """This tree's in-process index against TREE's, alternating, each in a new process; then,
+    in the same turn, a first `swe-agent index` from the shell (imports and start included)."""
     import sysconfig
 
     trees = {"this": Path(__file__).resolve().parent.parent, "against": tree.resolve()}
@@ -106,19 +111,22 @@ def against(root: Path, tree: Path, runs: int) -> dict[str, Any]:
     for i in range(runs):
         for name in ("this", "against") if i % 2 == 0 else ("against", "this"):
             path = f"{trees[name]}{os.pathsep}{sysconfig.get_paths()['purelib']}"
+            how: dict[str, Any] = {"env": {**os.environ, "PYTHONPATH": path}, "cwd": root.parent}
             done = subprocess.run(  # -S and a neutral cwd: TREE's swe_agent, not the installed one
                 [sys.executable, "-S", "-c", AB_CHILD, str(root), str(Path(__file__).parent)],
-                env={**os.environ, "PYTHONPATH": path}, cwd=root.parent,
-                capture_output=True, text=True, check=True,
+                capture_output=True, text=True, check=True, **how,
             )  # fmt: skip
-            found[name].append(json.loads(done.stdout))
+            shutil.rmtree(root / ".swe_agent")
+            cli = [sys.executable, "-S", "-m", "swe_agent", "index", "-C", str(root)]
+            found[name].append([*json.loads(done.stdout), *timed(cli, **how)])
     out: dict[str, Any] = {}
     for name, rows in found.items():
         out[name] = {
-            key: round(statistics.median(r[k] for r in rows), 3)
-            for k, key in enumerate(("wall", "cpu", "self_cpu", "load"))
+            key: round(statistics.median(r[k] for r in rows), 3) for k, key in enumerate(AB_KEYS)
         }
-    for k, key in enumerate(("wall", "cpu", "self_cpu")):
+    for k, key in enumerate(AB_KEYS):
+        if key == "load":
+            continue
         diffs = sorted(a[k] - b[k] for a, b in zip(found["this"], found["against"], strict=True))
         out[f"{key}_diff"] = {
             "median": round(statistics.median(diffs), 3), "min": round(diffs[0], 3),
@@ -230,7 +238,7 @@ def main() -> None:
         if "against" in r:
             ab = r["against"]
             print(f"  in process, alternating: this {ab['this']}, against {ab['against']}")
-            for key in ("wall", "cpu", "self_cpu"):
+            for key in (k for k in AB_KEYS if k != "load"):
                 d = ab[f"{key}_diff"]
                 print(
                     f"    {key} this - against: median {d['median']:+} s (min {d['min']:+}, max "

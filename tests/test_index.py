@@ -7,7 +7,7 @@ import pytest
 
 from swe_agent.errors import EmptyRepository, NoIndex, NotARepository
 from swe_agent.index import COLUMNS, index_repository
-from swe_agent.index.parse import FLUSH_ROWS, SPLIT_MIN
+from swe_agent.index.parse import FLUSH_TERMS, SPLIT_MIN
 from swe_agent.queries import file_outline_in, lookup_symbol_in, search_code_in
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
@@ -214,14 +214,14 @@ def test_files_parsed_beside_by_a_second_process_make_the_same_store(sample_repo
 def test_this_process_writes_its_files_as_it_parses_them_while_the_fork_parses(
     tmp_path: Path,
 ) -> None:
-    """Beside a fork, this process hands back its files whenever their postings reach
-    FLUSH_ROWS, so that they are written while the fork still parses: more batches than two,
+    """Beside a fork, this process hands back its files whenever their terms reach
+    FLUSH_TERMS, so that they are written while the fork still parses: more batches than two,
     and the same rows in the same order as one process makes."""
     repo = tmp_path / "many"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     files = SPLIT_MIN + 6
-    lines = 5 * FLUSH_ROWS // (13 * files)  # 13 postings a line: five times FLUSH_ROWS in all
+    lines = 5 * FLUSH_TERMS // (24 * files)  # 24 terms or more a line: five times FLUSH_TERMS
     for f in range(files):
         body = "".join(" ".join(f"word{i}x{k}" for k in range(12)) + "\n" for i in range(lines))
         (repo / f"notes{f:03d}.txt").write_text(body + f"file {f}\n")
@@ -234,7 +234,7 @@ def test_this_process_writes_its_files_as_it_parses_them_while_the_fork_parses(
     index(repo, workers=2, progress=lambda done, total: batches.append(done))
     assert len(batches) > 2 and batches[-1] == files
     assert _rows(repo) == rows
-    assert len(rows["postings"]) > 4 * FLUSH_ROWS
+    assert sum(r[-1] for r in rows["chunks"]) > 4 * FLUSH_TERMS
 
 
 def test_a_reader_sees_changed_files_old_or_new_while_two_processes_index_them(
@@ -300,3 +300,21 @@ def test_a_new_store_closed_unused_leaves_no_database(tmp_path: Path) -> None:
     assert not (tmp_path / ".swe_agent" / "index.duckdb").exists()
     with pytest.raises(NoIndex):
         open_store(tmp_path, read_only=True)
+
+
+def test_a_name_is_secret_looking_as_fnmatch_reads_each_pattern() -> None:
+    """The patterns matched as one expression: a name matches where one pattern matches it
+    whole, in any case, and nowhere else."""
+    import fnmatch
+
+    from swe_agent.repo.gitrepo import SECRET_PATTERNS, is_secret
+
+    names = [".env", ".env.local", "prod.env", "server.pem", "id_rsa.pub", "Credentials",
+             "gcp-credentials.json", "aws_credentials.yml", "secrets.yaml", "x.secret", ".npmrc",
+             "app.py", "envy", "a.key.txt", "A.KEY", "conf/.Env", "a.pem\n", "secrets.json.bak",
+             "credentials.py", "id_ed25519", "keys/site.crt"]  # fmt: skip
+    for name in names:
+        base = name.rsplit("/", 1)[-1].lower()
+        expected = any(fnmatch.fnmatchcase(base, p) for p in SECRET_PATTERNS)
+        assert is_secret(name) is expected, name
+    assert is_secret("conf/.Env") and not is_secret("a.pem\n") and not is_secret("envy")

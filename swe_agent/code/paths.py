@@ -64,9 +64,16 @@ _GENERATED_WORD = re.compile(r"\b(?:auto-?generated|generated)\b", re.I)
 _DO_NOT_EDIT = re.compile(r"\bDO NOT (?:EDIT|MODIFY)\b")  # in capitals, as the tools write it
 
 
+# Each pattern above holds one of these words in some case: a head of ASCII text without any of
+# them is not searched (the search, ~0.3 ms a file, was a tenth of a small repository's parsing)
+_GENERATED_CUES = ("generated", "bison", "yacc")
+
+
 def is_generated_text(text: str) -> bool:
     """Whether a file's text says, in its first lines, that a tool wrote it."""
     head = "\n".join(text[:4000].splitlines()[:GENERATED_HEAD_LINES])
+    if head.isascii() and not any(cue in head.lower() for cue in _GENERATED_CUES):
+        return False  # (beyond ASCII, a case-blind search also matches 'ſ' for 's')
     if _GENERATOR_BANNER.search(head):
         return True
     return bool(_DO_NOT_EDIT.search(head) and _GENERATED_WORD.search(head))

@@ -7,7 +7,6 @@ and "redirects are resolved" meet on the terms `resolv` and `redirect`.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import chain
@@ -166,7 +165,24 @@ def _word_terms(word: str) -> tuple[str, ...]:
     return ()
 
 
-def term_counts(texts: Iterable[str], more: Iterable[str] = ()) -> Counter[str]:
-    """How often each term occurs in texts, counted in the order terms first occur; `more`:
-    terms counted after them (a chunk's path, tokenised once for all of the file's chunks)."""
-    return Counter(chain(chain.from_iterable(map(_terms_of, texts)), more))
+class _TermsText(dict[str, str]):
+    """word -> its terms, each followed by a space ('' for a stop word), made once per word."""
+
+    def __missing__(self, word: str) -> str:
+        text = "".join(f"{term} " for term in _word_terms(word))
+        if len(self) >= _TERMS_TEXT_MAX:  # a repository of many words: start again
+            self.clear()
+        self[word] = text
+        return text
+
+
+_TERMS_TEXT_MAX = 1 << 17
+_terms_text = _TermsText()
+
+
+def terms_text(text: str, more: str = "") -> str:
+    """The terms of text (as terms() gives them), then `more` (terms_text of other text: a
+    chunk's path, made once for all of a file's chunks), each followed by one space, so that
+    there are as many terms as spaces. What the store counts into postings: one string made
+    in C per chunk rather than a count of its terms in Python."""
+    return "".join(map(_terms_text.__getitem__, _WORD.findall(text))) + more

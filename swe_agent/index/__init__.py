@@ -34,7 +34,12 @@ from swe_agent.store import notes as notes_table
 from swe_agent.store import sessions as sessions_table
 from swe_agent.store.db import Store
 from swe_agent.store.notes import mark_stale
-from swe_agent.store.search import CHUNK_COLUMNS, POSTING_COLUMNS
+from swe_agent.store.search import (
+    CHUNK_COLUMNS,
+    POSTING_COLUMNS,
+    add_postings,
+    add_postings_written,
+)
 from swe_agent.store.symbols import DEF_COLUMNS, REF_COLUMNS
 
 Progress = Callable[[int, int], None]
@@ -264,10 +269,12 @@ def _write(store: Store, root: Path, batch: Batch, report: IndexReport) -> None:
     files_table.add_skipped(store, root, rows.skipped)
     if isinstance(batch, Spilled):
         for table, path in batch.tables():
-            store.insert_written(table, COLUMNS[table], path)
+            if table == "terms":
+                add_postings_written(store, path)
+            else:
+                store.insert_written(table, COLUMNS[table], path)
         return
     for table, columns in COLUMNS.items():
-        if table == "postings":  # many plain rows
-            store.insert_plain(table, columns, rows.postings)
-        else:
+        if table != "postings":
             store.insert(table, columns, getattr(rows, table))
+    add_postings(store, [chunk[0] for chunk in rows.chunks], rows.terms)

@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import NoReturn, TypeAlias, TypeVar
 
@@ -33,8 +32,8 @@ from swe_agent.code.chunks import chunk_file
 from swe_agent.code.extract import parse_source, prepare
 from swe_agent.code.languages import language_for
 from swe_agent.code.paths import is_generated_text
-from swe_agent.code.tokens import term_counts, terms
-from swe_agent.store.db import write_rows
+from swe_agent.code.tokens import terms_text
+from swe_agent.store.db import rows_text, write_texts
 from swe_agent.store.keys import stable_id
 
 T = TypeVar("T")
@@ -47,10 +46,12 @@ BATCH = 400  # files parsed per batch handed back (written per transaction on a 
 # From this many files a second process parses beside this one (a guess, not measured: below
 # it, forking and handing rows over should cost more than a second core saves)
 SPLIT_MIN = 64
-# This process hands its parsed files back whenever they hold this many postings (~1 us each to
-# write): written meanwhile, not all after the last file while the fork has nothing left to do
-FLUSH_ROWS = 20_000
-TABLES = ("files", "definitions", "refs", "chunks", "postings")  # the rows of a parse, by table
+# This process hands its parsed files back whenever their chunks hold this many terms (~0.3 us
+# each to count into postings): written meanwhile, not all after the last file while the fork has
+# nothing left to do
+FLUSH_TERMS = 40_000
+TABLES = ("files", "definitions", "refs", "chunks", "terms")  # the rows of a parse, by table
+REPORTED = ("skipped", "invalid_utf8", "parse_errors")  # and what the index reports of them
 PARENT_CHECK = 0.5  # seconds between a parser process's looks at whether its parent lives
 
 
@@ -63,7 +64,7 @@ class Parsed:
     definitions: list[tuple] = field(default_factory=list)
     references: list[tuple] = field(default_factory=list)
     chunks: list[tuple] = field(default_factory=list)
-    postings: list[tuple] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # of each chunk: its terms_text
     invalid_utf8: bool = False
 
 
@@ -75,7 +76,7 @@ class Rows:
     definitions: list[tuple] = field(default_factory=list)
     refs: list[tuple] = field(default_factory=list)
     chunks: list[tuple] = field(default_factory=list)
-    postings: list[tuple] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # of each chunk, counted into postings
     skipped: list[tuple[str, str]] = field(default_factory=list)
     invalid_utf8: list[str] = field(default_factory=list)
     parse_errors: list[str] = field(default_factory=list)
@@ -114,7 +115,7 @@ def gather(batch: list[Parsed | tuple[str, str]]) -> Rows:
         rows.definitions.extend(item.definitions)
         rows.refs.extend(item.references)
         rows.chunks.extend(item.chunks)
-        rows.postings.extend(item.postings)
+        rows.terms.extend(item.terms)
         if item.invalid_utf8:
             rows.invalid_utf8.append(item.path)
         if item.file_row[-1]:
@@ -178,22 +179,21 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
             )
         )
     out.references = [(path, r.name, r.line, r.kind, r.enclosing) for r in parsed.references]
-    path_terms = terms(path.replace("/", " ").replace(".", " "))
+    path_terms = terms_text(path.replace("/", " ").replace(".", " "))
     for ordinal, chunk in enumerate(chunk_file(lines, parsed.definitions)):
-        chunk_id = stable_id(path, digest, ordinal)
-        counts = term_counts([chunk.text], path_terms)
+        text = terms_text(chunk.text, path_terms)
         out.chunks.append(
             (
-                chunk_id,
+                stable_id(path, digest, ordinal),
                 "code",
                 path,
                 chunk.start_line,
                 chunk.end_line,
                 chunk.symbol,
-                sum(counts.values()),
+                text.count(" "),
             )
         )
-        out.postings.extend(zip(counts, repeat(chunk_id), counts.values()))
+        out.terms.append(text)
     return out
 
 
@@ -301,17 +301,17 @@ def _parse_from_the_start(
     tokens: int, root: str, paths: list[str], commit: str | None
 ) -> Generator[list[Parsed | tuple[str, str]], None, int]:
     """This process's part: files from the first on while tokens last, handed back whenever
-    their postings reach FLUSH_ROWS (and at the end), so that their rows are written while the
+    their terms reach FLUSH_TERMS (and at the end), so that their rows are written while the
     fork still parses and it takes more files; returns how many files were parsed here."""
-    done, pending, rows = 0, [], 0
+    done, pending, count = 0, [], 0
     while os.read(tokens, 1):
         item = analyse_file(root, paths[done], commit)
         done += 1
         pending.append(item)
-        rows += len(item.postings) if isinstance(item, Parsed) else 0
-        if rows >= FLUSH_ROWS:
+        count += sum(text.count(" ") for text in item.terms) if isinstance(item, Parsed) else 0
+        if count >= FLUSH_TERMS:
             yield pending
-            pending, rows = [], 0
+            pending, count = [], 0
     if pending:
         yield pending
     return done
@@ -331,26 +331,42 @@ def _parse_from_the_end(
     tokens: int, root: str, paths: list[str], commit: str | None, folder: Path
 ) -> NoReturn:
     """The forked process: parse files from the last on while tokens last, write their rows to
-    folder in the order of paths, and exit 0; any failure exits 1. It leaves Ctrl-C to its
-    parent, stops when its parent is gone, and never returns into its parent's code (which
-    holds the store's connection)."""
+    folder in the order of paths, and exit 0; any failure exits 1. Each file's rows are made
+    into text as it is parsed, so that once the tokens are gone (and this process's parent waits
+    for it) only the writing is left. It leaves Ctrl-C to its parent, stops when its parent is
+    gone, and never returns into its parent's code (which holds the store's connection)."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # one held while it forked goes too
         parent = os.getppid()
-        done: list[Parsed | tuple[str, str]] = []
+        texts: dict[str, list[str]] = {table: [] for table in TABLES}
+        reports: list[Rows] = []
         while os.getppid() == parent and os.read(tokens, 1):
-            done.append(analyse_file(root, paths[len(paths) - 1 - len(done)], commit))
-        if os.getppid() == parent:
-            rows = gather(done[::-1])
+            place = len(paths) - 1 - len(reports)
+            rows = gather([analyse_file(root, paths[place], commit)])
             for table in TABLES:
-                if getattr(rows, table):
-                    write_rows(folder, table, getattr(rows, table), plain=table == "postings")
-            report = (rows.skipped, rows.invalid_utf8, rows.parse_errors)
+                text = rows_text(table, _handed_over(rows, table, place), plain=table == "terms")
+                texts[table].append(text)
+            reports.append(rows)
+        if os.getppid() == parent:
+            for table, parts in texts.items():
+                if any(parts):
+                    write_texts(folder, table, reversed(parts), plain=table == "terms")
+            reports.reverse()
+            report = [[x for r in reports for x in getattr(r, key)] for key in REPORTED]
             (folder / "report").write_bytes(marshal.dumps(report))
             code = 0
     finally:
         os._exit(code)
+
+
+def _handed_over(rows: Rows, table: str, place: int) -> list[tuple]:
+    """The rows of table of the file at `place` in paths as the fork writes them: a chunk's
+    terms with its id and its place among all chunks (the file's place, then its own)."""
+    if table != "terms":
+        return getattr(rows, table)
+    pairs = zip(rows.chunks, rows.terms, strict=True)
+    return [(place << 32 | o, chunk[0], text) for o, (chunk, text) in enumerate(pairs)]
 
 
 def _spilled(folder: Path, count: int) -> Spilled:

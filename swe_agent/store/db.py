@@ -10,7 +10,7 @@ model call that may take minutes) and opens it again when next used.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,6 @@ from swe_agent.store import migrations
 # From this many rows an insert goes through NumPy, which saves ~1.7 us of CPU a row (postings:
 # 2.5 us bound as lists, 0.8 us scanned); below it, importing NumPy (~0.1 s) costs more than that
 BULK_ROWS = 50_000
-# From this many plain rows insert_plain writes a TSV file for DuckDB's CSV reader: its fixed cost
-# (a file, a statement; ~3 ms) is what binding ~700 rows as lists costs (2.5-5.5 us a row)
-PLAIN_ROWS = 1_000
 # A commit that asks for it checkpoints from this size of write-ahead log on (DuckDB's default
 # is 16 MB); below it, a small update, the log is cheaper than rewriting the changed row groups
 CHECKPOINT_BYTES = "1MB"
@@ -189,33 +186,10 @@ class Store:
             raise
         self.con.unregister(view)
 
-    def insert_plain(
-        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
-        """Bulk insert of rows whose values are integers, or text without tabs or line breaks,
-        and never NULL (postings: a term, a chunk id, a count). From PLAIN_ROWS rows they are
-        written as a TSV file beside the database for DuckDB's CSV reader: ~1 us a row, a third
-        of bound lists, and no NumPy to import (~0.1 s, a third of a small repository's first
-        index)."""
-        text = _plain_text(rows, len(columns)) if len(rows) >= PLAIN_ROWS else None
-        if text is None:  # few rows, or a value that TSV cannot carry as it is
-            self.insert(table, columns, rows)
-            return
-        import os
-        import tempfile
-
-        fd, name = tempfile.mkstemp(prefix=f".{table}-", suffix=PLAIN, dir=self.path.parent)
-        try:
-            with open(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            self.insert_written(table, columns, Path(name))
-        finally:
-            os.remove(name)
-
     def insert_written(self, table: str, columns: Sequence[str], path: Path) -> None:
         """Insert the rows that write_rows wrote to path, in their order."""
         read = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(columns)))
-        options = _PLAIN_READ if path.suffix == PLAIN else _QUOTED_READ
+        options = PLAIN_READ if path.suffix == PLAIN else _QUOTED_READ
         self.con.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM read_csv(?, "
             f"header=false, auto_detect=false, {options}, columns={{{read}}})",
@@ -235,7 +209,7 @@ class Store:
 
 PLAIN, QUOTED = ".tsv", ".csv"  # how write_rows wrote a file, in its name for insert_written
 NULL = "\\N"  # a NULL in a quoted file; a text value equal to it is refused
-_PLAIN_READ = "delim='\t', quote='', escape=''"
+PLAIN_READ = "delim='\t', quote='', escape=''"
 _QUOTED_READ = f"delim=',', quote='\"', escape='\"', new_line='\\r\\n', nullstr='{NULL}', allow_quoted_nulls=false"
 
 
@@ -244,22 +218,36 @@ def write_rows(folder: Path, name: str, rows: Sequence[Sequence[Any]], *, plain:
     with no DuckDB in this process (a parser process hands its rows over so, unpickled). Plain
     rows (no NULL, no tab or line break in a value) are TSV made in C; other rows are CSV with
     quotes, NULL written as NULL. Raises ValueError on a value that the file cannot carry."""
+    return write_texts(folder, name, [rows_text(name, rows, plain=plain)], plain=plain)
+
+
+def rows_text(name: str, rows: Sequence[Sequence[Any]], *, plain: bool) -> str:
+    """Rows of table `name` as write_rows writes them: texts of several batches of rows, one
+    after another, make the file of all of them (write_texts)."""
+    if not rows:
+        return ""
     if plain:
-        text = _plain_text(rows, len(rows[0]) if rows else 0)
+        text = _plain_text(rows, len(rows[0]))
         if text is None:
             raise ValueError(f"a value of {name} cannot be written as plain TSV")
-        path = folder / f"{name}{PLAIN}"
-        path.write_text(text, encoding="utf-8")
-        return path
+        return text + "\n"
     import csv
+    import io
 
-    path = folder / f"{name}{QUOTED}"
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\r\n")  # a \r or \n in a value is quoted
+    for row in rows:
+        if NULL in row:
+            raise ValueError(f"a value of {name} is {NULL!r}, which means NULL in a file")
+        out.writerow([NULL if value is None else value for value in row])
+    return buffer.getvalue()
+
+
+def write_texts(folder: Path, name: str, texts: Iterable[str], *, plain: bool) -> Path:
+    """The file of table `name` in folder that holds texts of rows_text, in their order."""
+    path = folder / f"{name}{PLAIN if plain else QUOTED}"
     with path.open("w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh, lineterminator="\r\n")  # a \r or \n in a value is quoted
-        for row in rows:
-            if NULL in row:
-                raise ValueError(f"a value of {name} is {NULL!r}, which means NULL in a file")
-            out.writerow([NULL if value is None else value for value in row])
+        fh.writelines(texts)
     return path
 
 

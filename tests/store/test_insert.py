@@ -1,13 +1,12 @@
-"""Store.insert writes a few rows as bound lists and many as a NumPy scan, Store.insert_plain
-many plain rows through a TSV file, write_rows and Store.insert_written rows handed over as a
-file: all read back as written."""
+"""Store.insert writes a few rows as bound lists and many as a NumPy scan, write_rows and
+Store.insert_written rows handed over as a file: all read back as written."""
 
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from swe_agent.store.db import BULK_ROWS, NULL, PLAIN_ROWS, open_store, write_rows
+from swe_agent.store.db import BULK_ROWS, NULL, open_store, write_rows
 from swe_agent.store.search import POSTING_COLUMNS
 from swe_agent.store.symbols import DEF_COLUMNS
 
@@ -34,30 +33,6 @@ def test_few_and_many_rows_read_back_as_written(tmp_path: Path) -> None:
             back = store.query(f"SELECT {', '.join(DEF_COLUMNS)} FROM definitions ORDER BY rowid")
             assert back == rows
             store.con.execute("DELETE FROM definitions")
-
-
-def test_many_plain_rows_read_back_as_written_and_leave_no_file(tmp_path: Path) -> None:
-    """Postings with the largest ids, and a batch that TSV cannot carry (a tab in a term, a
-    carriage return), which goes the way of insert instead."""
-    plain = [(f"term{i % 1013}", (-1) ** i * (2**63 - 1 - i), i % 7 + 1) for i in range(PLAIN_ROWS)]
-    odd = [*plain[:-2], ("tab\tterm", 5, 1), ("cr\rterm", 6, 2)]
-    with open_store(tmp_path, create=True) as store:
-        for rows in (plain[:9], plain, odd):
-            with store.transaction():
-                store.insert_plain("postings", POSTING_COLUMNS, rows)
-            back = store.query(f"SELECT {', '.join(POSTING_COLUMNS)} FROM postings ORDER BY rowid")
-            assert back == rows
-            store.con.execute("DELETE FROM postings")
-        assert not list(store.path.parent.glob("*.tsv"))
-
-
-def test_a_none_among_many_plain_rows_stays_null(tmp_path: Path) -> None:
-    """str(None) would be the text 'None' in a TSV file: such rows go the way of insert."""
-    rows = [("term", i, None if i == PLAIN_ROWS - 1 else 1) for i in range(PLAIN_ROWS)]
-    with open_store(tmp_path, create=True) as store:
-        store.con.execute("CREATE TABLE loose (term VARCHAR, chunk_id BIGINT, tf INTEGER)")
-        store.insert_plain("loose", POSTING_COLUMNS, rows)
-        assert store.query("SELECT term, chunk_id, tf FROM loose ORDER BY rowid") == rows
 
 
 TRICKY = ["", "\r", "\n", "a\r\nb", 'say "hi"', "a,b", "\t", "\\", "\\N\\N", "x\\N", "é\ufffd", " "]

@@ -40,3 +40,43 @@ def test_deleted_chunks_leave_the_statistics(tmp_path: Path) -> None:
         delete_chunks(store, [2])
         assert [h.path for h in bm25(store, ["alpha"])] == ["a.py"]
         assert store.one("SELECT count(*) FROM postings WHERE chunk_id = 2") == (0,)
+
+
+def counted_in_python(chunks: list[tuple[int, str]]) -> list[tuple[str, int, int]]:
+    """The postings as a count in Python makes them: chunk after chunk, each term where it
+    first occurs."""
+    return [(t, cid, tf) for cid, text in chunks for t, tf in Counter(text.split()).items()]
+
+
+def test_postings_counted_by_the_store_are_those_a_count_in_python_makes(tmp_path: Path) -> None:
+    """From terms_text, bound as lists or written to a file by a parser process: the same
+    rows in the same order, a chunk without terms without postings, the largest ids kept."""
+    from swe_agent.code.tokens import terms_text
+    from swe_agent.store.db import write_rows
+    from swe_agent.store.search import add_postings, add_postings_written
+
+    path_terms = terms_text("src/flask/app.py")
+    sources = [
+        "def resolve_redirects(self, resp):\n    return self.redirects[resp]  # resolved",
+        "the and of",  # stop words only: no term
+        "class HTTPAdapter:\n    '''Sends HTTP requests.'''\n    max_retries = 12",
+    ]
+    ids = [2**63 - 1, -(2**63), 7]
+    texts = [terms_text(src, path_terms if k != 1 else "") for k, src in enumerate(sources)]
+    assert texts[1] == ""
+    expected = counted_in_python(list(zip(ids, texts, strict=True)))
+    assert ("redirect", ids[0], 2) in expected and not [r for r in expected if r[1] == ids[1]]
+    written = write_rows(
+        tmp_path,
+        "terms",
+        [(o, i, t) for o, (i, t) in enumerate(zip(ids, texts, strict=True))],
+        plain=True,
+    )
+    with open_store(tmp_path, create=True) as store:
+        for add_them in (
+            lambda: add_postings(store, ids, texts),
+            lambda: add_postings_written(store, written),
+        ):
+            add_them()
+            assert store.query("SELECT term, chunk_id, tf FROM postings ORDER BY rowid") == expected
+            store.con.execute("DELETE FROM postings")
