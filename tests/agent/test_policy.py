@@ -244,3 +244,35 @@ def test_an_issue_is_searched_without_lifting_every_name_it_uses() -> None:
     # an issue names many classes in passing; the policy looks up those that matter itself
     issue = "Session.send drops the Authorization header. " + "HTTPAdapter retries it. " * 20
     assert first_search(issue)["names"] is False
+
+
+def test_the_first_file_is_searched_alone_once_for_its_own_definitions(
+    store: Store, repo: GitRepo, indexed_repo: Path
+) -> None:
+    import json
+
+    from swe_agent.agent.context import MainContext
+    from swe_agent.agent.loop import Agent, Limits
+    from swe_agent.agent.memory import default_core
+    from swe_agent.agent.offline.policy import OfflinePolicy
+    from swe_agent.agent.paths import PathGuard
+    from swe_agent.agent.prompts import SYSTEM_PROMPT, task_message
+    from swe_agent.agent.retrieval import Sources
+    from swe_agent.agent.tools import Toolbox
+    from swe_agent.store import files as files_table
+
+    question = "What happens on errors?"  # vague: nothing makes the policy sure of its answer
+    guard = PathGuard(indexed_repo, files_table.indexed_paths(store))
+    core = default_core("", "", question)
+    toolbox = Toolbox(Sources(store, guard, repo), core)
+    context = MainContext(SYSTEM_PROMPT, core, 16_000, tool_tokens=len(json.dumps(toolbox.specs)))
+    policy = OfflinePolicy(question)
+    final = Agent(policy, toolbox, context, Limits(12, 16_000), observer=policy).run(
+        task_message("question", question)
+    )
+    searched = [o for o in policy.seen if o.call.name == "search_code"]
+    alone = [o for o in searched if o.call.input.get("path")]
+    assert len(alone) == 1 and searched.index(alone[0]) == len(searched) - 1
+    hits = {r.path for r in alone[0].result.records}
+    assert hits == {alone[0].call.input["path"]}
+    assert any("within its file" in loc["why"] for loc in final["locations"])
