@@ -161,11 +161,14 @@ _DEFINITION = re.compile(
 )
 
 
+_REPORTERS = re.compile(r"(?:test|main$|my_|_*(?:foo|bar|baz|qux|quux)(?:_|\d|$))", re.I)
+
+
 def _quoted_definitions(code: str) -> list[str]:
     """The definitions an issue quotes in its code blocks, as it quotes the repository's source
-    to say where the fault is: named as plainly as prose names them. A test or a program's main
-    is the reporter's own code, not the repository's."""
-    return [n for n in _DEFINITION.findall(code) if not n.startswith("test") and n != "main"]
+    to say where the fault is: named as plainly as prose names them. A test, a program's main and
+    a placeholder (foo, my_fn) are the reporter's own code, not the repository's."""
+    return [n for n in _DEFINITION.findall(code) if not _REPORTERS.match(n)]
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[^A-Za-z0-9\s]+")
