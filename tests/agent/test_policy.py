@@ -261,18 +261,33 @@ def test_the_first_file_is_searched_alone_once_for_its_own_definitions(
     from swe_agent.agent.tools import Toolbox
     from swe_agent.store import files as files_table
 
-    question = "What happens on errors?"  # vague: nothing makes the policy sure of its answer
-    guard = PathGuard(indexed_repo, files_table.indexed_paths(store))
-    core = default_core("", "", question)
-    toolbox = Toolbox(Sources(store, guard, repo), core)
-    context = MainContext(SYSTEM_PROMPT, core, 16_000, tool_tokens=len(json.dumps(toolbox.specs)))
-    policy = OfflinePolicy(question)
-    final = Agent(policy, toolbox, context, Limits(12, 16_000), observer=policy).run(
-        task_message("question", question)
+    def run(question: str) -> tuple[OfflinePolicy, dict]:
+        guard = PathGuard(indexed_repo, files_table.indexed_paths(store))
+        core = default_core("", "", question)
+        toolbox = Toolbox(Sources(store, guard, repo), core)
+        tokens = len(json.dumps(toolbox.specs))
+        context = MainContext(SYSTEM_PROMPT, core, 16_000, tool_tokens=tokens)
+        policy = OfflinePolicy(question)
+        final = Agent(policy, toolbox, context, Limits(12, 16_000), observer=policy).run(
+            task_message("question", question)
+        )
+        return policy, final
+
+    def alone(policy: OfflinePolicy) -> list:
+        return [o for o in policy.seen if o.call.name == "search_code" and o.call.input.get("path")]
+
+    issue = (  # an issue's symptoms, long enough to be read as one, naming no definition
+        "When the server keeps failing, the client seems to retry the connection forever and "
+        "waits longer and longer between the attempts. Nothing is printed while it waits, and "
+        "the error that finally comes back does not say how many attempts were made or how long "
+        "the client slept in between. I expected it to give up after the configured number of "
+        "retries and to report the last error it got from the server with the attempts made."
     )
+    policy, final = run(issue)
     searched = [o for o in policy.seen if o.call.name == "search_code"]
-    alone = [o for o in searched if o.call.input.get("path")]
-    assert len(alone) == 1 and searched.index(alone[0]) == len(searched) - 1
-    hits = {r.path for r in alone[0].result.records}
-    assert hits == {alone[0].call.input["path"]}
+    assert len(alone(policy)) == 1 and searched[-1] is alone(policy)[0]
+    hits = {r.path for r in searched[-1].result.records}
+    assert hits == {searched[-1].call.input["path"]}
     assert any("within its file" in loc["why"] for loc in final["locations"])
+    # a short question names what it asks for: its searches already rank its definitions
+    assert alone(run("What happens on errors?")[0]) == []

@@ -233,18 +233,20 @@ class OfflinePolicy:
 def _in_file(
     q: Question, ranked: list[Location], done: set[tuple[str, str]]
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Once, after the searches and lookups: the question's words searched within the first
-    file only. The file is often right where its definition is not: the fix is in a definition
-    of it that the whole repository's first page left out, and a search of the one file ranks
-    its own definitions by the question's words."""
+    """Once, after the searches and lookups of an issue: its words searched within the first
+    file only. An issue's file is often right where its definition is not: the fix is in a
+    definition of it that the whole repository's first page left out, and a search of the one
+    file ranks its own definitions by the issue's words. A short question names what it asks
+    for, and its searches already rank those definitions (dev.jsonl: no measure gained, +169
+    tokens)."""
     if (
         not IN_FILE
         or not ranked
+        or len(q.text) < ISSUE_LENGTH
         or any(name == "search_code" and '"path"' in args for name, args in done)
     ):
         return []
-    search = {"scope": "all"} if len(q.text) < ISSUE_LENGTH else {"scope": "all", "names": False}
-    return [("search_code", {"query": _query(q), "path": ranked[0].path, **search})]
+    return [("search_code", {"query": _query(q), "path": ranked[0].path, "names": False})]
 
 
 def _query(q: Question) -> str:
