@@ -32,7 +32,6 @@ from swe_agent.store.db import Store
 from swe_agent.store.files import file_info, generated_paths
 
 WINDOW_LINES = 50  # lines of a file page
-FILE_PAGE = 5  # hits on a page of a search within one file: its few best definitions
 PREVIEW_CHARS = 120
 
 
@@ -92,21 +91,12 @@ class ToolInputError(ValueError):
 
 
 def search_code(
-    src: Sources,
-    query: str,
-    scope: str = "all",
-    limit: int = 40,
-    *,
-    names: bool = True,
-    path: str | None = None,
+    src: Sources, query: str, scope: str = "all", limit: int = 40, *, names: bool = True
 ) -> Listing:
-    """path: only the chunks of that one file (its best definitions for the query)."""
     if scope not in SCOPES:
         raise ToolInputError(f"scope must be one of {', '.join(SCOPES)}")
     paths = None
-    if path:
-        paths = [src.guard.resolve(path)]
-    elif scope != "all":
+    if scope != "all":
         wanted = scope == "tests"
         paths = sorted(
             p for p in src.guard.indexed if is_source_path(p) and is_test_path(p) == wanted
@@ -129,14 +119,13 @@ def search_code(
         )
         records.append(CodeHit(rank, h.path, h.start_line, h.end_line, h.symbol, h.score, whole))
     short = clip(" ".join(query.split()), 60)
-    where = f"in {paths[0]}" if path and paths else scope
     return Listing(
-        f'search_code "{short}"' + (f" {where}" if path else ""),
-        f"search_code ({where}): {len(hits)} chunks match, best first",
+        f'search_code "{short}"',
+        f"search_code ({scope}): {len(hits)} chunks match, best first",
         entries,
-        f"search_code:{where}:{query}",
+        f"search_code:{scope}:{query}",
         records,
-        per_page=FILE_PAGE if path else 10,
+        per_page=10,
         next_call="search_code with the same query and scope and page={next}",
     )
 

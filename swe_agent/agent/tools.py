@@ -60,12 +60,11 @@ TOOLS = [
         "search_code",
         "BM25 full-text search over code chunks (definitions and windows). Returns "
         "path:start-end symbol with a one-line preview. scope: all files (default), source files "
-        "without tests and docs, or tests only; path: only in this file. names=false: definitions "
-        "of the names the query uses are not lifted (when you look them up yourself).",
+        "without tests and docs, or tests only. names=false: definitions of the names the query "
+        "uses are not lifted (when you look them up yourself).",
         {
             "query": {"type": "string"},
             "scope": {"type": "string", "enum": ["all", "source", "tests"]},
-            "path": {"type": "string"},
             "names": {"type": "boolean"},
             "page": _PAGE,
         },
@@ -225,7 +224,6 @@ class Toolbox:
                 _arg(args, "query", str, True),
                 _arg(args, "scope", str) or "all",
                 names=_arg(args, "names", bool) is not False,
-                path=_arg(args, "path", str) or None,
             )
         if name == "search_notes":
             # no kinds, or an empty list, is every kind; what the settings leave of the kinds

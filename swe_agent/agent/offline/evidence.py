@@ -30,14 +30,7 @@ _EXCEPTION = re.compile(
 )
 EXCEPTION_CLASS_FACTOR = 0.4
 RAISER_WEIGHT = 1.5
-SEARCHED = ("search", "focus", "words", "infile")  # the kinds of evidence code search gives
-# how much the best hit of each kind of search weighs, and what it matched; a search of the
-# first file alone (policy._in_file) weighs as the issue's short query does
-SEARCH_SCALE = {
-    "search": (2.5, "the question's words"),
-    "focus": (1.5, "the issue's title and names"),
-    "infile": (1.5, "the question's words within its file"),
-}
+SEARCHED = ("search", "focus", "words")  # the kinds of evidence code search gives
 WORDS_WEIGHT = 1.5  # a hit whose file or definition the question names in words (json array)
 # a lookup's hit in a file a tool wrote (a Bison parser.c): its source (parser.y) is what a fix
 # edits; as code search weighs generated files (ranking/selection.CLASS_FACTOR["generated"])
@@ -81,7 +74,9 @@ def from_search(
     tests, so test hits count TEST_FACTOR here, as rank counts any other evidence of tests."""
     # scores as the tool shows them (two decimals), so both kinds of model weigh the same numbers
     top = max((round(h.score, 2) for h in hits), default=0.0) or 1.0
-    scale, what = SEARCH_SCALE.get(kind, SEARCH_SCALE["focus"])
+    scale, what = (
+        (2.5, "the question's words") if kind == "search" else (1.5, "the issue's title and names")
+    )
     for h in hits:
         weight = scale * round(h.score, 2) / top
         if not tests_weighed and is_test_path(h.path):

@@ -38,7 +38,6 @@ from swe_agent.ranking.query import ISSUE_LENGTH, issue_title
 
 MAX_LOOKUPS = 5
 OPEN_PAGES = 2
-IN_FILE = 1  # searches of the first file alone (_in_file)
 PREVIEW_LINES = 30
 # How sure an answer must be (confidence.py) to read no more code. Pages are opened for the
 # person who reads the answer, never for its ranking: an answer whose first file was right in
@@ -92,7 +91,6 @@ class OfflinePolicy:
             if name == "search_code":
                 query = str(args.get("query", ""))
                 kind = "search" if query == _query(q) else "focus"
-                kind = "infile" if args.get("path") else kind
                 weighed = q.about_tests or not parse_query(query).wants_tests
                 ev.from_search(_only(records, CodeHit), findings, kind, q, weighed)
             elif name == "lookup_symbol":
@@ -128,27 +126,15 @@ class OfflinePolicy:
         if "answer" in tools and (last_chance or not self.question.strip()):
             return "answer", self._answer(q, ranked, findings)
         sure: float | None = None
-        acts = self._plan(q, tools, now.max_steps) + _in_file(q, ranked, done)
-        for name, args in acts + self._opens(ranked, findings):
+        for name, args in self._plan(q, tools, now.max_steps) + self._opens(ranked, findings):
             if name not in tools or (name, _key(args)) in done:
                 continue
             if name in SURE_ENOUGH:
-                sure = self._confidence(findings, ranked) if sure is None else sure
+                sure = conf.confidence(findings.evidence, ranked) if sure is None else sure
                 if sure >= SURE_ENOUGH[name]:
                     break
             return name, args
         return "answer", self._answer(q, ranked, findings)
-
-    def _confidence(self, findings: ev.Findings, ranked: list[Location]) -> float:
-        """The calibrated confidence of the evidence from the whole repository: a search of the
-        first file alone can only confirm that file, so it is left out, as it was when the
-        confidence was calibrated."""
-        own = [e for e in findings.evidence if e.kind != "infile"]
-        if len(own) < len(findings.evidence):
-            q = self.parsed
-            ranked = rank(own, about_tests=q.about_tests, limit=self.locations,
-                          definition_asked=_bare_symbol(q))  # fmt: skip
-        return conf.confidence(own, ranked)
 
     def _plan(
         self, q: Question, tools: set[str], max_steps: int
@@ -214,7 +200,7 @@ class OfflinePolicy:
             lines.append(f"Best match: {where}{name}, because: {'; '.join(best.why)}.")
         for note in findings.notes[:2]:
             lines.append(f"Note: {note[:300]}")
-        sure = self._confidence(findings, ranked)
+        sure = conf.confidence(findings.evidence, ranked)
         if sure >= SURE_ENOUGH["open_page"] and not findings.snippets:
             lines.append(
                 f"Confidence {sure:.2f}: answered from this evidence without opening code pages."
@@ -228,25 +214,6 @@ class OfflinePolicy:
             "locations": [loc.as_dict() for loc in ranked],
             "confidence": sure,
         }
-
-
-def _in_file(
-    q: Question, ranked: list[Location], done: set[tuple[str, str]]
-) -> list[tuple[str, dict[str, Any]]]:
-    """Once, after the searches and lookups of an issue: its words searched within the first
-    file only. An issue's file is often right where its definition is not: the fix is in a
-    definition of it that the whole repository's first page left out, and a search of the one
-    file ranks its own definitions by the issue's words. A short question names what it asks
-    for, and its searches already rank those definitions (dev.jsonl: no measure gained, +169
-    tokens)."""
-    if (
-        not IN_FILE
-        or not ranked
-        or len(q.text) < ISSUE_LENGTH
-        or any(name == "search_code" and '"path"' in args for name, args in done)
-    ):
-        return []
-    return [("search_code", {"query": _query(q), "path": ranked[0].path, "names": False})]
 
 
 def _query(q: Question) -> str:

@@ -25,9 +25,7 @@ SAME_KIND_DECAY = 0.25
 PER_FILE = 5
 CONTAINER_FACTOR = 0.85  # weight of the second and later evidence of one kind
 STRONG = 2.0  # code evidence this strong (a definition named, the best BM25 hits) holds its place
-RANKED_BY_SEARCH = frozenset(
-    {"search", "focus", "infile"}
-)  # evidence whose weight already holds the path's
+RANKED_BY_SEARCH = frozenset({"search", "focus"})  # evidence whose weight already holds the path's
 NOTE_ONLY = 0.5  # below this much code evidence, a location stands on notes alone
 NAMED_KINDS = ("symbol", "trace", "path")  # evidence of what the question itself names
 
