@@ -144,8 +144,9 @@ _FAILED = re.compile(r"([A-Za-z_]\w*(?:\.\w+)*)\(\)|'([A-Z]\w*)'")
 
 def _failed(text: str) -> list[str]:
     """What the error lines of the text say failed: the function it called (`RST.__init__()`)
-    or a type it names in quotes (`'List' object`, `argument of type 'PersonName3'`). Such a line often sits in a code block, whose
-    names count a third; the error names what failed as plainly as prose would."""
+    or a type it names in quotes (`'List' object`, `argument of type 'PersonName3'`). Such a
+    line often sits in a code block, whose names count a third; the error names what failed
+    as plainly as prose would."""
     return [
         called or typed
         for message in _ERROR_LINE.findall(text)
@@ -159,8 +160,6 @@ _DEFINITION = re.compile(
     r"(?:def|fn|function|func(?:[ \t]*\([^)\n]*\))?)[ \t]+([A-Za-z_]\w*)[ \t]*[<(]",
     re.M,
 )
-
-
 _REPORTERS = re.compile(r"(?:test|main$|my_|_*(?:foo|bar|baz|qux|quux)(?:_|\d|$))", re.I)
 
 
