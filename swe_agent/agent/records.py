@@ -46,6 +46,7 @@ class DefinitionHit:
     kind: str
     exact: bool
     signature: str
+    generated: bool = False  # its file says a tool wrote it (a Bison parser.c)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class CallerHit:
     line: int
     qualname: str
     calls: int
+    generated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class ReferenceHit:
     line: int
     enclosing: str | None
     kind: str
+    generated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

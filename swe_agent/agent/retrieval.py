@@ -29,7 +29,7 @@ from swe_agent.ranking.candidates import Source
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store import symbols as sym
 from swe_agent.store.db import Store
-from swe_agent.store.files import file_info
+from swe_agent.store.files import file_info, generated_paths
 
 WINDOW_LINES = 50  # lines of a file page
 PREVIEW_CHARS = 120
@@ -73,6 +73,10 @@ class Sources:
             if line.strip() and not line.strip().startswith(("@", "#", "//")):
                 return clip(line.strip())
         return ""
+
+    def generated(self) -> frozenset[str]:
+        """The files whose first lines say a tool wrote them."""
+        return self.index.generated_files() if self.index else generated_paths(self.store)
 
 
 def clip(text: str, limit: int = PREVIEW_CHARS) -> str:
@@ -169,8 +173,11 @@ def symbol_definitions(src: Sources, name: str) -> tuple[list[str], list[Record]
     """The definitions of name (or a similar name), as entries and records."""
     entries: list[str] = []
     records: list[Record] = []
+    generated = src.generated()
     for d in sym.find_definitions(src.store, name, 24):
         match = "exact" if d["rank"] <= 2 else "similar name"
+        made = d["path"] in generated
+        match += ", generated" if made else ""
         doc = (d.get("doc") or "").strip().splitlines()
         signature = d.get("signature") or ""
         entries.append(
@@ -179,7 +186,7 @@ def symbol_definitions(src: Sources, name: str) -> tuple[list[str], list[Record]
         )
         records.append(
             DefinitionHit(d["path"], d["start_line"], d["end_line"], d["qualname"], d["kind"],
-                          d["rank"] <= 2, signature)
+                          d["rank"] <= 2, signature, made)
         )  # fmt: skip
     return entries, records
 
@@ -188,17 +195,22 @@ def symbol_uses(src: Sources, name: str) -> tuple[list[str], list[Record]]:
     """The callers of name (with their call counts), then its other references."""
     entries: list[str] = []
     records: list[Record] = []
+    generated = src.generated()
     for c in sym.callers(src.store, name, 20):
+        made = c["path"] in generated
         entries.append(
-            f"caller {c['path']}:{c['line']}-{c['line']} {c['qualname']} ({c['calls']} calls)"
+            f"caller {c['path']}:{c['line']}-{c['line']} {c['qualname']} ({c['calls']} calls"
+            + (", generated)" if made else ")")
         )
-        records.append(CallerHit(c["path"], c["line"], c["qualname"], c["calls"]))
+        records.append(CallerHit(c["path"], c["line"], c["qualname"], c["calls"], made))
     refs = [r for r in sym.references_to(src.store, name, 60) if r["kind"] != "call"]
     for r in refs[:20]:
+        made = r["path"] in generated
         entries.append(
-            f"ref {r['path']}:{r['line']}-{r['line']} {r['enclosing'] or '-'} ({r['kind']})"
+            f"ref {r['path']}:{r['line']}-{r['line']} {r['enclosing'] or '-'} ({r['kind']}"
+            + (", generated)" if made else ")")
         )
-        records.append(ReferenceHit(r["path"], r["line"], r["enclosing"], r["kind"]))
+        records.append(ReferenceHit(r["path"], r["line"], r["enclosing"], r["kind"], made))
     return entries, records
 
 

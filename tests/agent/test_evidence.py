@@ -190,3 +190,24 @@ def test_a_typescript_declaration_file_gives_way_to_the_javascript_it_types() ->
         "types/duration.d.ts",  # a type of its own, written nowhere else
     ]
     assert rank(findings.evidence)[1].symbol == "plugin.DurationUnitType"
+
+
+def generated_order(question: str) -> list[tuple[str, float]]:
+    q = parse_question(question)
+    findings = ev.Findings()
+    made = DefinitionHit("src/parser.c", 9, 14, "token_name", "function", True, "", True)
+    written = DefinitionHit("src/tokens.c", 5, 10, "token_name", "function", True, "")
+    callers = [CallerHit("src/parser.c", 20, "yyparse", 1, True)]
+    ev.from_lookup("token_name", [made, written], callers, [], q, findings)
+    return [(loc.path, round(loc.score, 3)) for loc in rank(findings.evidence)]
+
+
+def test_a_definition_in_a_generated_file_counts_less_than_a_hand_written_one() -> None:
+    order = generated_order("`token_name` says $end where it should say end of input")
+    assert order[0][0] == "src/tokens.c"
+    assert order[1][0] == "src/parser.c" and order[1][1] < order[0][1] * 0.8
+
+
+def test_a_generated_file_the_question_names_counts_in_full() -> None:
+    order = generated_order("`token_name` in parser.c says $end where it should say end of input")
+    assert order[0][0] == "src/parser.c" and order[0][1] > order[1][1]

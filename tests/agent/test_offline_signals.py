@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from swe_agent.agent.paths import PathGuard
+from swe_agent.agent.records import CallerHit, DefinitionHit
+from swe_agent.agent.retrieval import Sources, lookup_symbol
 from swe_agent.config import Settings
 from swe_agent.index import index_repository
 from swe_agent.repo.gitrepo import GitRepo
+from swe_agent.store import files as files_table
 from swe_agent.store.db import Store, open_store
 from tests.agent.asking import ask
 from tests.helpers import FIXTURES, commit_all, git
@@ -84,3 +88,17 @@ def test_a_question_that_is_only_a_class_name_gets_the_class_not_its_member(repo
     store, repo = repo_of("bare_class")
     found = located(store, repo, "Schema")
     assert (found[0]["path"], found[0]["symbol"]) == ("pkg/schema.py", "Schema")
+
+
+def test_a_lookup_marks_the_hits_in_a_generated_file(repo_of) -> None:
+    # parser.c says Bison wrote it: the lookup's records and text say so, for both kinds of model
+    store, repo = repo_of("generated_parser")
+    guard = PathGuard(repo.root, files_table.indexed_paths(store))
+    listing = lookup_symbol(Sources(store, guard, repo), "token_name")
+    defs = {r.path: r.generated for r in listing.records if isinstance(r, DefinitionHit)}
+    assert defs == {"src/parser.c": True, "src/tokens.c": False, "src/tokens.h": False}
+    callers = [r for r in listing.records if isinstance(r, CallerHit)]
+    assert [(c.qualname, c.generated) for c in callers] == [("yyparse", True)]
+    assert [e for e in listing.entries if "generated" in e] == [
+        e for e in listing.entries if "src/parser.c" in e
+    ]

@@ -51,3 +51,59 @@ def test_a_link_to_a_file_of_the_repository_names_that_file() -> None:
     )
     assert q.paths == ["stats/stats.go", "stream.go"]
     assert not [n for n in q.identifiers if "github" in n or "9c3a959" in n]
+
+
+TRACEBACK_ISSUE = """\
+Writing a table with header rows fails
+
+```python
+>>> tbl.write(sys.stdout, format="ascii.rst", header_rows=["name", "unit"])
+Traceback (most recent call last):
+  File "/usr/lib/python3/dist-packages/astropy/io/ascii/ui.py", line 856, in write
+    writer = get_writer(Writer=Writer, fast_writer=fast_writer, **kwargs)
+  File "/usr/lib/python3/dist-packages/astropy/io/ascii/core.py", line 1719, in _get_writer
+    writer = Writer(**writer_kwargs)
+TypeError: RST.__init__() got an unexpected keyword argument 'header_rows'
+>>> ds.value in names
+TypeError: argument of type 'PersonName3' is not iterable
+```
+"""
+
+
+def test_what_an_error_line_says_failed_is_named_as_prose_names_are() -> None:
+    # in a code block a name counts a third; the error line says what failed, in plain words
+    q = parse_question(TRACEBACK_ISSUE)
+    assert q.weights["RST.__init__"] >= 2.0
+    assert q.weights["PersonName3"] >= 2.0
+    assert q.identifiers[0] == "RST.__init__"
+    assert "header_rows" not in q.identifiers[:5]  # an argument it quotes is no definition
+
+
+QUOTED_SOURCE = """\
+napoleon_use_param should also affect "other parameters" section
+
+Currently the section is always rendered as if napoleon_use_param was False, see source
+```
+    def _parse_other_parameters_section(self, section):
+        return self._format_fields(_('Other Parameters'), self._consume_fields())
+```
+To reproduce:
+```
+def test_render():
+    print(NumpyDocstring(text))
+
+async fn _foo() {}
+
+pub(crate) async fn poll_ready<T>(cx: &mut Context<'_>) -> Poll<()> { todo!() }
+fn main() {}
+```
+"""
+
+
+def test_a_definition_the_issue_quotes_is_named_as_prose_names_are() -> None:
+    q = parse_question(QUOTED_SOURCE)
+    assert q.identifiers[0] == "_parse_other_parameters_section"
+    assert q.weights["poll_ready"] >= 2.0
+    # the reporter's own test and program are not the repository's definitions
+    for own in ("test_render", "main", "_foo"):
+        assert q.weights.get(own, 0) < 1.0

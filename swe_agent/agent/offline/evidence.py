@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from swe_agent.agent.offline.question import Question, folded
@@ -31,6 +32,9 @@ EXCEPTION_CLASS_FACTOR = 0.4
 RAISER_WEIGHT = 1.5
 SEARCHED = ("search", "focus", "words")  # the kinds of evidence code search gives
 WORDS_WEIGHT = 1.5  # a hit whose file or definition the question names in words (json array)
+# a lookup's hit in a file a tool wrote (a Bison parser.c): its source (parser.y) is what a fix
+# edits; as code search weighs generated files (ranking/selection.CLASS_FACTOR["generated"])
+GENERATED_FACTOR = 0.5
 
 
 # The best note weighs half the best BM25 hit (2.5): with a fair hit of its own a place a note
@@ -131,6 +135,7 @@ def from_lookup(
     # A question that names an exception is about where it is raised, rarely about the class:
     # the class counts less, and the code that constructs it (its "callers") counts more.
     raised = bool(exact) and all(_EXCEPTION.match(_first_line(d.signature)) for d in exact)
+    made = _generated_factor(q)
     add = findings.evidence.append
     for d in exact:
         if raised:
@@ -140,9 +145,10 @@ def from_lookup(
             add(Evidence(d.path, d.qualname, d.start_line, d.end_line, trace, "trace", why))
         named = f"defines the symbol you named, `{name}`"
         weight = base / math.sqrt(len(exact)) * (EXCEPTION_CLASS_FACTOR if raised else 1.0)
+        weight *= made(d.path, d.generated)
         add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", named))
     for d in similar[:6]:
-        weight = 0.3 * base / max(len(similar), 2)
+        weight = 0.3 * base / max(len(similar), 2) * made(d.path, d.generated)
         why = f"name similar to `{name}`"
         add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", why))
     for c in callers[:10]:
@@ -150,11 +156,25 @@ def from_lookup(
             weight, why = RAISER_WEIGHT / math.sqrt(len(callers[:10])), f"raises `{name}`"
         else:
             weight, why = 0.35, f"calls `{name}`"
+        weight *= made(c.path, c.generated)
         add(Evidence(c.path, c.qualname or None, c.line, c.line, weight, "caller", why))
     for r in refs[:10]:
-        weight = (0.6 if not defs else 0.2) / math.sqrt(len(refs))
+        weight = (0.6 if not defs else 0.2) / math.sqrt(len(refs)) * made(r.path, r.generated)
         why = f"refers to `{name}` ({r.kind})"
         add(Evidence(r.path, r.enclosing or None, r.line, r.line, weight, "reference", why))
+
+
+def _generated_factor(q: Question) -> Callable[[str, bool], float]:
+    """GENERATED_FACTOR for a hit in a generated file, unless the question names that file
+    (parser.c): then the generated file is what it asks about."""
+    text = q.text.lower()
+
+    def factor(path: str, generated: bool) -> float:
+        if not generated or path.rsplit("/", 1)[-1].lower() in text:
+            return 1.0
+        return GENERATED_FACTOR
+
+    return factor
 
 
 def discount_raised(findings: Findings) -> None:

@@ -115,6 +115,10 @@ def parse_question(text: str) -> Question:
         for pattern, weight in ((_DOTTED, 2.0), (_CAMEL, 1.5), (_SNAKE, 1.5), (_CALL, 1.5)):
             for name in pattern.findall(bare):
                 add(name, weight * scale)
+    for name in _failed(unlinked):
+        add(name, 2.0)
+    for name in _quoted_definitions(code):
+        add(name, 2.0)
     # how strongly a name is named: its strongest mention, a little more for each repeat
     scores = {name: w + 0.3 * math.log2(seen[name]) for name, w in best.items()}
     q.paths = _paths(unlinked, q.frames)
@@ -128,6 +132,42 @@ def parse_question(text: str) -> Question:
         q.names = frozenset(folded(n) for n in parse_query(prose).names)
     q.preferences = [m.strip() for m in _PREFERENCE.findall(text)][:3]
     return q
+
+
+# the line an error ends with ("TypeError: RST.__init__() got an unexpected keyword argument",
+# "AttributeError: 'List' object has no attribute 'opts'"), in a traceback or quoted alone
+_ERROR_LINE = re.compile(
+    r"^[ \t]*(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Warning)\b:[ \t]+([^\n]{1,300})$", re.M
+)
+_FAILED = re.compile(r"([A-Za-z_]\w*(?:\.\w+)*)\(\)|'([A-Z]\w*)'")
+
+
+def _failed(text: str) -> list[str]:
+    """What the error lines of the text say failed: the function it called (`RST.__init__()`)
+    or a type it names in quotes (`'List' object`, `argument of type 'PersonName3'`). Such a
+    line often sits in a code block, whose names count a third; the error names what failed
+    as plainly as prose would."""
+    return [
+        called or typed
+        for message in _ERROR_LINE.findall(text)
+        for called, typed in _FAILED.findall(message)
+    ]
+
+
+# a definition's head in a code block: `def f(`, `fn f(`, `function f(`, `func (r *T) f(`
+_DEFINITION = re.compile(
+    r"^[ \t]*(?:(?:pub(?:\([\w:]+\))?|async|static|export|unsafe|const)[ \t]+)*"
+    r"(?:def|fn|function|func(?:[ \t]*\([^)\n]*\))?)[ \t]+([A-Za-z_]\w*)[ \t]*[<(]",
+    re.M,
+)
+_REPORTERS = re.compile(r"(?:test|main$|my_|_*(?:foo|bar|baz|qux|quux)(?:_|\d|$))", re.I)
+
+
+def _quoted_definitions(code: str) -> list[str]:
+    """The definitions an issue quotes in its code blocks, as it quotes the repository's source
+    to say where the fault is: named as plainly as prose names them. A test, a program's main and
+    a placeholder (foo, my_fn) are the reporter's own code, not the repository's."""
+    return [n for n in _DEFINITION.findall(code) if not _REPORTERS.match(n)]
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[^A-Za-z0-9\s]+")
