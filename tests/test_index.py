@@ -131,6 +131,19 @@ def test_not_a_repository_and_an_empty_one(tmp_path: Path) -> None:
         index(tmp_path)
 
 
+def test_a_bare_repository_and_a_git_folder_are_refused_and_a_subfolder_finds_its_root(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    with pytest.raises(NotARepository, match="bare repository"):
+        GitRepo(bare)
+    with pytest.raises(NotARepository, match=r"\.git folder"):
+        GitRepo(sample_repo / ".git")
+    (sample_repo / "deep" / "er").mkdir(parents=True)
+    assert GitRepo(sample_repo / "deep" / "er").root == sample_repo.resolve()
+
+
 def test_a_language_without_grammar_is_searchable_as_text(sample_repo: Path) -> None:
     (sample_repo / "docs").mkdir()
     (sample_repo / "docs/deploy.txt").write_text("To deploy, run the frobnicator script twice.\n")

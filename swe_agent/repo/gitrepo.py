@@ -121,8 +121,12 @@ class GitRepo:
                 f"cannot run git ({exc.strerror or exc})", "install git, or put it on PATH"
             ) from None
         found = done.stdout.splitlines()
-        if found[:1] == ["true"] or (found[:1] == ["false"] and len(found) == 2):
+        if found[:1] == ["true"]:
             raise NotARepository(f"{start} is a bare repository", "run it in a work tree")
+        if found[:1] == ["false"] and len(found) == 2:  # inside .git: no work tree above
+            raise NotARepository(
+                f"{start} is inside a repository's .git folder", "run it in the work tree"
+            )
         if done.returncode != 0 or len(found) != 3:
             if "not a git repository" in done.stderr:
                 raise outside
