@@ -78,6 +78,9 @@ def test_a_start_moves_a_long_log_aside(daemon_after_a_long_log: Path) -> None:
 
 def test_a_commit_shows_up_in_the_index_and_the_notes(daemon: Path) -> None:
     assert "daemon running" in cli("daemon", "status", "-C", str(daemon)).stdout
+    # a change made while the daemon catches up on the whole repository is indexed by that
+    # catch-up: wait for it, so that the change below goes the incremental way
+    wait_for(lambda: "caught up" in cli("daemon", "logs", "-C", str(daemon)).stdout)
     utils = daemon / "minihttp/utils.py"
     utils.write_text(
         utils.read_text() + "\n\ndef strip_fragment(url):\n    return url.split('#')[0]\n"
