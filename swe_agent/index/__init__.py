@@ -36,19 +36,17 @@ from swe_agent.store.db import Store
 from swe_agent.store.notes import mark_stale
 from swe_agent.store.search import (
     CHUNK_COLUMNS,
-    POSTING_COLUMNS,
     add_postings,
     add_postings_written,
 )
 from swe_agent.store.symbols import DEF_COLUMNS, REF_COLUMNS
 
 Progress = Callable[[int, int], None]
-COLUMNS = {  # the columns of each table of parse.TABLES, in the order of its rows
+COLUMNS = {  # the columns of each table of parse.TABLES but terms, in the order of its rows
     "files": files_table.FILE_COLUMNS,
     "definitions": DEF_COLUMNS,
     "refs": REF_COLUMNS,
     "chunks": CHUNK_COLUMNS,
-    "postings": POSTING_COLUMNS,
 }
 
 
@@ -275,6 +273,5 @@ def _write(store: Store, root: Path, batch: Batch, report: IndexReport) -> None:
                 store.insert_written(table, COLUMNS[table], path)
         return
     for table, columns in COLUMNS.items():
-        if table != "postings":
-            store.insert(table, columns, getattr(rows, table))
+        store.insert(table, columns, getattr(rows, table))
     add_postings(store, [chunk[0] for chunk in rows.chunks], rows.terms)

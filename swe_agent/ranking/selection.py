@@ -55,7 +55,7 @@ def _path_penalties(
     re-exports) of one path."""
     base, ext, reexports = _path_traits(path)
     factor = path_factor(path, q)
-    if path in generated and path_class(path) == "code" and not names_file(path, q):
+    if path in generated and path_class(path) == "code" and not names_file(path, q.text):
         factor *= CLASS_FACTOR["generated"]
     return ext in HEADERS and base in sources, factor, reexports
 
@@ -82,9 +82,10 @@ def path_factor(path: str, q: Query) -> float:
     return factor
 
 
-def names_file(path: str, q: Query) -> bool:
-    """The query says the file's name with its extension (parser.c) or its path."""
-    return path.rsplit("/", 1)[-1].lower() in q.text.lower()
+def names_file(path: str, text: str) -> bool:
+    """The text (a query, a question) says the file's name with its extension (parser.c) or
+    its path."""
+    return path.rsplit("/", 1)[-1].lower() in text.lower()
 
 
 def select(pool: Pool, k: int) -> list[Candidate]:

@@ -13,7 +13,13 @@ from typing import Any
 from swe_agent.code.tokens import terms
 from swe_agent.store.db import Store
 from swe_agent.store.keys import stable_id
-from swe_agent.store.search import CHUNK_COLUMNS, POSTING_COLUMNS, bm25, delete_chunks
+from swe_agent.store.search import (
+    CHUNK_COLUMNS,
+    POSTING_COLUMNS,
+    bm25,
+    delete_chunks,
+    postings_rows,
+)
 
 NOTE_COLUMNS = (
     "id",
@@ -112,7 +118,7 @@ def _insert_search(store: Store, by_id: dict[int, Note]) -> None:
                 sum(counts.values()),
             )
         )
-        postings.extend((term, note_id, tf) for term, tf in counts.items())
+        postings.extend(postings_rows(note_id, counts))
     store.insert("chunks", CHUNK_COLUMNS, chunks)
     store.insert("postings", POSTING_COLUMNS, postings)
 

@@ -22,6 +22,7 @@ from swe_agent.agent.records import (
 )
 from swe_agent.code.declarations import prefer_definitions
 from swe_agent.code.paths import is_test_path
+from swe_agent.ranking.selection import CLASS_FACTOR, names_file
 
 # an exception class: named so, or deriving from something named so (Python, JS/TS, Java, Ruby, C++)
 _EXCEPTION = re.compile(
@@ -33,8 +34,8 @@ RAISER_WEIGHT = 1.5
 SEARCHED = ("search", "focus", "words")  # the kinds of evidence code search gives
 WORDS_WEIGHT = 1.5  # a hit whose file or definition the question names in words (json array)
 # a lookup's hit in a file a tool wrote (a Bison parser.c): its source (parser.y) is what a fix
-# edits; as code search weighs generated files (ranking/selection.CLASS_FACTOR["generated"])
-GENERATED_FACTOR = 0.5
+# edits; weighed as code search weighs generated files
+GENERATED_FACTOR = CLASS_FACTOR["generated"]
 
 
 # The best note weighs half the best BM25 hit (2.5): with a fair hit of its own a place a note
@@ -167,12 +168,9 @@ def from_lookup(
 def _generated_factor(q: Question) -> Callable[[str, bool], float]:
     """GENERATED_FACTOR for a hit in a generated file, unless the question names that file
     (parser.c): then the generated file is what it asks about."""
-    text = q.text.lower()
 
     def factor(path: str, generated: bool) -> float:
-        if not generated or path.rsplit("/", 1)[-1].lower() in text:
-            return 1.0
-        return GENERATED_FACTOR
+        return GENERATED_FACTOR if generated and not names_file(path, q.text) else 1.0
 
     return factor
 
