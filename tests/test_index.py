@@ -331,3 +331,13 @@ def test_a_name_is_secret_looking_as_fnmatch_reads_each_pattern() -> None:
         expected = any(fnmatch.fnmatchcase(base, p) for p in SECRET_PATTERNS)
         assert is_secret(name) is expected, name
     assert is_secret("conf/.Env") and not is_secret("a.pem\n") and not is_secret("envy")
+
+
+def test_a_repository_without_commits_is_indexed_with_no_head(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "app.py").write_text("def main():\n    return 1\n")
+    report = index(tmp_path)
+    assert report.added == ["app.py"] and report.head is None
+    assert GitRepo(tmp_path).head() is None
+    commit_all(tmp_path, "first")
+    assert GitRepo(tmp_path).head() == git(tmp_path, "rev-parse", "HEAD").strip()

@@ -178,13 +178,18 @@ def _index(
 ) -> IndexReport:
     started = time.perf_counter()
     repo.exclude_store()
-    added, changed, removed, unchanged, skipped = plan(repo, store, max_bytes)
+    head = repo.head_later()  # while the files are listed
+    try:
+        added, changed, removed, unchanged, skipped = plan(repo, store, max_bytes)
+    except BaseException:
+        head()  # its git waited for, not left behind
+        raise
     if only is not None:
         wanted = set(only)
         added = [p for p in added if p in wanted]
         changed = [p for p in changed if p in wanted]
         removed = [p for p in removed if p in wanted]
-    report = IndexReport(added, changed, removed, unchanged, skipped, head=repo.head())
+    report = IndexReport(added, changed, removed, unchanged, skipped, head=head())
     todo = added + changed
     first = True
     done = 0
