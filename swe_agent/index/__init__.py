@@ -278,5 +278,5 @@ def _write(store: Store, root: Path, batch: Batch, report: IndexReport) -> None:
                 store.insert_written(table, COLUMNS[table], path)
         return
     for table, columns in COLUMNS.items():
-        store.insert(table, columns, getattr(rows, table))
+        store.insert_through_file(table, columns, getattr(rows, table))
     add_postings(store, [chunk[0] for chunk in rows.chunks], rows.terms)

@@ -9,6 +9,7 @@ model call that may take minutes) and opens it again when next used.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -185,6 +186,27 @@ class Store:
                 self.con.unregister(view)
             raise
         self.con.unregister(view)
+
+    def insert_through_file(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Insert rows as `insert` does, through a file of the store's folder that DuckDB reads
+        (write_rows, insert_written): an index's rows for ~30% less CPU than bound as lists,
+        whose every value DuckDB converts one by one (flask's files, definitions, references
+        and chunks: 101 -> 71 ms). From BULK_ROWS rows on, and for a value that a file cannot
+        carry, through `insert`."""
+        if len(rows) >= BULK_ROWS:
+            self.insert(table, columns, rows)
+            return
+        try:
+            path = write_rows(self.path.parent, f".{table}-{os.getpid()}", rows, plain=False)
+        except ValueError:
+            self.insert(table, columns, rows)
+            return
+        try:
+            self.insert_written(table, columns, path)
+        finally:
+            path.unlink(missing_ok=True)
 
     def insert_written(self, table: str, columns: Sequence[str], path: Path) -> None:
         """Insert the rows that write_rows wrote to path, in their order."""
