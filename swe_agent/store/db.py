@@ -144,6 +144,17 @@ class Store:
         finally:
             self.con.execute("RESET checkpoint_threshold")
 
+    @contextmanager
+    def settings(self, **values: str | int) -> Iterator[None]:
+        """DuckDB's settings for the block (`threads=1`), then their defaults again."""
+        for name, value in values.items():
+            self.con.execute(f"SET {name} = '{value}'")
+        try:
+            yield
+        finally:
+            for name in values:
+                self.con.execute(f"RESET {name}")
+
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         return self.con.execute(sql, params).fetchall()
 

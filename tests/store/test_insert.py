@@ -111,3 +111,13 @@ def test_rows_inserted_through_a_file_read_back_as_inserted(tmp_path: Path) -> N
             assert back == batch
             store.con.execute("DELETE FROM definitions")
         assert {p.name for p in store.path.parent.iterdir()} <= {"index.duckdb", "index.duckdb.wal"}
+
+
+def test_settings_hold_for_the_block_and_are_reset_after(tmp_path: Path) -> None:
+    with open_store(tmp_path, create=True) as store:
+        default = store.one("SELECT current_setting('threads'), current_setting('fsync_mode')")
+        with store.settings(threads=1, fsync_mode="NONE"):
+            assert store.one("SELECT current_setting('threads')") == (1,)
+            assert store.one("SELECT current_setting('fsync_mode')") == ("NONE",)
+        after = store.one("SELECT current_setting('threads'), current_setting('fsync_mode')")
+        assert after == default and default != (1, "NONE")
