@@ -224,9 +224,13 @@ def _index(
                     report.stale_notes = _forget(store, changed, removed)
                     files_table.replace_skipped(store, repo.root, skipped)
                 report.stale_notes += _stale_where_code_differs(store)
-                store.set_meta("indexed_head", report.head or "")
-                store.set_meta("tokenizer", index_version())
-                store.set_meta("indexed_at", str(time.time()))
+                store.set_metas(
+                    {
+                        "indexed_head": report.head or "",
+                        "tokenizer": index_version(),
+                        "indexed_at": str(time.time()),
+                    }
+                )
     report.seconds = time.perf_counter() - started
     return report
 

@@ -234,10 +234,16 @@ class Store:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.con.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            [key, value],
-        )
+        self.set_metas({key: value})
+
+    def set_metas(self, values: dict[str, str]) -> None:
+        """Several keys of meta in one statement."""
+        if values:
+            rows = ", ".join("(?, ?)" for _ in values)
+            self.con.execute(
+                f"INSERT OR REPLACE INTO meta (key, value) VALUES {rows}",
+                [x for pair in values.items() for x in pair],
+            )
 
 
 PLAIN, QUOTED = ".tsv", ".csv"  # how write_rows wrote a file, in its name for insert_written

@@ -121,3 +121,11 @@ def test_settings_hold_for_the_block_and_are_reset_after(tmp_path: Path) -> None
             assert store.one("SELECT current_setting('fsync_mode')") == ("NONE",)
         after = store.one("SELECT current_setting('threads'), current_setting('fsync_mode')")
         assert after == default and default != (1, "NONE")
+
+
+def test_several_meta_keys_are_set_at_once_and_replace_old_values(tmp_path: Path) -> None:
+    with open_store(tmp_path, create=True) as store:
+        store.set_meta("a", "old")
+        store.set_metas({"a": "1", "b": "2"})
+        store.set_metas({})
+        assert store.query("SELECT key, value FROM meta ORDER BY key") == [("a", "1"), ("b", "2")]
