@@ -3,6 +3,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from swe_agent.errors import EmptyRepository, NoIndex, NotARepository
@@ -344,3 +345,30 @@ def test_a_repository_without_commits_is_indexed_with_no_head(tmp_path: Path) ->
     assert GitRepo(tmp_path).head() is None
     commit_all(tmp_path, "first")
     assert GitRepo(tmp_path).head() == git(tmp_path, "rev-parse", "HEAD").strip()
+
+
+def test_a_repository_for_the_pool_makes_the_same_store_with_its_settings_reset(
+    tmp_path: Path,
+) -> None:
+    """From POOL_THRESHOLD files a pool parses them and each batch commits on its own (a new
+    store's without waiting for the disk): the rows of a pool of two and of this process alone
+    are the same, and DuckDB's settings are back to their defaults after either."""
+    from swe_agent.index.parse import POOL_THRESHOLD
+
+    git(tmp_path, "init", "-q")
+    for i in range(POOL_THRESHOLD + 5):
+        (tmp_path / f"m{i:03d}.py").write_text(f"def f{i}(x):\n    return g{i % 7}(x)\n")
+    commit_all(tmp_path, "many")
+    found = []
+    for workers in (2, 1):
+        shutil.rmtree(tmp_path / ".swe_agent", ignore_errors=True)
+        with open_store(tmp_path, create=True) as store:
+            report = index_repository(GitRepo(tmp_path), store, workers=workers)
+            assert len(report.added) == POOL_THRESHOLD + 5
+            defaults = duckdb.connect().execute(SETTINGS).fetchall()
+            assert store.query(SETTINGS) == defaults
+        found.append(_rows(tmp_path))
+    assert found[0] == found[1]
+
+
+SETTINGS = "SELECT name, value FROM duckdb_settings() WHERE name IN ('threads', 'fsync_mode')"
