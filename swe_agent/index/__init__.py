@@ -236,17 +236,18 @@ def _index(
 
 
 def _settings(new: bool, whole: bool) -> dict[str, str | int]:
-    """DuckDB's settings while an index runs. `whole`, a repository of fewer than POOL_THRESHOLD
-    files indexed in one transaction: one thread, since on a few hundred files' rows a second
-    one costs more CPU than it saves (flask's rows: 181 -> 155 ms) and takes it from the parser
-    process. `new`, the first index of a new store: no wait for the disk at its commits (~25 ms
-    of a flask's serial tail, three fdatasyncs; one or more a batch of a larger repository):
-    it holds nothing that cannot be made again from the work tree; if the machine fails before
+    """DuckDB's settings while an index runs. `whole` and `new`, the first index of a repository
+    of fewer than POOL_THRESHOLD files, in one transaction: one thread, since on a few hundred
+    files' rows a second one costs more CPU than it saves (flask's rows: 181 -> 155 ms) and
+    takes it from the parser process (not for an update of a store, whose deletes scan tables
+    that may be large). `new`, the first index of a new store: no wait for the disk at its
+    commits (~25 ms of a flask's serial tail, three fdatasyncs; one or more a batch of a larger
+    repository): it holds nothing that cannot be made again from the work tree; if the machine fails before
     the system writes it out, the store may be left damaged, which opening it says (DuckDB
     checks each block's checksum), and `index --rebuild` makes it anew. The system writes the
     rows out within seconds (its expiry of dirty pages), and the store's later commits wait
     for the disk again."""
-    values: dict[str, str | int] = {"threads": 1} if whole else {}
+    values: dict[str, str | int] = {"threads": 1} if whole and new else {}
     if new:
         values["fsync_mode"] = "NONE"
     return values
