@@ -350,8 +350,7 @@ def test_a_repository_without_commits_is_indexed_with_no_head(tmp_path: Path) ->
 def test_a_repository_for_the_pool_makes_the_same_store_with_its_settings_reset(
     tmp_path: Path,
 ) -> None:
-    """From POOL_THRESHOLD files a pool parses them and each batch commits on its own (a new
-    store's without waiting for the disk): the rows of a pool of two and of this process alone
+    """From POOL_THRESHOLD files a pool parses them and each batch commits on its own: the rows of a pool of two and of this process alone
     are the same, and DuckDB's settings are back to their defaults after either."""
     from swe_agent.index.parse import POOL_THRESHOLD
 

@@ -215,7 +215,7 @@ def _index(
                         report.stale_notes = _forget(store, changed, removed)
                         files_table.replace_skipped(store, repo.root, skipped)
                         first = False
-                    _write(store, repo.root, batch, report, through_files=whole)
+                    _write(store, repo.root, batch, report, through_files=whole and new)
                 done += len(batch)
                 if progress:
                     progress(done, len(todo))
@@ -241,16 +241,15 @@ def _settings(new: bool, whole: bool) -> dict[str, str | int]:
     files' rows a second one costs more CPU than it saves (flask's rows: 181 -> 155 ms) and
     takes it from the parser process (not for an update of a store, whose deletes scan tables
     that may be large). `new`, the first index of a new store: no wait for the disk at its
-    commits (~25 ms of a flask's serial tail, three fdatasyncs; one or more a batch of a larger
-    repository): it holds nothing that cannot be made again from the work tree; if the machine fails before
-    the system writes it out, the store may be left damaged, which opening it says (DuckDB
+    commit (~25 ms of a flask's serial tail, three fdatasyncs): it holds nothing that cannot
+    be made again from the work tree; if the machine fails before the system writes it out, the store may be left damaged, which opening it says (DuckDB
     checks each block's checksum), and `index --rebuild` makes it anew. The system writes the
     rows out within seconds (its expiry of dirty pages), and the store's later commits wait
-    for the disk again."""
-    values: dict[str, str | int] = {"threads": 1} if whole and new else {}
-    if new:
-        values["fsync_mode"] = "NONE"
-    return values
+    for the disk again. Not for a pool's batches: Django's first index took ~1.7 CPU s more
+    with them unsynced (7 alternating runs at load 10-15, not understood)."""
+    if whole and new:
+        return {"threads": 1, "fsync_mode": "NONE"}
+    return {}
 
 
 def rebuild_index(
@@ -293,10 +292,11 @@ def _forget(store: Store, changed: list[str], removed: list[str]) -> int:
 def _write(
     store: Store, root: Path, batch: Batch, report: IndexReport, *, through_files: bool
 ) -> None:
-    """Write a batch's rows. `through_files` (one transaction of a few hundred files): this
-    process's rows of the tables too go through files (Store.insert_through_file); a pool's
-    batches bind them as lists, as before (not measured better there: Django's first index,
-    4 alternating runs at load 10-13, took 26.4 CPU s through files against 24.6)."""
+    """Write a batch's rows. `through_files` (the first index of a few hundred files, in one
+    transaction): this process's rows of the tables too go through files
+    (Store.insert_through_file); otherwise they are bound as lists, as before (not measured
+    better there: Django's re-index of 10 files took more CPU, ~0.18 s, perhaps DuckDB's first
+    read_csv in that process)."""
     rows = batch.rows if isinstance(batch, Spilled) else gather(batch)
     report.skipped.extend(rows.skipped)
     report.invalid_utf8.extend(rows.invalid_utf8)
