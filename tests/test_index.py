@@ -3,6 +3,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from swe_agent.errors import EmptyRepository, NoIndex, NotARepository
@@ -300,8 +301,11 @@ def test_a_new_store_is_made_once_parsing_is_under_way_and_holds_the_same_rows(
     with open_store(sample_repo, create=True) as store:
         assert store.unmade and not (sample_repo / ".swe_agent" / "index.duckdb").exists()
         assert not store.vanished()
+        defaults = store.query("SELECT name, value FROM duckdb_settings() ORDER BY name")
         report = index_repository(GitRepo(sample_repo), store, workers=2).as_dict()
         assert not store.unmade and not store.vanished()
+        # one thread and no fdatasync for the first index only
+        assert store.query("SELECT name, value FROM duckdb_settings() ORDER BY name") == defaults
     assert {**report, "seconds": 0} == {**made_report, "seconds": 0}
     assert _rows(sample_repo) == rows
     with open_store(sample_repo, read_only=True) as store:  # migrated: checked as ours
@@ -331,3 +335,39 @@ def test_a_name_is_secret_looking_as_fnmatch_reads_each_pattern() -> None:
         expected = any(fnmatch.fnmatchcase(base, p) for p in SECRET_PATTERNS)
         assert is_secret(name) is expected, name
     assert is_secret("conf/.Env") and not is_secret("a.pem\n") and not is_secret("envy")
+
+
+def test_a_repository_without_commits_is_indexed_with_no_head(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "app.py").write_text("def main():\n    return 1\n")
+    report = index(tmp_path)
+    assert report.added == ["app.py"] and report.head is None
+    assert GitRepo(tmp_path).head() is None
+    commit_all(tmp_path, "first")
+    assert GitRepo(tmp_path).head() == git(tmp_path, "rev-parse", "HEAD").strip()
+
+
+def test_a_repository_for_the_pool_makes_the_same_store_with_its_settings_reset(
+    tmp_path: Path,
+) -> None:
+    """From POOL_THRESHOLD files a pool parses them and each batch commits on its own: the rows of a pool of two and of this process alone
+    are the same, and DuckDB's settings are back to their defaults after either."""
+    from swe_agent.index.parse import POOL_THRESHOLD
+
+    git(tmp_path, "init", "-q")
+    for i in range(POOL_THRESHOLD + 5):
+        (tmp_path / f"m{i:03d}.py").write_text(f"def f{i}(x):\n    return g{i % 7}(x)\n")
+    commit_all(tmp_path, "many")
+    found = []
+    for workers in (2, 1):
+        shutil.rmtree(tmp_path / ".swe_agent", ignore_errors=True)
+        with open_store(tmp_path, create=True) as store:
+            report = index_repository(GitRepo(tmp_path), store, workers=workers)
+            assert len(report.added) == POOL_THRESHOLD + 5
+            defaults = duckdb.connect().execute(SETTINGS).fetchall()
+            assert store.query(SETTINGS) == defaults
+        found.append(_rows(tmp_path))
+    assert found[0] == found[1]
+
+
+SETTINGS = "SELECT name, value FROM duckdb_settings() WHERE name IN ('threads', 'fsync_mode')"

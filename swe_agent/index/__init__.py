@@ -177,14 +177,20 @@ def _index(
     only: list[str] | None,
 ) -> IndexReport:
     started = time.perf_counter()
+    new = store.unmade
     repo.exclude_store()
-    added, changed, removed, unchanged, skipped = plan(repo, store, max_bytes)
+    head = repo.head_later()  # while the files are listed
+    try:
+        added, changed, removed, unchanged, skipped = plan(repo, store, max_bytes)
+    except BaseException:
+        head()  # its git waited for, not left behind
+        raise
     if only is not None:
         wanted = set(only)
         added = [p for p in added if p in wanted]
         changed = [p for p in changed if p in wanted]
         removed = [p for p in removed if p in wanted]
-    report = IndexReport(added, changed, removed, unchanged, skipped, head=repo.head())
+    report = IndexReport(added, changed, removed, unchanged, skipped, head=head())
     todo = added + changed
     first = True
     done = 0
@@ -195,18 +201,21 @@ def _index(
     # store pays one commit, which writes a first index straight into the file rather than
     # into the log first). A pool's batches commit one by one, the metadata after them.
     # The transaction begins once the first batch is parsed: a new store is made then, while
-    # the parser process beside this one goes on.
+    # the parser process beside this one goes on (under _settings).
     whole = len(todo) < POOL_THRESHOLD
     with closing(batches):
         ahead = list(islice(batches, 1))
-        with store.transaction(checkpoint=True) if whole else nullcontext():
+        with (
+            store.settings(**_settings(new, whole)),
+            store.transaction(checkpoint=True) if whole else nullcontext(),
+        ):
             for batch in chain(ahead, batches):
                 with nullcontext() if whole else store.transaction():
                     if first:
                         report.stale_notes = _forget(store, changed, removed)
                         files_table.replace_skipped(store, repo.root, skipped)
                         first = False
-                    _write(store, repo.root, batch, report)
+                    _write(store, repo.root, batch, report, through_files=whole and new)
                 done += len(batch)
                 if progress:
                     progress(done, len(todo))
@@ -215,11 +224,32 @@ def _index(
                     report.stale_notes = _forget(store, changed, removed)
                     files_table.replace_skipped(store, repo.root, skipped)
                 report.stale_notes += _stale_where_code_differs(store)
-                store.set_meta("indexed_head", report.head or "")
-                store.set_meta("tokenizer", index_version())
-                store.set_meta("indexed_at", str(time.time()))
+                store.set_metas(
+                    {
+                        "indexed_head": report.head or "",
+                        "tokenizer": index_version(),
+                        "indexed_at": str(time.time()),
+                    }
+                )
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _settings(new: bool, whole: bool) -> dict[str, str | int]:
+    """DuckDB's settings while an index runs. `whole` and `new`, the first index of a repository
+    of fewer than POOL_THRESHOLD files, in one transaction: one thread, since on a few hundred
+    files' rows a second one costs more CPU than it saves (flask's rows: 181 -> 155 ms) and
+    takes it from the parser process (not for an update of a store, whose deletes scan tables
+    that may be large). `new`, the first index of a new store: no wait for the disk at its
+    commit (~25 ms of a flask's serial tail, three fdatasyncs): it holds nothing that cannot
+    be made again from the work tree; if the machine fails before the system writes it out, the store may be left damaged, which opening it says (DuckDB
+    checks each block's checksum), and `index --rebuild` makes it anew. The system writes the
+    rows out within seconds (its expiry of dirty pages), and the store's later commits wait
+    for the disk again. Not for a pool's batches: Django's first index took ~1.7 CPU s more
+    with them unsynced (7 alternating runs at load 10-15, not understood)."""
+    if whole and new:
+        return {"threads": 1, "fsync_mode": "NONE"}
+    return {}
 
 
 def rebuild_index(
@@ -259,7 +289,14 @@ def _forget(store: Store, changed: list[str], removed: list[str]) -> int:
     return stale
 
 
-def _write(store: Store, root: Path, batch: Batch, report: IndexReport) -> None:
+def _write(
+    store: Store, root: Path, batch: Batch, report: IndexReport, *, through_files: bool
+) -> None:
+    """Write a batch's rows. `through_files` (the first index of a few hundred files, in one
+    transaction): this process's rows of the tables too go through files
+    (Store.insert_through_file); otherwise they are bound as lists, as before (not measured
+    better there: Django's re-index of 10 files took more CPU, ~0.18 s, perhaps DuckDB's first
+    read_csv in that process)."""
     rows = batch.rows if isinstance(batch, Spilled) else gather(batch)
     report.skipped.extend(rows.skipped)
     report.invalid_utf8.extend(rows.invalid_utf8)
@@ -272,6 +309,7 @@ def _write(store: Store, root: Path, batch: Batch, report: IndexReport) -> None:
             else:
                 store.insert_written(table, COLUMNS[table], path)
         return
+    insert = store.insert_through_file if through_files else store.insert
     for table, columns in COLUMNS.items():
-        store.insert(table, columns, getattr(rows, table))
+        insert(table, columns, getattr(rows, table))
     add_postings(store, [chunk[0] for chunk in rows.chunks], rows.terms)

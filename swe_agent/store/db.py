@@ -9,6 +9,7 @@ model call that may take minutes) and opens it again when next used.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -143,6 +144,17 @@ class Store:
         finally:
             self.con.execute("RESET checkpoint_threshold")
 
+    @contextmanager
+    def settings(self, **values: str | int) -> Iterator[None]:
+        """DuckDB's settings for the block (`threads=1`), then their defaults again."""
+        for name, value in values.items():
+            self.con.execute(f"SET {name} = '{value}'")
+        try:
+            yield
+        finally:
+            for name in values:
+                self.con.execute(f"RESET {name}")
+
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         return self.con.execute(sql, params).fetchall()
 
@@ -186,6 +198,27 @@ class Store:
             raise
         self.con.unregister(view)
 
+    def insert_through_file(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Insert rows as `insert` does, through a file of the store's folder that DuckDB reads
+        (write_rows, insert_written): an index's rows for ~30% less CPU than bound as lists,
+        whose every value DuckDB converts one by one (flask's files, definitions, references
+        and chunks: 101 -> 71 ms). From BULK_ROWS rows on, and for a value that a file cannot
+        carry, through `insert`."""
+        if len(rows) >= BULK_ROWS:
+            self.insert(table, columns, rows)
+            return
+        try:
+            path = write_rows(self.path.parent, f".{table}-{os.getpid()}", rows, plain=False)
+        except ValueError:
+            self.insert(table, columns, rows)
+            return
+        try:
+            self.insert_written(table, columns, path)
+        finally:
+            path.unlink(missing_ok=True)
+
     def insert_written(self, table: str, columns: Sequence[str], path: Path) -> None:
         """Insert the rows that write_rows wrote to path, in their order."""
         read = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(columns)))
@@ -201,10 +234,16 @@ class Store:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.con.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            [key, value],
-        )
+        self.set_metas({key: value})
+
+    def set_metas(self, values: dict[str, str]) -> None:
+        """Several keys of meta in one statement."""
+        if values:
+            rows = ", ".join("(?, ?)" for _ in values)
+            self.con.execute(
+                f"INSERT OR REPLACE INTO meta (key, value) VALUES {rows}",
+                [x for pair in values.items() for x in pair],
+            )
 
 
 PLAIN, QUOTED = ".tsv", ".csv"  # how write_rows wrote a file, in its name for insert_written

@@ -95,3 +95,37 @@ def test_a_large_commit_that_checkpoints_leaves_its_rows_in_the_file_not_the_log
         with open_store(root, read_only=True) as store:
             back = store.query(f"SELECT {', '.join(DEF_COLUMNS)} FROM definitions ORDER BY rowid")
             assert back == rows
+
+
+def test_rows_inserted_through_a_file_read_back_as_inserted(tmp_path: Path) -> None:
+    """insert_through_file: the rows that `insert` would write, none of its files left behind;
+    a row with a value that a file cannot carry ('\\N' beside NULL) goes in as it is."""
+    rows = definitions(300)
+    odd = [(1, "p.py", "n", "n", "function", 1, 1, None, NULL, None)]
+    with open_store(tmp_path, create=True) as store:
+        for batch in (rows, odd):
+            with store.transaction():
+                store.insert_through_file("definitions", DEF_COLUMNS, batch)
+                store.insert_through_file("definitions", DEF_COLUMNS, [])
+            back = store.query(f"SELECT {', '.join(DEF_COLUMNS)} FROM definitions ORDER BY rowid")
+            assert back == batch
+            store.con.execute("DELETE FROM definitions")
+        assert {p.name for p in store.path.parent.iterdir()} <= {"index.duckdb", "index.duckdb.wal"}
+
+
+def test_settings_hold_for_the_block_and_are_reset_after(tmp_path: Path) -> None:
+    with open_store(tmp_path, create=True) as store:
+        default = store.one("SELECT current_setting('threads'), current_setting('fsync_mode')")
+        with store.settings(threads=1, fsync_mode="NONE"):
+            assert store.one("SELECT current_setting('threads')") == (1,)
+            assert store.one("SELECT current_setting('fsync_mode')") == ("NONE",)
+        after = store.one("SELECT current_setting('threads'), current_setting('fsync_mode')")
+        assert after == default and default != (1, "NONE")
+
+
+def test_several_meta_keys_are_set_at_once_and_replace_old_values(tmp_path: Path) -> None:
+    with open_store(tmp_path, create=True) as store:
+        store.set_meta("a", "old")
+        store.set_metas({"a": "1", "b": "2"})
+        store.set_metas({})
+        assert store.query("SELECT key, value FROM meta ORDER BY key") == [("a", "1"), ("b", "2")]
