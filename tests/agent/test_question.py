@@ -117,10 +117,10 @@ def test_lines_an_issue_points_to_outside_a_stack() -> None:
         "```\nmain.cpp:575:42: error: no match\n```\n"
     )
     assert [(c.path, c.line) for c in q.cited] == [
-        ("lib/compress/zstd_compress.c", 1191),
-        ("macros/src/select.rs", 34),
         ("jsonrep.py", 227),
         ("src/a.rs", 12),
         ("zstd.c", 1043),
     ]  # the compiler's line in the code block is the reporter's own program
+    # a link to a line shows code as often as it points to the fault: its file is named, no more
+    assert "lib/compress/zstd_compress.c" in q.paths
     assert not parse_question('Traceback: File "a.py", line 3, in f\n').cited

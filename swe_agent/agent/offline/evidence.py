@@ -31,7 +31,7 @@ _EXCEPTION = re.compile(
 )
 EXCEPTION_CLASS_FACTOR = 0.4
 RAISER_WEIGHT = 1.5
-# a definition holding a line the issue points to (a link to it, "a.py at line 227"): as strong
+# a definition holding a line the issue's prose says is at fault ("a.py at line 227"): as strong
 # as a traceback's middle frame; the line may have moved a little since the issue was written
 CITED_WEIGHT = 3.0
 SEARCHED = ("search", "focus", "words")  # the kinds of evidence code search gives
