@@ -176,10 +176,16 @@ def _fold_files(locations: list[Location]) -> None:
 def _windows_below_definitions(
     locations: list[Location], groups: dict[tuple[str, str | None, int], list[Evidence]]
 ) -> None:
-    """A window outside any definition that only code search found counts WINDOW_FACTOR: the
-    file stays in the ranking through it, but below the definitions other evidence found."""
+    """A window outside any definition that only code search found counts WINDOW_FACTOR below
+    the first place: its file stays in the ranking through it, but definitions that other
+    files' evidence found come first. A window that leads keeps the lead: it has outscored
+    every definition, and its file is the best guess (a JavaScript getter defined through a
+    call, `defineGetter(req, 'ip', ...)`, is such a window)."""
+    leader = max(locations, key=lambda loc: (loc.score, -loc.start_line), default=None)
     for loc in locations:
-        if loc.symbol is None and all(e.kind in SEARCH_KINDS for e in groups.get(_key(loc), [])):
+        if loc is leader or loc.symbol is not None:
+            continue
+        if all(e.kind in SEARCH_KINDS for e in groups.get(_key(loc), [])):
             loc.score *= WINDOW_FACTOR
 
 
