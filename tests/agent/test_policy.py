@@ -244,3 +244,16 @@ def test_an_issue_is_searched_without_lifting_every_name_it_uses() -> None:
     # an issue names many classes in passing; the policy looks up those that matter itself
     issue = "Session.send drops the Authorization header. " + "HTTPAdapter retries it. " * 20
     assert first_search(issue)["names"] is False
+
+
+def test_a_line_the_issue_points_to_names_the_definition_that_holds_it(
+    store: Store, repo: GitRepo
+) -> None:
+    # nothing in the words names rebuild_auth; the line the reporter points to does
+    for pointer in ("The fault is in `sessions.py` at line 68.", "See line 68 of sessions.py."):
+        result = offline(
+            store, repo, f"Redirected requests keep a header they should not. {pointer}"
+        )
+        top = result["locations"][0]
+        assert (top["path"], top["symbol"]) == ("minihttp/sessions.py", "Session.rebuild_auth")
+        assert "points to" in top["why"]

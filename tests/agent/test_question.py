@@ -107,3 +107,20 @@ def test_a_definition_the_issue_quotes_is_named_as_prose_names_are() -> None:
     # the reporter's own test and program are not the repository's definitions
     for own in ("test_render", "main", "_foo"):
         assert q.weights.get(own, 0) < 1.0
+
+
+def test_lines_an_issue_points_to_outside_a_stack() -> None:
+    q = parse_question(
+        "The problem is in `jsonrep.py` at line 227; compare line 12 of src/a.rs and zstd.c:1043.\n"
+        "See https://github.com/o/r/blob/0b39531/lib/compress/zstd_compress.c#L1191-L1201 and\n"
+        "[here](https://github.com/o/r/blob/master/macros/src/select.rs#L34C20-L34C28).\n"
+        "```\nmain.cpp:575:42: error: no match\n```\n"
+    )
+    assert [(c.path, c.line) for c in q.cited] == [
+        ("jsonrep.py", 227),
+        ("src/a.rs", 12),
+        ("zstd.c", 1043),
+    ]  # the compiler's line in the code block is the reporter's own program
+    # a link to a line shows code as often as it points to the fault: its file is named, no more
+    assert "lib/compress/zstd_compress.c" in q.paths
+    assert not parse_question('Traceback: File "a.py", line 3, in f\n').cited

@@ -31,6 +31,9 @@ _EXCEPTION = re.compile(
 )
 EXCEPTION_CLASS_FACTOR = 0.4
 RAISER_WEIGHT = 1.5
+# a definition holding a line the issue's prose says is at fault ("a.py at line 227"): as strong
+# as a traceback's middle frame; the line may have moved a little since the issue was written
+CITED_WEIGHT = 3.0
 SEARCHED = ("search", "focus", "words")  # the kinds of evidence code search gives
 WORDS_WEIGHT = 1.5  # a hit whose file or definition the question names in words (json array)
 # a lookup's hit in a file a tool wrote (a Bison parser.c): its source (parser.y) is what a fix
@@ -219,6 +222,7 @@ def from_outline(path: str, entries: list[OutlineEntry], q: Question, findings: 
     findings.evidence.append(Evidence(path, None, 1, 1, 1.5 if frames else 2.0, "path", why))
     names = {n.rsplit(".", 1)[-1] for n in q.identifiers}
     depth = max(len(q.frames) - 1, 1)
+    cited = {c.line for c in q.cited if _same_file(path, c.path)}
     for entry in entries:
         s, e, qualname = entry.start_line, entry.end_line, entry.qualname
         if qualname.rsplit(".", 1)[-1] in names:
@@ -227,6 +231,10 @@ def from_outline(path: str, entries: list[OutlineEntry], q: Question, findings: 
             )
         if entry.kind in ("class", "module", "interface"):
             continue
+        for line in cited:
+            if s <= line <= e:
+                why = f"holds line {line}, which the question points to"
+                findings.evidence.append(Evidence(path, qualname, s, e, CITED_WEIGHT, "trace", why))
         for i, frame in frames:
             if s <= frame.line <= e:
                 weight = trace_weight(i, depth)

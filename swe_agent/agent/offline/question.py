@@ -16,11 +16,12 @@ from swe_agent.ranking.query import ISSUE_LENGTH
 
 _FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 _TICK = re.compile(r"`([^`\n]{1,120})`")
-_PATH = re.compile(
-    r"(?<![\w/.])((?:[\w.-]+/)*[\w-][\w.-]*\.(?:"
+_SOURCE = (  # a source file's path, as the group it is matched by
+    r"((?:[\w.-]+/)*[\w-][\w.-]*\.(?:"
     + "|".join(sorted(SOURCE_EXTENSIONS, key=len, reverse=True))
-    + r"))\b"
+    + r"))"
 )
+_PATH = re.compile(r"(?<![\w/.])" + _SOURCE + r"\b")
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b")
 # a C++, Rust or PHP qualified name: `Capturer::~Capturer`, `fd::cli::Opts`, `Buf::get_int`
 _COLONS = re.compile(r"(?<![\w:])[A-Za-z_]\w*(?:::~?[A-Za-z_]\w*)+")
@@ -73,6 +74,7 @@ class Question:
     identifiers: list[str] = field(default_factory=list)  # best first, for lookup_symbol
     paths: list[str] = field(default_factory=list)
     frames: list[Frame] = field(default_factory=list)
+    cited: list[Frame] = field(default_factory=list)  # lines its prose says are at fault
     about_tests: bool = False
     preferences: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)  # identifier -> how strongly named
@@ -121,6 +123,7 @@ def parse_question(text: str) -> Question:
         add(name, 2.0)
     # how strongly a name is named: its strongest mention, a little more for each repeat
     scores = {name: w + 0.3 * math.log2(seen[name]) for name, w in best.items()}
+    q.cited = cited_lines(text)
     q.paths = _paths(unlinked, q.frames)
     for path in q.paths:  # a file's stem named as a path is not an identifier to look up
         scores.pop(path.rsplit("/", 1)[-1].rsplit(".", 1)[0], None)
@@ -249,6 +252,29 @@ def _is_identifier(name: str) -> bool:
     if re.fullmatch(r"[\w.]+", name) is None or name[0].isdigit():
         return False
     return not (name.count(".") >= 1 and all(p.islower() and len(p) <= 3 for p in name.split(".")))
+
+
+# "a.py at line 227", "line 227 of a.py", "a.py, line 227", or "a.c:1043" in the prose
+_SAID_LINE = re.compile(
+    rf"(?<![\w/.]){_SOURCE}`?(?:,? (?:at |on |in )?line (\d+)\b|:(\d+)\b)"
+    rf"|\blines? (\d+) (?:of|in) `?{_SOURCE}\b"
+)
+
+
+def cited_lines(text: str) -> list[Frame]:
+    """The lines of the repository's files an issue says in its prose are at fault: a file's
+    name with a line number. A user who read the code and says where it goes wrong names the
+    definition to look at as plainly as a traceback would. Code blocks are left out: a
+    compiler's or a test's `file:line` there is the reporter's own program. A link to a line
+    (blob/REF/a.c#L120) is not read so: it shows how something works elsewhere as often as it
+    points to the fault, at a ref whose lines have moved since (Multi-SWE: of 12 issues with
+    such links, the 2 answers that changed got worse, with the link weighed 3.0 or 1.0)."""
+    found = []
+    prose = _FENCE.sub(" ", _without_stacks(text))
+    for m in _SAID_LINE.finditer(_URL.sub(" ", prose)):
+        path, line = (m[1], m[2] or m[3]) if m[1] else (m[5], m[4])
+        found.append(Frame(path, int(line), ""))
+    return list(dict.fromkeys(found))[:6]
 
 
 def _without_stacks(text: str) -> str:

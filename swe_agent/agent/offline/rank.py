@@ -26,8 +26,12 @@ PER_FILE = 5
 CONTAINER_FACTOR = 0.85  # weight of the second and later evidence of one kind
 STRONG = 2.0  # code evidence this strong (a definition named, the best BM25 hits) holds its place
 RANKED_BY_SEARCH = frozenset({"search", "focus"})  # evidence whose weight already holds the path's
+SEARCH_KINDS = RANKED_BY_SEARCH | {"words"}  # every kind of evidence code search gives
 NOTE_ONLY = 0.5  # below this much code evidence, a location stands on notes alone
 NAMED_KINDS = ("symbol", "trace", "path")  # evidence of what the question itself names
+# a stretch of code outside any definition that only code search found (a header's comments,
+# a run of declarations) is rarely what a fix edits; a definition is
+WINDOW_FACTOR = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,7 @@ def rank(
         code_only = {k: [e for e in items if e.kind != "note"] for k, items in groups.items()}
         _notes_below_named_code(locations, groups, _scored(code_only))
     _fold_files(locations)
+    _windows_below_definitions(locations, groups)
     if not definition_asked:
         _yield_to_members(locations)
     locations.sort(key=lambda loc: (-loc.score, loc.path, loc.start_line))
@@ -166,6 +171,22 @@ def _fold_files(locations: list[Location]) -> None:
         if loc.score > best.score:
             best.score, loc.score = loc.score, best.score
         loc.score *= 0.5
+
+
+def _windows_below_definitions(
+    locations: list[Location], groups: dict[tuple[str, str | None, int], list[Evidence]]
+) -> None:
+    """A window outside any definition that only code search found counts WINDOW_FACTOR below
+    the first place: its file stays in the ranking through it, but definitions that other
+    files' evidence found come first. A window that leads keeps the lead: it has outscored
+    every definition, and its file is the best guess (a JavaScript getter defined through a
+    call, `defineGetter(req, 'ip', ...)`, is such a window)."""
+    leader = max(locations, key=lambda loc: (loc.score, -loc.start_line), default=None)
+    for loc in locations:
+        if loc is leader or loc.symbol is not None:
+            continue
+        if all(e.kind in SEARCH_KINDS for e in groups.get(_key(loc), [])):
+            loc.score *= WINDOW_FACTOR
 
 
 def _yield_to_members(locations: list[Location]) -> None:
