@@ -181,7 +181,7 @@ def _windows_below_definitions(
     files' evidence found come first. A window that leads keeps the lead: it has outscored
     every definition, and its file is the best guess (a JavaScript getter defined through a
     call, `defineGetter(req, 'ip', ...)`, is such a window)."""
-    leader = max(locations, key=lambda loc: (loc.score, -loc.start_line), default=None)
+    leader = min(locations, key=lambda loc: (-loc.score, loc.path, loc.start_line), default=None)
     for loc in locations:
         if loc is leader or loc.symbol is not None:
             continue
