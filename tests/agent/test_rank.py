@@ -125,15 +125,19 @@ def test_a_named_definition_leads_in_its_source_not_in_a_vendored_copy() -> None
 
 
 def test_a_window_only_search_found_goes_below_a_definition_it_barely_beats() -> None:
-    def order(window_kind: str, leader: float = 3.0) -> list[tuple[str, str | None]]:
+    def order(
+        window_kind: str, leader: float = 3.0, issue: bool = True
+    ) -> list[tuple[str, str | None]]:
         evidence = [
             Evidence("lib/zstd.h", None, 900, 920, 2.5, window_kind, "a window"),
             Evidence("lib/decompress.c", "ZSTD_decompressStream", 10, 90, 2.0, "search", "BM25"),
             Evidence("lib/compress.c", "ZSTD_compress", 10, 90, leader, "search", "BM25"),
         ]
-        return [(loc.path, loc.symbol) for loc in rank(evidence)]
+        return [(loc.path, loc.symbol) for loc in rank(evidence, issue=issue)]
 
     assert order("search")[1] == ("lib/decompress.c", "ZSTD_decompressStream")
+    # a question of where something is done (not an issue): a stretch of a file can answer it
+    assert order("search", issue=False)[1] == ("lib/zstd.h", None)
     # a file the question names keeps its place: that is the question's own evidence
     assert order("path")[1] == ("lib/zstd.h", None)
     # a window that leads keeps the lead: its file is the best guess

@@ -120,6 +120,7 @@ class OfflinePolicy:
             about_tests=q.about_tests,
             limit=self.locations,
             definition_asked=_bare_symbol(q),
+            issue=len(q.text) >= ISSUE_LENGTH,
         )
         now = self.seen[-1].budget if self.seen else START
         last_chance = now.step + 1 >= now.max_steps or now.used >= 0.8 * now.budget
