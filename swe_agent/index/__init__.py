@@ -242,8 +242,9 @@ def _settings(new: bool, whole: bool) -> dict[str, str | int]:
     takes it from the parser process (not for an update of a store, whose deletes scan tables
     that may be large). `new`, the first index of a new store: no wait for the disk at its
     commit (~25 ms of a flask's serial tail, three fdatasyncs): it holds nothing that cannot
-    be made again from the work tree; if the machine fails before the system writes it out, the store may be left damaged, which opening it says (DuckDB
-    checks each block's checksum), and `index --rebuild` makes it anew. The system writes the
+    be made again from the work tree; if the machine fails before the system writes it out,
+    the store may be left damaged, which opening it says (DuckDB checks each block's
+    checksum), and `index --rebuild` makes it anew. The system writes the
     rows out within seconds (its expiry of dirty pages), and the store's later commits wait
     for the disk again. Not for a pool's batches: Django's first index took ~1.7 CPU s more
     with them unsynced (7 alternating runs at load 10-15, not understood)."""

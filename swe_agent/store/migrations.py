@@ -72,7 +72,7 @@ def migrate(
     creation fails and the store is read as it is."""
     if new:
         try:
-            return _apply(con, all_migrations() if upto is None else _upto(upto), made=False)
+            return _apply(con, _upto(upto), made=False)
         except duckdb.CatalogException:
             if _ledger(con) is None:
                 raise
