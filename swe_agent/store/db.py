@@ -101,10 +101,29 @@ class Store:
         self._note_inode()
         try:
             _checked(self, new=True)
-        except BaseException:
+        except Exception:
             self._con, self._closed = None, True  # _checked closed the connection
             raise
+        except BaseException:  # Ctrl-C before the schema's commit: no store was made
+            self._discard_empty()
+            raise
         return self._con
+
+    def _discard_empty(self) -> None:
+        """Close the store and remove its file if it holds no table: a file made and left
+        empty by an interrupted first use would read as a store without tables. Only the
+        process that writes a DuckDB file can have it open, so no one else is using it."""
+        con, self._con, self._closed = self._con, None, True
+        if con is None:
+            return
+        try:
+            row = con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()
+            empty = row is not None and row[0] == 0
+        finally:
+            con.close()
+        if empty:
+            for suffix in ("", ".wal"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._con is not None:
