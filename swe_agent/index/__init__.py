@@ -209,8 +209,9 @@ def _index(
             for batch in chain(ahead, batches):
                 with nullcontext() if whole else store.transaction():
                     if first:
-                        report.stale_notes = _forget(store, changed, removed)
-                        files_table.replace_skipped(store, repo.root, skipped)
+                        report.stale_notes = _begin(
+                            store, repo.root, new, changed + removed, skipped
+                        )
                         first = False
                     rows = _write(store, repo.root, batch)
                     report.skipped.extend(rows.skipped)
@@ -221,9 +222,9 @@ def _index(
                     progress(done, len(todo))
             with nullcontext() if whole else store.transaction():
                 if first:
-                    report.stale_notes = _forget(store, changed, removed)
-                    files_table.replace_skipped(store, repo.root, skipped)
-                report.stale_notes += _stale_where_code_differs(store)
+                    report.stale_notes = _begin(store, repo.root, new, changed + removed, skipped)
+                if not new:  # a new store holds no notes
+                    report.stale_notes += _stale_where_code_differs(store)
                 store.set_metas(
                     {
                         "indexed_head": report.head or "",
@@ -285,17 +286,24 @@ def rebuild_index(
 
 def _stale_where_code_differs(store: Store) -> int:
     """Mark stale the notes whose file is gone or holds other content than they were written
-    for; only a rebuild, or one cut short, leaves any (an update stales them in `_forget`)."""
+    for; only a rebuild, or one cut short, leaves any (an update stales them in `_begin`)."""
     return notes_table.stale_where_code_differs(store)
 
 
-def _forget(store: Store, changed: list[str], removed: list[str]) -> int:
-    """Delete the old rows of changed and removed files and mark their notes stale."""
-    gone = changed + removed
-    if not gone:
+def _begin(
+    store: Store, root: Path, new: bool, gone: list[str], skipped: list[tuple[str, str]]
+) -> int:
+    """Before the first rows: delete the old rows of changed and removed files, mark their
+    notes stale (how many, returned) and replace the skipped files. A new store's tables were
+    made empty a moment ago: the skipped files are added, nothing else asked of it."""
+    if new:
+        files_table.add_skipped(store, root, skipped)
         return 0
-    stale = mark_stale(store, gone)
-    files_table.delete_files(store, gone)
+    stale = 0
+    if gone:
+        stale = mark_stale(store, gone)
+        files_table.delete_files(store, gone)
+    files_table.replace_skipped(store, root, skipped)
     return stale
 
 
