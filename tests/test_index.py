@@ -1,6 +1,8 @@
 import os
 import shutil
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import duckdb
@@ -8,7 +10,7 @@ import pytest
 
 from swe_agent.errors import EmptyRepository, NoIndex, NotARepository
 from swe_agent.index import COLUMNS, index_repository
-from swe_agent.index.parse import FLUSH_TERMS, SPLIT_MIN
+from swe_agent.index.parse import FLUSH_TERMS, SPLIT_MIN, Spilled, gather, parse_all
 from swe_agent.queries import file_outline_in, lookup_symbol_in, search_code_in
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
@@ -193,11 +195,22 @@ def _rows(root: Path) -> dict[str, list[tuple]]:
         }
 
 
+def _row_sets(root: Path) -> dict[str, list[tuple]]:
+    """Every row an index writes, postings too, sorted: the fork's parts are written as they
+    come, from the last file on, so the rows are those of one process in another order."""
+    with open_store(root, read_only=True) as store:
+        tables = {**COLUMNS, "skipped": ("path", "reason", "size"), "postings": ("*",)}
+        return {
+            table: sorted(store.query(f"SELECT {', '.join(columns)} FROM {table}"))
+            for table, columns in tables.items()
+        }
+
+
 def test_files_parsed_beside_by_a_second_process_make_the_same_store(sample_repo: Path) -> None:
     """From SPLIT_MIN files a forked process parses from the last file on and hands its rows
-    over as files: the store holds the same rows in the same order as when one process parses,
-    with the files no parser reads cleanly last (the fork's share), among them a docstring
-    that reads \\N, which a file of rows would take for NULL (that share is then parsed here)."""
+    over in parts: the store holds the same rows as when one process parses, with the files
+    no parser reads cleanly last (the fork's share), among them a docstring that reads \\N
+    (which a CSV file of rows would take for NULL)."""
     for k in range(SPLIT_MIN // 15):
         for rel in git(sample_repo, "ls-files").split():
             (sample_repo / f"copy{k}" / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -212,7 +225,7 @@ def test_files_parsed_beside_by_a_second_process_make_the_same_store(sample_repo
     )
     commit_all(sample_repo, "many files")
     alone = index(sample_repo, workers=1).as_dict()
-    rows = _rows(sample_repo)
+    rows = _row_sets(sample_repo)
     shutil.rmtree(sample_repo / ".swe_agent")
     batches: list[tuple[int, int]] = []
     beside = index(
@@ -220,35 +233,76 @@ def test_files_parsed_beside_by_a_second_process_make_the_same_store(sample_repo
     ).as_dict()
     assert len(batches) == 2 and batches[-1][0] == batches[-1][1] > SPLIT_MIN  # two processes
     assert {**beside, "seconds": 0} == {**alone, "seconds": 0}
-    assert _rows(sample_repo) == rows
+    assert _row_sets(sample_repo) == rows
     assert ("raw", "\\N") in [(r[2], r[8]) for r in rows["definitions"]]
     assert not list((sample_repo / ".swe_agent").glob(".parsed-*"))
 
 
-def test_this_process_writes_its_files_as_it_parses_them_while_the_fork_parses(
+def test_both_processes_hand_their_files_over_in_parts_as_they_parse_them(
     tmp_path: Path,
 ) -> None:
     """Beside a fork, this process hands back its files whenever their terms reach
-    FLUSH_TERMS, so that they are written while the fork still parses: more batches than two,
-    and the same rows in the same order as one process makes."""
+    FLUSH_TERMS, and the fork its own in parts of as many terms, so that they are written
+    while both still parse: more batches than two, and the same rows as one process makes;
+    when this process is held up, the fork parses the most and its parts come one by one."""
     repo = tmp_path / "many"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    files = SPLIT_MIN + 6
-    lines = 5 * FLUSH_TERMS // (24 * files)  # 24 terms or more a line: five times FLUSH_TERMS
-    for f in range(files):
-        body = "".join(" ".join(f"word{i}x{k}" for k in range(12)) + "\n" for i in range(lines))
-        (repo / f"notes{f:03d}.txt").write_text(body + f"file {f}\n")
-    commit_all(repo, "many words")
+    files = _many_words(repo)
     index(repo, workers=1)
-    rows = _rows(repo)
+    rows = _row_sets(repo)
     shutil.rmtree(repo / ".swe_agent")
     open_store(repo, create=True).con.close()  # made now, not while this process parses
     batches: list[int] = []
     index(repo, workers=2, progress=lambda done, total: batches.append(done))
     assert len(batches) > 2 and batches[-1] == files
-    assert _rows(repo) == rows
+    assert _row_sets(repo) == rows
     assert sum(r[-1] for r in rows["chunks"]) > 4 * FLUSH_TERMS
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    kinds = []
+    for batch in parse_all(str(repo), sorted(git(repo, "ls-files").split()), None, 2, spill):
+        if not kinds:
+            time.sleep(2)  # this process held up after its first batch: the fork parses on
+        kinds.append(isinstance(batch, Spilled))
+    assert kinds.count(True) >= 3
+    assert not list(spill.iterdir())
+
+
+def _many_words(repo: Path) -> int:
+    """A repository of SPLIT_MIN + 6 files whose terms are five times FLUSH_TERMS."""
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    files = SPLIT_MIN + 6
+    lines = 5 * FLUSH_TERMS // (24 * files)  # 24 terms or more a line
+    for f in range(files):
+        body = "".join(" ".join(f"word{i}x{k}" for k in range(12)) + "\n" for i in range(lines))
+        (repo / f"notes{f:03d}.txt").write_text(body + f"file {f}\n")
+    commit_all(repo, "many words")
+    return files
+
+
+def test_the_files_of_a_fork_that_dies_are_parsed_by_this_process(tmp_path: Path) -> None:
+    """The fork killed as this process hands back its first batch (the last files, the fork's
+    first, are large, so it is still parsing them): whatever it did not hand over is parsed
+    here, and every file comes back once, in a batch of this process or a part of the fork."""
+    repo = tmp_path / "many"
+    files = _many_words(repo)
+    big = " ".join(f"large{i}x{k}" for i in range(4000) for k in range(16)) + "\n"
+    for f in range(files - 8, files):
+        (repo / f"notes{f:03d}.txt").write_text(big * 2)
+    paths = sorted(git(repo, "ls-files").split())
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    me = os.getpid()
+    killed, seen = [], []
+    for batch in parse_all(str(repo), paths, None, 2, spill):
+        for child in Path(f"/proc/{me}/task/{me}/children").read_text().split():
+            if not killed and Path(f"/proc/{child}/stat").read_text().split()[2] != "Z":
+                os.kill(int(child), signal.SIGKILL)
+                killed.append(int(child))
+        rows = batch.rows if isinstance(batch, Spilled) else gather(batch)
+        seen.extend(row[0] for row in rows.files)
+    assert killed and sorted(seen) == paths
+    assert not list(spill.iterdir())
 
 
 def test_a_reader_sees_changed_files_old_or_new_while_two_processes_index_them(
@@ -296,7 +350,7 @@ def test_a_new_store_is_made_once_parsing_is_under_way_and_holds_the_same_rows(
     made.con.close()
     with open_store(sample_repo, create=True) as store:
         made_report = index_repository(GitRepo(sample_repo), store, workers=2).as_dict()
-    rows = _rows(sample_repo)
+    rows = _row_sets(sample_repo)
     shutil.rmtree(sample_repo / ".swe_agent")
     with open_store(sample_repo, create=True) as store:
         assert store.unmade and not (sample_repo / ".swe_agent" / "index.duckdb").exists()
@@ -307,7 +361,7 @@ def test_a_new_store_is_made_once_parsing_is_under_way_and_holds_the_same_rows(
         # one thread and no fdatasync for the first index only
         assert store.query("SELECT name, value FROM duckdb_settings() ORDER BY name") == defaults
     assert {**report, "seconds": 0} == {**made_report, "seconds": 0}
-    assert _rows(sample_repo) == rows
+    assert _row_sets(sample_repo) == rows
     with open_store(sample_repo, read_only=True) as store:  # migrated: checked as ours
         assert store.meta("tokenizer")
 

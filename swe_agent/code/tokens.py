@@ -135,11 +135,10 @@ def _undouble(stem: str) -> str:
 
 
 def split_identifier(word: str) -> list[str]:
-    """`getHTTPResponse_code` -> ['get', 'http', 'response', 'code']."""
-    parts: list[str] = []
-    for piece in word.split("_"):
-        parts.extend(p.lower() for p in _CAMEL.findall(piece))
-    return parts
+    """`getHTTPResponse_code` -> ['get', 'http', 'response', 'code']. One pass over the whole
+    word: no part holds an underscore, and none looks past one (it is neither letter nor digit),
+    so the parts are those of each piece between underscores, in order."""
+    return [part.lower() for part in _CAMEL.findall(word)]
 
 
 def terms(text: str) -> list[str]:
@@ -155,21 +154,37 @@ def _terms_of(text: str) -> Iterable[str]:
 
 @lru_cache(maxsize=1 << 17)  # a repository repeats its words: indexing splits each once
 def _word_terms(word: str) -> tuple[str, ...]:
+    if word.isdigit() or (word.isalpha() and word.islower()):  # one part: the word itself
+        term = _part_terms[word]
+        return (term,) if term else ()
     lower = word.lower()
-    parts = split_identifier(word)
+    parts = [part.lower() for part in _CAMEL.findall(word)]
     if len(parts) > 1:
         whole = (lower.strip("_"),) if lower not in STOPWORDS else ()
-        return whole + tuple(stem(p) for p in parts if len(p) > 1 and p not in STOPWORDS)
+        return whole + tuple(filter(None, map(_part_terms.__getitem__, parts)))
     if lower not in STOPWORDS and len(lower) > 1:
         return (stem(lower.strip("_")) if lower.strip("_") else lower,)
     return ()
+
+
+class _PartTerms(dict[str, str]):
+    """A part of an identifier -> its stem, or '' when it is no term (one letter, a stop
+    word): made once per part, which many words share (and a lock file's hashes repeat)."""
+
+    def __missing__(self, part: str) -> str:
+        term = stem(part) if len(part) > 1 and part not in STOPWORDS else ""
+        if len(self) >= _TERMS_TEXT_MAX:
+            self.clear()
+        self[part] = term
+        return term
 
 
 class _TermsText(dict[str, str]):
     """word -> its terms, each followed by a space ('' for a stop word), made once per word."""
 
     def __missing__(self, word: str) -> str:
-        text = "".join(f"{term} " for term in _word_terms(word))
+        found = _word_terms(word)
+        text = " ".join(found) + " " if found else ""
         if len(self) >= _TERMS_TEXT_MAX:  # a repository of many words: start again
             self.clear()
         self[word] = text
@@ -178,6 +193,7 @@ class _TermsText(dict[str, str]):
 
 _TERMS_TEXT_MAX = 1 << 17
 _terms_text = _TermsText()
+_part_terms = _PartTerms()
 
 
 def terms_text(text: str, more: str = "") -> str:

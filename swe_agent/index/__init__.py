@@ -23,6 +23,7 @@ from swe_agent.code.tokens import VERSION as TOKENIZER_VERSION
 from swe_agent.index.parse import (
     POOL_THRESHOLD,
     Batch,
+    Rows,
     Spilled,
     content_hash,
     gather,
@@ -34,15 +35,11 @@ from swe_agent.store import notes as notes_table
 from swe_agent.store import sessions as sessions_table
 from swe_agent.store.db import Store
 from swe_agent.store.notes import mark_stale
-from swe_agent.store.search import (
-    CHUNK_COLUMNS,
-    add_postings,
-    add_postings_written,
-)
+from swe_agent.store.search import CHUNK_COLUMNS, add_postings
 from swe_agent.store.symbols import DEF_COLUMNS, REF_COLUMNS
 
 Progress = Callable[[int, int], None]
-COLUMNS = {  # the columns of each table of parse.TABLES but terms, in the order of its rows
+COLUMNS = {  # the columns of each table of parse.Rows but terms, in the order of its rows
     "files": files_table.FILE_COLUMNS,
     "definitions": DEF_COLUMNS,
     "refs": REF_COLUMNS,
@@ -195,9 +192,9 @@ def _index(
     first = True
     done = 0
     batches = parse_all(str(repo.root), todo, report.head, workers, store.path.parent)
-    # Below the pool's size the files come in at most two batches (this process's and the
-    # fork's): one transaction holds both and the index's metadata, so that a reader sees the
-    # old files or the new, never changed files deleted and not yet written again (and the
+    # Below the pool's size the files come in batches of this process's and parts of the
+    # fork's: one transaction holds them all and the index's metadata, so that a reader sees
+    # the old files or the new, never changed files deleted and not yet written again (and the
     # store pays one commit, which writes a first index straight into the file rather than
     # into the log first). A pool's batches commit one by one, the metadata after them.
     # The transaction begins once the first batch is parsed: a new store is made then, while
@@ -212,18 +209,22 @@ def _index(
             for batch in chain(ahead, batches):
                 with nullcontext() if whole else store.transaction():
                     if first:
-                        report.stale_notes = _forget(store, changed, removed)
-                        files_table.replace_skipped(store, repo.root, skipped)
+                        report.stale_notes = _begin(
+                            store, repo.root, new, changed + removed, skipped
+                        )
                         first = False
-                    _write(store, repo.root, batch, report, through_files=whole and new)
+                    rows = _write(store, repo.root, batch)
+                    report.skipped.extend(rows.skipped)
+                    report.invalid_utf8.extend(rows.invalid_utf8)
+                    report.parse_errors.extend(rows.parse_errors)
                 done += len(batch)
                 if progress:
                     progress(done, len(todo))
             with nullcontext() if whole else store.transaction():
                 if first:
-                    report.stale_notes = _forget(store, changed, removed)
-                    files_table.replace_skipped(store, repo.root, skipped)
-                report.stale_notes += _stale_where_code_differs(store)
+                    report.stale_notes = _begin(store, repo.root, new, changed + removed, skipped)
+                if not new:  # a new store holds no notes
+                    report.stale_notes += _stale_where_code_differs(store)
                 store.set_metas(
                     {
                         "indexed_head": report.head or "",
@@ -231,8 +232,17 @@ def _index(
                         "indexed_at": str(time.time()),
                     }
                 )
+    _in_path_order(report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _in_path_order(report: IndexReport) -> None:
+    """What the report lists of the files, by path: the fork's parts come from the last file
+    on, and as they are ready, so the order they came in says nothing."""
+    report.skipped.sort()
+    report.invalid_utf8.sort()
+    report.parse_errors.sort()
 
 
 def _settings(new: bool, whole: bool) -> dict[str, str | int]:
@@ -276,41 +286,33 @@ def rebuild_index(
 
 def _stale_where_code_differs(store: Store) -> int:
     """Mark stale the notes whose file is gone or holds other content than they were written
-    for; only a rebuild, or one cut short, leaves any (an update stales them in `_forget`)."""
+    for; only a rebuild, or one cut short, leaves any (an update stales them in `_begin`)."""
     return notes_table.stale_where_code_differs(store)
 
 
-def _forget(store: Store, changed: list[str], removed: list[str]) -> int:
-    """Delete the old rows of changed and removed files and mark their notes stale."""
-    gone = changed + removed
-    if not gone:
+def _begin(
+    store: Store, root: Path, new: bool, gone: list[str], skipped: list[tuple[str, str]]
+) -> int:
+    """Before the first rows: delete the old rows of changed and removed files, mark their
+    notes stale (how many, returned) and replace the skipped files. A new store's tables were
+    made empty a moment ago: the skipped files are added, nothing else asked of it."""
+    if new:
+        files_table.add_skipped(store, root, skipped)
         return 0
-    stale = mark_stale(store, gone)
-    files_table.delete_files(store, gone)
+    stale = 0
+    if gone:
+        stale = mark_stale(store, gone)
+        files_table.delete_files(store, gone)
+    files_table.replace_skipped(store, root, skipped)
     return stale
 
 
-def _write(
-    store: Store, root: Path, batch: Batch, report: IndexReport, *, through_files: bool
-) -> None:
-    """Write a batch's rows. `through_files` (the first index of a few hundred files, in one
-    transaction): this process's rows of the tables too go through files
-    (Store.insert_through_file); otherwise they are bound as lists, as before (not measured
-    better there: Django's re-index of 10 files took more CPU, ~0.18 s, perhaps DuckDB's first
-    read_csv in that process)."""
+def _write(store: Store, root: Path, batch: Batch) -> Rows:
+    """Write a batch's rows (through DuckDB's appender, Store.append) and their postings;
+    returns them, for what the index reports."""
     rows = batch.rows if isinstance(batch, Spilled) else gather(batch)
-    report.skipped.extend(rows.skipped)
-    report.invalid_utf8.extend(rows.invalid_utf8)
-    report.parse_errors.extend(rows.parse_errors)
     files_table.add_skipped(store, root, rows.skipped)
-    if isinstance(batch, Spilled):
-        for table, path in batch.tables():
-            if table == "terms":
-                add_postings_written(store, path)
-            else:
-                store.insert_written(table, COLUMNS[table], path)
-        return
-    insert = store.insert_through_file if through_files else store.insert
     for table, columns in COLUMNS.items():
-        insert(table, columns, getattr(rows, table))
+        store.append(table, columns, getattr(rows, table))
     add_postings(store, [chunk[0] for chunk in rows.chunks], rows.terms)
+    return rows

@@ -4,9 +4,11 @@ files, which leave Ctrl-C to their parent and end when the parent does.
 
 A repository of a few hundred files (a flask) is parsed by this process and one forked beside
 it, which take its files one by one from either end (a token each in a pipe, so that neither
-waits for the other when other work holds a core), the fork's rows handed over as files that
-DuckDB reads itself: no pickling, and this process writes its own rows as it goes, so that the
-fork parses more of the files while it writes. It costs ~10% more CPU on an idle machine
+waits for the other when other work holds a core). Each hands its files over in parts as it
+parses them (the fork's as marshal files, no pickling), and this process writes every part
+as it comes, its own and the fork's, so that the fork parses more of the files while it
+writes and little is left to write after the last file (the rows are those of one process,
+the fork's parts in the order they came). It costs ~10% more CPU on an idle machine
 (flask: 0.64 s -> 0.71 s) and pays where a second core is free. Splitting only when the load
 average leaves a core free was tried and did not pay: at load 11 on 2 cores, flask parsed in
 one process took longer (paired wall median +0.23 s over 9 alternating runs, 3.3 s -> 4.1 s)
@@ -20,6 +22,7 @@ import marshal
 import os
 import shutil
 import signal
+import struct
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -33,7 +36,6 @@ from swe_agent.code.extract import parse_source, prepare
 from swe_agent.code.languages import language_for
 from swe_agent.code.paths import is_generated_text
 from swe_agent.code.tokens import terms_text
-from swe_agent.store.db import rows_text, write_texts
 from swe_agent.store.keys import stable_id
 
 T = TypeVar("T")
@@ -50,8 +52,6 @@ SPLIT_MIN = 64
 # each to count into postings): written meanwhile, not all after the last file while the fork has
 # nothing left to do
 FLUSH_TERMS = 40_000
-TABLES = ("files", "definitions", "refs", "chunks", "terms")  # the rows of a parse, by table
-REPORTED = ("skipped", "invalid_utf8", "parse_errors")  # and what the index reports of them
 PARENT_CHECK = 0.5  # seconds between a parser process's looks at whether its parent lives
 
 
@@ -84,21 +84,14 @@ class Rows:
 
 @dataclass(slots=True)
 class Spilled:
-    """Files parsed by the process beside this one: their rows by table in files of folder
-    (store.db.write_rows), and in `rows` only what the index reports about them."""
+    """Files parsed by the process beside this one, handed over as their rows (one marshal
+    file: no pickling, no DuckDB in that process)."""
 
-    folder: Path
     count: int
     rows: Rows
 
     def __len__(self) -> int:
         return self.count
-
-    def tables(self) -> Iterator[tuple[str, Path]]:
-        """(table, file) of each table that has rows, in TABLES order."""
-        for table in TABLES:
-            for path in self.folder.glob(f"{table}.*"):
-                yield table, path
 
 
 Batch: TypeAlias = list[Parsed | tuple[str, str]] | Spilled  # as parse_all hands them over
@@ -268,41 +261,77 @@ def _may_fork() -> bool:
 
 def _parse_beside(root: str, paths: list[str], commit: str | None, folder: Path) -> Iterator[Batch]:
     """Parse paths here from the first on and in a forked process from the last on, each file
-    taken by one of them through a token in a pipe: this process's files first, in batches as
-    they are parsed, then the fork's as a Spilled batch (or, if it failed, parsed here)."""
+    taken by one of them through a token in a pipe: this process's files in batches as they
+    are parsed, and the fork's in parts (Spilled batches) as it hands them over, so that this
+    process writes them while the fork parses more; whatever the fork took and did not hand
+    over (it failed) is parsed here at the end."""
     for left in folder.parent.glob(".parsed-*"):  # by a killed index: this one holds the store
         shutil.rmtree(left, ignore_errors=True)
     folder.mkdir()
     prepare(map(language_for, paths))  # built once, here, rather than in both processes
     tokens = _tokens(len(paths))
+    ready, told = os.pipe()
     pid = None
     try:
         with _ctrl_c_held() as release:
             pid = os.fork()
             if pid == 0:
-                _parse_from_the_end(tokens, root, paths, commit, folder)
+                os.close(ready)
+                _parse_from_the_end(tokens, told, root, paths, commit, folder)
             release()  # a Ctrl-C held while it forked lands here, where the fork is ended
-        mine = yield from _parse_from_the_start(tokens, root, paths, commit)
+        os.close(told)
+        told = -1
+        os.set_blocking(ready, False)
+        parts = _Parts(ready, folder, len(paths))
+        mine = yield from _parse_from_the_start(tokens, root, paths, commit, parts)
         _, status = os.waitpid(pid, 0)
         pid = None
-        if os.waitstatus_to_exitcode(status) == 0:
-            yield _spilled(folder, len(paths) - mine)
-        else:  # parsed here, where whatever failed there fails as it would without a fork
-            yield _analyse_many((root, paths[mine:], commit))
+        yield from parts.arrived()  # every part handed over before it ended
+        if os.waitstatus_to_exitcode(status) != 0 or parts.first > mine:
+            # parsed here, where whatever failed there fails as it would without a fork
+            yield _analyse_many((root, paths[mine : parts.first], commit))
     finally:
-        os.close(tokens)
+        for fd in (tokens, ready, told):
+            if fd >= 0:
+                os.close(fd)
         if pid is not None:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         shutil.rmtree(folder, ignore_errors=True)
 
 
+PART = struct.Struct("=ii")  # a part handed over: (first, end) of its files' places in paths
+
+
+@dataclass(slots=True)
+class _Parts:
+    """The parts the fork has handed over, read from its pipe as they come: `first` is the
+    place in paths of the earliest file handed over so far (they come from the last on)."""
+
+    ready: int
+    folder: Path
+    first: int
+
+    def arrived(self) -> Iterator[Spilled]:
+        while True:
+            try:
+                told = os.read(self.ready, PART.size * 64)
+            except BlockingIOError:  # none yet
+                return
+            if not told:  # the fork has ended and every part was read
+                return
+            for first, end in PART.iter_unpack(told):
+                self.first = min(self.first, first)
+                yield _spilled(self.folder / str(first), end - first)
+
+
 def _parse_from_the_start(
-    tokens: int, root: str, paths: list[str], commit: str | None
-) -> Generator[list[Parsed | tuple[str, str]], None, int]:
+    tokens: int, root: str, paths: list[str], commit: str | None, parts: _Parts
+) -> Generator[Batch, None, int]:
     """This process's part: files from the first on while tokens last, handed back whenever
     their terms reach FLUSH_TERMS (and at the end), so that their rows are written while the
-    fork still parses and it takes more files; returns how many files were parsed here."""
+    fork still parses and it takes more files; between files, the parts the fork handed over.
+    Returns how many files were parsed here."""
     done, pending, count = 0, [], 0
     while os.read(tokens, 1):
         item = analyse_file(root, paths[done], commit)
@@ -312,6 +341,7 @@ def _parse_from_the_start(
         if count >= FLUSH_TERMS:
             yield pending
             pending, count = [], 0
+        yield from parts.arrived()
     if pending:
         yield pending
     return done
@@ -328,52 +358,46 @@ def _tokens(count: int) -> int:
 
 
 def _parse_from_the_end(
-    tokens: int, root: str, paths: list[str], commit: str | None, folder: Path
+    tokens: int, told: int, root: str, paths: list[str], commit: str | None, folder: Path
 ) -> NoReturn:
-    """The forked process: parse files from the last on while tokens last, write their rows to
-    folder in the order of paths, and exit 0; any failure exits 1. Each file's rows are made
-    into text as it is parsed, so that once the tokens are gone (and this process's parent waits
-    for it) only the writing is left. It leaves Ctrl-C to its parent, stops when its parent is
-    gone, and never returns into its parent's code (which holds the store's connection)."""
+    """The forked process: parse files from the last on while tokens last and hand them over
+    in parts, each when its terms reach FLUSH_TERMS and the last at the end (_hand_over); exit
+    0 once all are handed over, 1 on any failure. It leaves Ctrl-C to its parent, stops when
+    its parent is gone, and never returns into its parent's code (which holds the store's
+    connection)."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # one held while it forked goes too
         parent = os.getppid()
-        texts: dict[str, list[str]] = {table: [] for table in TABLES}
-        reports: list[Rows] = []
+        end = place = len(paths)
+        made: list[Rows] = []
+        count = 0
         while os.getppid() == parent and os.read(tokens, 1):
-            place = len(paths) - 1 - len(reports)
-            rows = gather([analyse_file(root, paths[place], commit)])
-            for table in TABLES:
-                text = rows_text(table, _handed_over(rows, table, place), plain=table == "terms")
-                texts[table].append(text)
-            reports.append(rows)
+            place -= 1
+            made.append(gather([analyse_file(root, paths[place], commit)]))
+            count += sum(text.count(" ") for text in made[-1].terms)
+            if count >= FLUSH_TERMS:
+                _hand_over(told, folder, place, end, made)
+                end, count, made = place, 0, []
         if os.getppid() == parent:
-            for table, parts in texts.items():
-                if any(parts):
-                    write_texts(folder, table, reversed(parts), plain=table == "terms")
-            reports.reverse()
-            report = [[x for r in reports for x in getattr(r, key)] for key in REPORTED]
-            (folder / "report").write_bytes(marshal.dumps(report))
+            if made:
+                _hand_over(told, folder, place, end, made)
             code = 0
     finally:
         os._exit(code)
 
 
-def _handed_over(rows: Rows, table: str, place: int) -> list[tuple]:
-    """The rows of table of the file at `place` in paths as the fork writes them: a chunk's
-    terms with its id and its place among all chunks (the file's place, then its own)."""
-    if table != "terms":
-        return getattr(rows, table)
-    pairs = zip(rows.chunks, rows.terms, strict=True)
-    return [(place << 32 | o, chunk[0], text) for o, (chunk, text) in enumerate(pairs)]
+def _hand_over(told: int, folder: Path, first: int, end: int, made: list[Rows]) -> None:
+    """Write the rows of paths[first:end] (made from the last on) in the order of paths, as
+    one marshal file of the fields of Rows, then tell the parent where it is."""
+    made.reverse()
+    fields = [[x for rows in made for x in getattr(rows, name)] for name in Rows.__slots__]
+    (folder / str(first)).write_bytes(marshal.dumps(fields))
+    os.write(told, PART.pack(first, end))  # a few bytes: written whole, and never blocks
 
 
-def _spilled(folder: Path, count: int) -> Spilled:
-    skipped, invalid_utf8, parse_errors = marshal.loads((folder / "report").read_bytes())
-    return Spilled(
-        folder, count, Rows(skipped=skipped, invalid_utf8=invalid_utf8, parse_errors=parse_errors)
-    )
+def _spilled(path: Path, count: int) -> Spilled:
+    return Spilled(count, Rows(*marshal.loads(path.read_bytes())))
 
 
 def interrupted_as_such(results: Iterable[T]) -> Iterator[T]:

@@ -125,7 +125,7 @@ def add_skipped(store: Store, root: Path, skipped: list[tuple[str, str]]) -> Non
             rows.append((path, reason, info.st_size, info.st_mtime_ns))
         except OSError:
             rows.append((path, reason, None, None))
-    store.insert("skipped", ("path", "reason", "size", "mtime_ns"), rows)
+    store.append("skipped", ("path", "reason", "size", "mtime_ns"), rows)
 
 
 def replace_skipped(store: Store, root: Path, skipped: list[tuple[str, str]]) -> None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from swe_agent.store.db import PLAIN_READ, Store
+from swe_agent.store.db import Store
 
 CHUNK_COLUMNS = ("id", "space", "path", "start_line", "end_line", "symbol", "length")
 POSTING_COLUMNS = ("term", "chunk_id", "tf")
@@ -54,16 +53,6 @@ def add_postings(store: Store, chunk_ids: Sequence[int], texts: Sequence[str]) -
     bound = "SELECT unnest($ids::BIGINT[]) AS id, unnest($texts::VARCHAR[]) AS terms, "
     bound += "unnest(range(len($ids))) AS o"
     store.con.execute(_COUNTED.format(chunks=bound), {"ids": list(chunk_ids), "texts": list(texts)})
-
-
-def add_postings_written(store: Store, path: Path) -> None:
-    """The postings of chunks from a file of (place, chunk id, terms_text) that
-    db.write_rows wrote as plain rows."""
-    read = (
-        "SELECT * FROM read_csv($path, header=false, auto_detect=false, "
-        f"{PLAIN_READ}, columns={{'o': 'BIGINT', 'id': 'BIGINT', 'terms': 'VARCHAR'}})"
-    )
-    store.con.execute(_COUNTED.format(chunks=read), {"path": str(path)})
 
 
 def delete_chunks(store: Store, ids: Iterable[int]) -> None:

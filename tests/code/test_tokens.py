@@ -1,6 +1,6 @@
 from swe_agent.code.chunks import chunk_file
 from swe_agent.code.parsed import Definition
-from swe_agent.code.tokens import split_identifier, terms
+from swe_agent.code.tokens import split_identifier, terms, terms_text
 
 
 def test_identifiers_are_kept_whole_and_split() -> None:
@@ -9,6 +9,35 @@ def test_identifiers_are_kept_whole_and_split() -> None:
     assert "resolve_redirects" in got
     assert "resolv" in got
     assert "redirect" in got
+
+
+WORDS = {  # a word of each shape and its terms: a plain word, a number, a stop word, a letter,
+    # identifiers split at underscores, case and digits, a lock file's hash
+    "requests": ["request"],
+    "running": ["run"],
+    "tries": ["try"],
+    "2024": ["2024"],
+    "is": [],
+    "Self": [],
+    "x": [],
+    "__init__": ["init"],
+    "_private_name": ["private_name", "privat", "nam"],
+    "getHTTPResponse_code": ["gethttpresponse_code", "http", "respons", "cod"],
+    "HTTP2Server": ["http2server", "http", "server"],
+    "d9c74d0daf3f": ["d9c74d0daf3f", "74", "daf"],
+}
+
+
+def test_each_shape_of_word_gives_its_terms_the_first_time_and_again() -> None:
+    """A word's terms are made once and kept, as are its parts' stems, which other words
+    share: the same terms come out whether a word or its parts were seen before or not."""
+    for _ in range(2):
+        for word, expected in WORDS.items():
+            assert terms(word) == expected, word
+            assert terms_text(word) == "".join(f"{t} " for t in expected), word
+    text = " ".join(WORDS)
+    assert terms(text) == [t for expected in WORDS.values() for t in expected]
+    assert split_identifier("HTTP2Server_x.y-Zed") == ["http", "2", "server", "x", "y", "zed"]
 
 
 def test_questions_and_code_meet_on_the_same_terms() -> None:

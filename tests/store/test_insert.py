@@ -1,12 +1,12 @@
-"""Store.insert writes a few rows as bound lists and many as a NumPy scan, write_rows and
-Store.insert_written rows handed over as a file: all read back as written."""
+"""Store.insert writes a few rows as bound lists and many as a NumPy scan, Store.append through
+DuckDB's appender: all read back as written."""
 
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from swe_agent.store.db import BULK_ROWS, NULL, open_store, write_rows
+from swe_agent.store.db import BULK_ROWS, open_store
 from swe_agent.store.search import POSTING_COLUMNS
 from swe_agent.store.symbols import DEF_COLUMNS
 
@@ -38,33 +38,30 @@ def test_few_and_many_rows_read_back_as_written(tmp_path: Path) -> None:
 TRICKY = ["", "\r", "\n", "a\r\nb", 'say "hi"', "a,b", "\t", "\\", "\\N\\N", "x\\N", "é\ufffd", " "]
 
 
-def test_rows_written_to_a_file_read_back_as_written(tmp_path: Path) -> None:
-    """Text with what CSV must quote (line breaks, quotes, commas; line breaks in the first rows,
-    which mislead the CSV reader's guess of the line ending), empty text beside NULL."""
+def test_rows_appended_read_back_as_written_and_go_with_a_rollback(tmp_path: Path) -> None:
+    """Text a file of rows would have had to quote or could not carry (line breaks, quotes,
+    commas, tabs, '\\N' beside NULL), empty text beside NULL, the largest ids, many rows."""
     defs = [
         (i, f"p{i}.py", TRICKY[i % len(TRICKY)], TRICKY[i * 7 % len(TRICKY)], "function", i, i,
          None if i % 5 == 0 else TRICKY[i * 3 % len(TRICKY)] * (1 + i % 40), None, "")
         for i in range(60_000)
     ]  # fmt: skip
     defs[:50] = [(i, "p.py", "a\nb", "c\rd", "e\r\nf", i, i, "\n", "\r", "\n\n") for i in range(50)]
-    plain = [(f"term{i % 1013}", (-1) ** i * (2**63 - 1 - i), i % 7 + 1) for i in range(9)]
+    terms = [(f"term{i % 1013}\t", (-1) ** i * (2**63 - 1 - i), i % 7 + 1) for i in range(9)]
     with open_store(tmp_path, create=True) as store:
-        for table, columns, rows, is_plain in (
-            ("definitions", DEF_COLUMNS, defs, False),
-            ("postings", POSTING_COLUMNS, plain, True),
+        for table, columns, rows in (
+            ("definitions", DEF_COLUMNS, defs),
+            ("postings", POSTING_COLUMNS, terms),
         ):
-            store.insert_written(table, columns, write_rows(tmp_path, table, rows, plain=is_plain))
+            with store.transaction():
+                store.append(table, columns, rows)
+                store.append(table, columns, [])
             back = store.query(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")
             assert back == rows
-
-
-def test_a_value_a_file_cannot_carry_is_refused(tmp_path: Path) -> None:
-    row = (1, "p.py", "n", "n", "function", 1, 1, None, NULL, None)
-    with pytest.raises(ValueError, match="means NULL"):
-        write_rows(tmp_path, "definitions", [row], plain=False)
-    for odd in ("tab\tterm", "line\nterm", None):
-        with pytest.raises(ValueError, match="plain TSV"):
-            write_rows(tmp_path, "postings", [("term", 1, 1), (odd, 2, 1)], plain=True)
+        with pytest.raises(RuntimeError), store.transaction():
+            store.append("postings", POSTING_COLUMNS, terms)
+            raise RuntimeError("interrupted")
+        assert store.one("SELECT count(*) FROM postings") == (len(terms),)
 
 
 def wal_bytes(store_file: Path) -> int:
@@ -95,22 +92,6 @@ def test_a_large_commit_that_checkpoints_leaves_its_rows_in_the_file_not_the_log
         with open_store(root, read_only=True) as store:
             back = store.query(f"SELECT {', '.join(DEF_COLUMNS)} FROM definitions ORDER BY rowid")
             assert back == rows
-
-
-def test_rows_inserted_through_a_file_read_back_as_inserted(tmp_path: Path) -> None:
-    """insert_through_file: the rows that `insert` would write, none of its files left behind;
-    a row with a value that a file cannot carry ('\\N' beside NULL) goes in as it is."""
-    rows = definitions(300)
-    odd = [(1, "p.py", "n", "n", "function", 1, 1, None, NULL, None)]
-    with open_store(tmp_path, create=True) as store:
-        for batch in (rows, odd):
-            with store.transaction():
-                store.insert_through_file("definitions", DEF_COLUMNS, batch)
-                store.insert_through_file("definitions", DEF_COLUMNS, [])
-            back = store.query(f"SELECT {', '.join(DEF_COLUMNS)} FROM definitions ORDER BY rowid")
-            assert back == batch
-            store.con.execute("DELETE FROM definitions")
-        assert {p.name for p in store.path.parent.iterdir()} <= {"index.duckdb", "index.duckdb.wal"}
 
 
 def test_settings_hold_for_the_block_and_are_reset_after(tmp_path: Path) -> None:

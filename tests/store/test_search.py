@@ -49,11 +49,10 @@ def counted_in_python(chunks: list[tuple[int, str]]) -> list[tuple[str, int, int
 
 
 def test_postings_counted_by_the_store_are_those_a_count_in_python_makes(tmp_path: Path) -> None:
-    """From terms_text, bound as lists or written to a file by a parser process: the same
-    rows in the same order, a chunk without terms without postings, the largest ids kept."""
+    """From terms_text: the same rows in the same order, a chunk without terms without
+    postings, the largest ids kept."""
     from swe_agent.code.tokens import terms_text
-    from swe_agent.store.db import write_rows
-    from swe_agent.store.search import add_postings, add_postings_written
+    from swe_agent.store.search import add_postings
 
     path_terms = terms_text("src/flask/app.py")
     sources = [
@@ -66,17 +65,6 @@ def test_postings_counted_by_the_store_are_those_a_count_in_python_makes(tmp_pat
     assert texts[1] == ""
     expected = counted_in_python(list(zip(ids, texts, strict=True)))
     assert ("redirect", ids[0], 2) in expected and not [r for r in expected if r[1] == ids[1]]
-    written = write_rows(
-        tmp_path,
-        "terms",
-        [(o, i, t) for o, (i, t) in enumerate(zip(ids, texts, strict=True))],
-        plain=True,
-    )
     with open_store(tmp_path, create=True) as store:
-        for add_them in (
-            lambda: add_postings(store, ids, texts),
-            lambda: add_postings_written(store, written),
-        ):
-            add_them()
-            assert store.query("SELECT term, chunk_id, tf FROM postings ORDER BY rowid") == expected
-            store.con.execute("DELETE FROM postings")
+        add_postings(store, ids, texts)
+        assert store.query("SELECT term, chunk_id, tf FROM postings ORDER BY rowid") == expected
