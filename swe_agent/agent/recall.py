@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from swe_agent.agent.records import NoteHit, Place, RecallHit, Record
@@ -18,6 +19,10 @@ NOTES_PER_PAGE = 3  # notes past the third rarely change the ranking, and each c
 # Only the first note of a page shows its body: the others' titles say what they are about, and
 # their bodies (parameters, callers) cost ~30 tokens each that the page of code would repeat.
 NOTE_CHARS = 120  # of a note's title and of its body: past it, a note names more than it says
+# A note about a place code search or a lookup already listed is one line: its place and the start of
+# its title. The place's code is in front of the reader, or will be when its page is opened; what
+# the note adds is that it agrees, and which question it answers.
+KNOWN_NOTE_CHARS = 60
 
 
 def recall_search(src: Sources, query: str) -> Listing:
@@ -52,7 +57,14 @@ def _excerpt(text: str, words: list[str], size: int = 300) -> str:
     return ("…" if start else "") + clip(flat[start:], size)
 
 
-def search_notes(src: Sources, query: str, kinds: list[str] | None) -> Listing:
+def search_notes(
+    src: Sources,
+    query: str,
+    kinds: list[str] | None,
+    known: Collection[tuple[str, str | None]] = (),
+) -> Listing:
+    """Notes best first. known: the (path, symbol) places the reader has already been shown
+    (by code search or a lookup); a note about one of them is one line (KNOWN_NOTE_CHARS)."""
     notes = find(src.store, query, k=20, kinds=kinds)
     entries: list[str] = []
     records: list[Record] = []
@@ -61,14 +73,19 @@ def search_notes(src: Sources, query: str, kinds: list[str] | None) -> Listing:
         cited = tuple(_evidence(e) for e in (n.get("evidence") or [])[:4])
         if cited == (place,):
             cited = ()  # no line: the place is the evidence
-        body = _news(str(n["title"]), " ".join(str(n["body"]).split()))
-        note = NoteHit(int(n["id"]), n["kind"], place, clip(n["title"], NOTE_CHARS),
-                       clip(body, NOTE_CHARS), cited)  # fmt: skip
+        brief = place is not None and (place.path, place.symbol) in known
+        title = clip(n["title"], NOTE_CHARS)
+        if brief:
+            title = clip(_untold(title, place), KNOWN_NOTE_CHARS)
+        shown = not brief and len(entries) % NOTES_PER_PAGE == 0
+        body = clip(_news(str(n["title"]), " ".join(str(n["body"]).split())), NOTE_CHARS)
+        # the record holds what the entry shows: a body only where it is printed
+        note = NoteHit(int(n["id"]), n["kind"], place, title, body if shown else "", cited)
         where = place.label() if place else "repository"
         evidence = "; ".join(p.label() for p in cited)
         entries.append(
-            f"[{note.kind}] {where} — {_untold(note.title, place)}"
-            + (f"\n   {note.body}" if note.body and len(entries) % NOTES_PER_PAGE == 0 else "")
+            f"[{note.kind}] {where} — {_untold(title, place)}"
+            + (f"\n   {note.body}" if note.body else "")
             + (f"\n   evidence: {evidence}" if evidence else "")
         )
         records.append(note)

@@ -12,7 +12,7 @@ from typing import Any
 
 from swe_agent.agent import recall, retrieval
 from swe_agent.agent.memory import CoreMemory, MemoryEditError
-from swe_agent.agent.records import NoteHit, Record, Subject
+from swe_agent.agent.records import CodeHit, DefinitionHit, NoteHit, Record, Subject
 from swe_agent.agent.retrieval import ToolInputError
 from swe_agent.errors import SweAgentError
 from swe_agent.llm.tokens import CHARS_PER_TOKEN, count_tokens
@@ -169,6 +169,10 @@ def paginate(entries: list[str], per_page: int, page_tokens: int) -> list[list[s
     return pages or [[]]
 
 
+def _place(hit: CodeHit | DefinitionHit) -> tuple[str, str | None]:
+    return (hit.path, (hit.symbol if isinstance(hit, CodeHit) else hit.qualname) or None)
+
+
 def _arg(args: dict[str, Any], name: str, kind: type, required: bool = False) -> Any:
     value = args.get(name)
     if value is None or value == "":
@@ -201,6 +205,7 @@ class Toolbox:
         self.specs = [t for t in TOOLS if use_notes or t["name"] != "search_notes"]
         self.names = {t["name"] for t in self.specs}
         self.notes_seen: set[int] = set()
+        self.code_seen: set[tuple[str, str | None]] = set()  # places search or lookups listed
 
     def run(self, name: str, args: dict[str, Any]) -> ToolResult:
         """Run a tool other than `answer`; every failure becomes an error result."""
@@ -231,7 +236,8 @@ class Toolbox:
             kinds = _arg(args, "kinds", list) or None
             if self.note_kinds is not None:
                 kinds = sorted(self.note_kinds.intersection(kinds or self.note_kinds))
-            return recall.search_notes(src, _arg(args, "query", str, True), kinds)
+            query = _arg(args, "query", str, True)
+            return recall.search_notes(src, query, kinds, known=self.code_seen)
         if name == "lookup_symbol":
             return retrieval.lookup_symbol(src, _arg(args, "name", str, True))
         if name == "outline":
@@ -261,6 +267,7 @@ class Toolbox:
         shown = pages[page - 1]
         records = listing.records[offset : offset + len(shown)]
         self.notes_seen.update(r.id for r in records if isinstance(r, NoteHit))
+        self.code_seen.update(_place(r) for r in records if isinstance(r, CodeHit | DefinitionHit))
         body = (
             "\n".join([listing.header, *shown]) if shown else f"{listing.header}\n(nothing found)"
         )

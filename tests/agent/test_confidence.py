@@ -3,6 +3,7 @@ from swe_agent.agent.offline.confidence import (
     NOTHING,
     calibrated,
     confidence,
+    if_notes_agree,
     signals,
 )
 from swe_agent.agent.offline.evidence import Findings, settle_notes
@@ -55,3 +56,15 @@ def test_calibration_maps_raw_scores_to_the_hit_rate_of_their_bin() -> None:
     assert lows[0] == 0.0 and lows == sorted(lows)
     assert rates == sorted(rates)  # a higher raw score never means a lower hit rate
     assert all(0.0 < rate < 1.0 for rate in rates)  # never certain of right or wrong
+
+
+def test_what_a_note_agreeing_could_make_of_an_answer() -> None:
+    alone = settled(
+        ev("pkg/sessions.py", "Session.send", 2.5, "search"),
+        ev("pkg/adapters.py", "Adapter.send", 1.2, "search"),
+    )
+    agreed = settled(*alone, ev("pkg/sessions.py", "Session.send", 1.25, "note"))
+    hope = if_notes_agree(alone, rank(alone))
+    assert confidence(alone, rank(alone)) < hope  # the code alone, and with a note agreeing
+    assert hope == confidence(agreed, rank(agreed))
+    assert if_notes_agree([], []) == 0.0

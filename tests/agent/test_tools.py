@@ -196,3 +196,27 @@ def test_search_notes_for_a_rare_kind_finds_it_below_many_better_notes_of_others
     assert "history" not in {r["kind"] for r in search_notes(store, "expired cookies", k=32)}
     found = search_notes(store, "expired cookies", kinds=["history"])
     assert [r["title"] for r in found] == ["History of merge_cookies"]
+
+
+def test_a_note_on_a_place_already_listed_is_one_line(store: Store, indexed_repo: Path) -> None:
+    from swe_agent.agent.recall import KNOWN_NOTE_CHARS
+    from swe_agent.agent.records import NoteHit
+    from swe_agent.store.notes import write_notes
+
+    said = "Stores every cookie of a response in the jar, even the expired ones, as they came."
+    with store.transaction():
+        write_notes(store, [note_on_merge_cookies(store, "summary", f"merge_cookies: {said}",
+                                                  f"{said} Takes jar, cookies.")])  # fmt: skip
+    query = {"query": "expired cookies jar"}
+    fresh = toolbox(store, indexed_repo).run("search_notes", query)
+    assert "Takes jar, cookies." in fresh.body  # a place not yet listed: the body too
+    tools = toolbox(store, indexed_repo)
+    listed = tools.run("lookup_symbol", {"name": "merge_cookies"})
+    assert "merge_cookies" in listed.body
+    brief = tools.run("search_notes", query)
+    line = next(e for e in brief.body.splitlines() if e.startswith("[summary]"))
+    assert line.startswith("[summary] minihttp/cookies.py:12-17 merge_cookies — Stores every")
+    assert len(line.split(" — ", 1)[1]) <= KNOWN_NOTE_CHARS
+    assert "Takes jar" not in brief.body and "as they came" not in brief.body
+    (note,) = [r for r in brief.records if isinstance(r, NoteHit)]
+    assert note.body == "" and note.title in line  # the record holds what was shown

@@ -1,6 +1,7 @@
 """Stores damaged on disk: every command says so in one line (index and sleep included), and
 `index --rebuild` keeps the notes and sessions that can still be read."""
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -96,6 +97,8 @@ def test_a_half_truncated_store_is_one_line_everywhere_and_rebuild_starts_afresh
 
     done = swe("index", "--rebuild", "-C", str(used_repo))
     assert done.returncode == 0, done.stderr
-    assert "kept nothing" in done.stderr
+    # what the first half still holds is kept: the notes too when their blocks lie there (an
+    # `ask` that reads no notes leaves them where sleep wrote them, early in the file)
+    assert re.search(r"kept (nothing|\d+ notes); could not read", done.stderr), done.stderr
     assert "damaged file is" in done.stderr
     assert swe("status", "-C", str(used_repo)).returncode == 0

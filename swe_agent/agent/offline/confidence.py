@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from swe_agent.agent.offline.rank import Evidence, Location
 
@@ -67,3 +67,11 @@ def confidence(evidence: list[Evidence], ranked: list[Location]) -> float:
     if not ranked:
         return 0.0
     return calibrated(signals(evidence, ranked).raw())
+
+
+def if_notes_agree(evidence: list[Evidence], ranked: list[Location]) -> float:
+    """The confidence the answer would have if a note spoke of its first file: what reading
+    the notes can at best make of it (0.0 when nothing was found)."""
+    if not ranked:
+        return 0.0
+    return calibrated(replace(signals(evidence, ranked), notes_agree=True).raw())

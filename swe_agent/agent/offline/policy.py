@@ -126,14 +126,17 @@ class OfflinePolicy:
         last_chance = now.step + 1 >= now.max_steps or now.used >= 0.8 * now.budget
         if "answer" in tools and (last_chance or not self.question.strip()):
             return "answer", self._answer(q, ranked, findings)
-        sure: float | None = None
-        for name, args in self._plan(q, tools, now.max_steps) + self._opens(ranked, findings):
+        sure = conf.confidence(findings.evidence, ranked)
+        acts = self._plan(q, tools, now.max_steps) + self._opens(ranked, findings)
+        for i, (name, args) in enumerate(acts):
             if name not in tools or (name, _key(args)) in done:
                 continue
-            if name in SURE_ENOUGH:
-                sure = conf.confidence(findings.evidence, ranked) if sure is None else sure
-                if sure >= SURE_ENOUGH[name]:
-                    break
+            if name == "search_notes":
+                hope = conf.if_notes_agree(findings.evidence, ranked)
+                if not _needs_notes(sure, hope, acts[i + 1 :]):
+                    continue
+            if name in SURE_ENOUGH and sure >= SURE_ENOUGH[name]:
+                break
             return name, args
         return "answer", self._answer(q, ranked, findings)
 
@@ -143,8 +146,6 @@ class OfflinePolicy:
         acts: list[tuple[str, dict[str, Any]]] = []
         for preference in q.preferences[:1]:
             acts.append(("core_memory_append", {"label": "preferences", "text": preference}))
-        if "search_notes" in tools and not _bare_symbol(q):
-            acts.append(("search_notes", {"query": q.text[:2000]}))
         # a question's names are lifted as `search` lifts them; an issue names many things in
         # passing, and the lookups below weigh the ones that matter
         search: dict[str, Any] = (
@@ -155,7 +156,8 @@ class OfflinePolicy:
         if focus:
             acts.append(("search_code", {"query": focus, **search}))
         acts += [("outline", {"path": p}) for p in q.paths[:3]]
-        room = min(MAX_LOOKUPS, max_steps - len(acts) - 1 - OPEN_PAGES)
+        notes = "search_notes" in tools and not _bare_symbol(q)
+        room = min(MAX_LOOKUPS, max_steps - len(acts) - notes - 1 - OPEN_PAGES)
         seen: set[str] = set()
         for name in q.identifiers:
             last = name.rsplit(".", 1)[-1]
@@ -164,6 +166,8 @@ class OfflinePolicy:
             if last not in seen:
                 seen.add(last)
                 acts.append(("lookup_symbol", {"name": name}))
+        if notes:  # last, before the pages they may stand in for (_needs_notes)
+            acts.append(("search_notes", {"query": q.text[:2000]}))
         return acts
 
     def _opens(
@@ -215,6 +219,19 @@ class OfflinePolicy:
             "locations": [loc.as_dict() for loc in ranked],
             "confidence": sure,
         }
+
+
+def _needs_notes(sure: float, hope: float, rest: list[tuple[str, dict[str, Any]]]) -> bool:
+    """Notes are read when they can change what is read next: a page of them (~160 tokens) is
+    cheaper than the code pages it can stand in for, so they are read when the plan still opens
+    pages that the answer is not sure enough to skip, and a note agreeing with its first file
+    would make it sure enough (hope, conf.if_notes_agree). An answer already sure enough, or one
+    so unsure that no note could settle it, reads none; one with nothing found reads them, as
+    they are all there is. (Read before the lookups instead, to spare those, they cost more than
+    they spared on the Multi-SWE C and C++ issues: a lookup mostly settles what the notes would.)"""
+    if sure == 0.0:
+        return True
+    return sure < SURE_ENOUGH["open_page"] <= hope and any(n == "open_page" for n, _ in rest)
 
 
 def _query(q: Question) -> str:
