@@ -95,7 +95,15 @@ class Store:
     def _make(self) -> duckdb.DuckDBPyConnection:
         """Make and migrate the file of a new store (or, if another process made it since,
         open and check it as it is)."""
-        self._con = _connect(self.path, read_only=False, wait=self._wait)
+        existed = self.path.exists()
+        try:
+            self._con = _connect(self.path, read_only=False, wait=self._wait)
+        except BaseException as exc:  # Ctrl-C lands as the connect returns: its file is ours
+            if not isinstance(exc, Exception) and not existed and self.path.exists():
+                with suppress(Exception):  # the Ctrl-C is what is reported
+                    self._con = _connect(self.path, read_only=False, wait=0.0)
+                    self._discard_empty()
+            raise
         self.unmade = False
         self._note_inode()
         try:

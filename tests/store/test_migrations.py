@@ -226,3 +226,41 @@ def test_a_new_file_migrates_to_the_schema_of_a_checked_one(tmp_path: Path) -> N
     assert schema(new) == schema(checked) == SCHEMA
     new.close()
     checked.close()
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_ctrl_c_as_a_new_store_is_made_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: bool
+) -> None:
+    """A Ctrl-C lands between bytecodes: as DuckDB's connect returns (its file made, the
+    connection not yet kept) or during the schema's migration. Either way no file is left that
+    would read as a store without tables, and the next use makes the store afresh."""
+    real_connect = duckdb.connect
+
+    calls: list[int] = []
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        con = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(1)
+        if len(calls) == 1:  # the first connect only; its connection is dropped, as when
+            del con  # the interrupt lands in the caller before it keeps what connect returned
+            raise KeyboardInterrupt
+        return con
+
+    def migrate_interrupted(con: duckdb.DuckDBPyConnection, **kwargs: object) -> object:
+        con.execute("CREATE TABLE half (x INTEGER)")  # as a migration's first statement
+        con.execute("DROP TABLE half")
+        raise KeyboardInterrupt
+
+    if late:
+        monkeypatch.setattr(migrations, "migrate", migrate_interrupted)
+    else:
+        monkeypatch.setattr(duckdb, "connect", interrupted)
+    with pytest.raises(KeyboardInterrupt), open_store(tmp_path, create=True) as store:
+        store.set_meta("indexed_head", "abc123")
+    monkeypatch.undo()
+    assert not store_path(tmp_path).exists()
+    with open_store(tmp_path, create=True) as store:
+        store.set_meta("indexed_head", "def456")
+    with open_store(tmp_path, read_only=True) as store:
+        assert store.meta("indexed_head") == "def456"
