@@ -7,7 +7,7 @@ and "redirects are resolved" meet on the terms `resolv` and `redirect`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import chain
 
@@ -158,7 +158,7 @@ def _word_terms(word: str) -> tuple[str, ...]:
         term = _part_terms[word]
         return (term,) if term else ()
     lower = word.lower()
-    parts = [part.lower() for part in _CAMEL.findall(word)]
+    parts = split_identifier(word)
     if len(parts) > 1:
         whole = (lower.strip("_"),) if lower not in STOPWORDS else ()
         return whole + tuple(filter(None, map(_part_terms.__getitem__, parts)))
@@ -167,33 +167,37 @@ def _word_terms(word: str) -> tuple[str, ...]:
     return ()
 
 
-class _PartTerms(dict[str, str]):
-    """A part of an identifier -> its stem, or '' when it is no term (one letter, a stop
-    word): made once per part, which many words share (and a lock file's hashes repeat)."""
+class _Made(dict[str, str]):
+    """key -> make(key), made once per key and kept until it holds _TERMS_TEXT_MAX keys (a
+    repository of many words: then it starts again)."""
 
-    def __missing__(self, part: str) -> str:
-        term = stem(part) if len(part) > 1 and part not in STOPWORDS else ""
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> str:
+        value = self.make(key)
         if len(self) >= _TERMS_TEXT_MAX:
             self.clear()
-        self[part] = term
-        return term
+        self[key] = value
+        return value
 
 
-class _TermsText(dict[str, str]):
-    """word -> its terms, each followed by a space ('' for a stop word), made once per word."""
+def _part_term(part: str) -> str:
+    """A part of an identifier's stem, or '' when it is no term (one letter, a stop word): made
+    once per part (_part_terms), which many words share (and a lock file's hashes repeat)."""
+    return stem(part) if len(part) > 1 and part not in STOPWORDS else ""
 
-    def __missing__(self, word: str) -> str:
-        found = _word_terms(word)
-        text = " ".join(found) + " " if found else ""
-        if len(self) >= _TERMS_TEXT_MAX:  # a repository of many words: start again
-            self.clear()
-        self[word] = text
-        return text
+
+def _word_text(word: str) -> str:
+    """A word's terms, each followed by a space ('' for a stop word): made once per word."""
+    found = _word_terms(word)
+    return " ".join(found) + " " if found else ""
 
 
 _TERMS_TEXT_MAX = 1 << 17
-_terms_text = _TermsText()
-_part_terms = _PartTerms()
+_terms_text = _Made(_word_text)
+_part_terms = _Made(_part_term)
 
 
 def terms_text(text: str, more: str = "") -> str:
