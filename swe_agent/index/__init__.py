@@ -206,6 +206,8 @@ def _index(
             store.settings(**_settings(new, whole)),
             store.transaction(checkpoint=True) if whole else nullcontext(),
         ):
+            if whole:  # one transaction: its metadata goes in first, not after the last file
+                store.set_metas(_metas(report.head))
             for batch in chain(ahead, batches):
                 with nullcontext() if whole else store.transaction():
                     if first:
@@ -225,16 +227,20 @@ def _index(
                     report.stale_notes = _begin(store, repo.root, new, changed + removed, skipped)
                 if not new:  # a new store holds no notes
                     report.stale_notes += _stale_where_code_differs(store)
-                store.set_metas(
-                    {
-                        "indexed_head": report.head or "",
-                        "tokenizer": index_version(),
-                        "indexed_at": str(time.time()),
-                    }
-                )
+                if not whole:  # a pool's batches are committed: the index is complete
+                    store.set_metas(_metas(report.head))
     _in_path_order(report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _metas(head: str | None) -> dict[str, str]:
+    """The index's metadata: the commit indexed, the version its rows were made with, when."""
+    return {
+        "indexed_head": head or "",
+        "tokenizer": index_version(),
+        "indexed_at": str(time.time()),
+    }
 
 
 def _in_path_order(report: IndexReport) -> None:
