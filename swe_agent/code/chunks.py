@@ -4,6 +4,7 @@ out but their signatures kept), and windows over the lines no definition covers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from swe_agent.code.parsed import Definition
 
@@ -24,34 +25,42 @@ class Chunk:
 def chunk_file(lines: list[str], definitions: list[Definition]) -> list[Chunk]:
     """Chunks covering every non-blank line of the file; pure."""
     n = len(lines)
-    owner = [-1] * (n + 2)  # innermost definition index owning each line
+    owner = [-1] * (n + 1)  # innermost definition index owning each line
     ordered = sorted(
         range(len(definitions)), key=lambda i: (definitions[i].start_line, -definitions[i].end_line)
     )
     for i in ordered:  # later (inner) definitions overwrite outer ones
         d = definitions[i]
-        for line in range(max(d.start_line, 1), min(d.end_line, n) + 1):
-            owner[line] = i
+        first, last = max(d.start_line, 1), min(d.end_line, n)
+        if first <= last:
+            owner[first : last + 1] = [i] * (last + 1 - first)
+    # each definition's runs of lines, in order ([-1]: the lines no definition owns)
+    owned: list[list[list[int]]] = [[] for _ in range(len(definitions) + 1)]
+    line = 1
+    for i, run in groupby(owner[1:]):
+        size = len(list(run))
+        owned[i].append(list(range(line, line + size)))
+        line += size
     signatures: dict[str, list[str]] = {}
     for c in definitions:
         if c.parent and c.signature:
             signatures.setdefault(c.parent, []).append(c.signature)
     chunks: list[Chunk] = []
     for i, d in enumerate(definitions):
-        own = [ln for ln in range(max(d.start_line, 1), min(d.end_line, n) + 1) if owner[ln] == i]
-        chunks.extend(_definition_chunks(lines, d, own, signatures.get(d.qualname, [])))
-    chunks.extend(_windows(lines, [ln for ln in range(1, n + 1) if owner[ln] == -1]))
+        chunks.extend(_definition_chunks(lines, d, owned[i], signatures.get(d.qualname, [])))
+    chunks.extend(_windows(lines, owned[-1]))
     return chunks
 
 
 def _definition_chunks(
-    lines: list[str], d: Definition, own: list[int], children: list[str]
+    lines: list[str], d: Definition, runs: list[list[int]], children: list[str]
 ) -> list[Chunk]:
-    """A definition's own lines: the first run (signature, docstring, fields) with its members'
-    signatures, then later runs of its own code (fields or statements between members) in parts
-    of at most MAX_OWN lines; each chunk's lines are the ones it holds, so a class whose
-    methods have chunks of their own is not reported as one 600-line span."""
-    runs = _runs(own)
+    """A definition's own lines (its runs of them): the first run (signature, docstring,
+    fields) with its members' signatures, then later runs of its own code (fields or
+    statements between members) in parts of at most MAX_OWN lines; each chunk's lines are the
+    ones it holds, so a class whose methods have chunks of their own is not reported as one
+    600-line span."""
+    own = runs[0] if len(runs) == 1 else [ln for run in runs for ln in run]
     head = runs[0] if runs else [d.start_line]
     if not own and 0 < d.start_line <= len(lines) and len(lines[d.start_line - 1]) > LONG_LINE:
         # its line belongs to another definition's chunk: repeating it for each of thousands
@@ -64,26 +73,16 @@ def _definition_chunks(
     chunks = []
     for start in range(0, len(head), MAX_OWN):
         part = head[start : start + MAX_OWN]
-        body = "\n".join(lines[ln - 1] for ln in part if ln <= len(lines))
+        body = "\n".join([lines[ln - 1] for ln in part if ln <= len(lines)])
         extra = "\n".join(children) if start == 0 else ""
         text = "\n".join(t for t in (d.qualname, d.doc if start else "", body, extra) if t)
         chunks.append(Chunk(d.start_line if start == 0 else part[0], part[-1], d.qualname, text))
     rest = [ln for run in runs for ln in run]
     for start in range(0, len(rest), MAX_OWN):
         part = rest[start : start + MAX_OWN]
-        body = "\n".join(lines[ln - 1] for ln in part)
+        body = "\n".join([lines[ln - 1] for ln in part])
         chunks.append(Chunk(part[0], part[-1], d.qualname, f"{d.qualname}\n{body}"))
     return chunks
-
-
-def _runs(own: list[int]) -> list[list[int]]:
-    runs: list[list[int]] = []
-    for ln in own:
-        if runs and ln == runs[-1][-1] + 1:
-            runs[-1].append(ln)
-        else:
-            runs.append([ln])
-    return runs
 
 
 def _meaningful(line: str) -> bool:
@@ -92,19 +91,14 @@ def _meaningful(line: str) -> bool:
     return bool(stripped) and stripped not in ("end", "}", ")", "*/", "fi", "done", "esac")
 
 
-def _windows(lines: list[str], free: list[int]) -> list[Chunk]:
+def _windows(lines: list[str], free: list[list[int]]) -> list[Chunk]:
+    """Each run of free lines in windows of WINDOW lines, but those holding only blanks."""
     out: list[Chunk] = []
-    group: list[int] = []
-    for ln in free:
-        if group and (ln != group[-1] + 1 or ln - group[0] >= WINDOW):
-            out.append(_window(lines, group))
-            group = []
-        group.append(ln)
-    if group:
-        out.append(_window(lines, group))
-    return [c for c in out if c.text.strip()]
-
-
-def _window(lines: list[str], group: list[int]) -> Chunk:
-    text = "\n".join(lines[ln - 1] for ln in group)
-    return Chunk(group[0], group[-1], None, text)
+    for run in free:
+        first, last = run[0], run[-1]
+        for start in range(first, last + 1, WINDOW):
+            end = min(start + WINDOW - 1, last)
+            text = "\n".join(lines[start - 1 : end])
+            if text.strip():
+                out.append(Chunk(start, end, None, text))
+    return out

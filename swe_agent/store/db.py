@@ -92,12 +92,12 @@ class Store:
             self._con = _connect(self.path, read_only=self.read_only, wait=REOPEN_WAIT)
         return self._con
 
-    def _make(self) -> duckdb.DuckDBPyConnection:
+    def _make(self, config: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConnection:
         """Make and migrate the file of a new store (or, if another process made it since,
-        open and check it as it is)."""
+        open and check it as it is), with DuckDB's settings `config` from the start."""
         existed = self.path.exists()
         try:
-            self._con = _connect(self.path, read_only=False, wait=self._wait)
+            self._con = _connect(self.path, read_only=False, wait=self._wait, config=config)
         except BaseException as exc:  # Ctrl-C lands as the connect returns: its file is ours
             if not isinstance(exc, Exception) and not existed and self.path.exists():
                 with suppress(Exception):  # the Ctrl-C is what is reported
@@ -107,9 +107,12 @@ class Store:
         self.unmade = False
         self._note_inode()
         try:
+            for name, value in (config or {}).items():  # some are not taken at the connect
+                self._con.execute(f"SET {name} = '{value}'")
             _checked(self, new=True)
         except Exception:
-            self._con, self._closed = None, True  # _checked closed the connection
+            con, self._con, self._closed = self._con, None, True
+            con.close()  # where _checked failed, it closed it already
             raise
         except BaseException:  # Ctrl-C before the schema's commit: no store was made
             self._discard_empty()
@@ -172,9 +175,14 @@ class Store:
 
     @contextmanager
     def settings(self, **values: str | int) -> Iterator[None]:
-        """DuckDB's settings for the block (`threads=1`), then their defaults again."""
-        for name, value in values.items():
-            self.con.execute(f"SET {name} = '{value}'")
+        """DuckDB's settings for the block (`threads=1`), then their defaults again. A new
+        store is made under them (a first index's `fsync_mode=NONE`: no wait for the disk as
+        its file is made and its schema committed, 1-30 ms here, in that index's wall time)."""
+        if self._con is None and self.unmade and not self._closed:
+            self._make(values)
+        else:
+            for name, value in values.items():
+                self.con.execute(f"SET {name} = '{value}'")
         try:
             yield
         finally:
@@ -346,16 +354,22 @@ def move_aside(root: Path) -> Path:
 
 
 def _connect(
-    path: Path, *, read_only: bool, wait: float, into: duckdb.DuckDBPyConnection | None = None
+    path: Path,
+    *,
+    read_only: bool,
+    wait: float,
+    into: duckdb.DuckDBPyConnection | None = None,
+    config: dict[str, str | int] | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """A connection to the file at path, or with `into` the file attached to that connection
-    as `disk`, retrying while another process holds the file's lock."""
+    """A connection to the file at path (with DuckDB's settings `config`), or with `into` the
+    file attached to that connection as `disk`, retrying while another process holds the
+    file's lock."""
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
         try:
             if into is None:
-                return duckdb.connect(str(path), read_only=read_only)
+                return duckdb.connect(str(path), read_only=read_only, config=dict(config or {}))
             quoted = str(path).replace("'", "''")
             into.execute(f"ATTACH '{quoted}' AS disk (READ_ONLY)")
             return into

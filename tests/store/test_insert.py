@@ -104,6 +104,31 @@ def test_settings_hold_for_the_block_and_are_reset_after(tmp_path: Path) -> None
         assert after == default and default != (1, "NONE")
 
 
+def test_a_new_store_is_made_under_the_settings_of_the_block_that_first_uses_it(
+    tmp_path: Path,
+) -> None:
+    """A block's settings on a store not yet made: the store is made and migrated for it, the
+    settings hold in the block (from the connect on: a first index makes its file and commits
+    its schema without waiting for the disk), and their defaults come back after."""
+    default = (
+        duckdb.connect()
+        .execute("SELECT current_setting('threads'), current_setting('fsync_mode')")
+        .fetchone()
+    )
+    with open_store(tmp_path, create=True) as store:
+        assert store.unmade
+        with store.settings(threads=1, fsync_mode="NONE"):
+            assert not store.unmade and store.meta("tokenizer") is None  # made and migrated
+            assert store.one(
+                "SELECT current_setting('threads'), current_setting('fsync_mode')"
+            ) == (1, "NONE")
+        assert (
+            store.one("SELECT current_setting('threads'), current_setting('fsync_mode')") == default
+        )
+    with open_store(tmp_path, read_only=True) as store:
+        assert store.one("SELECT count(*) FROM files") == (0,)
+
+
 def test_several_meta_keys_are_set_at_once_and_replace_old_values(tmp_path: Path) -> None:
     with open_store(tmp_path, create=True) as store:
         store.set_meta("a", "old")
