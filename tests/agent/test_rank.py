@@ -175,3 +175,12 @@ def test_languages_are_left_alone_when_none_holds_most_of_what_was_found() -> No
         Evidence("src/os.cc", "file.dup", 1, 20, 1.8, "search", "BM25 rank 3"),
     ]
     assert _files(mixed)[0] == "include/fmt/base.h"
+
+
+def test_a_typescript_declaration_named_in_words_gives_way_to_the_javascript() -> None:
+    evidence = [
+        Evidence("types/plugin/tz.d.ts", "Dayjs", 1, 9, 1.5, "words", "`tz` is named"),
+        Evidence("types/plugin/tz.d.ts", "Dayjs", 1, 9, 1.2, "search", "BM25 rank 2"),
+        Evidence("src/index.js", "Dayjs.utcOffset", 40, 60, 2.0, "search", "BM25 rank 1"),
+    ]
+    assert _files(evidence)[0] == "src/index.js"

@@ -19,6 +19,9 @@ from swe_agent.ranking.paths import language_family, path_class
 TEST_FACTOR = 0.3
 OTHER_FACTOR = 0.3  # documentation, changelogs, configuration: rarely what a question is after
 COPY_FACTOR = 0.5  # a vendored copy: its source, if here, names the same things
+# a file generated, by its name (a TypeScript .d.ts declaration, a .pb.go): what it declares is
+# written in the code it types or is made from; weighed as code search weighs it
+GENERATED_PATH_FACTOR = 0.5
 FILE_SHARE = 0.5  # how much of its file's score a location borrows
 BORROW_LIMIT = 2.0  # and at most this many times its own score
 SAME_KIND_DECAY = 0.25
@@ -161,7 +164,10 @@ def path_factor(path: str, about_tests: bool) -> float:
         return OTHER_FACTOR
     if is_test_path(path) and not about_tests:
         return TEST_FACTOR
-    return COPY_FACTOR if path_class(path) == "vendored" else 1.0
+    kind = path_class(path)
+    if kind == "generated":
+        return GENERATED_PATH_FACTOR
+    return COPY_FACTOR if kind == "vendored" else 1.0
 
 
 def _fold_files(locations: list[Location]) -> None:
