@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from swe_agent.code.languages import language_for
 from swe_agent.code.paths import SOURCE_EXTENSIONS as CODE_EXTENSIONS
 from swe_agent.code.paths import is_test_path
 
@@ -34,6 +35,10 @@ _GENERATED = re.compile(r"(?:\.pb\.go|_pb2\.py|\.generated\.\w+|\.g\.dart|\.d\.t
 # such files ranked as generated copies: file@1 0.615; as code: 0.692, function@5 equal).
 _COMPAT_DIR = re.compile(r"(?:^|/)(?:compat|_compat|legacy)/")
 REEXPORT_NAMES = frozenset({"__init__.py", "package-info.java"})
+# languages one project mixes as one body of code: C and C++ (a `.h` is read as C), JavaScript
+# and the TypeScript beside it, the languages of the JVM
+_FAMILY = {"cpp": "c", "typescript": "javascript", "tsx": "javascript", "kotlin": "java",
+           "scala": "java"}  # fmt: skip
 
 
 def extension(path: str) -> str:
@@ -67,3 +72,11 @@ def path_class(path: str) -> str:
     if _COMPAT_DIR.search(path):
         return "compat"
     return "code"
+
+
+@lru_cache(maxsize=65536)
+def language_family(path: str) -> str | None:
+    """The family of the language a code file is written in, by its extension (None: not a
+    language we parse)."""
+    language = language_for(path)
+    return _FAMILY.get(language, language) if language else None

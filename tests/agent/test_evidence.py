@@ -211,3 +211,18 @@ def test_a_definition_in_a_generated_file_counts_less_than_a_hand_written_one() 
 def test_a_generated_file_the_question_names_counts_in_full() -> None:
     order = generated_order("`token_name` in parser.c says $end where it should say end of input")
     assert order[0][0] == "src/parser.c" and order[0][1] > order[1][1]
+
+
+def test_a_named_exception_with_a_constructor_points_to_where_it_is_raised() -> None:
+    q = parse_question("The build fails with IncompatibleVersionException for a Java 21 image.")
+    path = "plugins/IncompatibleVersionException.java"
+    defs = [  # Java names a constructor after its class: it is the class, not another thing
+        DefinitionHit(path, 5, 30, "IncompatibleVersionException", "class", True,
+                      "public class IncompatibleVersionException extends Exception {"),
+        DefinitionHit(path, 10, 14, "IncompatibleVersionException.IncompatibleVersionException",
+                      "method", True, "public IncompatibleVersionException(int image, int app) {"),
+    ]  # fmt: skip
+    callers = [CallerHit("plugins/Processor.java", 525, "Processor.getBaseImage", 1)]
+    findings = ev.Findings()
+    ev.from_lookup("IncompatibleVersionException", defs, callers, [], q, findings)
+    assert rank(findings.evidence)[0].path == "plugins/Processor.java"

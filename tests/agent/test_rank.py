@@ -142,3 +142,45 @@ def test_a_window_only_search_found_goes_below_a_definition_it_barely_beats() ->
     assert order("path")[1] == ("lib/zstd.h", None)
     # a window that leads keeps the lead: its file is the best guess
     assert order("search", leader=1.0)[0] == ("lib/zstd.h", None)
+
+
+def _files(evidence: list[Evidence]) -> list[str]:
+    return list(dict.fromkeys(loc.path for loc in rank(evidence, issue=True)))
+
+
+def test_a_script_in_another_language_goes_below_the_projects_own_code() -> None:
+    rust = [
+        Evidence("src/args.rs", "ArgMatches.overrides", 10, 40, 2.0, "search", "BM25 rank 2"),
+        Evidence("src/app.rs", "flag_iglob", 5, 30, 1.6, "search", "BM25 rank 3"),
+        Evidence("src/main.rs", "run", 1, 9, 1.2, "search", "BM25 rank 4"),
+    ]
+    script = Evidence("ci/install.sh", "install_deps", 1, 20, 2.5, "search", "BM25 rank 1")
+    files = _files([script, *rust])
+    assert files[0] == "src/args.rs" and "ci/install.sh" in files
+    # the question names the script: it is what the question is about
+    named = Evidence("ci/install.sh", None, 1, 1, 2.0, "path", "file named in the question")
+    assert _files([script, named, *rust])[0] == "ci/install.sh"
+
+
+def test_languages_are_left_alone_when_none_holds_most_of_what_was_found() -> None:
+    evidence = [
+        Evidence("tools/gen.py", "main", 1, 20, 2.5, "search", "BM25 rank 1"),
+        Evidence("src/lib.rs", "parse", 1, 20, 2.4, "search", "BM25 rank 2"),
+    ]
+    assert _files(evidence) == ["tools/gen.py", "src/lib.rs"]
+    # a C++ source and a C header are one family: the header keeps its place
+    mixed = [
+        Evidence("include/fmt/base.h", "parse", 1, 20, 2.5, "search", "BM25 rank 1"),
+        Evidence("src/format.cc", "vformat", 1, 20, 2.0, "search", "BM25 rank 2"),
+        Evidence("src/os.cc", "file.dup", 1, 20, 1.8, "search", "BM25 rank 3"),
+    ]
+    assert _files(mixed)[0] == "include/fmt/base.h"
+
+
+def test_a_typescript_declaration_named_in_words_gives_way_to_the_javascript() -> None:
+    evidence = [
+        Evidence("types/plugin/tz.d.ts", "Dayjs", 1, 9, 1.5, "words", "`tz` is named"),
+        Evidence("types/plugin/tz.d.ts", "Dayjs", 1, 9, 1.2, "search", "BM25 rank 2"),
+        Evidence("src/index.js", "Dayjs.utcOffset", 40, 60, 2.0, "search", "BM25 rank 1"),
+    ]
+    assert _files(evidence)[0] == "src/index.js"

@@ -10,15 +10,18 @@ Test files count less unless the question is about tests.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from swe_agent.code.paths import is_source_path, is_test_path
-from swe_agent.ranking.paths import path_class
+from swe_agent.ranking.paths import language_family, path_class
 
 TEST_FACTOR = 0.3
 OTHER_FACTOR = 0.3  # documentation, changelogs, configuration: rarely what a question is after
 COPY_FACTOR = 0.5  # a vendored copy: its source, if here, names the same things
+# a file generated, by its name (a TypeScript .d.ts declaration, a .pb.go): what it declares is
+# written in the code it types or is made from; weighed as code search weighs it
+GENERATED_PATH_FACTOR = 0.5
 FILE_SHARE = 0.5  # how much of its file's score a location borrows
 BORROW_LIMIT = 2.0  # and at most this many times its own score
 SAME_KIND_DECAY = 0.25
@@ -32,6 +35,11 @@ NAMED_KINDS = ("symbol", "trace", "path")  # evidence of what the question itsel
 # a stretch of code outside any definition that only code search found (a header's comments,
 # a run of declarations) is rarely what a fix edits; a definition is
 WINDOW_FACTOR = 0.6
+# a file in another language than most of what was found (a CI or install script, a packaging
+# formula, a support script beside the library) is the project's tooling, rarely what a question
+# is about, unless the question itself names it; "most": more than this share of the files found
+OTHER_LANGUAGE_FACTOR = 0.5
+LANGUAGE_MAJORITY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +107,7 @@ def rank(
         code_only = {k: [e for e in items if e.kind != "note"] for k, items in groups.items()}
         _notes_below_named_code(locations, groups, _scored(code_only))
     _fold_files(locations)
+    _other_languages_below(locations, evidence)
     if issue:
         _windows_below_definitions(locations, groups)
     if not definition_asked:
@@ -155,7 +164,10 @@ def path_factor(path: str, about_tests: bool) -> float:
         return OTHER_FACTOR
     if is_test_path(path) and not about_tests:
         return TEST_FACTOR
-    return COPY_FACTOR if path_class(path) == "vendored" else 1.0
+    kind = path_class(path)
+    if kind == "generated":
+        return GENERATED_PATH_FACTOR
+    return COPY_FACTOR if kind == "vendored" else 1.0
 
 
 def _fold_files(locations: list[Location]) -> None:
@@ -192,6 +204,25 @@ def _windows_below_definitions(
             continue
         if all(e.kind in SEARCH_KINDS for e in groups.get(_key(loc), [])):
             loc.score *= WINDOW_FACTOR
+
+
+def _other_languages_below(locations: list[Location], evidence: list[Evidence]) -> None:
+    """Locations in files of another language family than the one more than LANGUAGE_MAJORITY
+    of the files found are written in count OTHER_LANGUAGE_FACTOR, unless the question names
+    their file (a path, a traceback's frame, its name in words)."""
+    families = Counter(
+        family for family in map(language_family, {loc.path for loc in locations}) if family
+    )
+    if not families:
+        return
+    (main, most), total = max(families.items(), key=lambda kv: (kv[1], kv[0])), families.total()
+    if most <= LANGUAGE_MAJORITY * total:
+        return
+    named = {e.path for e in evidence if e.kind in NAMED_KINDS or e.kind == "words"}
+    for loc in locations:
+        family = language_family(loc.path)
+        if family and family != main and loc.path not in named:
+            loc.score *= OTHER_LANGUAGE_FACTOR
 
 
 def _yield_to_members(locations: list[Location]) -> None:
