@@ -99,6 +99,17 @@ class Spilled:
 Batch: TypeAlias = list[Parsed | tuple[str, str]] | Spilled  # as parse_all hands them over
 
 
+def joined(parts: Iterable[Rows]) -> Rows:
+    """The rows of several parts, one part after another."""
+    parts = list(parts)
+    return Rows(*([x for rows in parts for x in getattr(rows, name)] for name in Rows.__slots__))
+
+
+def _terms_in(texts: list[str]) -> int:
+    """How many terms the terms_text of chunks hold (each is followed by a space)."""
+    return sum(text.count(" ") for text in texts)
+
+
 def gather(batch: list[Parsed | tuple[str, str]]) -> Rows:
     """The rows of a batch, file after file."""
     rows = Rows()
@@ -341,7 +352,7 @@ def _parse_from_the_start(
         item = analyse_file(root, paths[done], commit)
         done += 1
         pending.append(item)
-        count += sum(text.count(" ") for text in item.terms) if isinstance(item, Parsed) else 0
+        count += _terms_in(item.terms) if isinstance(item, Parsed) else 0
         arrived = list(parts.arrived())
         if arrived or count >= FLUSH_TERMS:
             yield _together(pending, arrived)
@@ -358,9 +369,8 @@ def _together(pending: list[Parsed | tuple[str, str]], arrived: list[Spilled]) -
     wrote 6 batches, its last two one after the other once the files were parsed)."""
     if not arrived:
         return pending
-    rows = [gather(pending), *(part.rows for part in arrived)]
-    joined = Rows(*([x for r in rows for x in getattr(r, name)] for name in Rows.__slots__))
-    return Spilled(len(pending) + sum(map(len, arrived)), joined, sum(p.parts for p in arrived))
+    rows = joined([gather(pending), *(part.rows for part in arrived)])
+    return Spilled(len(pending) + sum(map(len, arrived)), rows, sum(p.parts for p in arrived))
 
 
 def _tokens(count: int) -> int:
@@ -391,7 +401,7 @@ def _parse_from_the_end(
         while os.getppid() == parent and os.read(tokens, 1):
             place -= 1
             made.append(gather([analyse_file(root, paths[place], commit)]))
-            count += sum(text.count(" ") for text in made[-1].terms)
+            count += _terms_in(made[-1].terms)
             if count >= FLUSH_TERMS:
                 _hand_over(told, folder, place, end, made)
                 end, count, made = place, 0, []
@@ -406,8 +416,8 @@ def _parse_from_the_end(
 def _hand_over(told: int, folder: Path, first: int, end: int, made: list[Rows]) -> None:
     """Write the rows of paths[first:end] (made from the last on) in the order of paths, as
     one marshal file of the fields of Rows, then tell the parent where it is."""
-    made.reverse()
-    fields = [[x for rows in made for x in getattr(rows, name)] for name in Rows.__slots__]
+    rows = joined(reversed(made))
+    fields = [getattr(rows, name) for name in Rows.__slots__]
     (folder / str(first)).write_bytes(marshal.dumps(fields))
     os.write(told, PART.pack(first, end))  # a few bytes: written whole, and never blocks
 

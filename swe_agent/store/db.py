@@ -107,8 +107,7 @@ class Store:
         self.unmade = False
         self._note_inode()
         try:
-            for name, value in (config or {}).items():  # some are not taken at the connect
-                self._con.execute(f"SET {name} = '{value}'")
+            _set(self._con, config or {})  # some are not taken at the connect
             _checked(self, new=True)
         except Exception:
             con, self._con, self._closed = self._con, None, True
@@ -181,8 +180,7 @@ class Store:
         if self._con is None and self.unmade and not self._closed:
             self._make(values)
         else:
-            for name, value in values.items():
-                self.con.execute(f"SET {name} = '{value}'")
+            _set(self.con, values)
         try:
             yield
         finally:
@@ -351,6 +349,12 @@ def move_aside(root: Path) -> Path:
             f"make {path.parent} writable for you; nothing was changed",
         ) from None
     return kept
+
+
+def _set(con: duckdb.DuckDBPyConnection, values: dict[str, str | int]) -> None:
+    """DuckDB's settings for this connection, by name."""
+    for name, value in values.items():
+        con.execute(f"SET {name} = '{value}'")
 
 
 def _connect(
