@@ -221,3 +221,18 @@ def test_the_length_prior_does_not_overturn_clear_evidence_and_keeps_the_scores(
     # each place keeps its score: the confidence read from the first place does not change
     assert sorted((loc.score for loc in ranked), reverse=True) == [loc.score for loc in ranked]
     assert sorted(loc.score for loc in ranked) == before
+
+
+def test_in_an_issue_a_test_goes_below_the_code_it_tests() -> None:
+    def files(issue: bool = True, about_tests: bool = False) -> list[str]:
+        evidence = [
+            Evidence("test/chrono-test.cc", "TEST", 96, 103, 2.5, "search", "BM25 1", "function"),
+            Evidence("include/fmt/chrono.h", "formatter.format", 1, 40, 1.4, "search", "BM25 2"),
+        ]
+        ranked = rank(evidence, issue=issue, about_tests=about_tests)
+        return list(dict.fromkeys(loc.path for loc in ranked))
+
+    assert files() == ["include/fmt/chrono.h", "test/chrono-test.cc"]
+    # a question of where something is, or an issue about the tests: as search ranked them
+    assert files(issue=False)[0] == "test/chrono-test.cc"
+    assert files(about_tests=True)[0] == "test/chrono-test.cc"

@@ -122,6 +122,8 @@ def rank(
     _other_languages_below(locations, evidence)
     if issue:
         _windows_below_definitions(locations, groups)
+        if not about_tests:
+            _tests_below_code(locations)
     if not definition_asked:
         _yield_to_members(locations)
     locations.sort(key=lambda loc: (-loc.score, loc.path, loc.start_line))
@@ -246,6 +248,16 @@ def _windows_below_definitions(
             continue
         if all(e.kind in SEARCH_KINDS for e in groups.get(_key(loc), [])):
             loc.score *= WINDOW_FACTOR
+
+
+def _tests_below_code(locations: list[Location]) -> None:
+    """In an issue that is not about tests, a location in a test file counts TEST_FACTOR once
+    more: the issue's fix edits the code, and a test that exercises it names the same things
+    (the evidence of lookups was weighed by path_factor already, but code search's own ranking
+    lets a test that repeats the issue's words reach the first five)."""
+    for loc in locations:
+        if is_test_path(loc.path):
+            loc.score *= TEST_FACTOR
 
 
 def _other_languages_below(locations: list[Location], evidence: list[Evidence]) -> None:
