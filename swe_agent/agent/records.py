@@ -33,6 +33,7 @@ class CodeHit:
     symbol: str | None
     score: float
     definition: tuple[int, int] | None = None  # the symbol's whole lines, when the chunk is a part
+    kind: str = ""  # the kind of the symbol's definition (function, method, class...), when known
 
 
 @dataclass(frozen=True, slots=True)

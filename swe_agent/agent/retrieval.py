@@ -108,16 +108,22 @@ def search_code(
     hits = [h for h in found if h.path in src.guard.indexed]
     entries: list[str] = []
     records: list[Record] = []
-    spans = _definition_spans(src, hits)
+    spans, kinds = _definition_spans(src, hits)
     for rank, h in enumerate(hits, 1):
         preview = src.preview(h.path, h.start_line, h.symbol)
-        whole = spans.get((h.path, h.symbol, h.start_line))
+        where = (h.path, h.symbol, h.start_line)
+        whole = spans.get(where)
         part = f" (part of {whole[0]}-{whole[1]})" if whole else ""
         entries.append(
             f"{rank}. {h.path}:{h.start_line}-{h.end_line} {h.symbol or '-'}{part}"
             f"  score {h.score:.2f}\n   {preview}"
         )
-        records.append(CodeHit(rank, h.path, h.start_line, h.end_line, h.symbol, h.score, whole))
+        records.append(
+            CodeHit(
+                rank, h.path, h.start_line, h.end_line, h.symbol, h.score, whole,
+                kinds.get(where, ""),
+            )
+        )  # fmt: skip
     short = clip(" ".join(query.split()), 60)
     return Listing(
         f'search_code "{short}"',
@@ -132,14 +138,17 @@ def search_code(
 
 def _definition_spans(
     src: Sources, hits: list[Candidate]
-) -> dict[tuple[str, str | None, int], tuple[int, int]]:
+) -> tuple[
+    dict[tuple[str, str | None, int], tuple[int, int]], dict[tuple[str, str | None, int], str]
+]:
     """The whole lines of each hit's definition where the chunk is only a part of it (the head
     of a class whose methods are chunks of their own): a location named after a definition
-    stands for all of it."""
+    stands for all of it; and the kind of each hit's definition."""
     spans: dict[tuple[str, str | None, int], tuple[int, int]] = {}
+    kinds: dict[tuple[str, str | None, int], str] = {}
     named = [h for h in hits if h.symbol]
     if not named:
-        return spans
+        return spans, kinds
     by_path: dict[str, list[dict[str, Any]]] = {}
     paths = sorted({h.path for h in named})
     for d in sym.definitions_named_in(src.store, paths, sorted({str(h.symbol) for h in named})):
@@ -149,8 +158,9 @@ def _definition_spans(
             if d["qualname"] == h.symbol and d["start_line"] <= h.start_line <= d["end_line"]:
                 if (d["start_line"], d["end_line"]) != (h.start_line, h.end_line):
                     spans[(h.path, h.symbol, h.start_line)] = (d["start_line"], d["end_line"])
+                kinds[(h.path, h.symbol, h.start_line)] = d["kind"]
                 break
-    return spans
+    return spans, kinds
 
 
 def lookup_symbol(src: Sources, name: str) -> Listing:

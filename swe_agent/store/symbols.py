@@ -59,7 +59,7 @@ def definitions_named_in(
     """The definitions of these qualified names in these files, in one query: each file's as
     definitions_in orders them."""
     return store.rows(
-        "SELECT path, qualname, start_line, end_line FROM definitions "
+        "SELECT path, qualname, start_line, end_line, kind FROM definitions "
         "WHERE path IN (SELECT unnest(?::VARCHAR[])) AND qualname IN (SELECT unnest(?::VARCHAR[])) "
         "ORDER BY path, start_line, end_line DESC",
         [paths, qualnames],

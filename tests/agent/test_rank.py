@@ -184,3 +184,55 @@ def test_a_typescript_declaration_named_in_words_gives_way_to_the_javascript() -
         Evidence("src/index.js", "Dayjs.utcOffset", 40, 60, 2.0, "search", "BM25 rank 1"),
     ]
     assert _files(evidence)[0] == "src/index.js"
+
+
+def test_in_an_issue_a_files_longer_function_comes_before_a_shorter_one_it_barely_trails() -> None:
+    def order(issue: bool = True, kind: str = "function") -> list[str | None]:
+        evidence = [
+            Evidence("src/main.c", "usage", 49, 120, 2.5, "search", "BM25 1", "function"),
+            Evidence("src/main.c", "main", 310, 795, 2.2, "search", "BM25 3", kind),
+            Evidence("src/builtin.c", "f_strptime", 10, 60, 2.4, "search", "BM25 2", "function"),
+        ]
+        return [loc.symbol for loc in rank(evidence, issue=issue)]
+
+    # main (486 lines) takes usage's (72 lines) first place; the other file keeps its place
+    assert order() == ["main", "usage", "f_strptime"]
+    # a question of where something is done, not an issue: the evidence alone orders
+    assert order(issue=False) == ["usage", "main", "f_strptime"]
+    # a class's or a constant's length is its members' or its data's: no prior
+    assert order(kind="class") == ["usage", "main", "f_strptime"]
+    assert order(kind="") == ["usage", "main", "f_strptime"]
+
+
+def test_the_length_prior_does_not_overturn_clear_evidence_and_keeps_the_scores() -> None:
+    evidence = [
+        Evidence("a.py", "short", 1, 5, 4.0, "symbol", "named", "function"),
+        Evidence("a.py", "long", 10, 400, 1.0, "search", "BM25", "function"),
+    ]
+    ranked = rank(evidence, issue=True)
+    assert [loc.symbol for loc in ranked] == ["short", "long"]
+    swapped = [
+        Evidence("a.py", "short", 1, 5, 2.0, "search", "BM25", "function"),
+        Evidence("a.py", "long", 10, 400, 1.9, "search", "BM25", "function"),
+    ]
+    before = sorted(loc.score for loc in rank(swapped))
+    ranked = rank(swapped, issue=True)
+    assert [loc.symbol for loc in ranked] == ["long", "short"]
+    # each place keeps its score: the confidence read from the first place does not change
+    assert sorted((loc.score for loc in ranked), reverse=True) == [loc.score for loc in ranked]
+    assert sorted(loc.score for loc in ranked) == before
+
+
+def test_in_an_issue_a_test_goes_below_the_code_it_tests() -> None:
+    def files(issue: bool = True, about_tests: bool = False) -> list[str]:
+        evidence = [
+            Evidence("test/chrono-test.cc", "TEST", 96, 103, 2.5, "search", "BM25 1", "function"),
+            Evidence("include/fmt/chrono.h", "formatter.format", 1, 40, 1.4, "search", "BM25 2"),
+        ]
+        ranked = rank(evidence, issue=issue, about_tests=about_tests)
+        return list(dict.fromkeys(loc.path for loc in ranked))
+
+    assert files() == ["include/fmt/chrono.h", "test/chrono-test.cc"]
+    # a question of where something is, or an issue about the tests: as search ranked them
+    assert files(issue=False)[0] == "test/chrono-test.cc"
+    assert files(about_tests=True)[0] == "test/chrono-test.cc"

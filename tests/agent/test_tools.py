@@ -5,6 +5,7 @@ import pytest
 
 from swe_agent.agent.memory import default_core
 from swe_agent.agent.paths import PathGuard
+from swe_agent.agent.records import CodeHit
 from swe_agent.agent.retrieval import Sources
 from swe_agent.agent.tools import TOOLS, Toolbox, paginate
 from swe_agent.repo.gitrepo import GitRepo
@@ -74,6 +75,16 @@ def test_search_code_lists_the_definition_of_a_type_named_in_words(
     )
     assert body.splitlines()[1].startswith("1. minihttp/sessions.py:14-")
     assert body.splitlines()[1].split()[2] == "Session"
+
+
+def test_search_code_records_say_what_each_hit_defines(store: Store, indexed_repo: Path) -> None:
+    """The records carry the kind of each hit's definition (the text shows it in the preview's
+    first line), so the offline rank can tell a function from a class or a constant."""
+    records = toolbox(store, indexed_repo).run("search_code", {"query": "retry backoff"}).records
+    kinds = {(r.symbol, r.kind) for r in records if isinstance(r, CodeHit)}
+    assert ("HTTPAdapter.backoff_time", "method") in kinds
+    assert ("HTTPAdapter", "class") in kinds
+    assert all(kind == "" for symbol, kind in kinds if symbol is None)
 
 
 def test_open_page_windows_and_pages(store: Store, indexed_repo: Path) -> None:

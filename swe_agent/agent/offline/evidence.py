@@ -96,13 +96,14 @@ def from_search(
                 weight,
                 kind,
                 f"its text matches {what} ({_ordinal(h.rank)} best match)",
+                h.kind,
             )
         )
         said = _said_in_words(h, q) if q else ""
         if said:
             why = f"`{said}` is named in the question's words"
             findings.evidence.append(
-                Evidence(h.path, h.symbol or None, start, end, WORDS_WEIGHT, "words", why)
+                Evidence(h.path, h.symbol or None, start, end, WORDS_WEIGHT, "words", why, h.kind)
             )
 
 
@@ -149,15 +150,15 @@ def from_lookup(
             findings.raised.add((d.path, d.qualname))
         trace, why = _frame_match(d.path, d.qualname, q)
         if trace:
-            add(Evidence(d.path, d.qualname, d.start_line, d.end_line, trace, "trace", why))
+            add(Evidence(d.path, d.qualname, d.start_line, d.end_line, trace, "trace", why, d.kind))
         named = f"defines the symbol you named, `{name}`"
         weight = base / math.sqrt(len(exact)) * (EXCEPTION_CLASS_FACTOR if raised else 1.0)
         weight *= made(d.path, d.generated)
-        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", named))
+        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", named, d.kind))
     for d in similar[:6]:
         weight = 0.3 * base / max(len(similar), 2) * made(d.path, d.generated)
         why = f"name similar to `{name}`"
-        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", why))
+        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", why, d.kind))
     for c in callers[:10]:
         if raised:
             weight, why = RAISER_WEIGHT / math.sqrt(len(callers[:10])), f"raises `{name}`"
@@ -238,22 +239,22 @@ def from_outline(path: str, entries: list[OutlineEntry], q: Question, findings: 
     for entry in entries:
         s, e, qualname = entry.start_line, entry.end_line, entry.qualname
         if qualname.rsplit(".", 1)[-1] in names:
-            findings.evidence.append(
-                Evidence(path, qualname, s, e, 1.5, "path", "named, in a file the question names")
-            )
+            why = "named, in a file the question names"
+            findings.evidence.append(Evidence(path, qualname, s, e, 1.5, "path", why, entry.kind))
         if entry.kind in ("class", "module", "interface"):
             continue
         for line in cited:
             if s <= line <= e:
                 why = f"holds line {line}, which the question points to"
-                findings.evidence.append(Evidence(path, qualname, s, e, CITED_WEIGHT, "trace", why))
+                findings.evidence.append(
+                    Evidence(path, qualname, s, e, CITED_WEIGHT, "trace", why, entry.kind)
+                )
         for i, frame in frames:
             if s <= frame.line <= e:
                 weight = trace_weight(i, depth)
+                why = f"holds traceback line {frame.line}"
                 findings.evidence.append(
-                    Evidence(
-                        path, qualname, s, e, weight, "trace", f"holds traceback line {frame.line}"
-                    )
+                    Evidence(path, qualname, s, e, weight, "trace", why, entry.kind)
                 )
 
 

@@ -10,6 +10,7 @@ Test files count less unless the question is about tests.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
@@ -40,6 +41,15 @@ WINDOW_FACTOR = 0.6
 # is about, unless the question itself names it; "most": more than this share of the files found
 OTHER_LANGUAGE_FACTOR = 0.5
 LANGUAGE_MAJORITY = 0.5
+# within a file, a longer function is the likelier place of a fix (defects grow with a function's
+# size; BugLocator's rVSM weighs a file's length so, where BM25's length normalisation took it
+# out): in an issue, a file's own locations are put in the order of their score times
+# length_prior, 1 + LENGTH_PRIOR x log(lines) / log(LENGTH_CAP) (at most 2); a constant, a type, a
+# module or a class has none (its length is its members' or its data's), so a function of that
+# file with a close score comes before it
+LENGTH_PRIOR = 1.0
+LENGTH_CAP = 200
+CALLABLE = frozenset({"function", "method"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +61,7 @@ class Evidence:
     weight: float
     kind: str  # symbol | trace | search | note | path | caller | reference
     why: str
+    definition_kind: str = ""  # what the symbol is (function, method, class...), when known
 
 
 @dataclass(slots=True)
@@ -61,6 +72,7 @@ class Location:
     end_line: int
     score: float
     why: list[str]
+    definition_kind: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -110,10 +122,41 @@ def rank(
     _other_languages_below(locations, evidence)
     if issue:
         _windows_below_definitions(locations, groups)
+        if not about_tests:
+            _tests_below_code(locations)
     if not definition_asked:
         _yield_to_members(locations)
     locations.sort(key=lambda loc: (-loc.score, loc.path, loc.start_line))
+    if issue:
+        _longer_functions_first(locations)
     return _diverse(locations, limit)
+
+
+def length_prior(loc: Location) -> float:
+    """1 + LENGTH_PRIOR x how long the function is, on a log scale up to LENGTH_CAP lines; any
+    other location (another kind of definition, one of unknown kind, a stretch outside any
+    definition) has none."""
+    if loc.definition_kind not in CALLABLE:
+        return 1.0
+    lines = max(1, loc.end_line - loc.start_line + 1)
+    return 1.0 + LENGTH_PRIOR * min(1.0, math.log(lines) / math.log(LENGTH_CAP))
+
+
+def _longer_functions_first(ranked: list[Location]) -> None:
+    """Each file's locations, in the places they hold in `ranked`, reordered by score x
+    length_prior; each place keeps its score, so the files' order and the confidence read from
+    the scores do not change."""
+    places: dict[str, list[int]] = defaultdict(list)
+    for i, loc in enumerate(ranked):
+        places[loc.path].append(i)
+    for indexes in places.values():
+        if len(indexes) < 2:
+            continue
+        scores = [ranked[i].score for i in indexes]
+        order = sorted((ranked[i] for i in indexes), key=lambda loc: -loc.score * length_prior(loc))
+        for i, loc, score in zip(indexes, order, scores, strict=True):
+            loc.score = score
+            ranked[i] = loc
 
 
 def _key(loc: Location) -> tuple[str, str | None, int]:
@@ -128,8 +171,9 @@ def _scored(groups: dict[tuple[str, str | None, int], list[Evidence]]) -> list[L
             continue
         best = max(items, key=lambda e: (e.weight, -e.start_line))
         whys = list(dict.fromkeys(e.why for e in sorted(items, key=lambda e: -e.weight)))[:4]
+        kind = next((e.definition_kind for e in items if e.definition_kind), "")
         locations.append(
-            Location(path, symbol, best.start_line, best.end_line, _combine(items), whys)
+            Location(path, symbol, best.start_line, best.end_line, _combine(items), whys, kind)
         )
     by_file: dict[str, list[float]] = defaultdict(list)
     for loc in locations:
@@ -204,6 +248,16 @@ def _windows_below_definitions(
             continue
         if all(e.kind in SEARCH_KINDS for e in groups.get(_key(loc), [])):
             loc.score *= WINDOW_FACTOR
+
+
+def _tests_below_code(locations: list[Location]) -> None:
+    """In an issue that is not about tests, a location in a test file counts TEST_FACTOR once
+    more: the issue's fix edits the code, and a test that exercises it names the same things
+    (the evidence of lookups was weighed by path_factor already, but code search's own ranking
+    lets a test that repeats the issue's words reach the first five)."""
+    for loc in locations:
+        if is_test_path(loc.path):
+            loc.score *= TEST_FACTOR
 
 
 def _other_languages_below(locations: list[Location], evidence: list[Evidence]) -> None:
