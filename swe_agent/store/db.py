@@ -13,12 +13,13 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from swe_agent.errors import NoIndex, StoreCorrupt, StoreError, StoreLocked
 from swe_agent.store import migrations
+
+if TYPE_CHECKING:  # imported where a connection is made: a first index forks its parser first
+    import duckdb
 
 # From this many rows an insert goes through NumPy, which saves ~1.7 us of CPU a row (postings:
 # 2.5 us bound as lists, 0.8 us scanned); below it, importing NumPy (~0.1 s) costs more than that
@@ -212,6 +213,7 @@ class Store:
                 f"INSERT INTO {table} ({names}) SELECT {unnests}", [list(c) for c in cols]
             )
             return
+        import duckdb
         import numpy as np
 
         arrays = {}
@@ -279,6 +281,8 @@ def open_snapshot(root: Path, *, wait: float = 10.0) -> Store:
     DuckDB admits no writing process beside a reading one, so a process that answers reads for
     a long time (the MCP server without a daemon) holds this instead of the file, and the
     daemon or `swe-agent index` can open the file at any moment."""
+    import duckdb
+
     path = store_path(root)
     if not path.exists():
         raise NoIndex("no index yet", "run `swe-agent index` in the repository first")
@@ -312,6 +316,8 @@ def signature(root: Path) -> tuple[int, ...] | None:
 def _checked(store: Store, *, new: bool = False) -> Store:
     """The store, once its schema is known to be ours (and brought up to date when writable);
     `new`: its file did not exist before it was opened."""
+    import duckdb
+
     con, path = store.con, store.path
     try:
         if not store.read_only:
@@ -368,6 +374,8 @@ def _connect(
     """A connection to the file at path (with DuckDB's settings `config`), or with `into` the
     file attached to that connection as `disk`, retrying while another process holds the
     file's lock."""
+    import duckdb
+
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
