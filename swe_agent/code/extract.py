@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from swe_agent.code.declarations import DECLARATION
 from swe_agent.code.docs import doc_of
 from swe_agent.code.languages import GRAMMARS, get_language, query_source
-from swe_agent.code.macros import blank_macros
 from swe_agent.code.parsed import Definition, ParsedFile, Reference
 
 if TYPE_CHECKING:  # tree_sitter is imported when a file is parsed
@@ -114,7 +113,11 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
 def _without_macros(parser: Parser, source: bytes, root: Node, errors: int) -> tuple[Node, int]:
     """A C or C++ file that tree-sitter could not read whole, parsed again with its
     declaration-wrapping macros blanked (code/macros.py); the parse with fewer errors wins,
-    so a file that parses cleanly, or one the blanking does not help, is read as it was."""
+    so a file that parses cleanly, or one the blanking does not help, is read as it was.
+    code/macros.py is imported here, by the first C or C++ file with errors: its expressions
+    take ~10 ms to compile, before a first index forks its parser process."""
+    from swe_agent.code.macros import blank_macros
+
     blanked = blank_macros(source)
     if blanked == source:
         return root, errors
