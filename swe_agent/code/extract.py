@@ -103,10 +103,10 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
     found, raw_refs = _captures(matches, language in DOTTED_IMPORTS)
     definitions = _definitions(found, language, source)
     owner = _line_owner(definitions, root.end_point[0] + 2)
-    references = sorted(
-        {Reference(name, line, kind, owner[line]) for name, line, kind in raw_refs},
-        key=lambda r: (r.line, r.name, r.kind),
-    )
+    references = [  # each once, by line, name and kind (where they are, the owner is too)
+        Reference(name, line, kind, owner[line])
+        for line, name, kind in sorted({(line, name, kind) for name, line, kind in raw_refs})
+    ]
     return ParsedFile(language, definitions, references, errors)
 
 
