@@ -145,7 +145,9 @@ def test_index_imports_only_what_it_uses(sample_repo: Path) -> None:
 LATER = ("duckdb", "swe_agent.code.macros", "swe_agent.store.notes", "swe_agent.store.sessions")
 
 
-def test_a_first_index_forks_its_parser_before_it_imports_what_it_needs_later(tmp_path: Path) -> None:
+def test_a_first_index_forks_its_parser_before_it_imports_what_it_needs_later(
+    tmp_path: Path,
+) -> None:
     """DuckDB's import (~0.12 s) comes once the parser process beside this one parses: the
     fork starts that much sooner (an audit hook sees the fork, and what was imported then).
     Nor are C's macro blanking (~10 ms), by the first C file that needs it, and the notes'
