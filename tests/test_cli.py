@@ -6,6 +6,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from swe_agent.cli import app, interrupted
+from swe_agent.index.parse import SPLIT_MIN
+from tests.helpers import commit_all, git
 
 runner = CliRunner()
 SWE_AGENT = Path(sys.executable).parent / "swe-agent"
@@ -137,6 +139,43 @@ def test_index_imports_only_what_it_uses(sample_repo: Path) -> None:
     assert done.returncode == 0, done.stderr[-500:]
     assert "indexed" in done.stdout
     assert done.stderr.splitlines()[-1] == "loaded:", done.stderr
+
+
+# What a first index imports, if at all, only once its parser process is forked
+LATER = ("duckdb", "swe_agent.code.macros", "swe_agent.store.notes", "swe_agent.store.sessions")
+
+
+def test_a_first_index_forks_its_parser_before_it_imports_what_it_needs_later(
+    tmp_path: Path,
+) -> None:
+    """DuckDB's import (~0.12 s) comes once the parser process beside this one parses: the
+    fork starts that much sooner (an audit hook sees the fork, and what was imported then).
+    Nor are C's macro blanking (~10 ms), by the first C file that needs it, and the notes'
+    and sessions' tables (~15 ms), which a first index does not use, imported before it."""
+    repo = tmp_path / "many"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    for f in range(SPLIT_MIN + 6):
+        (repo / f"mod{f:03d}.py").write_text(f"def handle_{f}(request):\n    return {f}\n")
+    commit_all(repo, "many modules")
+    harness = (
+        "import sys\n"
+        "forked = []\n"
+        f"LATER = {LATER!r}\n"
+        "sys.addaudithook(lambda event, args: event == 'os.fork' and forked.append("
+        "[m for m in LATER if m in sys.modules]))\n"
+        "from swe_agent.cli import main\n"
+        "sys.argv = ['swe-agent', 'index', '-C', sys.argv[1]]\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    print('forked with:', forked, 'duckdb' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", harness, str(repo)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stderr.splitlines()[-1] == "forked with: [[]] True", done.stderr
 
 
 def test_a_ctrl_c_that_a_c_extension_turned_into_its_error_is_a_ctrl_c() -> None:

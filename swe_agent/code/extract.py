@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from swe_agent.code.declarations import DECLARATION
 from swe_agent.code.docs import doc_of
 from swe_agent.code.languages import GRAMMARS, get_language, query_source
-from swe_agent.code.macros import blank_macros
 from swe_agent.code.parsed import Definition, ParsedFile, Reference
 
 if TYPE_CHECKING:  # tree_sitter is imported when a file is parsed
@@ -104,17 +103,21 @@ def parse_source(path: str, source: bytes, language: str | None) -> ParsedFile:
     found, raw_refs = _captures(matches, language in DOTTED_IMPORTS)
     definitions = _definitions(found, language, source)
     owner = _line_owner(definitions, root.end_point[0] + 2)
-    references = sorted(
-        {Reference(name, line, kind, owner[line]) for name, line, kind in raw_refs},
-        key=lambda r: (r.line, r.name, r.kind),
-    )
+    references = [  # each once, by line, name and kind (where they are, the owner is too)
+        Reference(name, line, kind, owner[line])
+        for line, name, kind in sorted({(line, name, kind) for name, line, kind in raw_refs})
+    ]
     return ParsedFile(language, definitions, references, errors)
 
 
 def _without_macros(parser: Parser, source: bytes, root: Node, errors: int) -> tuple[Node, int]:
     """A C or C++ file that tree-sitter could not read whole, parsed again with its
     declaration-wrapping macros blanked (code/macros.py); the parse with fewer errors wins,
-    so a file that parses cleanly, or one the blanking does not help, is read as it was."""
+    so a file that parses cleanly, or one the blanking does not help, is read as it was.
+    code/macros.py is imported here, by the first C or C++ file with errors: its expressions
+    take ~10 ms to compile, before a first index forks its parser process."""
+    from swe_agent.code.macros import blank_macros
+
     blanked = blank_macros(source)
     if blanked == source:
         return root, errors

@@ -4,6 +4,7 @@ indexer, the store and the agent."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +19,10 @@ class Definition:
     parent: str | None  # qualname of the enclosing definition
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
+    """A tuple: a file has one for each call, import and use of a type (flask: 4,700), and a
+    frozen dataclass took ~1.5 us of CPU to make, a third of all that references cost."""
+
     name: str  # the referenced identifier (last part for a.b.c calls)
     line: int  # 1-based
     kind: str  # call | import | class | implementation | type

@@ -31,12 +31,12 @@ from swe_agent.index.parse import (
 )
 from swe_agent.repo.gitrepo import GitRepo, RepoFile
 from swe_agent.store import files as files_table
-from swe_agent.store import notes as notes_table
-from swe_agent.store import sessions as sessions_table
 from swe_agent.store.db import Store
-from swe_agent.store.notes import mark_stale
 from swe_agent.store.search import CHUNK_COLUMNS, add_postings
 from swe_agent.store.symbols import DEF_COLUMNS, REF_COLUMNS
+
+# store.notes and store.sessions (with json and uuid, ~15 ms) are imported where they are used,
+# which a first index never is: it forks its parser process that much sooner
 
 Progress = Callable[[int, int], None]
 COLUMNS = {  # the columns of each table of parse.Rows but terms, in the order of its rows
@@ -289,6 +289,9 @@ def rebuild_index(
     report = index_repository(
         repo, store, max_bytes=max_bytes, workers=workers, progress=progress, only=only
     )
+    from swe_agent.store import notes as notes_table
+    from swe_agent.store import sessions as sessions_table
+
     report.kept_notes = notes_table.current_notes(store)
     report.kept_sessions = sessions_table.session_count(store)
     return report
@@ -297,6 +300,8 @@ def rebuild_index(
 def _stale_where_code_differs(store: Store) -> int:
     """Mark stale the notes whose file is gone or holds other content than they were written
     for; only a rebuild, or one cut short, leaves any (an update stales them in `_begin`)."""
+    from swe_agent.store import notes as notes_table
+
     return notes_table.stale_where_code_differs(store)
 
 
@@ -311,6 +316,8 @@ def _begin(
         return 0
     stale = 0
     if gone:
+        from swe_agent.store.notes import mark_stale
+
         stale = mark_stale(store, gone)
         files_table.delete_files(store, gone)
     files_table.replace_skipped(store, root, skipped)

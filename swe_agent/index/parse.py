@@ -184,7 +184,7 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
                 d.parent,
             )
         )
-    out.references = [(path, r.name, r.line, r.kind, r.enclosing) for r in parsed.references]
+    out.references = [(path, *r) for r in parsed.references]  # (path, name, line, kind, enclosing)
     path_terms = terms_text(path.replace("/", " ").replace(".", " "))
     for ordinal, chunk in enumerate(chunk_file(lines, parsed.definitions)):
         text = terms_text(chunk.text, path_terms)

@@ -9,16 +9,20 @@ model call that may take minutes) and opens it again when next used.
 
 from __future__ import annotations
 
+import signal
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from swe_agent.errors import NoIndex, StoreCorrupt, StoreError, StoreLocked
 from swe_agent.store import migrations
+
+if TYPE_CHECKING:  # imported where a connection is made: a first index forks its parser first
+    import duckdb
 
 # From this many rows an insert goes through NumPy, which saves ~1.7 us of CPU a row (postings:
 # 2.5 us bound as lists, 0.8 us scanned); below it, importing NumPy (~0.1 s) costs more than that
@@ -212,6 +216,7 @@ class Store:
                 f"INSERT INTO {table} ({names}) SELECT {unnests}", [list(c) for c in cols]
             )
             return
+        duckdb = imported_duckdb()
         import numpy as np
 
         arrays = {}
@@ -279,6 +284,8 @@ def open_snapshot(root: Path, *, wait: float = 10.0) -> Store:
     DuckDB admits no writing process beside a reading one, so a process that answers reads for
     a long time (the MCP server without a daemon) holds this instead of the file, and the
     daemon or `swe-agent index` can open the file at any moment."""
+    duckdb = imported_duckdb()
+
     path = store_path(root)
     if not path.exists():
         raise NoIndex("no index yet", "run `swe-agent index` in the repository first")
@@ -312,6 +319,8 @@ def signature(root: Path) -> tuple[int, ...] | None:
 def _checked(store: Store, *, new: bool = False) -> Store:
     """The store, once its schema is known to be ours (and brought up to date when writable);
     `new`: its file did not exist before it was opened."""
+    duckdb = imported_duckdb()
+
     con, path = store.con, store.path
     try:
         if not store.read_only:
@@ -368,6 +377,8 @@ def _connect(
     """A connection to the file at path (with DuckDB's settings `config`), or with `into` the
     file attached to that connection as `disk`, retrying while another process holds the
     file's lock."""
+    duckdb = imported_duckdb()
+
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
@@ -403,6 +414,28 @@ def _connect(
             ) from None
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
+
+
+def imported_duckdb() -> ModuleType:
+    """duckdb, imported with Ctrl-C held back until the import is done: a KeyboardInterrupt
+    raised inside its extension's initialisation aborted the process (nanobind's "Critical
+    nanobind error", SIGABRT) instead of being raised, and a first index imports it while its
+    parser process parses, when a Ctrl-C is likely. One that came meanwhile is raised after."""
+    import threading
+
+    if "duckdb" in sys.modules or threading.current_thread() is not threading.main_thread():
+        import duckdb  # signal handlers run in the main thread only: nothing to hold here
+
+        return duckdb
+    came: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
+    try:
+        import duckdb
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if came:
+        signal.raise_signal(signal.SIGINT)  # as the handler before would have taken it
+    return duckdb
 
 
 def _first_line(text: str) -> str:

@@ -9,8 +9,10 @@ the write-ahead log: 7 of them were 0.026 s of a flask's 0.4 s first index, one 
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import duckdb
+if TYPE_CHECKING:  # imported with the first connection (store/db.py)
+    import duckdb
 
 LEDGER = "_migrations"
 
@@ -70,6 +72,8 @@ def migrate(
     costs ~15 ms of CPU, DuckDB searching its catalog for a name like it): the migrations are
     tried as for an empty database, and if another process made the ledger meanwhile, its
     creation fails and the store is read as it is."""
+    import duckdb
+
     if new:
         try:
             return _apply(con, _upto(upto), made=False)
@@ -117,6 +121,8 @@ def _apply(
 def _ledger(con: duckdb.DuckDBPyConnection) -> list[int] | None:
     """The ledger's numbers, or None when there is none. Read straight from the table: the
     first look at DuckDB's catalog functions costs ~15 ms of CPU, a tenth of a new store."""
+    import duckdb
+
     try:
         rows = con.execute(f"SELECT id FROM {LEDGER} ORDER BY id").fetchall()
     except duckdb.CatalogException:

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from swe_agent.errors import StoreCorrupt
 from swe_agent.store.db import REBUILD_HINT, Store, move_aside, open_store
 
@@ -25,6 +23,8 @@ KEPT = (
 
 def unreadable_tables(store: Store) -> list[str]:
     """Tables with a block that cannot be read back (a bad checksum, a truncated file)."""
+    import duckdb
+
     bad = []
     for (table,) in store.query("SELECT table_name FROM duckdb_tables() ORDER BY table_name"):
         columns = [
@@ -60,6 +60,8 @@ class Salvaged:
 
 def salvage(root: Path) -> Salvaged:
     """Move the damaged store aside and start a fresh one with what can be read of KEPT."""
+    import duckdb
+
     result = Salvaged(move_aside(root))
     with open_store(root, create=True) as fresh:
         try:
@@ -80,6 +82,8 @@ def salvage(root: Path) -> Salvaged:
 
 
 def _copy(fresh: Store, table: str, result: Salvaged) -> None:
+    import duckdb
+
     columns = [
         c
         for (c,) in fresh.query(

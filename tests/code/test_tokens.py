@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from swe_agent.code.chunks import chunk_file
 from swe_agent.code.parsed import Definition
 from swe_agent.code.tokens import split_identifier, terms, terms_text
@@ -76,3 +78,22 @@ def test_chunks_cover_definitions_and_the_lines_between() -> None:
     assert all(c.end_line - c.start_line < 50 for c in windows)
     covered = {ln for c in chunks for ln in range(c.start_line, c.end_line + 1)}
     assert covered == set(range(1, 121))
+
+
+def test_terms_text_cuts_text_where_terms_does() -> None:
+    """terms_text cuts ASCII text at its separators rather than with terms()'s expression: the
+    same terms in the same order, for pieces that start with digits, separators of every kind
+    (control characters too), text beyond ASCII, and every fixture file."""
+    texts = [
+        "1st 2to3 7 42 0x1F 3rd_party __init__ a1b2 9_lives x86_64 v2 1e10 _ __",
+        "tab\there\x0bvt\x0cff\x1cfs\x1dgs\x1e\x1f\x7fdel\x00nul end",
+        "café naïve résumé straße 1ère über_alles ſtop",
+        "getHTTPResponse_code(self, resp) -> None:  # resolve_redirects / HTTP2Server",
+        "",
+    ]
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    texts += [p.read_text(errors="replace") for p in sorted(fixtures.rglob("*")) if p.is_file()]
+    assert len(texts) > 20
+    for text in texts:
+        for _ in range(2):  # the first time made, the second time kept
+            assert terms_text(text, "more ") == "".join(f"{t} " for t in terms(text)) + "more "
