@@ -19,7 +19,9 @@ A valid request takes the next scripted response, a dict that is one of:
 - `{"status": 529, "headers": {...}, "body": {...}}`, as `error` builds, sent as it is (a
   status of 200 with any body stands for an endpoint that is not the Messages API);
 - either of them with `"delay": seconds`: the server waits that long before answering, to
-  make the client time out (a closed server stops waiting);
+  make the client time out (a closed server stops waiting); with `"release": event` (a
+  `threading.Event`) as well, it answers as soon as the test sets the event, at the latest
+  after the delay: a stall that lasts exactly as long as the test needs it to;
 - a function of the request body that returns one of them, to answer from what was sent.
 When the script is empty the answer is 500 "fake API script is empty" with
 `x-should-retry: false`, so that a client does not retry it. `api.add(*responses)` appends to
@@ -241,9 +243,20 @@ class FakeAnthropic:
         if "batch_result" in response:
             return response
         delay = response.pop("delay", 0.0)
+        release = response.pop("release", None)
         if "status" not in response:
             response = {"status": 200, "body": self._fill(response, body)}
-        return {**response, "delay": delay}
+        return {**response, "delay": delay, "release": release}
+
+    def _stalled(self, delay: float, release: threading.Event | None) -> bool:
+        """Wait `delay` seconds, or until `release` is set; whether the server closed meanwhile."""
+        if release is None:
+            return self._closed.wait(delay)
+        deadline = time.monotonic() + delay
+        while not release.is_set() and time.monotonic() < deadline:
+            if self._closed.wait(min(0.02, max(0.0, deadline - time.monotonic()))):
+                return True
+        return self._closed.is_set()
 
     def _fill(self, reply: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
         counted = self.cache.usage(body)
@@ -334,7 +347,7 @@ def _handler(api: FakeAnthropic) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, response: dict[str, Any]) -> None:
             delay = float(response.get("delay") or 0.0)
-            if delay and api._closed.wait(delay):
+            if delay and api._stalled(delay, response.get("release")):
                 return
             raw = response.get("raw")
             data = (

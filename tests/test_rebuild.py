@@ -20,77 +20,70 @@ def notes_and_sessions(repo: Path) -> tuple[list[tuple], list[tuple]]:
         )
 
 
-def slept_and_asked(repo: Path) -> Path:
-    assert swe("sleep", "-C", str(repo)).returncode == 0
-    assert swe("ask", "where are redirects followed?", "-C", str(repo)).returncode == 0
-    return repo
-
-
 def test_a_rebuild_keeps_every_session_and_the_notes_whose_code_did_not_change(
-    sample_repo: Path,
+    used_repo: Path,
 ) -> None:
-    notes, sessions = notes_and_sessions(slept_and_asked(sample_repo))
+    notes, sessions = notes_and_sessions(used_repo)
     assert notes
     assert sessions
-    auth = sample_repo / "minihttp/auth.py"
+    auth = used_repo / "minihttp/auth.py"
     auth.write_text(auth.read_text() + "\n\ndef digest():\n    return 1\n")
 
-    done = swe("index", "--rebuild", "-C", str(sample_repo))
+    done = swe("index", "--rebuild", "-C", str(used_repo))
 
     assert done.returncode == 0, done.stderr
-    after, sessions_after = notes_and_sessions(sample_repo)
+    after, sessions_after = notes_and_sessions(used_repo)
     assert sessions_after == sessions
     assert set(after) == {n for n in notes if n[1] != "minihttp/auth.py"}
     went_stale = sum(n[1] == "minihttp/auth.py" for n in notes)
     assert f"{went_stale} notes went stale" in done.stdout
     assert f"kept {len(after)} current notes" in done.stdout
-    assert "digest" in swe("symbols", "digest", "-C", str(sample_repo)).stdout
+    assert "digest" in swe("symbols", "digest", "-C", str(used_repo)).stdout
 
 
 def test_index_and_a_rebuild_under_a_running_daemon_are_done_by_the_daemon(
-    sample_repo: Path,
+    used_repo: Path,
 ) -> None:
-    slept_and_asked(sample_repo)
-    with running_daemon(sample_repo):
+    with running_daemon(used_repo):
 
         def notes_now() -> int:
-            status = json.loads(swe("status", "--json", "-C", str(sample_repo)).stdout)
+            status = json.loads(swe("status", "--json", "-C", str(used_repo)).stdout)
             return int(status["notes"]["current"])
 
         wait_for(lambda: notes_now() > 0)
         before = notes_now()
-        plain = swe("index", "-C", str(sample_repo))  # not "store busy": the daemon indexes
+        plain = swe("index", "-C", str(used_repo))  # not "store busy": the daemon indexes
         assert plain.returncode == 0 and "done by the daemon" in plain.stdout, plain.stderr
-        done = swe("index", "--rebuild", "-C", str(sample_repo))
+        done = swe("index", "--rebuild", "-C", str(used_repo))
         assert done.returncode == 0, done.stderr
         assert "done by the daemon" in done.stdout
         assert notes_now() == before
-    notes, sessions = notes_and_sessions(sample_repo)
+    notes, sessions = notes_and_sessions(used_repo)
     assert len(notes) == before
     assert len(sessions) == 1
 
 
 def test_a_rebuild_waits_for_a_process_holding_the_store_and_then_deletes_nothing(
-    sample_repo: Path,
+    used_repo: Path,
 ) -> None:
-    notes, sessions = notes_and_sessions(slept_and_asked(sample_repo))
+    notes, sessions = notes_and_sessions(used_repo)
     hold = (
         "import sys, time\nfrom pathlib import Path\nfrom swe_agent.store.db import open_store\n"
         "with open_store(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)\n"
     )
     holder = subprocess.Popen(
-        [sys.executable, "-c", hold, str(sample_repo)],
+        [sys.executable, "-c", hold, str(used_repo)],
         stdout=subprocess.PIPE,
         text=True,
         env=offline_env(),
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        done = swe("index", "--rebuild", "-C", str(sample_repo))
+        done = swe("index", "--rebuild", "-C", str(used_repo))
     finally:
         holder.kill()
         holder.wait()
     assert done.returncode != 0
     assert "busy" in done.stderr
     assert "Traceback" not in done.stderr
-    assert notes_and_sessions(sample_repo) == (notes, sessions)
+    assert notes_and_sessions(used_repo) == (notes, sessions)

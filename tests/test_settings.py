@@ -2,6 +2,7 @@
 refuses a broken config, not only index."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -51,10 +52,20 @@ def test_environment_values_are_checked_and_named_by_their_variable(tmp_path: Pa
         load_settings(tmp_path, environ={"SWE_AGENT_SLEEP_LEVEL": "7"})
 
 
+@pytest.fixture(scope="module")
+def slept_template(sample_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("slept") / "sample"
+    shutil.copytree(sample_template, root, symlinks=True)
+    assert swe("sleep", "-C", str(root)).returncode == 0
+    return root
+
+
 @pytest.fixture
-def slept_repo(sample_repo: Path) -> Path:
-    assert swe("sleep", "-C", str(sample_repo)).returncode == 0
-    return sample_repo
+def slept_repo(slept_template: Path, tmp_path: Path) -> Path:
+    """The sample repository after `swe-agent sleep`: a copy with its store, the test's own."""
+    root = tmp_path / "sample"
+    shutil.copytree(slept_template, root, symlinks=True)
+    return root
 
 
 def store_rows(repo: Path) -> tuple:

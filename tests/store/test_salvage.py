@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from swe_agent.store.db import open_store, store_path
 from tests.procs import swe
@@ -15,14 +14,6 @@ BLOCK = 262_144
 KEPT = ("notes", "agent_sessions", "agent_messages", "agent_turns", "sleep_runs")
 COMMANDS = (["status"], ["search", "redirect"], ["symbols", "Session"], ["notes"], ["sessions"],
             ["index"], ["sleep"], ["ask", "where are redirects followed?"])  # fmt: skip
-
-
-@pytest.fixture
-def used_repo(sample_repo: Path) -> Path:
-    """The sample repository indexed, slept on and asked about once."""
-    assert swe("sleep", "-C", str(sample_repo)).returncode == 0
-    assert swe("ask", "where are redirects followed?", "-C", str(sample_repo)).returncode == 0
-    return sample_repo
 
 
 def blocks_of(path: Path, tables: tuple[str, ...] | list[str]) -> set[int]:
