@@ -337,8 +337,10 @@ def test_a_reader_sees_changed_files_old_or_new_while_two_processes_index_them(
             workers=2,
             progress=lambda done, total: seen.append(_definitions_of_copies(reader)),
         )
-        assert len(report.changed) > SPLIT_MIN and len(seen) == 2  # two processes
-        assert seen == [before, before]  # the update is not committed while it is written
+        # two processes: two batches, or one when the fork's part arrives before this process's
+        # files are written (they are then written together; seen on a loaded machine)
+        assert len(report.changed) > SPLIT_MIN and len(seen) in (1, 2)
+        assert seen == [before] * len(seen)  # the update is not committed while it is written
         assert _definitions_of_copies(store) == before
 
 
