@@ -28,9 +28,9 @@ for module in (index_commands, sleep, agent, daemon, hooks, mcp, bench):
 
 def _version(shown: bool) -> None:
     if shown:
-        from importlib.metadata import version
+        from swe_agent import __version__
 
-        typer.echo(f"swe-agent {version('swe-agent')}")
+        typer.echo(f"swe-agent {__version__}")
         raise typer.Exit()
 
 

@@ -115,6 +115,17 @@ def test_start_up_imports_nothing_heavy() -> None:
     assert done.stdout.strip() == ""
 
 
+def test_version_is_the_installed_packages() -> None:
+    """--version prints swe_agent.__version__, which is also what the package was built as
+    (pyproject reads it), so the two cannot drift apart."""
+    from importlib.metadata import version
+
+    done = subprocess.run(
+        [sys.executable, "-m", "swe_agent", "--version"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == f"swe-agent {version('swe-agent')}"
+
+
 # What a first `index` never needs: the model SDKs, the MCP server, pydantic (typer 0.29
 # validated every option with it), the watcher, the progress bar.
 NOT_FOR_INDEX = ("anthropic", "mcp", "pydantic", "watchdog", "httpx", "rich")
