@@ -118,12 +118,10 @@ def search_code(
             f"{rank}. {h.path}:{h.start_line}-{h.end_line} {h.symbol or '-'}{part}"
             f"  score {h.score:.2f}\n   {preview}"
         )
+        kind = kinds.get(where, "")
         records.append(
-            CodeHit(
-                rank, h.path, h.start_line, h.end_line, h.symbol, h.score, whole,
-                kinds.get(where, ""),
-            )
-        )  # fmt: skip
+            CodeHit(rank, h.path, h.start_line, h.end_line, h.symbol, h.score, whole, kind)
+        )
     short = clip(" ".join(query.split()), 60)
     return Listing(
         f'search_code "{short}"',
@@ -136,16 +134,17 @@ def search_code(
     )
 
 
+HitKey = tuple[str, str | None, int]  # a hit's path, symbol and first line
+
+
 def _definition_spans(
     src: Sources, hits: list[Candidate]
-) -> tuple[
-    dict[tuple[str, str | None, int], tuple[int, int]], dict[tuple[str, str | None, int], str]
-]:
+) -> tuple[dict[HitKey, tuple[int, int]], dict[HitKey, str]]:
     """The whole lines of each hit's definition where the chunk is only a part of it (the head
     of a class whose methods are chunks of their own): a location named after a definition
     stands for all of it; and the kind of each hit's definition."""
-    spans: dict[tuple[str, str | None, int], tuple[int, int]] = {}
-    kinds: dict[tuple[str, str | None, int], str] = {}
+    spans: dict[HitKey, tuple[int, int]] = {}
+    kinds: dict[HitKey, str] = {}
     named = [h for h in hits if h.symbol]
     if not named:
         return spans, kinds
@@ -156,9 +155,10 @@ def _definition_spans(
     for h in named:
         for d in by_path.get(h.path, []):
             if d["qualname"] == h.symbol and d["start_line"] <= h.start_line <= d["end_line"]:
+                where = (h.path, h.symbol, h.start_line)
                 if (d["start_line"], d["end_line"]) != (h.start_line, h.end_line):
-                    spans[(h.path, h.symbol, h.start_line)] = (d["start_line"], d["end_line"])
-                kinds[(h.path, h.symbol, h.start_line)] = d["kind"]
+                    spans[where] = (d["start_line"], d["end_line"])
+                kinds[where] = d["kind"]
                 break
     return spans, kinds
 
