@@ -8,8 +8,8 @@ waits for the other when other work holds a core). Each hands its files over in 
 parses them (the fork's as marshal files, no pickling), and this process writes every part
 as it comes, its own and the fork's (those ready together in one write), so that the fork
 parses more of the files while it writes and little is left to write after the last file
-(the rows are those of one process, the fork's parts in the order they came). It costs ~10% more CPU on an idle machine
-(flask: 0.64 s -> 0.71 s) and pays where a second core is free. Splitting only when the load
+(the rows are those of one process, the fork's parts in the order they came). It costs ~10%
+more CPU on an idle machine (flask: 0.64 s -> 0.71 s) and pays where a second core is free. Splitting only when the load
 average leaves a core free was tried and did not pay: at load 11 on 2 cores, flask parsed in
 one process took longer (paired wall median +0.23 s over 9 alternating runs, 3.3 s -> 4.1 s)
 for no less CPU, since two runnable processes get two shares of a busy machine. More files go

@@ -216,7 +216,7 @@ class Store:
                 f"INSERT INTO {table} ({names}) SELECT {unnests}", [list(c) for c in cols]
             )
             return
-        duckdb = imported_duckdb()
+        import duckdb  # imported with the connection (_connect)
         import numpy as np
 
         arrays = {}
@@ -319,7 +319,7 @@ def signature(root: Path) -> tuple[int, ...] | None:
 def _checked(store: Store, *, new: bool = False) -> Store:
     """The store, once its schema is known to be ours (and brought up to date when writable);
     `new`: its file did not exist before it was opened."""
-    duckdb = imported_duckdb()
+    import duckdb  # imported with the connection (_connect)
 
     con, path = store.con, store.path
     try:
