@@ -113,12 +113,8 @@ class Store:
         try:
             _set(self._con, config or {})  # some are not taken at the connect
             _checked(self, new=True)
-        except Exception:
-            con, self._con, self._closed = self._con, None, True
-            con.close()  # where _checked failed, it closed it already
-            raise
-        except BaseException:  # Ctrl-C before the schema's commit: no store was made
-            self._discard_empty()
+        except BaseException:  # before the schema's commit (a Ctrl-C, or DuckDB's "Query
+            self._discard_empty()  # interrupted" when one met the migrations): no store was made
             raise
         return self._con
 
@@ -126,12 +122,16 @@ class Store:
         """Close the store and remove its file if it holds no table: a file made and left
         empty by an interrupted first use would read as a store without tables. Only the
         process that writes a DuckDB file can have it open, so no one else is using it."""
+        import duckdb  # imported with the connection (_connect)
+
         con, self._con, self._closed = self._con, None, True
         if con is None:
             return
         try:
             row = con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()
             empty = row is not None and row[0] == 0
+        except duckdb.ConnectionException:  # closed by _checked, which found it not ours
+            empty = False
         finally:
             con.close()
         if empty:

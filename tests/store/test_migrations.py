@@ -228,13 +228,15 @@ def test_a_new_file_migrates_to_the_schema_of_a_checked_one(tmp_path: Path) -> N
     checked.close()
 
 
-@pytest.mark.parametrize("late", [False, True])
+@pytest.mark.parametrize("late", [False, True, "query"])
 def test_ctrl_c_as_a_new_store_is_made_leaves_no_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: bool | str
 ) -> None:
     """A Ctrl-C lands between bytecodes: as DuckDB's connect returns (its file made, the
-    connection not yet kept) or during the schema's migration. Either way no file is left that
-    would read as a store without tables, and the next use makes the store afresh."""
+    connection not yet kept) or during the schema's migration, where DuckDB, when it meets it
+    in the migration's query, raises its RuntimeError("Query interrupted") instead (`index`
+    left an empty file behind then). Either way no file is left that would read as a store
+    without tables, and the next use makes the store afresh."""
     real_connect = duckdb.connect
 
     calls: list[int] = []
@@ -250,13 +252,16 @@ def test_ctrl_c_as_a_new_store_is_made_leaves_no_file(
     def migrate_interrupted(con: duckdb.DuckDBPyConnection, **kwargs: object) -> object:
         con.execute("CREATE TABLE half (x INTEGER)")  # as a migration's first statement
         con.execute("DROP TABLE half")
+        if late == "query":
+            raise RuntimeError("Query interrupted")
         raise KeyboardInterrupt
 
     if late:
         monkeypatch.setattr(migrations, "migrate", migrate_interrupted)
     else:
         monkeypatch.setattr(duckdb, "connect", interrupted)
-    with pytest.raises(KeyboardInterrupt), open_store(tmp_path, create=True) as store:
+    raised = RuntimeError if late == "query" else KeyboardInterrupt
+    with pytest.raises(raised), open_store(tmp_path, create=True) as store:
         store.set_meta("indexed_head", "abc123")
     monkeypatch.undo()
     assert not store_path(tmp_path).exists()
