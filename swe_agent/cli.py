@@ -15,7 +15,7 @@ import typer
 
 from swe_agent.commands import agent, bench, daemon, hooks, mcp, sleep
 from swe_agent.commands import index as index_commands
-from swe_agent.errors import SweAgentError
+from swe_agent.errors import SweAgentError, interrupted
 
 app = typer.Typer(
     help="A coding assistant that studies your repository while you sleep.",
@@ -80,13 +80,6 @@ def main() -> None:
             raise
         typer.echo(f"error: {line}", err=True)
         raise SystemExit(1) from None
-
-
-def interrupted(exc: Exception) -> bool:
-    """Whether exc is a Ctrl-C in another form: DuckDB's 'Query interrupted' when it met a
-    query, or the error of a C extension whose call into Python it met (tree-sitter compiling a
-    tag query's regular expression raises QueryError from the KeyboardInterrupt)."""
-    return str(exc) == "Query interrupted" or isinstance(exc.__cause__, KeyboardInterrupt)
 
 
 def _refuse_undecodable(args: list[str]) -> None:

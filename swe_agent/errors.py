@@ -45,3 +45,14 @@ class PathRefused(SweAgentError):
 
 class ModelError(SweAgentError):
     """The model endpoint failed after retries, or answered something unusable."""
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether exc is a Ctrl-C, in its own form or another: DuckDB's 'Query interrupted' when it
+    met a query, or the error of a C extension whose call into Python it met (tree-sitter
+    compiling a tag query's regular expression raises QueryError from the KeyboardInterrupt)."""
+    return (
+        isinstance(exc, KeyboardInterrupt)
+        or str(exc) == "Query interrupted"
+        or isinstance(exc.__cause__, KeyboardInterrupt)
+    )

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from swe_agent.cli import app, interrupted
+from swe_agent.cli import app
+from swe_agent.errors import interrupted
 from swe_agent.index.parse import SPLIT_MIN
 from tests.helpers import commit_all, git
 

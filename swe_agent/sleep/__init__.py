@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from swe_agent.code.paths import is_test_path
+from swe_agent.errors import interrupted
 from swe_agent.llm.base import Model
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.sleep import docs, offline, questions, testlinks
@@ -113,8 +114,9 @@ def run_sleep(
         if items or not repository_overview(store):
             writer.add("", [overview_note(repo.root, store, repo.head())])
         _analyse(repo, store, items, history, writer, report, model, should_yield, batch)
-    except KeyboardInterrupt:
-        writer.flush()
+    except BaseException as exc:
+        if interrupted(exc):  # the notes written whole so far are kept
+            writer.flush()
         raise
     writer.flush()
     report.notes_by_kind, report.tokens_spent = writer.written, writer.tokens

@@ -168,16 +168,20 @@ def test_use_by_the_foreground_survives_a_rewrite_and_raises_priority(
     assert rows == [{"kind": "summary", "used_count": 3 * len(used)}]
 
 
-def test_an_interrupted_run_keeps_what_it_wrote_and_the_next_goes_on(indexed) -> None:
+@pytest.mark.parametrize("ctrl_c", [KeyboardInterrupt, RuntimeError("Query interrupted")])
+def test_an_interrupted_run_keeps_what_it_wrote_and_the_next_goes_on(
+    indexed, ctrl_c: BaseException | type[BaseException]
+) -> None:
+    """A Ctrl-C comes as a KeyboardInterrupt, or as DuckDB's RuntimeError when it met a query."""
     repo, store = indexed
     calls = iter(range(100))
 
     def interrupt_at_the_fourth_check() -> bool:  # checked before each file and within long ones
         if next(calls) == 3:
-            raise KeyboardInterrupt
+            raise ctrl_c
         return False
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(ctrl_c if isinstance(ctrl_c, type) else type(ctrl_c)):
         run_sleep(
             repo, store, budget=1_000_000, level=2, should_yield=interrupt_at_the_fourth_check
         )
