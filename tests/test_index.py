@@ -10,7 +10,16 @@ import pytest
 
 from swe_agent.errors import EmptyRepository, NoIndex, NotARepository
 from swe_agent.index import COLUMNS, index_repository
-from swe_agent.index.parse import FLUSH_TERMS, SPLIT_MIN, Spilled, gather, parse_all
+from swe_agent.index.parse import (
+    FLUSH_TERMS,
+    SPLIT_MIN,
+    Spilled,
+    _Part,
+    _tokens,
+    _untaken,
+    gather,
+    parse_all,
+)
 from swe_agent.queries import file_outline_in, lookup_symbol_in, search_code_in
 from swe_agent.repo.gitrepo import GitRepo
 from swe_agent.store.db import open_store
@@ -271,6 +280,30 @@ def test_both_processes_hand_their_files_over_in_parts_as_they_parse_them(
     assert sum(kinds) >= 3  # the fork's parts, handed over one by one
     assert max(kinds) >= 2  # those that came while this process was held up: one batch
     assert not list(spill.iterdir())
+
+
+def test_parts_shrink_as_the_files_run_out_so_the_last_holds_about_a_file() -> None:
+    """A process hands its parsed files over once their terms reach FLUSH_TERMS, or, once few
+    files are left untaken (the tokens left in the pipe), as soon as they hold what those files
+    are expected to: the last part, written after both processes are done, is about a file."""
+    tokens = _tokens(40)
+    try:
+        part = _Part()
+        for _ in range(10):  # ten files of 500 terms each, 40 files untaken
+            part.add(500)
+        assert _untaken(tokens) == 40 and not part.due(tokens)
+        part.add(FLUSH_TERMS)
+        assert part.due(tokens)  # a full part, however many files are left
+        part.count = 0
+        os.read(tokens, 36)
+        part.add(900)  # 4 files untaken, expected ~4 x 3,800 terms: not yet
+        assert _untaken(tokens) == 4 and not part.due(tokens)
+        os.read(tokens, 4)
+        assert _untaken(tokens) == 0 and part.due(tokens)  # none left: hand it over
+        part.count = 0
+        assert not part.due(tokens)  # nothing to hand over
+    finally:
+        os.close(tokens)
 
 
 def _many_words(repo: Path) -> int:
