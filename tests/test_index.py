@@ -347,9 +347,9 @@ def test_the_files_of_a_fork_that_dies_are_parsed_by_this_process(tmp_path: Path
 def test_a_reader_sees_changed_files_old_or_new_while_two_processes_index_them(
     sample_repo: Path,
 ) -> None:
-    """An update of SPLIT_MIN or more files comes in two batches (this process's, then the
-    fork's); another connection reading between them must not find the fork's share deleted
-    and not yet written again."""
+    """An update of SPLIT_MIN or more files comes in several batches (this process's and the
+    fork's parts, smaller as the files run out); another connection reading between them must
+    not find the fork's share deleted and not yet written again."""
     copies = [f"copy{k}" for k in range(SPLIT_MIN // 15 + 1)]
     for copy in copies:
         for rel in git(sample_repo, "ls-files").split():
@@ -370,9 +370,9 @@ def test_a_reader_sees_changed_files_old_or_new_while_two_processes_index_them(
             workers=2,
             progress=lambda done, total: seen.append(_definitions_of_copies(reader)),
         )
-        # two processes: two batches, or one when the fork's part arrives before this process's
-        # files are written (they are then written together; seen on a loaded machine)
-        assert len(report.changed) > SPLIT_MIN and len(seen) in (1, 2)
+        # two processes: a batch or more (the fork's parts that arrive before this process's
+        # files are written are written with them; one batch was seen on a loaded machine)
+        assert len(report.changed) > SPLIT_MIN and len(seen) >= 1
         assert seen == [before] * len(seen)  # the update is not committed while it is written
         assert _definitions_of_copies(store) == before
 
