@@ -208,20 +208,21 @@ def _index(
         ):
             if whole:  # one transaction: its metadata goes in first, not after the last file
                 store.set_metas(_metas(report.head))
-            for batch in chain(ahead, batches):
-                with nullcontext() if whole else store.transaction():
-                    if first:
-                        report.stale_notes = _begin(
-                            store, repo.root, new, changed + removed, skipped
-                        )
-                        first = False
-                    rows = _write(store, repo.root, batch)
-                    report.skipped.extend(rows.skipped)
-                    report.invalid_utf8.extend(rows.invalid_utf8)
-                    report.parse_errors.extend(rows.parse_errors)
-                done += len(batch)
-                if progress:
-                    progress(done, len(todo))
+            with store.appending() if whole else nullcontext():
+                for batch in chain(ahead, batches):
+                    with nullcontext() if whole else store.transaction():
+                        if first:
+                            report.stale_notes = _begin(
+                                store, repo.root, new, changed + removed, skipped
+                            )
+                            first = False
+                        rows = _write(store, repo.root, batch)
+                        report.skipped.extend(rows.skipped)
+                        report.invalid_utf8.extend(rows.invalid_utf8)
+                        report.parse_errors.extend(rows.parse_errors)
+                    done += len(batch)
+                    if progress:
+                        progress(done, len(todo))
             with nullcontext() if whole else store.transaction():
                 if first:
                     report.stale_notes = _begin(store, repo.root, new, changed + removed, skipped)

@@ -23,6 +23,7 @@ import os
 import shutil
 import signal
 import struct
+import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -344,23 +345,58 @@ def _parse_from_the_start(
     tokens: int, root: str, paths: list[str], commit: str | None, parts: _Parts
 ) -> Generator[Batch, None, int]:
     """This process's part: files from the first on while tokens last, handed back whenever
-    their terms reach FLUSH_TERMS or a part of the fork's arrived (with it), and at the end,
+    they are due (_Part.due) or a part of the fork's arrived (with it), and at the end,
     so that their rows are written while the fork still parses and it takes more files.
     Returns how many files were parsed here."""
-    done, pending, count = 0, [], 0
+    done, pending, part = 0, [], _Part()
     while os.read(tokens, 1):
         item = analyse_file(root, paths[done], commit)
         done += 1
         pending.append(item)
-        count += _terms_in(item.terms) if isinstance(item, Parsed) else 0
+        part.add(_terms_in(item.terms) if isinstance(item, Parsed) else 0)
         arrived = list(parts.arrived())
-        if arrived or count >= FLUSH_TERMS:
+        if arrived or part.due(tokens):
             yield _together(pending, arrived)
-            pending, count = [], 0
+            pending = []
+            part.count = 0
     arrived = list(parts.arrived())
     if pending or arrived:
         yield _together(pending, arrived)
     return done
+
+
+@dataclass(slots=True)
+class _Part:
+    """The terms of the files a process has parsed and not yet handed over (`count`), and of
+    all it parsed (`seen`, in `files`)."""
+
+    count: int = 0
+    seen: int = 0
+    files: int = 0
+
+    def add(self, terms: int) -> None:
+        self.count += terms
+        self.seen += terms
+        self.files += 1
+
+    def due(self, tokens: int) -> bool:
+        """Whether to hand the files over now: once their terms reach FLUSH_TERMS, or, near
+        the end, once they hold as many as the files no process has taken yet are expected to
+        (at this process's mean), so that the parts shrink as the files run out. The last
+        part of each process is written after both are done, where no second core shares the
+        work: it now holds about a file rather than up to FLUSH_TERMS terms (flask: a fifth
+        of its rows)."""
+        if self.count >= FLUSH_TERMS:
+            return True
+        return self.count > 0 and self.count * self.files >= self.seen * _untaken(tokens)
+
+
+def _untaken(tokens: int) -> int:
+    """How many files no process has taken yet: the tokens left in the pipe."""
+    import fcntl  # POSIX, as the fork that parses beside this process
+    import termios
+
+    return int.from_bytes(fcntl.ioctl(tokens, termios.FIONREAD, bytes(4)), sys.byteorder)
 
 
 def _together(pending: list[Parsed | tuple[str, str]], arrived: list[Spilled]) -> Batch:
@@ -387,7 +423,7 @@ def _parse_from_the_end(
     tokens: int, told: int, root: str, paths: list[str], commit: str | None, folder: Path
 ) -> NoReturn:
     """The forked process: parse files from the last on while tokens last and hand them over
-    in parts, each when its terms reach FLUSH_TERMS and the last at the end (_hand_over); exit
+    in parts, each when it is due (_Part.due) and the last at the end (_hand_over); exit
     0 once all are handed over, 1 on any failure. It leaves Ctrl-C to its parent, stops when
     its parent is gone, and never returns into its parent's code (which holds the store's
     connection)."""
@@ -397,14 +433,14 @@ def _parse_from_the_end(
         parent = os.getppid()
         end = place = len(paths)
         made: list[Rows] = []
-        count = 0
+        part = _Part()
         while os.getppid() == parent and os.read(tokens, 1):
             place -= 1
             made.append(gather([analyse_file(root, paths[place], commit)]))
-            count += _terms_in(made[-1].terms)
-            if count >= FLUSH_TERMS:
+            part.add(_terms_in(made[-1].terms))
+            if part.due(tokens):
                 _hand_over(told, folder, place, end, made)
-                end, count, made = place, 0, []
+                end, made, part.count = place, [], 0
         if os.getppid() == parent:
             if made:
                 _hand_over(told, folder, place, end, made)

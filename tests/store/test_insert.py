@@ -1,12 +1,13 @@
 """Store.insert writes a few rows as bound lists and many as a NumPy scan, Store.append through
 DuckDB's appender: all read back as written."""
 
+import gc
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from swe_agent.store.db import BULK_ROWS, open_store
+from swe_agent.store.db import APPEND_ROWS, BULK_ROWS, open_store
 from swe_agent.store.search import POSTING_COLUMNS
 from swe_agent.store.symbols import DEF_COLUMNS
 
@@ -62,6 +63,40 @@ def test_rows_appended_read_back_as_written_and_go_with_a_rollback(tmp_path: Pat
             store.append("postings", POSTING_COLUMNS, terms)
             raise RuntimeError("interrupted")
         assert store.one("SELECT count(*) FROM postings") == (len(terms),)
+
+
+def test_rows_appended_while_appending_read_back_in_order_and_none_outlive_an_error(
+    tmp_path: Path,
+) -> None:
+    """Store.appending holds one appender a table: batches appended in it read back in the
+    order appended (some handed to the table before its end, from APPEND_ROWS on, the rest at
+    its end); on an error in the block, the rows not yet handed over are dropped, in a
+    transaction or not, and none appear when the appenders are released."""
+    defs = definitions(2 * APPEND_ROWS + 5)
+    batches = [defs[:3], defs[3 : APPEND_ROWS + 4], defs[APPEND_ROWS + 4 :]]
+    terms = [(f"t{i}", i, 1) for i in range(5)]
+    with open_store(tmp_path, create=True) as store:
+        with store.transaction(), store.appending():
+            for batch in batches:
+                store.append("definitions", DEF_COLUMNS, batch)
+                store.append("postings", POSTING_COLUMNS, terms)
+        back = store.query(f"SELECT {', '.join(DEF_COLUMNS)} FROM definitions ORDER BY rowid")
+        assert back == defs
+        assert store.one("SELECT count(*) FROM postings") == (3 * len(terms),)
+        store.con.execute("DELETE FROM definitions")
+        store.con.execute("DELETE FROM postings")
+        with pytest.raises(RuntimeError), store.transaction(), store.appending():
+            for batch in batches:  # the first APPEND_ROWS handed over, the rest held
+                store.append("definitions", DEF_COLUMNS, batch)
+            store.append("postings", POSTING_COLUMNS, terms)
+            raise RuntimeError("interrupted")
+        with pytest.raises(RuntimeError), store.appending():  # no transaction: none written
+            store.append("postings", POSTING_COLUMNS, terms)
+            raise RuntimeError("interrupted")
+        store.append("postings", POSTING_COLUMNS, terms[:1])  # later rows, appended alone
+        gc.collect()
+        assert store.one("SELECT count(*) FROM definitions") == (0,)
+        assert store.query("SELECT term FROM postings") == [("t0",)]
 
 
 def wal_bytes(store_file: Path) -> int:

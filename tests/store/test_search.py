@@ -49,7 +49,7 @@ def counted_in_python(chunks: list[tuple[int, str]]) -> list[tuple[str, int, int
 
 
 def test_postings_counted_by_the_store_are_those_a_count_in_python_makes(tmp_path: Path) -> None:
-    """From terms_text: the same rows in the same order, a chunk without terms without
+    """From terms_text: the same rows (in no promised order), a chunk without terms without
     postings, the largest ids kept."""
     from swe_agent.code.tokens import terms_text
     from swe_agent.store.search import add_postings
@@ -67,4 +67,4 @@ def test_postings_counted_by_the_store_are_those_a_count_in_python_makes(tmp_pat
     assert ("redirect", ids[0], 2) in expected and not [r for r in expected if r[1] == ids[1]]
     with open_store(tmp_path, create=True) as store:
         add_postings(store, ids, texts)
-        assert store.query("SELECT term, chunk_id, tf FROM postings ORDER BY rowid") == expected
+        assert sorted(store.query("SELECT term, chunk_id, tf FROM postings")) == sorted(expected)
