@@ -154,7 +154,9 @@ def from_lookup(
         named = f"defines the symbol you named, `{name}`"
         weight = base / math.sqrt(len(exact)) * (EXCEPTION_CLASS_FACTOR if raised else 1.0)
         weight *= made(d.path, d.generated)
-        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", named, d.kind))
+        # a traceback's frame is one mention: its name, looked up, is evidence of the same kind
+        kind = "trace" if trace else "symbol"
+        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, kind, named, d.kind))
     for d in similar[:6]:
         weight = 0.3 * base / max(len(similar), 2) * made(d.path, d.generated)
         why = f"name similar to `{name}`"
