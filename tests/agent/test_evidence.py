@@ -273,3 +273,21 @@ def test_a_traceback_frame_whose_name_was_looked_up_is_not_counted_twice() -> No
     assert traceback_ranked([]) == deepest
     assert traceback_ranked(["parse_rendered"]) == deepest
     assert traceback_ranked(["parse_rendered", "check_still_complete"]) == deepest
+
+
+def test_a_method_called_on_a_value_names_the_definitions_of_the_method() -> None:
+    # `expr` is the issue's own variable: no definition holds `expr.atoms`, those of `atoms` do
+    q = parse_question("`expr.atoms()` should return objects with no args instead of subclasses")
+    defs = [
+        DefinitionHit("core/basic.py", 1826, 1869, "Atom", "class", False, "class Atom(Basic):"),
+        DefinitionHit("core/basic.py", 434, 512, "Basic.atoms", "method", False, "def atoms("),
+    ]
+
+    def weights(name: str) -> dict[str | None, float]:
+        findings = ev.Findings()
+        ev.from_lookup(name, defs, [], [], q, findings)
+        return {e.symbol: e.weight for e in findings.evidence}
+
+    assert weights("expr.atoms")["Basic.atoms"] >= 2.0 > weights("expr.atoms")["Atom"]
+    # a type's member (`Expr.atoms`) names that type's; another's is only a similar name
+    assert weights("Expr.atoms")["Basic.atoms"] < 1.0
