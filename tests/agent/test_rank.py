@@ -268,7 +268,8 @@ def test_a_module_of_tests_inside_a_source_file_counts_as_a_test() -> None:
         return [loc.symbol for loc in ranked]
 
     assert symbols() == ["LiteralSets.new", "RegexMatcher.new", "tests.word"]
-    assert symbols(issue=False)[0] == "LiteralSets.new"  # search did not see it as a test either
+    # a question of where something is: as search ranked them (the file may be what it asks for)
+    assert symbols(issue=False)[0] == "tests.word"
     assert symbols(about_tests=True)[0] == "tests.word"
 
 

@@ -121,7 +121,7 @@ def rank(
     if any(e.kind == "note" for e in evidence):
         code_only = {k: [e for e in items if e.kind != "note"] for k, items in groups.items()}
         _notes_below_named_code(locations, groups, _scored(code_only))
-    _fold_files(locations, about_tests)
+    _fold_files(locations, issue and not about_tests)
     _other_languages_below(locations, evidence)
     if issue:
         _windows_below_definitions(locations, groups)
@@ -207,19 +207,21 @@ def _diverse(ranked: list[Location], limit: int) -> list[Location]:
 def evidence_factor(e: Evidence, about_tests: bool, issue: bool) -> float:
     """How much a piece of evidence counts for what its path is, each reason once: a lookup's or
     a note's by path_factor (a test TEST_FACTOR), code search's by its own ranking (which counted
-    a test file down already). A test in a module of tests inside a source file (Rust's `mod
-    tests`), which no path says is one, counts TEST_FACTOR here whatever found it. In an issue
-    not about tests, a test of any kind counts ISSUE_TEST_FACTOR more: the fix edits the code,
-    and a test that exercises it, or the test an issue's traceback runs through, repeats the
-    issue's words and names."""
+    a test file down already). In an issue not about tests, a test of any kind counts
+    ISSUE_TEST_FACTOR more: the fix edits the code, and a test that exercises it, or the test an
+    issue's traceback runs through, repeats the issue's words and names; and a test in a module
+    of tests inside a source file (Rust's `mod tests`), which no path says is one, counts
+    TEST_FACTOR as well. A question of where something is keeps what search ranked: a file whose
+    only evidence is its module of tests (axum's response/mod.rs for `IntoResponse`) is still
+    the file it asks for."""
     factor = 1.0 if e.kind in RANKED_BY_SEARCH else path_factor(e.path, about_tests)
-    if about_tests:
+    if about_tests or not issue:
         return factor
     if not is_test_path(e.path):
         if not in_test_module(e.symbol):
             return factor
         factor *= TEST_FACTOR
-    return factor * ISSUE_TEST_FACTOR if issue else factor
+    return factor * ISSUE_TEST_FACTOR
 
 
 def in_test_module(symbol: str | None) -> bool:
@@ -238,16 +240,16 @@ def path_factor(path: str, about_tests: bool) -> float:
     return COPY_FACTOR if kind == "vendored" else 1.0
 
 
-def _fold_files(locations: list[Location], about_tests: bool = False) -> None:
+def _fold_files(locations: list[Location], tests_below: bool = False) -> None:
     """A file-level location (code outside any definition, or a note about the whole file)
     gives way to the best definition of the same file that has evidence of its own: the
     definition takes the file's place in the ranking, since a definition is the more useful
-    answer, and the file-level location goes below it. A test in a module of tests does not
-    take a source file's place (unless the question is about tests): its evidence was counted
+    answer, and the file-level location goes below it. tests_below (an issue not about tests):
+    a test in a module of tests does not take a source file's place, its evidence was counted
     down as a test's, and the place it took would undo that."""
     best_def: dict[str, Location] = {}
     for loc in locations:
-        if not loc.symbol or (in_test_module(loc.symbol) and not about_tests):
+        if not loc.symbol or (tests_below and in_test_module(loc.symbol)):
             continue
         if loc.path not in best_def or loc.score > best_def[loc.path].score:
             best_def[loc.path] = loc
