@@ -250,7 +250,8 @@ def ask(
         "seconds": round(time.perf_counter() - started, 3),
         "cpu_seconds": round(cpu_seconds() - cpu, 3),
         "locations": [{"path": loc.path, "symbol": loc.symbol, "start_line": loc.start_line,
-                       "end_line": loc.end_line} for loc in result.locations[:KEPT_LOCATIONS]],
+                       "end_line": loc.end_line, "why": loc.why}
+                      for loc in result.locations[:KEPT_LOCATIONS]],
     }  # fmt: skip
 
 

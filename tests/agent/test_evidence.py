@@ -3,7 +3,14 @@
 from swe_agent.agent.offline import evidence as ev
 from swe_agent.agent.offline.question import parse_question
 from swe_agent.agent.offline.rank import rank
-from swe_agent.agent.records import CallerHit, CodeHit, DefinitionHit, NoteHit, Place
+from swe_agent.agent.records import (
+    CallerHit,
+    CodeHit,
+    DefinitionHit,
+    NoteHit,
+    OutlineEntry,
+    Place,
+)
 from swe_agent.code.declarations import prefer_definitions
 
 CALLERS = [
@@ -226,3 +233,61 @@ def test_a_named_exception_with_a_constructor_points_to_where_it_is_raised() -> 
     findings = ev.Findings()
     ev.from_lookup("IncompatibleVersionException", defs, callers, [], q, findings)
     assert rank(findings.evidence)[0].path == "plugins/Processor.java"
+
+
+TRACEBACK_ISSUE = """Linting a file with a doubled semicolon crashes
+
+```
+Traceback (most recent call last):
+  File "/home/u/proj/app/cli.py", line 40, in lint
+    result = run_linter(text)
+  File "/home/u/proj/app/linter.py", line 313, in parse_rendered
+    check_still_complete(segments)
+  File "/home/u/proj/app/helpers.py", line 30, in check_still_complete
+    raise RuntimeError("Dropped elements")
+RuntimeError: Dropped elements in sequence matching
+```
+"""
+
+
+def traceback_ranked(lookups: list[str]) -> list[str | None]:
+    q = parse_question(TRACEBACK_ISSUE)
+    findings = ev.Findings()
+    frames = {  # name -> (path, line range, qualified name, kind)
+        "parse_rendered": ("app/linter.py", 296, 332, "Linter.parse_rendered", "method"),
+        "check_still_complete": ("app/helpers.py", 21, 35, "check_still_complete", "function"),
+    }
+    for name in lookups:
+        path, start, end, qualname, kind = frames[name]
+        hit = DefinitionHit(path, start, end, qualname, kind, True, "def")
+        ev.from_lookup(name, [hit], [], [], q, findings)
+    for path, start, end, qualname, kind in frames.values():
+        ev.from_outline(path, [OutlineEntry(start, end, kind, qualname)], q, findings)
+    return [loc.symbol for loc in rank(findings.evidence, issue=True)][:2]
+
+
+def test_a_traceback_frame_whose_name_was_looked_up_is_not_counted_twice() -> None:
+    # the deepest frame leads whichever frames' names the lookups reached: a frame's name,
+    # looked up, is the same mention as the frame, not a second kind of evidence
+    deepest = ["check_still_complete", "Linter.parse_rendered"]
+    assert traceback_ranked([]) == deepest
+    assert traceback_ranked(["parse_rendered"]) == deepest
+    assert traceback_ranked(["parse_rendered", "check_still_complete"]) == deepest
+
+
+def test_a_method_called_on_a_value_names_the_definitions_of_the_method() -> None:
+    # `expr` is the issue's own variable: no definition holds `expr.atoms`, those of `atoms` do
+    q = parse_question("`expr.atoms()` should return objects with no args instead of subclasses")
+    defs = [
+        DefinitionHit("core/basic.py", 1826, 1869, "Atom", "class", False, "class Atom(Basic):"),
+        DefinitionHit("core/basic.py", 434, 512, "Basic.atoms", "method", False, "def atoms("),
+    ]
+
+    def weights(name: str) -> dict[str | None, float]:
+        findings = ev.Findings()
+        ev.from_lookup(name, defs, [], [], q, findings)
+        return {e.symbol: e.weight for e in findings.evidence}
+
+    assert weights("expr.atoms")["Basic.atoms"] >= 2.0 > weights("expr.atoms")["Atom"]
+    # a type's member (`Expr.atoms`) names that type's; another's is only a similar name
+    assert weights("Expr.atoms")["Basic.atoms"] < 1.0

@@ -1,6 +1,8 @@
 """Ranking locations from evidence: pure functions, tested on hand-made evidence."""
 
-from swe_agent.agent.offline.rank import Evidence, rank
+import pytest
+
+from swe_agent.agent.offline.rank import ISSUE_TEST_FACTOR, Evidence, rank
 
 
 def test_a_definition_takes_the_place_of_its_whole_file() -> None:
@@ -236,3 +238,49 @@ def test_in_an_issue_a_test_goes_below_the_code_it_tests() -> None:
     # a question of where something is, or an issue about the tests: as search ranked them
     assert files(issue=False)[0] == "test/chrono-test.cc"
     assert files(about_tests=True)[0] == "test/chrono-test.cc"
+
+
+def test_in_an_issue_a_test_counts_the_issue_factor_once_whatever_found_it() -> None:
+    def ranked(issue: bool) -> dict[str, float]:
+        evidence = [
+            Evidence("tests/test_jar.py", "Jar", 1, 30, 5.0, "symbol", "defines `Jar`"),
+            Evidence("tests/test_cache.py", "fill", 1, 9, 2.5, "search", "BM25 rank 1"),
+            Evidence("pkg/jar.py", "make_jar", 3, 20, 1.2, "symbol", "defines `make_jar`"),
+        ]
+        return {loc.path: loc.score for loc in rank(evidence, issue=issue)}
+
+    question, issue = ranked(issue=False), ranked(issue=True)
+    assert max(question, key=question.__getitem__).startswith("tests/")
+    assert max(issue, key=issue.__getitem__) == "pkg/jar.py"
+    for test in ("tests/test_jar.py", "tests/test_cache.py"):  # a lookup's and search's alike
+        assert issue[test] == pytest.approx(question[test] * ISSUE_TEST_FACTOR)
+    assert issue["pkg/jar.py"] == question["pkg/jar.py"]
+
+
+def test_a_module_of_tests_inside_a_source_file_counts_as_a_test() -> None:
+    def symbols(about_tests: bool = False, issue: bool = True) -> list[str | None]:
+        evidence = [
+            Evidence("src/matcher.rs", "tests.word", 900, 930, 2.5, "search", "BM25 1", "function"),
+            Evidence("src/literal.rs", "LiteralSets.new", 10, 60, 1.2, "search", "BM25 2"),
+            Evidence("src/matcher.rs", "RegexMatcher.new", 40, 80, 0.5, "search", "BM25 3"),
+        ]
+        ranked = rank(evidence, issue=issue, about_tests=about_tests)
+        return [loc.symbol for loc in ranked]
+
+    assert symbols() == ["LiteralSets.new", "RegexMatcher.new", "tests.word"]
+    # a question of where something is: as search ranked them (the file may be what it asks for)
+    assert symbols(issue=False)[0] == "tests.word"
+    assert symbols(about_tests=True)[0] == "tests.word"
+
+
+def test_a_test_in_a_module_of_tests_does_not_take_its_source_files_place() -> None:
+    # the best match is a stretch of matcher.rs outside any definition: the file's place goes
+    # to a definition of it, but not to a test, whose evidence was counted down as a test's
+    evidence = [
+        Evidence("src/matcher.rs", None, 300, 320, 2.5, "search", "BM25 1"),
+        Evidence("src/matcher.rs", "tests.word", 900, 930, 1.5, "focus", "title 1", "function"),
+        Evidence("src/literal.rs", "LiteralSets.new", 10, 60, 2.0, "search", "BM25 2"),
+    ]
+    ranked = rank(evidence, issue=True)
+    assert [loc.symbol for loc in ranked][-1] == "tests.word"
+    assert rank(evidence, issue=True, about_tests=True)[0].symbol == "tests.word"

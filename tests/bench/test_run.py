@@ -150,6 +150,8 @@ def test_a_later_commit_of_a_repository_is_indexed_from_the_earlier_ones_index(
     assert second["index_from"] == f"o+n@{base[:12]}"
     assert second["parsed"] == 1  # only later.py
     assert all(r["locations"] for r in out["results"])
+    # each kept location says why it was ranked, for studying misses
+    assert all(loc["why"] for r in out["results"] for loc in r["locations"])
 
 
 def test_a_new_commit_is_indexed_from_the_index_with_the_fewest_files_changed(

@@ -137,6 +137,10 @@ def from_lookup(
     defs = prefer_definitions(defs)
     exact = [d for d in defs if d.exact]
     similar = [d for d in defs if not d.exact]
+    if not exact and _called_on_a_value(name):  # `expr.atoms()`: the definitions of `atoms`
+        last = name.rsplit(".", 1)[-1]
+        exact = [d for d in similar if d.qualname.rsplit(".", 1)[-1] == last]
+        similar = [d for d in similar if d.qualname.rsplit(".", 1)[-1] != last]
     base = 2.0 + 0.4 * min(q.weights.get(name, 1.0), 5.0)
     # A question that names an exception is about where it is raised, rarely about the class:
     # the class counts less, and the code that constructs it (its "callers") counts more.
@@ -154,7 +158,9 @@ def from_lookup(
         named = f"defines the symbol you named, `{name}`"
         weight = base / math.sqrt(len(exact)) * (EXCEPTION_CLASS_FACTOR if raised else 1.0)
         weight *= made(d.path, d.generated)
-        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, "symbol", named, d.kind))
+        # a traceback's frame is one mention: its name, looked up, is evidence of the same kind
+        kind = "trace" if trace else "symbol"
+        add(Evidence(d.path, d.qualname, d.start_line, d.end_line, weight, kind, named, d.kind))
     for d in similar[:6]:
         weight = 0.3 * base / max(len(similar), 2) * made(d.path, d.generated)
         why = f"name similar to `{name}`"
@@ -170,6 +176,13 @@ def from_lookup(
         weight = (0.6 if not defs else 0.2) / math.sqrt(len(refs)) * made(r.path, r.generated)
         why = f"refers to `{name}` ({r.kind})"
         add(Evidence(r.path, r.enclosing or None, r.line, r.line, weight, "reference", why))
+
+
+def _called_on_a_value(name: str) -> bool:
+    """A method called on a value (`expr.atoms`, `r.simplify`, `dt.isValid`): a dotted name
+    whose head is in lower case, a variable of the issue's own code, which no definition of the
+    whole name holds; the method's name is what it names."""
+    return "." in name and name[:1].islower()
 
 
 def _generated_factor(q: Question) -> Callable[[str, bool], float]:

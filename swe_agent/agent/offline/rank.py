@@ -18,6 +18,9 @@ from swe_agent.code.paths import is_source_path, is_test_path
 from swe_agent.ranking.paths import language_family, path_class
 
 TEST_FACTOR = 0.3
+# in an issue not about tests, a test counts this much more (evidence_factor); counting a lookup's
+# tests TEST_FACTOR only (search's twice) moved a fuzzer in a traceback to the first place
+ISSUE_TEST_FACTOR = 0.3
 OTHER_FACTOR = 0.3  # documentation, changelogs, configuration: rarely what a question is after
 COPY_FACTOR = 0.5  # a vendored copy: its source, if here, names the same things
 # a file generated, by its name (a TypeScript .d.ts declaration, a .pb.go): what it declares is
@@ -50,6 +53,7 @@ LANGUAGE_MAJORITY = 0.5
 LENGTH_PRIOR = 1.0
 LENGTH_CAP = 200
 CALLABLE = frozenset({"function", "method"})
+TEST_MODULES = frozenset({"tests", "test"})  # a module of tests kept in a source file
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +113,7 @@ def rank(
     question of where something is done, which a stretch of a file can answer)."""
     groups: dict[tuple[str, str | None, int], list[Evidence]] = defaultdict(list)
     for e in evidence:
-        if e.kind not in RANKED_BY_SEARCH:  # search's own ranking already weighed the path
-            e = replace(e, weight=e.weight * path_factor(e.path, about_tests))
+        e = replace(e, weight=e.weight * evidence_factor(e, about_tests, issue))
         # code outside definitions: each window is its own location, with its own lines
         groups[(e.path, e.symbol or None, 0 if e.symbol else e.start_line)].append(e)
     locations = _scored(groups)
@@ -118,12 +121,10 @@ def rank(
     if any(e.kind == "note" for e in evidence):
         code_only = {k: [e for e in items if e.kind != "note"] for k, items in groups.items()}
         _notes_below_named_code(locations, groups, _scored(code_only))
-    _fold_files(locations)
+    _fold_files(locations, issue and not about_tests)
     _other_languages_below(locations, evidence)
     if issue:
         _windows_below_definitions(locations, groups)
-        if not about_tests:
-            _tests_below_code(locations)
     if not definition_asked:
         _yield_to_members(locations)
     locations.sort(key=lambda loc: (-loc.score, loc.path, loc.start_line))
@@ -203,6 +204,31 @@ def _diverse(ranked: list[Location], limit: int) -> list[Location]:
     return (chosen + held)[:limit]
 
 
+def evidence_factor(e: Evidence, about_tests: bool, issue: bool) -> float:
+    """How much a piece of evidence counts for what its path is, each reason once: a lookup's or
+    a note's by path_factor (a test TEST_FACTOR), code search's by its own ranking (which counted
+    a test file down already). In an issue not about tests, a test of any kind counts
+    ISSUE_TEST_FACTOR more: the fix edits the code, and a test that exercises it, or the test an
+    issue's traceback runs through, repeats the issue's words and names; and a test in a module
+    of tests inside a source file (Rust's `mod tests`), which no path says is one, counts
+    TEST_FACTOR as well. A question of where something is keeps what search ranked: a file whose
+    only evidence is its module of tests (axum's response/mod.rs for `IntoResponse`) is still
+    the file it asks for."""
+    factor = 1.0 if e.kind in RANKED_BY_SEARCH else path_factor(e.path, about_tests)
+    if about_tests or not issue:
+        return factor
+    if not is_test_path(e.path):
+        if not in_test_module(e.symbol):
+            return factor
+        factor *= TEST_FACTOR
+    return factor * ISSUE_TEST_FACTOR
+
+
+def in_test_module(symbol: str | None) -> bool:
+    """A definition inside a module of tests (Rust's `#[cfg(test)] mod tests`: `tests.word`)."""
+    return any(part in TEST_MODULES for part in (symbol or "").split(".")[:-1])
+
+
 def path_factor(path: str, about_tests: bool) -> float:
     if not is_source_path(path):
         return OTHER_FACTOR
@@ -214,14 +240,18 @@ def path_factor(path: str, about_tests: bool) -> float:
     return COPY_FACTOR if kind == "vendored" else 1.0
 
 
-def _fold_files(locations: list[Location]) -> None:
+def _fold_files(locations: list[Location], tests_below: bool = False) -> None:
     """A file-level location (code outside any definition, or a note about the whole file)
     gives way to the best definition of the same file that has evidence of its own: the
     definition takes the file's place in the ranking, since a definition is the more useful
-    answer, and the file-level location goes below it."""
+    answer, and the file-level location goes below it. tests_below (an issue not about tests):
+    a test in a module of tests does not take a source file's place, its evidence was counted
+    down as a test's, and the place it took would undo that."""
     best_def: dict[str, Location] = {}
     for loc in locations:
-        if loc.symbol and (loc.path not in best_def or loc.score > best_def[loc.path].score):
+        if not loc.symbol or (tests_below and in_test_module(loc.symbol)):
+            continue
+        if loc.path not in best_def or loc.score > best_def[loc.path].score:
             best_def[loc.path] = loc
     for loc in locations:
         best = best_def.get(loc.path)
@@ -248,16 +278,6 @@ def _windows_below_definitions(
             continue
         if all(e.kind in SEARCH_KINDS for e in groups.get(_key(loc), [])):
             loc.score *= WINDOW_FACTOR
-
-
-def _tests_below_code(locations: list[Location]) -> None:
-    """In an issue that is not about tests, a location in a test file counts TEST_FACTOR once
-    more: the issue's fix edits the code, and a test that exercises it names the same things
-    (the evidence of lookups was weighed by path_factor already, but code search's own ranking
-    lets a test that repeats the issue's words reach the first five)."""
-    for loc in locations:
-        if is_test_path(loc.path):
-            loc.score *= TEST_FACTOR
 
 
 def _other_languages_below(locations: list[Location], evidence: list[Evidence]) -> None:
