@@ -98,14 +98,6 @@ def callers(store: Store, name: str, limit: int = 30) -> list[dict[str, Any]]:
     )
 
 
-def callees(store: Store, path: str, qualname: str, limit: int = 40) -> list[str]:
-    rows = store.query(
-        "SELECT DISTINCT name FROM refs WHERE path = ? AND enclosing = ? AND kind = 'call' LIMIT ?",
-        [path, qualname, limit],
-    )
-    return [r[0] for r in rows]
-
-
 def call_graph(store: Store) -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str]]]:
     """Callers of each name (at most 8 enclosing definitions) and the names each definition
     calls, from the call references."""
