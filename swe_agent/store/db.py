@@ -288,28 +288,29 @@ class Store:
 
 
 class _Appenders:
-    """The appenders of Store.appending, by table and columns, with the rows each holds."""
+    """The appenders of Store.appending, by table and columns, and how many rows each holds
+    that it has not handed to its table yet."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.held: dict[tuple[str, tuple[str, ...]], tuple[duckdb.Appender, list[int]]] = {}
+        self.held: dict[tuple[str, tuple[str, ...]], duckdb.Appender] = {}
+        self.pending: dict[tuple[str, tuple[str, ...]], int] = {}
 
     def append(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         key = (table, tuple(columns))
         if key not in self.held:
-            self.held[key] = (self.con.appender(table, columns=list(columns)), [0])
-        appender, count = self.held[key]
-        appender.append_rows(rows)
-        count[0] += len(rows)
-        if count[0] >= APPEND_ROWS:
-            appender.flush()
-            count[0] = 0
+            self.held[key] = self.con.appender(table, columns=list(columns))
+        self.held[key].append_rows(rows)
+        self.pending[key] = self.pending.get(key, 0) + len(rows)
+        if self.pending[key] >= APPEND_ROWS:
+            self.held[key].flush()
+            self.pending[key] = 0
 
     def flush(self) -> None:
-        for appender, count in self.held.values():
-            if count[0]:
+        for key, appender in self.held.items():
+            if self.pending[key]:
                 appender.flush()
-                count[0] = 0
+                self.pending[key] = 0
 
 
 def open_store(
