@@ -147,11 +147,12 @@ def bm25(
 
 
 # -- what code search reads besides BM25 (swe_agent/ranking) ------------------------------------
-# The definition of a qualified name that several share (Java's and C++'s overloads, a Python
-# property's getter and setter) and the chunk that stands for them: the first chunk, and of the
-# definitions, the first by line. Ordered by the chunk alone, which definition came with it (and
-# so the `lines` that size its boost) was whichever the engine met first, and a new store of
-# the same tree could answer otherwise (definitions_named, code_definitions).
+# The definition of a qualified name that several share (Java's and C++'s overloads, Python's
+# @overload stubs before the function itself, a property's getter and setter) and the chunk that
+# stands for them: the first chunk, and of the definitions the longest (the implementation, not
+# a stub; the first by line of equal ones). Ordered by the chunk alone, which definition came
+# with it (and so the `lines` that size its boost) was whichever the engine met first, and a new
+# store of the same tree could answer otherwise (definitions_named, code_definitions).
 _ROWS = (
     "SELECT id, (row_number() OVER (ORDER BY id) - 1)::INTEGER AS row FROM chunks "
     "WHERE space = 'code'"
@@ -172,7 +173,7 @@ def definitions_named(store: Store, names: list[str]) -> list[tuple]:
         JOIN chunks c ON c.space = 'code' AND c.path = d.path AND c.symbol = d.qualname
         LEFT JOIN uses u ON u.name = d.name
         WHERE lower(d.name) IN (SELECT lower(unnest($names)))
-        QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY c.start_line, d.start_line, d.end_line) = 1
+        QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY c.start_line, d.end_line - d.start_line DESC, d.start_line) = 1
         ORDER BY c.path, c.start_line, d.qualname
         """,
         {"names": names},
@@ -239,7 +240,7 @@ def code_definitions(store: Store) -> list[tuple]:
         FROM definitions d
         JOIN chunks k ON k.space = 'code' AND k.path = d.path AND k.symbol = d.qualname
         JOIN ({_ROWS}) c ON c.id = k.id
-        QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY k.start_line, d.start_line, d.end_line) = 1
+        QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY k.start_line, d.end_line - d.start_line DESC, d.start_line) = 1
         """
     )
 

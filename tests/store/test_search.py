@@ -93,7 +93,7 @@ def _overloads(store, reverse: bool) -> None:
 
 
 @pytest.mark.parametrize("reverse", [False, True])
-def test_a_name_several_definitions_share_is_read_as_its_first_whatever_the_rows_order(
+def test_a_name_several_definitions_share_is_read_as_its_longest_whatever_the_rows_order(
     tmp_path: Path, reverse: bool
 ) -> None:
     with open_store(tmp_path, create=True) as store:
@@ -101,9 +101,9 @@ def test_a_name_several_definitions_share_is_read_as_its_first_whatever_the_rows
         rows = definitions_named(store, ["write"])
         held = code_definitions(store)
     # (name, qualname, kind, chunk id, path, start, end, symbol, uses, lines): the first chunk,
-    # with the definition that holds it (3 lines), not the other overload's 10
-    assert [(r[3], r[5], r[9]) for r in rows] == [(1, 10, 3)]
-    assert [(r[3], r[4]) for r in held] == [(0, 3)]
+    # sized by the longer overload (10 lines: an implementation, where the other may be a stub)
+    assert [(r[3], r[5], r[9]) for r in rows] == [(1, 10, 10)]
+    assert [(r[3], r[4]) for r in held] == [(0, 10)]
 
 
 def test_chunks_of_equal_score_are_cut_at_the_limit_by_path_not_by_their_ids(
