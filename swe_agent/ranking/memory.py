@@ -19,7 +19,7 @@ from swe_agent.ranking.candidates import FILE_B, OWNERS, Candidate, Defined, Poo
 from swe_agent.store import search
 from swe_agent.store.db import Store
 from swe_agent.store.files import generated_paths
-from swe_agent.store.search import K1, B
+from swe_agent.store.search import DECIMALS, K1, B
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +141,12 @@ class MemoryIndex:
         if paths is not None:
             scores[~self._within(paths)] = 0.0
         hit = np.flatnonzero(scores > 0)
-        if len(hit) > limit:
-            hit = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
+        compared = np.round(scores[hit], DECIMALS)
+        if len(hit) > limit:  # the limit-th best, with every chunk that ties it
+            kth = np.partition(compared, len(hit) - limit)[len(hit) - limit]
+            hit, compared = hit[compared >= kth], compared[compared >= kth]
         # best first, then by path and line: np.lexsort sorts by its last key first, stably
-        hit = hit[np.lexsort((self.place[hit], -scores[hit]))]
+        hit = hit[np.lexsort((self.place[hit], -compared))][:limit]
         return Pool(
             self.id_array[hit].tolist(), self.path_array[hit].tolist(),
             self.start_array[hit].tolist(), self.end_array[hit].tolist(),

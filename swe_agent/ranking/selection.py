@@ -10,6 +10,7 @@ import numpy as np
 from swe_agent.ranking.candidates import Candidate, Pool
 from swe_agent.ranking.paths import REEXPORT_NAMES, path_class
 from swe_agent.ranking.query import Query
+from swe_agent.store.search import DECIMALS
 
 # multiplicative: what a path is, unless the query asks for that kind of file
 CLASS_FACTOR = {
@@ -96,7 +97,7 @@ def select(pool: Pool, k: int) -> list[Candidate]:
     place = {path: i for i, path in enumerate(sorted(pool.files))}
     by_path = pool.per_file([place[path] for path in pool.files])
     # best first, then by path and line: np.lexsort sorts by its last key first, stably
-    ranked = np.lexsort((np.array(pool.starts), by_path, -pool.score)).tolist()
+    ranked = np.lexsort((np.array(pool.starts), by_path, -np.round(pool.score, DECIMALS))).tolist()
     scores = pool.score.tolist()
     seen: dict[str, int] = {}
     chosen: list[tuple[float, int]] = []
@@ -113,5 +114,10 @@ def select(pool: Pool, k: int) -> list[Candidate]:
             heapq.heappush(kth, score)
         elif score > kth[0]:
             heapq.heapreplace(kth, score)
-    chosen.sort(key=lambda t: (-t[0], pool.paths[t[1]], pool.starts[t[1]]))
+    chosen.sort(key=lambda t: (-round(t[0], DECIMALS), *place_of(pool, t[1])))
     return [pool.candidate(row, score) for score, row in chosen[:k]]
+
+
+def place_of(pool: Pool, row: int) -> tuple[str, int, int, str]:
+    """What orders candidates of equal score: path, first line, last line, symbol."""
+    return pool.paths[row], pool.starts[row], pool.ends[row], pool.symbols[row] or ""

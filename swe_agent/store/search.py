@@ -17,6 +17,10 @@ CHUNK_COLUMNS = ("id", "space", "path", "start_line", "end_line", "symbol", "len
 POSTING_COLUMNS = ("term", "chunk_id", "tf")
 K1 = 1.2
 B = 0.75
+# scores are compared to this many decimals: one sum of the same terms added in another order
+# (the engine's, which a new store of the same tree may change) differs in its last bits, and
+# two equal scores would come in either order; equal ones go by path, line (and name)
+DECIMALS = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +123,15 @@ def bm25(
                    sum(q.qtf * ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
                        * h.tf * ({K1} + 1) / (h.tf + {K1} * (1 - {B} + {B} * greatest(h.length, $short * s.avgdl) / s.avgdl))) AS score
             FROM hits h JOIN df USING (term) JOIN q USING (term) CROSS JOIN stats s {chosen_filter}
-            GROUP BY h.chunk_id ORDER BY score DESC, h.chunk_id LIMIT $limit
+            GROUP BY h.chunk_id
+        ),
+        best AS (
+            SELECT s.score, c.id, c.path, c.start_line, c.end_line, c.symbol
+            FROM scored s JOIN chunks c ON c.id = s.chunk_id
+            ORDER BY round(s.score, {DECIMALS}) DESC, c.path, c.start_line, c.end_line LIMIT $limit
         )
-        SELECT c.id, c.path, c.start_line, c.end_line, c.symbol, s.score
-        FROM scored s JOIN chunks c ON c.id = s.chunk_id ORDER BY s.score DESC, c.path, c.start_line
+        SELECT id, path, start_line, end_line, symbol, score FROM best
+        ORDER BY round(score, {DECIMALS}) DESC, path, start_line, end_line
         """,
         {
             "terms": list(qtf),
@@ -138,6 +147,12 @@ def bm25(
 
 
 # -- what code search reads besides BM25 (swe_agent/ranking) ------------------------------------
+# The definition of a qualified name that several share (Java's and C++'s overloads, Python's
+# @overload stubs before the function itself, a property's getter and setter) and the chunk that
+# stands for them: the first chunk, and of the definitions the longest (the implementation, not
+# a stub; the first by line of equal ones). Ordered by the chunk alone, which definition came
+# with it (and so the `lines` that size its boost) was whichever the engine met first, and a new
+# store of the same tree could answer otherwise (definitions_named, code_definitions).
 _ROWS = (
     "SELECT id, (row_number() OVER (ORDER BY id) - 1)::INTEGER AS row FROM chunks "
     "WHERE space = 'code'"
@@ -158,8 +173,8 @@ def definitions_named(store: Store, names: list[str]) -> list[tuple]:
         JOIN chunks c ON c.space = 'code' AND c.path = d.path AND c.symbol = d.qualname
         LEFT JOIN uses u ON u.name = d.name
         WHERE lower(d.name) IN (SELECT lower(unnest($names)))
-        QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY c.start_line) = 1
-        ORDER BY c.path, c.start_line
+        QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY c.start_line, d.end_line - d.start_line DESC, d.start_line) = 1
+        ORDER BY c.path, c.start_line, d.qualname
         """,
         {"names": names},
     )
@@ -225,7 +240,7 @@ def code_definitions(store: Store) -> list[tuple]:
         FROM definitions d
         JOIN chunks k ON k.space = 'code' AND k.path = d.path AND k.symbol = d.qualname
         JOIN ({_ROWS}) c ON c.id = k.id
-        QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY k.start_line) = 1
+        QUALIFY row_number() OVER (PARTITION BY d.path, d.qualname ORDER BY k.start_line, d.end_line - d.start_line DESC, d.start_line) = 1
         """
     )
 

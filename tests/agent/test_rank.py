@@ -284,3 +284,21 @@ def test_a_test_in_a_module_of_tests_does_not_take_its_source_files_place() -> N
     ranked = rank(evidence, issue=True)
     assert [loc.symbol for loc in ranked][-1] == "tests.word"
     assert rank(evidence, issue=True, about_tests=True)[0].symbol == "tests.word"
+
+
+def test_equal_scores_come_in_path_then_line_order_whatever_order_they_were_summed_in() -> None:
+    # 0.1 + 0.2 is 0.30000000000000004: the same evidence summed in another order differs in
+    # its last bits, which must not decide which of two equal answers comes first
+    summed = [
+        Evidence("b.py", "g", 5, 9, 0.2, "search", "BM25"),
+        Evidence("b.py", "g", 5, 9, 0.1, "symbol", "named"),
+    ]
+    ranked = rank([*summed, Evidence("a.py", "f", 30, 40, 0.3, "search", "BM25")])
+    assert [loc.path for loc in ranked] == ["a.py", "b.py"]
+    ranked = rank(
+        [
+            Evidence("c.py", "h", 20, 30, 0.3, "search", "BM25"),
+            Evidence("c.py", "e", 3, 8, 0.3, "search", "BM25"),
+        ]
+    )
+    assert [loc.symbol for loc in ranked] == ["e", "h"]

@@ -9,6 +9,7 @@ import pytest
 from swe_agent.ranking import boosts, files
 from swe_agent.ranking.candidates import Candidate, Pool, StoreSource
 from swe_agent.ranking.memory import MemoryIndex, _places
+from swe_agent.ranking.selection import select
 
 
 def pool_of(rows: list[tuple[str, float]]) -> Pool:
@@ -106,3 +107,8 @@ def test_a_hub_score_does_not_depend_on_the_order_its_files_come_in() -> None:
         files.boost_hub_files(pool, {"hub.py": used, "d.py": ("d.py",)}, top=1.0)  # type: ignore[dict-item]
         scores.append(pool.score.tolist())
     assert scores[0] == scores[1] and scores[0][4] > 0.0
+
+
+def test_select_puts_scores_equal_but_for_their_last_bits_in_path_order() -> None:
+    pool = Pool([7, 8], ["b.py", "a.py"], [1, 1], [9, 9], ["g", "f"], [0.1 + 0.2, 0.3])
+    assert [c.path for c in select(pool, 2)] == ["a.py", "b.py"]

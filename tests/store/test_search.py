@@ -1,14 +1,20 @@
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
+from swe_agent.ranking.memory import MemoryIndex
 from swe_agent.store.db import open_store
 from swe_agent.store.search import (
     CHUNK_COLUMNS,
     POSTING_COLUMNS,
     bm25,
+    code_definitions,
+    definitions_named,
     delete_chunks,
     postings_rows,
 )
+from swe_agent.store.symbols import DEF_COLUMNS
 
 
 def add(store, chunk_id: int, path: str, words: str, space: str = "code") -> None:
@@ -68,3 +74,46 @@ def test_postings_counted_by_the_store_are_those_a_count_in_python_makes(tmp_pat
     with open_store(tmp_path, create=True) as store:
         add_postings(store, ids, texts)
         assert sorted(store.query("SELECT term, chunk_id, tf FROM postings")) == sorted(expected)
+
+
+def _overloads(store, reverse: bool) -> None:
+    """Two overloads of `Writer.write` (one qualified name, lines 10-12 and 20-29), each with its
+    chunk, written in one order or the other."""
+    defs = [
+        (1, "w.java", "write", "Writer.write", "method", 10, 12, "", "", "Writer"),
+        (2, "w.java", "write", "Writer.write", "method", 20, 29, "", "", "Writer"),
+    ]
+    chunks = [
+        (1, "code", "w.java", 10, 12, "Writer.write", 5),
+        (2, "code", "w.java", 20, 29, "Writer.write", 9),
+    ]
+    step = -1 if reverse else 1
+    store.insert("definitions", DEF_COLUMNS, defs[::step])
+    store.insert("chunks", CHUNK_COLUMNS, chunks[::step])
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_name_several_definitions_share_is_read_as_its_longest_whatever_the_rows_order(
+    tmp_path: Path, reverse: bool
+) -> None:
+    with open_store(tmp_path, create=True) as store:
+        _overloads(store, reverse)
+        rows = definitions_named(store, ["write"])
+        held = code_definitions(store)
+    # (name, qualname, kind, chunk id, path, start, end, symbol, uses, lines): the first chunk,
+    # sized by the longer overload (10 lines: an implementation, where the other may be a stub)
+    assert [(r[3], r[5], r[9]) for r in rows] == [(1, 10, 10)]
+    assert [(r[3], r[4]) for r in held] == [(0, 10)]
+
+
+def test_chunks_of_equal_score_are_cut_at_the_limit_by_path_not_by_their_ids(
+    tmp_path: Path,
+) -> None:
+    with open_store(tmp_path, create=True) as store:
+        for chunk_id, path in enumerate(["e.py", "d.py", "c.py", "b.py", "a.py"], 1):
+            add(store, chunk_id, path, "retry backoff jitter")
+        add(store, 9, "z.py", "unrelated words")
+        hits = bm25(store, ["jitter", "backoff"], limit=3)
+        held = MemoryIndex(store).bm25(["jitter", "backoff"], 3)
+    assert [h.path for h in hits] == ["a.py", "b.py", "c.py"]
+    assert held.paths == ["a.py", "b.py", "c.py"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from swe_agent.code.paths import is_source_path, is_test_path
 from swe_agent.ranking.paths import language_family, path_class
+from swe_agent.store.search import DECIMALS
 
 TEST_FACTOR = 0.3
 # in an issue not about tests, a test counts this much more (evidence_factor); counting a lookup's
@@ -127,10 +128,16 @@ def rank(
         _windows_below_definitions(locations, groups)
     if not definition_asked:
         _yield_to_members(locations)
-    locations.sort(key=lambda loc: (-loc.score, loc.path, loc.start_line))
+    locations.sort(key=order_key)
     if issue:
         _longer_functions_first(locations)
     return _diverse(locations, limit)
+
+
+def order_key(loc: Location) -> tuple[float, str, int, int, str]:
+    """Best first; equal scores (to DECIMALS: evidence summed in another order differs in its
+    last bits) by path, then line, then name, so that equal answers come in one order."""
+    return (-round(loc.score, DECIMALS), loc.path, loc.start_line, loc.end_line, loc.symbol or "")
 
 
 def length_prior(loc: Location) -> float:
@@ -154,7 +161,10 @@ def _longer_functions_first(ranked: list[Location]) -> None:
         if len(indexes) < 2:
             continue
         scores = [ranked[i].score for i in indexes]
-        order = sorted((ranked[i] for i in indexes), key=lambda loc: -loc.score * length_prior(loc))
+        order = sorted(
+            (ranked[i] for i in indexes),
+            key=lambda loc: -round(loc.score * length_prior(loc), DECIMALS),
+        )
         for i, loc, score in zip(indexes, order, scores, strict=True):
             loc.score = score
             ranked[i] = loc
@@ -272,7 +282,7 @@ def _windows_below_definitions(
     21 better), while on Multi-SWE issues it made room for 3 more functions in the top 5. A window that leads keeps the lead: it has outscored
     every definition, and its file is the best guess (a JavaScript getter defined through a
     call, `defineGetter(req, 'ip', ...)`, is such a window)."""
-    leader = min(locations, key=lambda loc: (-loc.score, loc.path, loc.start_line), default=None)
+    leader = min(locations, key=order_key, default=None)
     for loc in locations:
         if loc is leader or loc.symbol is not None:
             continue
