@@ -3,6 +3,7 @@ out but their signatures kept), and windows over the lines no definition covers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -34,12 +35,12 @@ def chunk_file(lines: list[str], definitions: list[Definition]) -> list[Chunk]:
         first, last = max(d.start_line, 1), min(d.end_line, n)
         if first <= last:
             owner[first : last + 1] = [i] * (last + 1 - first)
-    # each definition's runs of lines, in order ([-1]: the lines no definition owns)
-    owned: list[list[list[int]]] = [[] for _ in range(len(definitions) + 1)]
+    # each definition's runs of lines, in order ([-1]: the lines no definition owns), as ranges
+    owned: list[list[Sequence[int]]] = [[] for _ in range(len(definitions) + 1)]
     line = 1
     for i, run in groupby(owner[1:]):
         size = len(list(run))
-        owned[i].append(list(range(line, line + size)))
+        owned[i].append(range(line, line + size))
         line += size
     signatures: dict[str, list[str]] = {}
     for c in definitions:
@@ -53,15 +54,15 @@ def chunk_file(lines: list[str], definitions: list[Definition]) -> list[Chunk]:
 
 
 def _definition_chunks(
-    lines: list[str], d: Definition, runs: list[list[int]], children: list[str]
+    lines: list[str], d: Definition, runs: list[Sequence[int]], children: list[str]
 ) -> list[Chunk]:
     """A definition's own lines (its runs of them): the first run (signature, docstring,
     fields) with its members' signatures, then later runs of its own code (fields or
     statements between members) in parts of at most MAX_OWN lines; each chunk's lines are the
     ones it holds, so a class whose methods have chunks of their own is not reported as one
     600-line span."""
-    own = runs[0] if len(runs) == 1 else [ln for run in runs for ln in run]
-    head = runs[0] if runs else [d.start_line]
+    own: Sequence[int] = runs[0] if len(runs) == 1 else [ln for run in runs for ln in run]
+    head: Sequence[int] = runs[0] if runs else [d.start_line]
     if not own and 0 < d.start_line <= len(lines) and len(lines[d.start_line - 1]) > LONG_LINE:
         # its line belongs to another definition's chunk: repeating it for each of thousands
         # of definitions on one minified line made indexing quadratic
@@ -73,7 +74,7 @@ def _definition_chunks(
     chunks = []
     for start in range(0, len(head), MAX_OWN):
         part = head[start : start + MAX_OWN]
-        body = "\n".join([lines[ln - 1] for ln in part if ln <= len(lines)])
+        body = _joined(lines, part)
         extra = "\n".join(children) if start == 0 else ""
         text = "\n".join(t for t in (d.qualname, d.doc if start else "", body, extra) if t)
         chunks.append(Chunk(d.start_line if start == 0 else part[0], part[-1], d.qualname, text))
@@ -85,13 +86,21 @@ def _definition_chunks(
     return chunks
 
 
+def _joined(lines: list[str], part: Sequence[int]) -> str:
+    """The lines numbered in part that the file has, joined: a run of them (a range) as one
+    slice, rather than line by line."""
+    if isinstance(part, range) and part.step == 1 and part.start >= 1:
+        return "\n".join(lines[part.start - 1 : part.stop - 1])
+    return "\n".join([lines[ln - 1] for ln in part if ln <= len(lines)])
+
+
 def _meaningful(line: str) -> bool:
     """More than closing braces, `end` or punctuation."""
     stripped = line.strip().strip("{}()[];,").strip()
     return bool(stripped) and stripped not in ("end", "}", ")", "*/", "fi", "done", "esac")
 
 
-def _windows(lines: list[str], free: list[list[int]]) -> list[Chunk]:
+def _windows(lines: list[str], free: list[Sequence[int]]) -> list[Chunk]:
     """Each run of free lines in windows of WINDOW lines, but those holding only blanks."""
     out: list[Chunk] = []
     for run in free:

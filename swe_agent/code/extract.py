@@ -339,9 +339,11 @@ def _signature(node: Node, source: bytes, language: str) -> str:
     )
     if body is not None and body.start_byte > start:
         end = body.start_byte
-        if language == "python":
-            colons = [c.end_byte for c in node.children if c.type == ":" and c.end_byte <= end]
-            end = colons[-1] if colons else end
+        if language == "python":  # the last ':' of the node's own before its body
+            colon = body.prev_sibling
+            while colon is not None and colon.type != ":":
+                colon = colon.prev_sibling
+            end = colon.end_byte if colon is not None else end
     else:
         newline = source.find(b"\n", start, node.end_byte)
         end = newline if newline != -1 else node.end_byte

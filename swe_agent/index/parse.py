@@ -37,7 +37,7 @@ from swe_agent.code.extract import parse_source, prepare
 from swe_agent.code.languages import language_for
 from swe_agent.code.paths import is_generated_text
 from swe_agent.code.tokens import terms_text
-from swe_agent.store.keys import stable_id
+from swe_agent.store.keys import stable_ids
 
 T = TypeVar("T")
 
@@ -170,28 +170,19 @@ def analyse_file(root: str, path: str, commit: str | None) -> Parsed | tuple[str
         ),
         invalid_utf8=invalid,
     )
-    for d in parsed.definitions:
-        out.definitions.append(
-            (
-                stable_id(path, d.qualname, d.start_line),
-                path,
-                d.name,
-                d.qualname,
-                d.kind,
-                d.start_line,
-                d.end_line,
-                d.signature,
-                d.doc,
-                d.parent,
-            )
-        )
+    ids = stable_ids(path)  # every id of a file's rows starts with its path
+    out.definitions = [
+        (ids(d.qualname, d.start_line), path, d.name, d.qualname, d.kind, d.start_line,
+         d.end_line, d.signature, d.doc, d.parent)
+        for d in parsed.definitions
+    ]  # fmt: skip
     out.references = [(path, *r) for r in parsed.references]  # (path, name, line, kind, enclosing)
     path_terms = terms_text(path.replace("/", " ").replace(".", " "))
     for ordinal, chunk in enumerate(chunk_file(lines, parsed.definitions)):
         text = terms_text(chunk.text, path_terms)
         out.chunks.append(
             (
-                stable_id(path, digest, ordinal),
+                ids(digest, ordinal),
                 "code",
                 path,
                 chunk.start_line,

@@ -97,3 +97,14 @@ def test_terms_text_cuts_text_where_terms_does() -> None:
     for text in texts:
         for _ in range(2):  # the first time made, the second time kept
             assert terms_text(text, "more ") == "".join(f"{t} " for t in terms(text)) + "more "
+
+
+def test_a_definitions_lines_joined_as_a_slice_are_those_joined_one_by_one() -> None:
+    """chunks._joined takes a run of lines (a range) as one slice of the file: the same text
+    as the lines it numbers joined one by one, those past the file's end left out."""
+    from swe_agent.code.chunks import _joined
+
+    lines = [f"line {n}" for n in range(1, 11)]
+    for part in (range(1, 4), range(3, 11), range(8, 14), range(10, 11), range(4, 4)):
+        assert _joined(lines, part) == "\n".join(lines[n - 1] for n in part if n <= len(lines))
+        assert _joined(lines, part) == _joined(lines, list(part))
