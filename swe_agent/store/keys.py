@@ -13,9 +13,9 @@ def stable_id(*parts: object) -> int:
 
 
 def stable_ids(first: object) -> Callable[..., int]:
-    """stable_id(first, *rest) as a function of rest (at least one part): the hash of `first` made once, then
-    copied for each id (an index makes a file's every id with its path first: ~0.6 us an id
-    rather than ~1.4)."""
+    """stable_id(first, *rest) as a function of rest (at least one part): the hash of `first`
+    made once, then copied for each id (an index makes every id of a file's rows with its path
+    first: ~0.6 us an id rather than ~1.4)."""
     start = hashlib.blake2b(f"{first}\0".encode(), digest_size=8)
 
     def made(*rest: object) -> int:
