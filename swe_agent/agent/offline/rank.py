@@ -227,11 +227,11 @@ def evidence_factor(e: Evidence, about_tests: bool, issue: bool) -> float:
     factor = 1.0 if e.kind in RANKED_BY_SEARCH else path_factor(e.path, about_tests)
     if about_tests or not issue:
         return factor
-    if not is_test_path(e.path):
-        if not in_test_module(e.symbol):
-            return factor
-        factor *= TEST_FACTOR
-    return factor * ISSUE_TEST_FACTOR
+    if is_test_path(e.path):
+        return factor * ISSUE_TEST_FACTOR
+    if in_test_module(e.symbol):
+        return factor * TEST_FACTOR * ISSUE_TEST_FACTOR
+    return factor
 
 
 def in_test_module(symbol: str | None) -> bool:
@@ -250,7 +250,7 @@ def path_factor(path: str, about_tests: bool) -> float:
     return COPY_FACTOR if kind == "vendored" else 1.0
 
 
-def _fold_files(locations: list[Location], tests_below: bool = False) -> None:
+def _fold_files(locations: list[Location], tests_below: bool) -> None:
     """A file-level location (code outside any definition, or a note about the whole file)
     gives way to the best definition of the same file that has evidence of its own: the
     definition takes the file's place in the ranking, since a definition is the more useful
